@@ -1,0 +1,45 @@
+"""The ``sgbot`` command line: the composition root for every process sgbot runs.
+
+Each subcommand lives in its own module under ``bot.cli`` exposing ``register(subparsers)``,
+which adds its parser and sets ``func`` to a callable taking the parsed arguments and
+returning an exit status. Modules are imported here, not at package import, so ``sgbot --help``
+stays fast and importing ``bot`` reads nothing from the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from bot.errors import ConfigError
+
+SUBCOMMANDS = ("bot.cli.parse",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sgbot",
+        description="Slack ChatOps for Alibaba Cloud MSE gateway security group authorization.",
+    )
+    subparsers = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
+    for module_name in SUBCOMMANDS:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        status: int = args.func(args)
+    except ConfigError as exc:
+        print(f"sgbot: configuration error: {exc}", file=sys.stderr)
+        return 78  # EX_CONFIG
+    except KeyboardInterrupt:
+        return 130
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""``sgbot parse "<text>"``: check a phrasing without Slack.
+
+Prints the parsed command as JSON and exits 0; prints the usage error (for an incomplete
+request, what is missing) to standard error and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.errors import IncompleteCommand, UsageError
+from bot.settings import load_settings
+
+USAGE_STATUS = 2
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "parse",
+        help="parse a chat request and print it as JSON",
+        description="Parse chat text as sgbot would and print the command as JSON.",
+    )
+    parser.add_argument("text", help='the request, e.g. "authorize gateway prod-gw to sg-1 on 80"')
+    parser.set_defaults(func=run)
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, tuple):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.grammar import parse_command
+
+    settings = load_settings()
+    try:
+        command = parse_command(args.text, max_duration=settings.max_duration)
+    except IncompleteCommand as exc:
+        given = {key: _jsonable(value) for key, value in exc.given.items()}
+        missing = {"verb": exc.verb, "missing": list(exc.missing), "given": given}
+        print(f"incomplete: {exc}", file=sys.stderr)
+        print(json.dumps(missing, default=str, ensure_ascii=False), file=sys.stderr)
+        return USAGE_STATUS
+    except UsageError as exc:
+        print(f"usage error: {exc}", file=sys.stderr)
+        return USAGE_STATUS
+    print(command.model_dump_json(indent=2))
+    return 0

@@ -1,0 +1,164 @@
+"""The clause readers the parser is built from: a token cursor, targets, ports, durations.
+
+``Cursor`` walks the tokens of one request; ``take_value`` stops at the clause keywords it is
+given, which is how a missing value (``to on 443``) is told apart from a wrong one. The
+readers return None for "not given" and raise ``UsageError`` for "given but wrong".
+"""
+
+from __future__ import annotations
+
+from bot.commands import (
+    MAX_REASON_CHARS,
+    ClusterTarget,
+    InstanceTarget,
+    NodePoolTarget,
+    PortRange,
+    SecurityGroupTarget,
+    ServiceTarget,
+    Target,
+)
+from bot.errors import UsageError
+from bot.grammar.text import Token, tokenize
+from bot.grammar.usage import TARGET_FORM, needs, unexpected
+from bot.grammar.values import (
+    DurationSpec,
+    instance_id,
+    match_duration,
+    parse_ports,
+    security_group_id,
+    shown,
+    split_reason,
+)
+
+REASON_PREFIX = "reason:"
+NO_STOPS: frozenset[str] = frozenset()
+_SERVICE_FORM = "`service NAME`, `service NAME.NAMESPACE` or `service NAME in NAMESPACE`"
+_NODEPOOL_FORM = "`nodepool NODEPOOL_ID in cluster CLUSTER_ID`"
+_DURATION_FORM = "`for 30m`, `for 4h`, `for 2d`, `for 1w` or `for permanent`"
+
+
+class Cursor:
+    """The tokens of one request and how far the parser has read them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.position = 0
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def take_word(self, *words: str) -> bool:
+        token = self.peek()
+        if token is not None and token.word in words:
+            self.position += 1
+            return True
+        return False
+
+    def take_value(self, stops: frozenset[str]) -> Token | None:
+        """The next token as a value, or None when the text ends or a clause keyword follows."""
+        token = self.peek()
+        if token is None or token.word in stops or token.word.startswith(REASON_PREFIX):
+            return None
+        if token.unclosed:
+            raise UsageError(
+                f"The quote at `{shown(token.text)}` is never closed. "
+                'Type a closing `"` after the name.'
+            )
+        if not token.text.strip():
+            raise UsageError("A quoted name is empty. Type the name between the quotes.")
+        self.position += 1
+        return token
+
+    def require_value(self, stops: frozenset[str], *, what: str, form: str) -> Token:
+        token = self.take_value(stops)
+        if token is None:
+            raise needs(what, form=form)
+        return token
+
+    def expect_end(self, form: str) -> None:
+        token = self.peek()
+        if token is not None:
+            raise unexpected(token.text, form=form)
+
+
+def parse_target(cursor: Cursor, stops: frozenset[str]) -> Target | None:
+    token = cursor.take_value(stops)
+    if token is None:
+        return None
+    word = token.word
+    if word == "service":
+        return _parse_service(cursor, stops)
+    if word in ("security", "security-group", "sg"):
+        cursor.take_word("group")
+        value = cursor.require_value(stops, what=word, form="`security group sg-ID`")
+        return SecurityGroupTarget(security_group_id=security_group_id(value.text))
+    if word.startswith("sg-"):
+        return SecurityGroupTarget(security_group_id=security_group_id(token.text))
+    if word == "instance":
+        value = cursor.require_value(stops, what=word, form="`instance i-ID`")
+        return InstanceTarget(instance_id=instance_id(value.text))
+    if word.startswith("i-"):
+        return InstanceTarget(instance_id=instance_id(token.text))
+    if word == "cluster":
+        value = cursor.require_value(stops, what=word, form="`cluster CLUSTER_ID`")
+        return ClusterTarget(cluster_id=value.text)
+    if word in ("nodepool", "node-pool"):
+        nodepool = cursor.require_value(stops | {"in"}, what=word, form=_NODEPOOL_FORM)
+        if not cursor.take_word("in"):
+            raise UsageError(f"A node pool needs its cluster. Type {_NODEPOOL_FORM}.")
+        cursor.take_word("cluster")
+        cluster = cursor.require_value(stops, what="in cluster", form=_NODEPOOL_FORM)
+        return NodePoolTarget(nodepool_id=nodepool.text, cluster_id=cluster.text)
+    targets = ("service", "security", "instance", "cluster", "nodepool")
+    raise unexpected(token.text, form=f"a target: {TARGET_FORM}", choices=targets)
+
+
+def _parse_service(cursor: Cursor, stops: frozenset[str]) -> ServiceTarget:
+    token = cursor.require_value(stops | {"in"}, what="service", form=_SERVICE_FORM)
+    if cursor.take_word("in"):
+        namespace_token = cursor.require_value(stops, what="in", form=_SERVICE_FORM)
+        return ServiceTarget(name=token.text, namespace=namespace_token.text)
+    # Kubernetes names hold no dots, so one dot splits name and namespace; quote to keep it.
+    if not token.quoted and token.text.count(".") == 1:
+        name, namespace = token.text.split(".")
+        if not name or not namespace:
+            raise UsageError(f"`{shown(token.text)}` is not a service. Type {_SERVICE_FORM}.")
+        return ServiceTarget(name=name, namespace=namespace)
+    return ServiceTarget(name=token.text)
+
+
+def take_ports(cursor: Cursor, stops: frozenset[str]) -> tuple[PortRange, ...] | None:
+    cursor.take_word("port", "ports")
+    pieces: list[str] = []
+    while (token := cursor.take_value(stops)) is not None:
+        pieces.append(token.text)
+    return parse_ports(" ".join(pieces)) if pieces else None
+
+
+def take_duration(cursor: Cursor) -> DurationSpec:
+    upcoming = cursor.tokens[cursor.position : cursor.position + 2]
+    spec = match_duration([token.word for token in upcoming])
+    if spec is None:
+        if not upcoming:
+            raise needs("for", form=_DURATION_FORM)
+        raise UsageError(
+            f"`{shown(upcoming[0].text)}` is not a duration. Type {_DURATION_FORM}; "
+            "a reason goes after `because`."
+        )
+    cursor.position += spec.size
+    return spec
+
+
+def take_reason(cursor: Cursor, start: int) -> tuple[str, DurationSpec | None]:
+    """The rest of the text from ``start`` as a reason, and the duration at its end, if any."""
+    reason, trailing_duration = split_reason(cursor.text[start:])
+    cursor.position = len(cursor.tokens)
+    if not reason:
+        raise UsageError("The reason is empty. Type it after `because`: `because load test`.")
+    if len(reason) > MAX_REASON_CHARS:
+        raise UsageError(
+            f"The reason is {len(reason)} characters long. Type a shorter one, at most "
+            f"{MAX_REASON_CHARS} characters."
+        )
+    return reason, trailing_duration
