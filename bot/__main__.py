@@ -15,7 +15,10 @@ from collections.abc import Sequence
 
 from bot.errors import ConfigError
 
-SUBCOMMANDS = ("bot.cli.parse",)
+SUBCOMMANDS = (
+    "bot.cli.parse",
+    "bot.cli.emulator",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

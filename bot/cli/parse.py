@@ -14,7 +14,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.errors import IncompleteCommand, UsageError
-from bot.settings import load_settings
 
 USAGE_STATUS = 2
 
@@ -39,6 +38,7 @@ def _jsonable(value: object) -> object:
 
 def run(args: argparse.Namespace) -> int:
     from bot.grammar import parse_command
+    from bot.settings import load_settings
 
     settings = load_settings()
     try:

@@ -1,0 +1,133 @@
+"""How the adapter talks to the SDK: one call at a time under a semaphore, reads retried.
+
+``SdkCaller`` wraps every SDK call: it bounds concurrency, checks MSE's HTTP-200 failure
+envelope, turns SDK exceptions into ``bot.errors`` (via ``aliyun_errors``) and retries reads
+on throttling and transient failures with ``RetryPolicy`` — the SDK's own per-call retry switch
+is ignored in this SDK generation. Writes are sent exactly once. This module also builds the
+SDK clients (without SDK-level retries) and credentials; it is imported only by the factory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from alibabacloud_cs20151215.client import Client as CsClient
+from alibabacloud_ecs20140526.client import Client as EcsClient
+from alibabacloud_mse20190531.client import Client as MseClient
+from alibabacloud_tea_openapi.utils_models import Config
+from darabonba.runtime import RuntimeOptions
+
+from bot.cloud.aliyun_errors import SDK_ERRORS, check_envelope, translate
+from bot.cloud.retry import RetryPolicy
+from bot.errors import CloudError
+
+logger = logging.getLogger(__name__)
+
+_CAUGHT: tuple[type[BaseException], ...] = (CloudError, *SDK_ERRORS)
+
+SdkCall = Callable[..., Awaitable[Any]]
+
+
+class SdkCaller:
+    """Sends SDK calls; replies come back as wire-named dicts (``to_map()``)."""
+
+    def __init__(self, retry: RetryPolicy, max_concurrency: int) -> None:
+        self._retry = retry
+        self._slots = asyncio.Semaphore(max_concurrency)
+
+    async def read(self, service: str, action: str, call: SdkCall, *args: Any) -> dict[str, Any]:
+        """Send; on a transient failure wait (server hint first) and send again, up to a bound."""
+        retry = 0
+        while True:
+            try:
+                return await self._send(service, action, call, *args)
+            except _CAUGHT as exc:
+                error, hint = translate(exc, service, action)
+                if not error.transient or retry + 1 >= self._retry.attempts:
+                    raise _chained(error, exc) from None
+                logger.warning(
+                    "retrying %s %s after %s (retry %d)", service, action, error.code, retry + 1
+                )
+                await self._retry.pause(retry, hint)
+                retry += 1
+
+    async def write(self, service: str, action: str, call: SdkCall, *args: Any) -> dict[str, Any]:
+        """Send exactly once: a write that timed out may have happened, so the caller decides."""
+        try:
+            return await self._send(service, action, call, *args)
+        except _CAUGHT as exc:
+            error, _ = translate(exc, service, action)
+            raise _chained(error, exc) from None
+
+    async def _send(self, service: str, action: str, call: SdkCall, *args: Any) -> dict[str, Any]:
+        async with self._slots:
+            response = await call(*args, RuntimeOptions())
+        if service == "mse":
+            check_envelope(response.body, service, action)
+        body: dict[str, Any] = response.body.to_map()
+        if service == "cs":
+            # ROA replies carry the request id in a header, not in the JSON body.
+            body.setdefault("RequestId", (response.headers or {}).get("x-acs-request-id"))
+        return body
+
+
+def _chained(error: CloudError, cause: BaseException) -> CloudError:
+    if error is not cause:
+        error.__cause__ = cause
+    return error
+
+
+@dataclass(frozen=True)
+class SdkClients:
+    mse: MseClient
+    ecs: EcsClient
+    cs: CsClient
+
+
+def build_clients(
+    *,
+    region_id: str,
+    endpoints: dict[str, str],
+    protocol: str,
+    credential: Any,
+    connect_timeout_ms: int,
+    read_timeout_ms: int,
+) -> SdkClients:
+    """The three clients, without SDK-level retries so a write is never repeated unseen."""
+
+    def config(service: str) -> Config:
+        return Config(
+            credential=credential,
+            region_id=region_id,
+            endpoint=endpoints[service],
+            protocol=protocol,
+            connect_timeout=connect_timeout_ms,
+            read_timeout=read_timeout_ms,
+            retry_options=None,
+        )
+
+    return SdkClients(
+        mse=MseClient(config("mse")), ecs=EcsClient(config("ecs")), cs=CsClient(config("cs"))
+    )
+
+
+def static_credential(access_key_id: str, access_key_secret: str) -> Any:
+    """A fixed AccessKey credential (tests and one-off tools; production uses the default chain)."""
+    from alibabacloud_credentials.client import Client as CredentialClient
+    from alibabacloud_credentials.models import Config as CredentialConfig
+
+    config = CredentialConfig(
+        type="access_key", access_key_id=access_key_id, access_key_secret=access_key_secret
+    )
+    return CredentialClient(config)
+
+
+def default_credential() -> Any:
+    """The SDK's default chain: env keys, RRSA/OIDC, CLI profile, file, ECS RAM role, URI."""
+    from alibabacloud_credentials.client import Client as CredentialClient
+
+    return CredentialClient()

@@ -1,0 +1,1 @@
+"""Wire-level emulator of Alibaba Cloud MSE, ECS and CS: signed HTTP, estates, faults."""

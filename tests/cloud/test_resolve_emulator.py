@@ -1,0 +1,250 @@
+"""Resolution through the real SDK against the emulator: each path, its result, its call count."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cloud.resolve import find_gateway, resolve_target
+from bot.commands import (
+    ClusterTarget,
+    GatewayRef,
+    InstanceTarget,
+    NodePoolTarget,
+    SecurityGroupTarget,
+    ServiceTarget,
+    Target,
+)
+from bot.errors import InvalidInput, NotFound
+from tests.cloud.adapter_support import PROD_ACK, PROD_GW, SERVERLESS_ACK, make_cloud
+from tests.fixtures.emulator import EmulatorHandle
+
+POOL_GROUPS = ("sg-ackpoola01", "sg-ackpoolb01", "sg-ackpoolb02")
+
+
+async def test_gateway_by_id_is_one_get_gateway(emulator: EmulatorHandle) -> None:
+    gateway = await find_gateway(make_cloud(emulator), GatewayRef(value=PROD_GW))
+    assert (gateway.name, gateway.security_group_id, gateway.vpc_id) == (
+        "prod-gw",
+        "sg-gwprod0001",
+        "vpc-demo01",
+    )
+    assert emulator.calls() == {"GetGateway": 1}
+
+
+async def test_gateway_by_name_matches_exactly_among_fuzzy_hits(emulator: EmulatorHandle) -> None:
+    # "staging-gw" contains "gw" too; only the exact name may win.
+    gateway = await find_gateway(make_cloud(emulator), GatewayRef(value="staging-gw"))
+    assert gateway.unique_id == "gw-0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+    assert emulator.calls() == {"ListGateway": 1, "GetGateway": 1}
+
+
+async def test_partial_gateway_name_is_not_found(emulator: EmulatorHandle) -> None:
+    with pytest.raises(NotFound, match="no gateway named 'gw'"):
+        await find_gateway(make_cloud(emulator), GatewayRef(value="gw"))
+
+
+async def test_unknown_gateway_id_is_not_found_despite_http_200(emulator: EmulatorHandle) -> None:
+    with pytest.raises(NotFound, match=r"no gateway gw-0{32}") as caught:
+        await find_gateway(make_cloud(emulator), GatewayRef(value="gw-" + "0" * 32))
+    assert caught.value.request_id
+    assert emulator.calls() == {"GetGateway": 1}
+
+
+@pytest.mark.parametrize(
+    ("target", "groups", "path", "calls"),
+    [
+        pytest.param(
+            ServiceTarget(name="orders"),
+            POOL_GROUPS,
+            "orders.default → ACK cluster prod-ack (c8f2…) → node pool np-web (sg-ackpoola01), "
+            "np-multi (sg-ackpoolb01, sg-ackpoolb02)",
+            {
+                "ListGatewayService": 1,
+                "ListServiceSource": 1,
+                "DescribeClusterDetail": 1,
+                "DescribeClusterNodePools": 1,
+                "DescribeSecurityGroups": 1,
+            },
+            id="service-k8s-managed",
+        ),
+        pytest.param(
+            ServiceTarget(name="payments"),
+            ("sg-asksrvless01",),
+            "payments.shop → ACK Serverless cluster serverless-ack (c1a2…) → "
+            "cluster security group sg-asksrvless01",
+            {
+                "ListGatewayService": 1,
+                "ListServiceSource": 1,
+                "DescribeClusterDetail": 1,
+                "DescribeSecurityGroups": 1,
+            },
+            id="service-k8s-serverless",
+        ),
+        pytest.param(
+            ServiceTarget(name="legacy-billing"),
+            ("sg-legacyapp01", "sg-legacyapp02"),
+            "legacy-billing → VIP 10.0.1.10, 10.0.1.11 → ECS i-legacy001 (sg-legacyapp01), "
+            "i-multi002 (sg-legacyapp01, sg-legacyapp02)",
+            {"ListGatewayService": 1, "DescribeInstances": 1, "DescribeSecurityGroups": 1},
+            id="service-vip-to-ecs",
+        ),
+        pytest.param(
+            ServiceTarget(name="search", namespace="shop"),
+            POOL_GROUPS,
+            "search.shop → ACK cluster prod-ack (c8f2…) → node pool np-web (sg-ackpoola01), "
+            "np-multi (sg-ackpoolb01, sg-ackpoolb02)",
+            {
+                "ListGatewayService": 1,
+                "ListServiceSource": 1,
+                "DescribeClusterDetail": 1,
+                "DescribeClusterNodePools": 1,
+                "DescribeSecurityGroups": 1,
+            },
+            id="service-with-namespace",
+        ),
+        pytest.param(
+            InstanceTarget(instance_id="i-multi002"),
+            ("sg-legacyapp01", "sg-legacyapp02"),
+            "ECS i-multi002 (sg-legacyapp01, sg-legacyapp02)",
+            {"DescribeInstances": 1, "DescribeSecurityGroups": 1},
+            id="instance-in-two-groups",
+        ),
+        pytest.param(
+            ClusterTarget(cluster_id=PROD_ACK),
+            POOL_GROUPS,
+            "ACK cluster prod-ack (c8f2…) → node pool np-web (sg-ackpoola01), "
+            "np-multi (sg-ackpoolb01, sg-ackpoolb02)",
+            {
+                "DescribeClusterDetail": 1,
+                "DescribeClusterNodePools": 1,
+                "DescribeSecurityGroups": 1,
+            },
+            id="cluster-by-id",
+        ),
+        pytest.param(
+            ClusterTarget(cluster_id="serverless-ack"),
+            ("sg-asksrvless01",),
+            "ACK Serverless cluster serverless-ack (c1a2…) → "
+            "cluster security group sg-asksrvless01",
+            {"DescribeClustersV1": 1, "DescribeSecurityGroups": 1},
+            id="cluster-by-name-serverless",
+        ),
+        pytest.param(
+            NodePoolTarget(nodepool_id="np-multi", cluster_id=PROD_ACK),
+            ("sg-ackpoolb01", "sg-ackpoolb02"),
+            "ACK cluster c8f2… → node pool np-multi (sg-ackpoolb01, sg-ackpoolb02)",
+            {"DescribeClusterNodePools": 1, "DescribeSecurityGroups": 1},
+            id="nodepool",
+        ),
+        pytest.param(
+            SecurityGroupTarget(security_group_id="sg-legacyapp02"),
+            ("sg-legacyapp02",),
+            "security group sg-legacyapp02",
+            {"DescribeSecurityGroups": 1},
+            id="security-group-direct",
+        ),
+    ],
+)
+async def test_resolution_paths(
+    emulator: EmulatorHandle,
+    target: Target,
+    groups: tuple[str, ...],
+    path: str,
+    calls: dict[str, int],
+) -> None:
+    cloud = make_cloud(emulator)
+    gateway = await find_gateway(cloud, GatewayRef(value=PROD_GW))
+    emulator.reset_calls()
+
+    resolution = await resolve_target(cloud, gateway, target)
+
+    assert tuple(g.security_group_id for g in resolution.groups) == groups
+    assert resolution.path == path
+    assert resolution.gateway_group.security_group_id == "sg-gwprod0001"
+    assert resolution.gateway_group.group_type == "normal"
+    assert emulator.calls() == calls
+
+
+async def test_group_metadata_comes_with_the_groups(emulator: EmulatorHandle) -> None:
+    cloud = make_cloud(emulator)
+    gateway = await find_gateway(cloud, GatewayRef(value=PROD_GW))
+    resolution = await resolve_target(cloud, gateway, InstanceTarget(instance_id="i-entapp003"))
+    (group,) = resolution.groups
+    assert (group.name, group.group_type, group.vpc_id) == (
+        "crm-enterprise",
+        "enterprise",
+        "vpc-demo01",
+    )
+
+
+async def test_nodepool_by_name_in_cluster_by_name(emulator: EmulatorHandle) -> None:
+    cloud = make_cloud(emulator)
+    gateway = await find_gateway(cloud, GatewayRef(value=PROD_GW))
+    target = NodePoolTarget(nodepool_id="web", cluster_id="prod-ack")
+    resolution = await resolve_target(cloud, gateway, target)
+    assert [g.security_group_id for g in resolution.groups] == ["sg-ackpoola01"]
+
+
+@pytest.mark.parametrize(
+    ("target", "error", "message"),
+    [
+        pytest.param(
+            SecurityGroupTarget(security_group_id="sg-doesnotexist"),
+            NotFound,
+            r"sg-doesnotexist does not exist in cn-hangzhou",
+            id="unknown-sg",
+        ),
+        pytest.param(
+            ServiceTarget(name="search"),
+            InvalidInput,
+            r"several namespaces .* say which: `search\.default`, `search\.shop`",
+            id="ambiguous-service",
+        ),
+        pytest.param(
+            ServiceTarget(name="partner-api"),
+            InvalidInput,
+            r"DNS service without IP addresses.*`sg-…` or `instance i-…`",
+            id="unresolvable-dns-service",
+        ),
+        pytest.param(
+            ServiceTarget(name="order"),
+            NotFound,
+            r"routes no service named 'order'",
+            id="service-name-is-exact",
+        ),
+        pytest.param(
+            InstanceTarget(instance_id="i-nothere"),
+            NotFound,
+            r"no ECS instance i-nothere",
+            id="unknown-instance",
+        ),
+        pytest.param(
+            ClusterTarget(cluster_id="c" + "0" * 32),
+            NotFound,
+            r"DescribeClusterDetail",
+            id="unknown-cluster",
+        ),
+        pytest.param(
+            NodePoolTarget(nodepool_id="np-gpu", cluster_id=PROD_ACK),
+            NotFound,
+            r"no node pool 'np-gpu' \(it has: np-web, np-multi\)",
+            id="unknown-nodepool",
+        ),
+    ],
+)
+async def test_resolution_errors_say_what_to_do(
+    emulator: EmulatorHandle, target: Target, error: type[Exception], message: str
+) -> None:
+    cloud = make_cloud(emulator)
+    gateway = await find_gateway(cloud, GatewayRef(value=PROD_GW))
+    with pytest.raises(error, match=message):
+        await resolve_target(cloud, gateway, target)
+
+
+async def test_serverless_cluster_by_id_skips_node_pools(emulator: EmulatorHandle) -> None:
+    cloud = make_cloud(emulator)
+    gateway = await find_gateway(cloud, GatewayRef(value=PROD_GW))
+    emulator.reset_calls()
+    resolution = await resolve_target(cloud, gateway, ClusterTarget(cluster_id=SERVERLESS_ACK))
+    assert [g.security_group_id for g in resolution.groups] == ["sg-asksrvless01"]
+    assert "DescribeClusterNodePools" not in emulator.calls()
