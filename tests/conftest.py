@@ -15,4 +15,5 @@ os.environ["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true"
 pytest_plugins = [
     "tests.fixtures.redis_server",
     "tests.fixtures.emulator",
+    "tests.fixtures.slack_local",
 ]

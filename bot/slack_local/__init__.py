@@ -1,0 +1,28 @@
+"""A local Slack for tests and the demo: a Web API server that answers as Slack does, and a
+signer that sends an app requests exactly as Slack would.
+
+``LocalSlack`` serves the Web API (``base_url`` for ``AsyncWebClient(base_url=...)`` or
+``SLACK_API_URL``), response URLs and a ``/_local/`` admin API, records every call and keeps
+the resulting workspace state (messages, ephemerals, modals, App Home). ``SlackSigner`` builds
+signed slash commands, interactivity payloads and Events API deliveries for the directory the
+server knows (``demo_directory()`` by default).
+"""
+
+from bot.slack_local.directory import Channel, Directory, SlackUser, UserGroup, demo_directory
+from bot.slack_local.server import DEFAULT_BOT_TOKEN, LocalSlack
+from bot.slack_local.signer import InteractionSource, SignedRequest, SlackSigner
+from bot.slack_local.workspace import RecordedCall
+
+__all__ = [
+    "DEFAULT_BOT_TOKEN",
+    "Channel",
+    "Directory",
+    "InteractionSource",
+    "LocalSlack",
+    "RecordedCall",
+    "SignedRequest",
+    "SlackSigner",
+    "SlackUser",
+    "UserGroup",
+    "demo_directory",
+]
