@@ -33,7 +33,6 @@ from approvals.values import (
     Surface,
     UtcDatetime,
     Verdict,
-    merge_port_ranges,
 )
 from bot.commands import (
     REQUEST_ID_RE,
@@ -42,6 +41,7 @@ from bot.commands import (
     RevokeRequest,
     RevokeRule,
     RevokeTarget,
+    merge_port_ranges,
 )
 
 __all__ = [

@@ -8,7 +8,6 @@ an identical value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
@@ -137,15 +136,3 @@ class Decision(Frozen):
     verdict: Verdict
     at: UtcDatetime
     reason: str | None = None
-
-
-def merge_port_ranges(ports: Iterable[PortRange]) -> tuple[PortRange, ...]:
-    """Sorted ranges with overlapping and adjacent ones joined: ``80,81,80-90`` is ``80-90``."""
-    merged: list[PortRange] = []
-    for port_range in sorted(ports, key=lambda r: (r.start, r.end)):
-        if merged and port_range.start <= merged[-1].end + 1:
-            last = merged[-1]
-            merged[-1] = PortRange(start=last.start, end=max(last.end, port_range.end))
-        else:
-            merged.append(port_range)
-    return tuple(merged)

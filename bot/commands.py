@@ -8,6 +8,7 @@ behaviour beyond small derived values; parsing lives in ``bot.grammar``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Annotated, Literal
 
@@ -76,6 +77,18 @@ class PortRange(_Frozen):
 
     def __str__(self) -> str:
         return str(self.start) if self.start == self.end else f"{self.start}-{self.end}"
+
+
+def merge_port_ranges(ranges: Iterable[PortRange]) -> tuple[PortRange, ...]:
+    """Sorted ranges with overlapping and adjacent ones joined: ``80,81,80-90`` is ``80-90``."""
+    merged: list[PortRange] = []
+    for port_range in sorted(ranges, key=lambda item: (item.start, item.end)):
+        if merged and port_range.start <= merged[-1].end + 1:
+            last = merged[-1]
+            merged[-1] = PortRange(start=last.start, end=max(last.end, port_range.end))
+        else:
+            merged.append(port_range)
+    return tuple(merged)
 
 
 class ServiceTarget(_Frozen):

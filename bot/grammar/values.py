@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.commands import GATEWAY_ID_RE, MAX_PORT, REQUEST_ID_RE, GatewayRef, PortRange
+from bot.commands import (
+    GATEWAY_ID_RE,
+    MAX_PORT,
+    REQUEST_ID_RE,
+    GatewayRef,
+    PortRange,
+    merge_port_ranges,
+)
 from bot.errors import UsageError
 from bot.grammar.text import tokenize
 from bot.settings import parse_duration
@@ -82,17 +89,6 @@ def _port_number(digits: str) -> int:
             "type `all` for every port."
         )
     return int(digits)
-
-
-def merge_port_ranges(ranges: Sequence[PortRange]) -> tuple[PortRange, ...]:
-    merged: list[PortRange] = []
-    for port_range in sorted(ranges, key=lambda item: (item.start, item.end)):
-        if merged and port_range.start <= merged[-1].end + 1:
-            last = merged.pop()
-            merged.append(PortRange(start=last.start, end=max(last.end, port_range.end)))
-        else:
-            merged.append(port_range)
-    return tuple(merged)
 
 
 @dataclass(frozen=True, slots=True)
