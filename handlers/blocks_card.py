@@ -1,0 +1,184 @@
+"""The approval card in the security channel, in every state a request passes through.
+
+``approval_card`` is the pending card with Approve and Deny; ``card_for`` renders whatever
+state the request is in, so one ``chat.update`` after every transition keeps the card true:
+the buttons give way to who decided and when, then to the apply result, and a failed request
+offers Retry and Cancel. Both buttons of a pair carry only the request id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from approvals.model import Request, RequestKind, RequestState, RiskFlag
+from handlers import describe
+from handlers.block_parts import (
+    Block,
+    Message,
+    actions,
+    button,
+    confirm,
+    context,
+    field,
+    field_budget,
+    fields_section,
+    header,
+    message,
+    section,
+)
+from handlers.ids import ActionId, BlockId
+from handlers.mrkdwn import SECTION_TEXT_LIMIT, code, date, fit_lines, mention
+
+_STRONG_FLAGS = frozenset({RiskFlag.BROAD, RiskFlag.ALL_PORTS, RiskFlag.SENSITIVE_PORT})
+
+
+def _fields(request: Request) -> Block:
+    return fields_section(
+        [
+            field("Requester", mention(request.requester.user_id)),
+            field("Gateway", describe.gateway_text(request)),
+            field("Target", describe.target_text(request)),
+            field(
+                "Security groups", describe.groups_text(request, field_budget("Security groups"))
+            ),
+            field("Ports", describe.ports_text(request)),
+            field("Duration", describe.duration_text(request)),
+            field("Reason", describe.reason_text(request)),
+            field("Risk", describe.risk_text(request)),
+            field("Approvals", describe.quorum_text(request)),
+            field("Request", code(request.id)),
+        ]
+    )
+
+
+def _title(request: Request) -> str:
+    verb = "access" if request.kind is RequestKind.AUTHORIZE else "removal"
+    return f"Gateway {verb} request {request.id}"
+
+
+def _body(request: Request, now: datetime) -> list[Block]:
+    blocks = [header(_title(request)), _fields(request)]
+    times = [f"Requested {date(request.created_at)}"]
+    if request.state is RequestState.PENDING and request.expires_at is not None:
+        left = describe.time_left(request.expires_at, now)
+        times.append(f"Expires {date(request.expires_at)} ({left}) unless decided")
+    blocks.append(context(*times))
+    if request.plan:
+        plan = fit_lines(describe.plan_lines(request), SECTION_TEXT_LIMIT - 10, noun="more")
+        blocks.append(section(f"*Plan*\n{plan}"))
+    return blocks
+
+
+def _approve_confirm(request: Request) -> Block:
+    ports = ", ".join(str(port) for port in describe.ports_of(request)) or "the requested ports"
+    groups = len(request.groups) or "the backend"
+    group_word = "security group" if len(request.groups) == 1 else "security groups"
+    flags = set(request.risk_flags)
+    if flags & _STRONG_FLAGS:
+        if RiskFlag.ALL_PORTS in flags:
+            title = "Approve access on ALL ports?"
+        elif RiskFlag.BROAD in flags:
+            title = "Approve broad access?"
+        else:
+            title = "Approve access to sensitive ports?"
+        text = (
+            f"This opens ports {ports} from the gateway to {groups} {group_word}. "
+            "These ports are broad or reach databases and remote shells: check the reason "
+            f"and the target before approving {request.id}."
+        )
+        return confirm(title, text, go="Approve anyway", danger=True)
+    text = f"Open ports {ports} from the gateway to {groups} {group_word} for {request.id}?"
+    return confirm(f"Approve {request.id}?", text, go="Approve", danger=False)
+
+
+def decision_actions(request: Request, *, block_id: str | None = BlockId.DECISION) -> Block:
+    """Approve (with a confirm dialog) and Deny for ``request``; both values are its id.
+
+    The App Home lists several requests, so it passes ``block_id=None`` and lets Slack make
+    each block id unique; listeners match on the action id either way.
+    """
+    return actions(
+        [
+            button(
+                "Approve",
+                ActionId.APPROVE,
+                request.id,
+                style="primary",
+                confirm_dialog=_approve_confirm(request),
+            ),
+            button("Deny", ActionId.DENY, request.id, style="danger"),
+        ],
+        block_id=block_id,
+    )
+
+
+def _outcome(request: Request, now: datetime) -> list[Block]:
+    """What replaces the buttons once the request left ``pending``."""
+    state = request.state
+    lines = [f"*Status:* {describe.state_label(state)}"]
+    decided = describe.decision_text(request)
+    if decided is not None:
+        lines.append(decided)
+    if state is RequestState.APPROVED:
+        lines.append("Waiting for the worker to apply it.")
+    elif state in {RequestState.APPLYING, RequestState.REVOKING}:
+        lines.append(f"Working on it since {date(request.updated_at)}.")
+    elif state is RequestState.EXPIRED:
+        lines.append(f"Nobody decided before {date(request.expires_at or request.updated_at)}.")
+    elif state in {RequestState.REVOKED, RequestState.CANCELLED, RequestState.REJECTED}:
+        lines.append(f"{state.value.capitalize()} {date(request.updated_at)}.")
+    if state is RequestState.APPLIED and request.grant_expires_at is not None:
+        verb = "ends" if request.grant_expires_at > now else "ended"
+        lines.append(f"The grant {verb} {date(request.grant_expires_at)}.")
+    reason = describe.state_reason_text(request)
+    if reason:
+        lines.append(f"_Why:_ {reason}")
+    if request.incident_id is not None:
+        lines.append(f"Incident {code(request.incident_id)}: quote it when asking for help.")
+    blocks = [section("\n".join(lines))]
+    results = describe.result_lines(request)
+    if results:
+        text = fit_lines(results, SECTION_TEXT_LIMIT - 12, noun="more")
+        blocks.append(section(f"*Results*\n{text}"))
+    return blocks
+
+
+def _failure_actions(request: Request) -> Block:
+    return actions(
+        [
+            button("Retry", ActionId.RETRY, request.id, style="primary"),
+            button("Cancel", ActionId.CANCEL, request.id, style="danger"),
+        ],
+        block_id=BlockId.FAILURE,
+    )
+
+
+def _fallback(request: Request) -> str:
+    return (
+        f"{_title(request)} from {mention(request.requester.user_id)}: "
+        f"{describe.state_label(request.state)}"
+    )
+
+
+def approval_card(request: Request, *, now: datetime, emulated: bool) -> Message:
+    """The pending card: request details, plan and the Approve/Deny buttons."""
+    blocks = [*_body(request, now), decision_actions(request)]
+    return message(_fallback(request), blocks, emulated=emulated)
+
+
+def card_body(request: Request, *, now: datetime) -> list[Block]:
+    """The card without buttons: details, plan and, after pending, the outcome."""
+    blocks = _body(request, now)
+    if request.state is not RequestState.PENDING:
+        blocks.extend(_outcome(request, now))
+    return blocks
+
+
+def card_for(request: Request, *, now: datetime, emulated: bool) -> Message:
+    """The card for the request's current state; buttons only while pending or failed."""
+    if request.state is RequestState.PENDING:
+        return approval_card(request, now=now, emulated=emulated)
+    blocks = card_body(request, now=now)
+    if request.state is RequestState.FAILED:
+        blocks.append(_failure_actions(request))
+    return message(_fallback(request), blocks, emulated=emulated)

@@ -1,0 +1,164 @@
+"""Lists: a gateway's rules, the pending requests and the request history, paged to fit Slack.
+
+Pages are numbered from 1; a page past the end shows the last one. The grammar has no page
+clause, so paging is by Previous/Next buttons whose value names the page (``PageRef`` for
+rules, a bare number for pending requests). A page of rules is at most 50 lines of bounded
+length packed into sections, so any number of rules stays within 50 blocks and the text limits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from approvals.model import Request, RequestState
+from bot.cloud.port import Gateway, GatewayRule
+from handlers import describe
+from handlers.block_parts import Block, Message, actions, button, context, header, message, section
+from handlers.ids import ActionId, BlockId
+from handlers.mrkdwn import chunk_lines, code, date
+
+MAX_PAGE_SIZE = 50  # 100 long rule lines near the ~13k characters Slack may refuse
+MAX_PENDING_PAGE_SIZE = 20
+_HISTORY_BLOCKS = 30  # history sections; the rest of the message budget stays free
+
+
+class PageRef(BaseModel):
+    """The value of a rules pager button: which gateway and which page, as ``gw-…|3``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    gateway_id: str = Field(pattern=r"^[^|]+$")
+    page: int = Field(ge=1)
+
+    def encode(self) -> str:
+        return f"{self.gateway_id}|{self.page}"
+
+    @classmethod
+    def decode(cls, value: str) -> PageRef:
+        """Read a button value; a malformed one raises ``pydantic.ValidationError``."""
+        gateway_id, _, page = value.rpartition("|")
+        return cls.model_validate({"gateway_id": gateway_id, "page": page})
+
+
+def _page_bounds(total: int, page: int, page_size: int) -> tuple[int, int, int]:
+    """``(page, pages, first index)`` with ``page`` clamped into ``1..pages``."""
+    pages = max(1, math.ceil(total / page_size))
+    page = min(max(page, 1), pages)
+    return page, pages, (page - 1) * page_size
+
+
+def _pager(
+    block_id: str,
+    previous: tuple[str, str] | None,
+    following: tuple[str, str] | None,
+) -> list[Block]:
+    """Previous/Next buttons, each ``(action id, value)``, or no block when neither applies."""
+    buttons = []
+    if previous is not None:
+        buttons.append(button("Previous page", previous[0], previous[1]))
+    if following is not None:
+        buttons.append(button("Next page", following[0], following[1]))
+    return [actions(buttons, block_id=block_id)] if buttons else []
+
+
+def _rule_line(rule: GatewayRule, owners: Mapping[int, str]) -> str:
+    group = code(rule.security_group_id, 40)
+    if rule.security_group_name:
+        group += f" {code(rule.security_group_name, 40)}"
+    owner = owners.get(rule.rule_id)
+    via = f"via {code(owner, 20)}" if owner is not None else "_not created through sgbot_"
+    return f"• rule {code(str(rule.rule_id), 24)} → {group} port {rule.ports} · {via}"
+
+
+def rules_list(
+    gateway: Gateway,
+    rules: Sequence[GatewayRule],
+    owners: Mapping[int, str],
+    *,
+    page: int = 1,
+    page_size: int = 25,
+    emulated: bool,
+) -> Message:
+    """One page of ``gateway``'s rules; ``owners`` maps rule id to the request that made it."""
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    ordered = sorted(rules, key=lambda r: (r.security_group_id, r.ports.start, r.rule_id))
+    page, pages, first = _page_bounds(len(ordered), page, page_size)
+    shown = ordered[first : first + page_size]
+    name = f"{code(gateway.name, 60)} ({code(gateway.unique_id)})"
+    owned = sum(1 for rule in rules if rule.rule_id in owners)
+    blocks = [
+        header(f"Rules of gateway {gateway.name}"),
+        context(
+            f"{name}: {len(rules)} rules, {owned} created through sgbot · page {page} of {pages}"
+        ),
+    ]
+    if shown:
+        lines = [_rule_line(rule, owners) for rule in shown]
+        blocks.extend(section(chunk) for chunk in chunk_lines(lines))
+    else:
+        blocks.append(section("This gateway has no backend security group rules."))
+
+    def page_value(number: int) -> str:
+        return PageRef(gateway_id=gateway.unique_id, page=number).encode()
+
+    blocks += _pager(
+        BlockId.RULES_PAGER,
+        (ActionId.RULES_PAGE_PREVIOUS, page_value(page - 1)) if page > 1 else None,
+        (ActionId.RULES_PAGE_NEXT, page_value(page + 1)) if page < pages else None,
+    )
+    fallback = f"Rules of gateway {name}: page {page} of {pages}"
+    return message(fallback, blocks, emulated=emulated)
+
+
+def _pending_block(request: Request, now: datetime) -> Block:
+    lines = [describe.summary_line(request), describe.quorum_text(request)]
+    if request.expires_at is not None:
+        left = describe.time_left(request.expires_at, now)
+        lines[-1] += f" · expires {date(request.expires_at)} ({left})"
+    return section("\n".join(lines))
+
+
+def pending_list(
+    requests: Sequence[Request],
+    *,
+    page: int = 1,
+    page_size: int = 10,
+    now: datetime,
+    emulated: bool,
+) -> Message:
+    """One page of pending requests, soonest deadline first; approve them on their cards."""
+    page_size = min(max(page_size, 1), MAX_PENDING_PAGE_SIZE)
+    pending = [r for r in requests if r.state is RequestState.PENDING]
+    pending.sort(key=lambda r: (r.expires_at or r.updated_at, r.id))
+    page, pages, first = _page_bounds(len(pending), page, page_size)
+    blocks = [
+        header("Pending requests"),
+        context(f"{len(pending)} pending · page {page} of {pages}"),
+    ]
+    blocks += [_pending_block(r, now) for r in pending[first : first + page_size]]
+    if not pending:
+        blocks.append(section("Nothing is waiting for approval."))
+    blocks += _pager(
+        BlockId.PENDING_PAGER,
+        (ActionId.PENDING_PAGE_PREVIOUS, str(page - 1)) if page > 1 else None,
+        (ActionId.PENDING_PAGE_NEXT, str(page + 1)) if page < pages else None,
+    )
+    return message(f"{len(pending)} pending requests", blocks, emulated=emulated)
+
+
+def history_list(requests: Sequence[Request], *, emulated: bool) -> Message:
+    """The most recently updated requests first, as many as fit in one message."""
+    latest = sorted(requests, key=lambda r: (r.updated_at, r.id), reverse=True)
+    lines = [f"{describe.summary_line(r)} · {date(r.updated_at)}" for r in latest]
+    chunks = chunk_lines(lines)
+    shown = chunks[:_HISTORY_BLOCKS]
+    counted = sum(chunk.count("\n") + 1 for chunk in shown)
+    blocks = [header("Request history"), *(section(chunk) for chunk in shown)]
+    if not latest:
+        blocks.append(section("No requests yet."))
+    blocks.append(context(f"Showing the latest {counted} of {len(latest)} requests"))
+    return message(f"Request history: {len(latest)} requests", blocks, emulated=emulated)

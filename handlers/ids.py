@@ -1,0 +1,55 @@
+"""Every Slack id the bot puts on a surface: action ids, block ids and view callback ids.
+
+The builders stamp these on buttons, inputs and modals; the handlers register listeners and
+read ``view.state.values`` by the same constants, so an id is spelled exactly once. Values
+are short and stable because Slack echoes them back in payloads of messages posted long ago.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActionId(StrEnum):
+    """``action_id`` of interactive elements; a button's ``value`` carries its argument."""
+
+    APPROVE = "approve"  # value: request id
+    DENY = "deny"  # value: request id; the handler opens the deny reason form
+    RETRY = "retry"  # value: request id of a failed request
+    CANCEL = "cancel"  # value: request id of a failed request to give up
+    RULES_PAGE_PREVIOUS = "rules_page_previous"  # value: ``PageRef`` text ``gateway|page``
+    RULES_PAGE_NEXT = "rules_page_next"  # value: ``PageRef`` text ``gateway|page``
+    PENDING_PAGE_PREVIOUS = "pending_page_previous"  # value: page number
+    PENDING_PAGE_NEXT = "pending_page_next"  # value: page number
+    OPEN_REQUEST_FORM = "open_request_form"  # App Home button; value unused
+    GATEWAY_SELECT = "gateway_select"  # external select; options come from the options handler
+    SERVICE_SELECT = "service_select"  # external select of the chosen gateway's services
+    TARGET_INPUT = "target_input"  # explicit sg-/i-/cluster/nodepool id instead of a service
+    PORTS_INPUT = "ports_input"
+    DURATION_SELECT = "duration_select"
+    REASON_INPUT = "reason_input"
+    DENY_REASON_INPUT = "deny_reason_input"
+
+
+class BlockId(StrEnum):
+    """``block_id`` of blocks a handler looks up; form inputs double as prefill/error keys."""
+
+    DECISION = "decision"  # Approve/Deny on the approval card
+    FAILURE = "failure"  # Retry/Cancel on a failed card
+    RULES_PAGER = "rules_pager"
+    PENDING_PAGER = "pending_pager"
+    HOME_ACTIONS = "home_actions"
+    GATEWAY = "gateway"
+    SERVICE = "service"
+    TARGET = "target"
+    PORTS = "ports"
+    DURATION = "duration"
+    REASON = "reason"
+    DENY_REASON = "deny_reason"
+
+
+class CallbackId(StrEnum):
+    """``callback_id`` of modals, routed by ``view_submission`` listeners."""
+
+    REQUEST_FORM = "request_form"
+    DENY_REASON_FORM = "deny_reason_form"
