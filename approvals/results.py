@@ -1,0 +1,108 @@
+"""What the store's workflow steps return or raise, and the words a settled request gets.
+
+Kept apart from ``approvals.store`` so callers (worker, Slack handlers) can import the types
+without the Redis machinery, and so the store module stays about Redis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from approvals.effects import Effects, Job, JobKind
+from approvals.keys import DEFAULT_PREFIX, INTAKE_TTL, REQUEST_RETENTION
+from approvals.model import Request, RequestState, Verdict
+from approvals.outbox import NotificationKind, notification
+from approvals.policy import DecisionOutcome
+from bot.errors import PolicyRefused, SgbotError, UserError
+
+
+class StaleRequest(SgbotError):
+    """Someone wrote the request after it was read; reload and decide again."""
+
+    def __init__(self, request_id: str, expected: int, found: str) -> None:
+        self.request_id = request_id
+        self.expected = expected
+        super().__init__(f"{request_id} changed meanwhile (read v{expected}, now v{found or '-'})")
+
+
+class UnknownRequest(UserError):
+    def __init__(self, request_id: str) -> None:
+        self.request_id = request_id
+        super().__init__(f"There is no request {request_id}; check the id (`status REQ-XXXXX`).")
+
+
+class RateLimited(PolicyRefused):
+    """The requester reached the request limit for the window; nothing was stored."""
+
+
+class NotReplicated(SgbotError):
+    """The write reached the primary but no replica confirmed it within the timeout."""
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    prefix: str = DEFAULT_PREFIX
+    retention: timedelta = REQUEST_RETENTION  # how long a finished request stays readable
+    intake_ttl: timedelta = INTAKE_TTL  # how long a Slack retry finds the first request
+    history_length: int = 10_000  # requests kept per history index
+    audit_maxlen: int = 100_000  # audit entries kept (about)
+    cas_attempts: int = 20  # reload-and-retry rounds before giving up with StaleRequest
+    wait_for_replicas: bool | None = None  # None: decide from INFO replication (cached)
+    replica_timeout_ms: int = 1_000
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    request_id: str
+    created: bool  # False: the intake key was seen before; request_id is the first request
+
+
+@dataclass(frozen=True)
+class DecideResult:
+    """The request after a click; ``outcome`` is None when nothing changed (not pending)."""
+
+    request: Request
+    outcome: DecisionOutcome | None
+    message: str
+
+
+def decided_message(outcome: DecisionOutcome) -> str:
+    request = outcome.request
+    if request.state is RequestState.APPROVED:
+        return f"{request.id} is approved; applying it now."
+    if request.state is RequestState.DENIED:
+        return f"{request.id} is denied."
+    return f"Approval recorded for {request.id}: {outcome.progress} approvals."
+
+
+def settled_message(request: Request) -> str:
+    """Why a request can no longer be decided, for the person who clicked."""
+    state = request.state
+    if state in {RequestState.RECEIVED, RequestState.RESOLVING}:
+        return f"{request.id} is still being prepared; try again in a moment."
+    deniers = [d.actor for d in request.decisions if d.verdict is Verdict.DENY]
+    if state is RequestState.DENIED and deniers:
+        return f"{request.id} was already denied by <@{deniers[-1].user_id}>."
+    if state is RequestState.EXPIRED:
+        return f"{request.id} expired before anyone decided; ask again if it is still needed."
+    if state is RequestState.CANCELLED:
+        return f"{request.id} was cancelled."
+    if state is RequestState.REJECTED:
+        return f"{request.id} was rejected: {request.state_reason}"
+    names = ", ".join(f"<@{actor.user_id}>" for actor in request.approvers) or "an approver"
+    return f"{request.id} is already approved by {names} (now {state.value})."
+
+
+def decision_effects(outcome: DecisionOutcome, version: int) -> Effects:
+    """The card update for any decision, plus the apply job or the word to the requester."""
+    request = outcome.request
+    card = notification(NotificationKind.UPDATE_CARD, request.id, version)
+    if request.state is RequestState.APPROVED:
+        return Effects(
+            jobs=(Job(kind=JobKind.APPLY, request_id=request.id),), notifications=(card,)
+        )
+    if request.state is RequestState.DENIED:
+        told = notification(NotificationKind.TELL_REQUESTER, request.id, version)
+        return Effects(notifications=(card, told))
+    return Effects(notifications=(card,))

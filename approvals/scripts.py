@@ -1,0 +1,123 @@
+"""The Lua scripts of the store, each headed by the KEYS and ARGV it takes.
+
+Every key a script touches is passed in KEYS and carries the store's hash tag, so one script
+runs on one Cluster slot. ``COMMIT`` is the only way a request is written: a compare-and-set on
+its version, guarded by optional checks, followed by the index, stream and timer operations the
+Python side compiled (``approvals.writes``). Scores and numbers travel as strings so Lua's
+doubles never round an id or a timestamp.
+"""
+
+from __future__ import annotations
+
+COMMIT = """
+-- KEYS[1]  request hash {p}:req:<id> (fields v, json)
+-- KEYS[2..] every other key a guard or operation below names, by its index into KEYS
+-- ARGV[1]  expected version; "0" means the request must not exist yet
+-- ARGV[2]  the new request JSON (already carrying the new version)
+-- ARGV[3]  milliseconds the request hash lives after this write; "0" keeps it forever
+-- ARGV[4]  JSON {"guards": [...], "ops": [...]}; each item is [name, key index, args...]
+--   guards, checked in order before anything is written:
+--     ["absent", k]                 -> {"exists", value} when KEYS[k] exists (intake dedupe)
+--     ["rate", k, min_score, limit] -> {"limited", oldest} when KEYS[k] has limit members
+--                                      scored above min_score (older ones are dropped)
+--     ["claim", k, pending_k, id]   -> {"taken", holder} when KEYS[k] names another request
+--                                      that is still in the pending zset KEYS[pending_k]
+--   ops, applied in order after the write:
+--     ["zadd", k, score, member] ["zrem", k, member] ["ztrim", k, keep_newest]
+--     ["xadd", k, maxlen ("0": no trim), field, value, ...]
+--     ["set", k, value, ttl_ms ("0": no TTL)] ["del_if", k, value] ["pexpire", k, ms]
+-- Returns {"ok", new_version} | {"stale", current_version or ""} | a guard's reply.
+local current = redis.call('HGET', KEYS[1], 'v')
+if ARGV[1] == '0' then
+  if current then return {'stale', current} end
+elseif current ~= ARGV[1] then
+  return {'stale', current or ''}
+end
+local plan = cjson.decode(ARGV[4])
+for _, g in ipairs(plan.guards) do
+  local key = KEYS[tonumber(g[2])]
+  if g[1] == 'absent' then
+    local value = redis.call('GET', key)
+    if value then return {'exists', value} end
+  elseif g[1] == 'rate' then
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. g[3])
+    if redis.call('ZCARD', key) >= tonumber(g[4]) then
+      local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+      return {'limited', oldest[2]}
+    end
+  elseif g[1] == 'claim' then
+    local holder = redis.call('GET', key)
+    if holder and holder ~= g[4] and redis.call('ZSCORE', KEYS[tonumber(g[3])], holder) then
+      return {'taken', holder}
+    end
+  end
+end
+local version = tostring((tonumber(current) or 0) + 1)
+redis.call('HSET', KEYS[1], 'v', version, 'json', ARGV[2])
+if ARGV[3] == '0' then
+  redis.call('PERSIST', KEYS[1])
+else
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+end
+for _, op in ipairs(plan.ops) do
+  local key = KEYS[tonumber(op[2])]
+  local name = op[1]
+  if name == 'zadd' then
+    redis.call('ZADD', key, op[3], op[4])
+  elseif name == 'zrem' then
+    redis.call('ZREM', key, op[3])
+  elseif name == 'ztrim' then
+    redis.call('ZREMRANGEBYRANK', key, 0, -tonumber(op[3]) - 1)
+  elseif name == 'xadd' then
+    local args = {key}
+    if op[3] ~= '0' then
+      table.insert(args, 'MAXLEN'); table.insert(args, '~'); table.insert(args, op[3])
+    end
+    table.insert(args, '*')
+    for i = 4, #op do table.insert(args, op[i]) end
+    redis.call('XADD', unpack(args))
+  elseif name == 'set' then
+    if op[4] == '0' then
+      redis.call('SET', key, op[3])
+    else
+      redis.call('SET', key, op[3], 'PX', op[4])
+    end
+  elseif name == 'del_if' then
+    if redis.call('GET', key) == op[3] then redis.call('DEL', key) end
+  elseif name == 'pexpire' then
+    redis.call('PEXPIRE', key, op[3])
+  end
+end
+return {'ok', version}
+"""
+
+CLAIM_DUE_TIMERS = """
+-- KEYS[1]  timers zset {p}:timers, scored by epoch seconds
+-- ARGV[1]  now (epoch seconds); ARGV[2] most members to claim
+-- Returns a flat {member, score, ...} of due members, each removed so one caller owns it.
+local due = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, ARGV[2],
+                       'WITHSCORES')
+for i = 1, #due, 2 do redis.call('ZREM', KEYS[1], due[i]) end
+return due
+"""
+
+REMOVE_OWNER_AND_COUNT = """
+-- KEYS[1]  owners set {p}:owners:<gw>:<sg>:<start>-<end>
+-- KEYS[2]  live zset {p}:live
+-- ARGV[1]  the request id giving up the rule
+-- Returns how many other owners remain; owners that are no longer live are pruned first.
+redis.call('SREM', KEYS[1], ARGV[1])
+for _, owner in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if not redis.call('ZSCORE', KEYS[2], owner) then redis.call('SREM', KEYS[1], owner) end
+end
+return redis.call('SCARD', KEYS[1])
+"""
+
+ACK_AND_DELETE = """
+-- KEYS[1]  a stream; ARGV[1] its consumer group; ARGV[2] an entry id
+-- Acks the entry and deletes it from the stream so finished work does not pile up.
+-- Returns 1 when it was pending, 0 when someone had already acked it.
+local acked = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+if acked > 0 then redis.call('XDEL', KEYS[1], ARGV[2]) end
+return acked
+"""
