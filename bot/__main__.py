@@ -18,6 +18,11 @@ from bot.errors import ConfigError
 SUBCOMMANDS = (
     "bot.cli.parse",
     "bot.cli.emulator",
+    "bot.cli.serve",
+    "bot.cli.socket",
+    "bot.cli.worker",
+    "bot.cli.audit",
+    "bot.cli.reconcile",
 )
 
 

@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     )
     audit_maxlen: int = Field(default=100_000, ge=100, alias="SGBOT_AUDIT_MAXLEN")
     retention: timedelta = Field(default=timedelta(days=30), alias="SGBOT_RETENTION")
+    job_claim_idle: timedelta = Field(default=timedelta(seconds=30), alias="SGBOT_JOB_CLAIM_IDLE")
+    worker_concurrency: int = Field(default=4, ge=1, le=64, alias="SGBOT_WORKER_CONCURRENCY")
 
     @field_validator("approvers", mode="before")
     @classmethod
@@ -162,6 +164,7 @@ class Settings(BaseSettings):
         "remind_before",
         "grant_warn_before",
         "retention",
+        "job_claim_idle",
         mode="before",
     )
     @classmethod

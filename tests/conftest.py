@@ -16,4 +16,5 @@ pytest_plugins = [
     "tests.fixtures.redis_server",
     "tests.fixtures.emulator",
     "tests.fixtures.slack_local",
+    "tests.fixtures.sgbot_process",
 ]

@@ -1,0 +1,207 @@
+"""The workflow facade the Slack layer calls: submit, decide, cancel, retry, revoke, and queries.
+
+Each method is one short step over the store: it checks who may act, commits one change with
+its effects (jobs, outbox messages) and returns at once; cloud work happens in the worker.
+``list_rules`` is the one read that asks the cloud, because it shows the gateway as it is.
+Who may do what beyond the approval policy:
+
+* cancel: the requester, while pending; the requester or an approver, once failed;
+* retry: an approver, on a failed request (it goes back to applying);
+* revoke: the requester or an approver ends an applied grant now (removing access needs no
+  second approval); rules other grants still hold stay.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from approvals.clock import Clock
+from approvals.effects import Effects, Job, JobKind
+from approvals.ids import RandomSource, new_request_id
+from approvals.machine import transition
+from approvals.model import (
+    ReplyTo,
+    Request,
+    RequestKind,
+    RequestState,
+    Verdict,
+    kind_of,
+)
+from approvals.outbox import NotificationKind, notification
+from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_requester
+from approvals.results import CreateResult, DecideResult
+from approvals.store import RequestStore
+from bot.cloud.port import CloudPort, GatewayRule
+from bot.cloud.resolve import find_gateway
+from bot.cloud.rules import list_rules
+from bot.commands import Authorize, ChangeCommand, GatewayRef, RevokeTarget
+from bot.errors import PolicyRefused, UsageError
+from bot.settings import Settings
+
+_N = NotificationKind
+
+
+@dataclass
+class Service:
+    store: RequestStore
+    cloud: CloudPort
+    clock: Clock
+    policy: PolicyConfig
+    settings: Settings
+    random_source: RandomSource = field(default=secrets.token_bytes)
+
+    # -- changes ---------------------------------------------------------------------
+
+    async def submit(
+        self, command: ChangeCommand, requester: SlackUser, reply_to: ReplyTo, intake_key: str
+    ) -> CreateResult:
+        """Store a change as ``received`` and queue its resolution; Slack retries dedupe."""
+        check_requester(requester, self.policy)
+        too_long = isinstance(command, Authorize) and (
+            command.duration is not None and command.duration > self.settings.max_duration
+        )
+        if too_long:
+            raise UsageError(
+                f"that is longer than the longest grant allowed ({self.settings.max_duration}); "
+                "ask for less, e.g. `for 7d`"
+            )
+        now = self.clock.now()
+        authorize = command if isinstance(command, Authorize) else None
+        request = Request(
+            id=new_request_id(self.random_source),
+            kind=kind_of(command),
+            command=command,
+            requester=actor_from_user(requester),
+            reply_to=reply_to,
+            intake_key=intake_key,
+            created_at=now,
+            updated_at=now,
+            ports=command.ports if isinstance(command, Authorize | RevokeTarget) else (),
+            duration=authorize.duration if authorize else None,
+            reason=authorize.reason if authorize else None,
+        )
+        limit = (self.policy.rate_limit, self.policy.rate_window.total_seconds())
+        return await self.store.create(request, rate_limit=limit)
+
+    async def decide(
+        self,
+        request_id: str,
+        user: SlackUser,
+        verdict: Verdict,
+        *,
+        approver_ids: frozenset[str],
+        reason: str | None = None,
+    ) -> DecideResult:
+        return await self.store.decide(
+            request_id,
+            user,
+            verdict,
+            reason=reason,
+            now=self.clock.now(),
+            approver_ids=approver_ids,
+            policy=self.policy,
+        )
+
+    async def cancel(
+        self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
+    ) -> Request:
+        actor = actor_from_user(user)
+        now = self.clock.now()
+
+        def cancel_once(current: Request) -> tuple[Request, Effects] | None:
+            is_requester = current.requester == actor
+            if current.state is RequestState.PENDING and not is_requester:
+                raise PolicyRefused(
+                    f"Only the requester can withdraw {current.id}; to refuse it, deny it."
+                )
+            if current.state is RequestState.FAILED and not (
+                is_requester or self._is_approver(user, approver_ids)
+            ):
+                raise PolicyRefused(f"Only the requester or an approver can cancel {current.id}.")
+            if current.state not in (RequestState.PENDING, RequestState.FAILED):
+                raise PolicyRefused(
+                    f"{current.id} is {current.state.value}; it cannot be cancelled."
+                )
+            cancelled = transition(current, RequestState.CANCELLED, at=now, reason="cancelled")
+            return cancelled, _told(current, _N.UPDATE_CARD, _N.TELL_REQUESTER)
+
+        return await self.store.update(request_id, cancel_once, actor=actor)
+
+    async def retry(
+        self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
+    ) -> Request:
+        """An approver sends a failed request back to applying; rules in place are kept."""
+        self._require_approver(user, approver_ids, f"retry {request_id}")
+        now = self.clock.now()
+
+        def retry_once(current: Request) -> tuple[Request, Effects] | None:
+            if current.state is not RequestState.FAILED:
+                raise PolicyRefused(
+                    f"{current.id} is {current.state.value}; only failed ones retry."
+                )
+            applying = transition(current, RequestState.APPLYING, at=now, reason="retried")
+            job = Job(kind=JobKind.APPLY, request_id=current.id)
+            return applying, _told(current, _N.UPDATE_CARD).plus(Effects(jobs=(job,)))
+
+        return await self.store.update(request_id, retry_once, actor=actor_from_user(user))
+
+    async def revoke(
+        self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
+    ) -> Request:
+        """End an applied grant now; the worker removes the rules nobody else holds."""
+        actor = actor_from_user(user)
+        now = self.clock.now()
+
+        def revoke_once(current: Request) -> tuple[Request, Effects] | None:
+            if current.requester != actor and not self._is_approver(user, approver_ids):
+                raise PolicyRefused(f"Only the requester or an approver can revoke {current.id}.")
+            if (
+                current.kind is not RequestKind.AUTHORIZE
+                or current.state is not RequestState.APPLIED
+            ):
+                raise PolicyRefused(
+                    f"{current.id} is not an applied grant ({current.state.value}); "
+                    "nothing to revoke."
+                )
+            revoking = transition(
+                current, RequestState.REVOKING, at=now, reason=f"revoked by <@{actor.user_id}>"
+            ).evolve(grant_expires_at=now)  # a failed removal is retried by the grant timer
+            job = Job(kind=JobKind.REVOKE, request_id=current.id)
+            return revoking, _told(current, _N.UPDATE_CARD).plus(Effects(jobs=(job,)))
+
+        return await self.store.update(request_id, revoke_once, actor=actor)
+
+    # -- queries ---------------------------------------------------------------------
+
+    async def status(self, request_id: str) -> Request:
+        return await self.store.require(request_id)
+
+    async def list_pending(self, limit: int = 50) -> list[Request]:
+        return await self.store.list_pending(limit)
+
+    async def history(self, gateway_id: str | None = None, limit: int = 20) -> list[Request]:
+        return await self.store.history(gateway_id, limit)
+
+    async def list_mine(self, user: SlackUser, limit: int = 20) -> list[Request]:
+        return await self.store.list_for_user(actor_from_user(user), limit)
+
+    async def list_rules(self, gateway: GatewayRef) -> Sequence[GatewayRule]:
+        found = await find_gateway(self.cloud, gateway)
+        return await list_rules(self.cloud, found.unique_id)
+
+    # -- who may act -----------------------------------------------------------------
+
+    def _is_approver(self, user: SlackUser, approver_ids: frozenset[str]) -> bool:
+        return user.user_id in self.policy.approvers | approver_ids
+
+    def _require_approver(self, user: SlackUser, approver_ids: frozenset[str], what: str) -> None:
+        check_requester(user, self.policy)  # a full member of our organisation
+        if not self._is_approver(user, approver_ids):
+            raise PolicyRefused(f"Only an approver can {what}.")
+
+
+def _told(request: Request, *kinds: NotificationKind) -> Effects:
+    version = request.version + 1
+    return Effects(notifications=tuple(notification(k, request.id, version) for k in kinds))

@@ -1,0 +1,98 @@
+"""Who may approve, and what Slack says about a person, cached in Redis.
+
+The approver set is ``SGBOT_APPROVERS`` plus the members of ``SGBOT_APPROVER_GROUP``;
+``usergroups.users.list`` is Tier 2 (about 20 calls a minute), so members are cached in Redis
+for at most ``GROUP_TTL`` and shared by every replica, and a click never waits for more than
+one Slack call. ``users.info`` answers become ``approvals.policy.SlackUser`` facts, cached for
+``USER_TTL`` so a burst of clicks costs one call while a deactivation is noticed quickly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from approvals.connect import RedisClient
+from approvals.keys import Keys
+from approvals.policy import SlackUser
+
+log = logging.getLogger(__name__)
+
+GROUP_TTL = timedelta(seconds=60)
+USER_TTL = timedelta(seconds=30)
+
+
+def slack_user_from_api(user: Mapping[str, Any]) -> SlackUser:
+    """The policy's facts from a ``users.info`` ``user`` object.
+
+    The policy compares the organisation with the home orgs itself; ``is_stranger`` is what
+    Slack says about Slack Connect users seen from our side.
+    """
+    enterprise = user.get("enterprise_user") or {}
+    return SlackUser(
+        user_id=str(user["id"]),
+        team_id=str(user.get("team_id") or "unknown"),
+        enterprise_id=enterprise.get("enterprise_id") or user.get("enterprise_id"),
+        is_bot=bool(user.get("is_bot")),
+        is_app_user=bool(user.get("is_app_user")),
+        deleted=bool(user.get("deleted")),
+        is_restricted=bool(user.get("is_restricted")),
+        is_ultra_restricted=bool(user.get("is_ultra_restricted")),
+        is_stranger=bool(user.get("is_stranger")),
+    )
+
+
+class ApproverDirectory:
+    """Approver ids and user facts for the policy, through a Redis cache."""
+
+    def __init__(
+        self,
+        *,
+        redis: RedisClient,
+        slack: AsyncWebClient,
+        keys: Keys,
+        configured: Iterable[str],
+        group_id: str | None,
+    ) -> None:
+        self._redis = redis
+        self._slack = slack
+        self._configured = frozenset(configured)
+        self._group_id = group_id
+        # Kept beside the other keys under the shared hash tag so a prefix isolates them too.
+        self._group_key = f"{keys.tag}:cache:usergroup:{group_id}"
+        self._user_key_prefix = f"{keys.tag}:cache:user:"
+
+    async def approver_ids(self) -> frozenset[str]:
+        """The configured approvers and the group's current members."""
+        if self._group_id is None:
+            return self._configured
+        cached = await self._redis.get(self._group_key)
+        if cached is not None:
+            return self._configured | frozenset(json.loads(cached))
+        return self._configured | await self.refresh_group()
+
+    async def refresh_group(self) -> frozenset[str]:
+        """Fetch the approver group's members from Slack and cache them."""
+        if self._group_id is None:
+            return frozenset()
+        response = await self._slack.usergroups_users_list(usergroup=self._group_id)
+        members = frozenset(str(user_id) for user_id in response.get("users") or [])
+        await self._redis.set(self._group_key, json.dumps(sorted(members)), ex=GROUP_TTL)
+        log.info("approver group %s has %d members", self._group_id, len(members))
+        return members
+
+    async def slack_user(self, user_id: str) -> SlackUser:
+        """``users.info`` facts about ``user_id``, at most ``USER_TTL`` old."""
+        key = self._user_key_prefix + user_id
+        cached = await self._redis.get(key)
+        if cached is not None:
+            return SlackUser.model_validate_json(cached)
+        response = await self._slack.users_info(user=user_id)
+        user = slack_user_from_api(response["user"])
+        await self._redis.set(key, user.model_dump_json(), ex=USER_TTL)
+        return user

@@ -1,0 +1,74 @@
+"""``sgbot audit``: print the audit trail as JSON lines, oldest first.
+
+``--since`` takes an ISO 8601 instant (``2025-03-01T09:00:00Z``) or a span back from now
+(``30m``, ``4h``, ``2d``); ``--gateway`` keeps the entries of one gateway (its unique id).
+Each line is one state change: when, who, which request, from and to which state, the
+gateway, groups, ports, the cloud request ids and the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.commands import GATEWAY_ID_RE
+from bot.errors import UsageError
+from bot.settings import Settings, load_settings, parse_duration
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "audit",
+        help="print the audit trail as JSON lines",
+        description="Print request state changes from the audit stream, oldest first.",
+    )
+    parser.add_argument("--since", help="ISO 8601 instant, or a span such as 30m, 4h, 2d")
+    parser.add_argument("--gateway", help="only this gateway (gw-… unique id)")
+    parser.add_argument("--limit", type=int, default=1000, help="most entries to print")
+    parser.set_defaults(func=run)
+
+
+def parse_since(text: str, now: datetime) -> datetime:
+    """An aware instant from ISO 8601 (UTC when no zone is given) or a span back from ``now``."""
+    try:
+        return now - parse_duration(text)
+    except ValueError:
+        pass
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"--since {text!r} is neither an ISO 8601 time nor a span such as 30m or 2d"
+        ) from None
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        since = parse_since(args.since, datetime.now(UTC)) if args.since else None
+        if args.gateway and not GATEWAY_ID_RE.fullmatch(args.gateway):
+            raise UsageError(f"--gateway wants a unique id (gw- and 32 hex), not {args.gateway!r}")
+    except UsageError as exc:
+        print(f"sgbot audit: {exc}", file=sys.stderr)
+        return 2
+    asyncio.run(_print(load_settings(), since, args.gateway, args.limit))
+    return 0
+
+
+async def _print(
+    settings: Settings, since: datetime | None, gateway: str | None, limit: int
+) -> None:
+    from approvals.audit import AuditLog
+    from approvals.connect import connect
+    from approvals.keys import Keys
+
+    redis = connect(settings.redis_url)
+    try:
+        log = AuditLog(redis, Keys(settings.key_prefix).audit)
+        for entry in await log.read(since=since, gateway_id=gateway, limit=limit):
+            print(entry.model_dump_json())
+    finally:
+        await redis.aclose()

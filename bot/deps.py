@@ -1,0 +1,219 @@
+"""The dependency container of a serving process, and how one is built and torn down.
+
+``Deps`` holds everything a handler, the deliverer or the health check needs: settings, the
+Redis client and store, the workflow service, the cloud, the clock, the Slack client, the
+approver directory and the metrics. ``open_deps`` builds it at start-up, which is also where a
+bad setup stops the process with one ``ConfigError`` line: unusable cloud credentials (never
+replaced by the emulator behind the operator's back), a Slack token ``auth.test`` refuses.
+With ``emulated`` it serves the built-in emulator's demo estate on a free loopback port of its
+own and points the cloud adapter at it with the demo keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from approvals.clock import Clock, SystemClock
+from approvals.connect import RedisClient, connect
+from approvals.keys import Keys
+from approvals.outbox import Outbox
+from approvals.policy import PolicyConfig
+from approvals.results import StoreConfig
+from approvals.store import RequestStore
+from bot.approvers import ApproverDirectory
+from bot.cloud.port import CloudPort
+from bot.errors import ConfigError
+from bot.metrics import Metrics
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from approvals.service import Service
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    redis: RedisClient
+    keys: Keys
+    store: RequestStore
+    outbox: Outbox
+    service: Service
+    cloud: CloudPort
+    clock: Clock
+    slack: AsyncWebClient
+    approvers: ApproverDirectory
+    metrics: Metrics
+    policy: PolicyConfig
+    bot_user_id: str
+    emulated: bool
+
+    @property
+    def cloud_label(self) -> str:
+        return "emulator" if self.emulated else "aliyun"
+
+    async def outbox_depth(self) -> int:
+        return await self.outbox.depth()
+
+
+def policy_config(settings: Settings, home_org_ids: frozenset[str]) -> PolicyConfig:
+    return PolicyConfig(
+        home_org_ids=home_org_ids,
+        approvers=frozenset(settings.approvers),
+        broad_ports=settings.broad_ports,
+        sensitive_ports=frozenset(settings.sensitive_ports),
+        rate_limit=settings.rate_limit,
+        rate_window=settings.rate_window,
+        pending_ttl=settings.pending_ttl,
+        remind_before=settings.remind_before,
+        grant_warn_before=settings.grant_warn_before,
+    )
+
+
+async def _identify(slack: AsyncWebClient) -> tuple[str, frozenset[str]]:
+    """The bot's user id and the installation's team and enterprise ids (``auth.test``)."""
+    try:
+        identity = await slack.auth_test()
+    except SlackApiError as exc:
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN: Slack refused it ({exc.response.get('error')})"
+        ) from None
+    orgs = {str(identity["team_id"])}
+    if identity.get("enterprise_id"):
+        orgs.add(str(identity["enterprise_id"]))
+    return str(identity["user_id"]), frozenset(orgs)
+
+
+async def _checked_credential() -> object:
+    """The default credentials chain, asked for a credential now so a bad setup fails early."""
+    from bot.cloud.aliyun_transport import default_credential
+
+    credential = default_credential()
+    try:
+        await asyncio.to_thread(credential.get_credential)
+    except Exception as exc:
+        raise ConfigError(
+            "Alibaba Cloud credentials: none usable "
+            f"({str(exc).splitlines()[0][:200]}); set ALIBABA_CLOUD_ACCESS_KEY_ID and "
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET (or another credentials-chain source), "
+            "or run with --emulated-cloud"
+        ) from None
+    return credential
+
+
+@asynccontextmanager
+async def emulated_cloud(settings: Settings) -> AsyncIterator[Settings]:
+    """Serve the demo estate on a free loopback port; yields settings pointing at it."""
+    from bot.cli.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+    from bot.cloud.emulator.backend import Backend
+    from bot.cloud.emulator.server import Emulator, build_app
+    from bot.cloud.emulator.state import load_estate
+
+    emulator = Emulator(
+        backend=Backend(load_estate()),
+        access_key_id=DEMO_ACCESS_KEY_ID,
+        access_key_secret=DEMO_ACCESS_KEY_SECRET,
+    )
+    runner = web.AppRunner(build_app(emulator), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    endpoint = f"127.0.0.1:{runner.addresses[0][1]}"
+    log.info("emulated cloud: serving the demo estate on %s", endpoint)
+    try:
+        yield settings.model_copy(
+            update={
+                "cloud": "emulator",
+                "mse_endpoint": endpoint,
+                "ecs_endpoint": endpoint,
+                "cs_endpoint": endpoint,
+                "cloud_protocol": "http",
+            }
+        )
+    finally:
+        await runner.cleanup()
+
+
+async def _cloud(settings: Settings, emulated: bool) -> CloudPort:
+    from bot.cloud.factory import build_cloud, static_credential
+
+    if emulated:
+        from bot.cli.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+
+        credential = static_credential(DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET)
+    else:
+        credential = await _checked_credential()
+    return build_cloud(settings, credential=credential)
+
+
+@asynccontextmanager
+async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps]:
+    """Everything a serving process needs, closed again on exit."""
+    from approvals.service import Service
+
+    slack = AsyncWebClient(
+        token=_secret(settings.slack_bot_token, "SLACK_BOT_TOKEN"),
+        base_url=settings.slack_api_url,
+    )
+    bot_user_id, installation_orgs = await _identify(slack)
+    home_orgs = frozenset(settings.home_orgs) or installation_orgs
+    redis = connect(settings.redis_url)
+    keys = Keys(settings.key_prefix)
+    clock: Clock = SystemClock()
+    policy = policy_config(settings, home_orgs)
+    store = RequestStore(
+        redis,
+        StoreConfig(
+            prefix=settings.key_prefix,
+            retention=settings.retention,
+            audit_maxlen=settings.audit_maxlen,
+        ),
+    )
+    try:
+        await store.setup()
+        cloud = await _cloud(settings, emulated)
+        outbox = Outbox(redis, keys)
+        await outbox.queue.ensure_group()
+        yield Deps(
+            settings=settings,
+            redis=redis,
+            keys=keys,
+            store=store,
+            outbox=outbox,
+            service=Service(
+                store=store, cloud=cloud, clock=clock, policy=policy, settings=settings
+            ),
+            cloud=cloud,
+            clock=clock,
+            slack=slack,
+            approvers=ApproverDirectory(
+                redis=redis,
+                slack=slack,
+                keys=keys,
+                configured=settings.approvers,
+                group_id=settings.approver_group,
+            ),
+            metrics=Metrics(),
+            policy=policy,
+            bot_user_id=bot_user_id,
+            emulated=emulated,
+        )
+    finally:
+        await redis.aclose()
+
+
+def _secret(value: object, name: str) -> str:
+    from pydantic import SecretStr
+
+    if not isinstance(value, SecretStr):
+        raise ConfigError(f"{name}: missing; set it in the environment or .env")
+    return value.get_secret_value()

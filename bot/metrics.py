@@ -1,0 +1,80 @@
+"""Prometheus metrics of one sgbot process, in a registry of its own.
+
+A private ``CollectorRegistry`` (not the global default) means two apps in one test process
+never collide and ``/metrics`` shows only what sgbot counts: Slack requests by outcome,
+decisions, apply latency, cloud errors, outbox depth and undeliverable messages. The Slack
+layer, the deliverer and the worker all hold the same ``Metrics`` through ``bot.deps``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+class Outcome(StrEnum):
+    """What became of one Slack request (command, mention, DM, click or form)."""
+
+    ACCEPTED = "accepted"  # stored for the worker, or answered
+    DUPLICATE = "duplicate"  # a retry or second event for an intake already stored
+    USAGE = "usage"  # not a command; told what to type
+    REFUSED = "refused"  # the policy said no
+    FAILED = "failed"  # an unexpected error; the person got an incident id
+
+
+class Metrics:
+    """The counters sgbot exports; ``render()`` is the ``/metrics`` body."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "sgbot_slack_requests",
+            "Slack requests handled, by kind and outcome",
+            ["kind", "outcome"],
+            registry=self.registry,
+        )
+        self.decisions = Counter(
+            "sgbot_decisions",
+            "Approve and deny clicks recorded on pending requests",
+            ["verdict"],
+            registry=self.registry,
+        )
+        self.apply_seconds = Histogram(
+            "sgbot_apply_seconds",
+            "Time from the deciding approval to the applied or failed outcome",
+            buckets=(0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900),
+            registry=self.registry,
+        )
+        self.cloud_errors = Counter(
+            "sgbot_cloud_errors",
+            "Cloud calls that failed while applying a change, by error code",
+            ["code"],
+            registry=self.registry,
+        )
+        self.outbox_depth = Gauge(
+            "sgbot_outbox_depth",
+            "Notifications waiting in the outbox for delivery to Slack",
+            registry=self.registry,
+        )
+        self.delivered = Counter(
+            "sgbot_delivered_messages",
+            "Notifications delivered to Slack, by kind",
+            ["kind"],
+            registry=self.registry,
+        )
+        self.undeliverable = Counter(
+            "sgbot_undeliverable_messages",
+            "Notifications Slack would not take after every retry",
+            ["kind"],
+            registry=self.registry,
+        )
+
+    def count_request(self, kind: str, outcome: Outcome) -> None:
+        self.requests.labels(kind=kind, outcome=outcome.value).inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

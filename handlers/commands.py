@@ -1,0 +1,238 @@
+"""The slash command, mentions and direct messages: one grammar, three ways in.
+
+Every way in ends in ``take``: parse the text, then either store a change request (state
+``received``, before the ack; the worker resolves it and the deliverer answers), answer a query
+from Redis at once, or, for a query that needs the cloud (``list rules``), answer "working on
+it" and finish in a background task. The slash command answers privately in its ack, a mention
+by an ephemeral message, a DM in the DM. An incomplete request, or the bare command, opens the
+request form instead. One intake per Slack message: change requests are deduplicated by the
+store's intake key, other answers by ``(channel, ts)`` or the event id, so Slack's retries and
+the two events of a channel mention give one answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from approvals.model import ReplyTo, Surface
+from bot.commands import Authorize, History, ListRules, RevokeRequest, RevokeRule, RevokeTarget
+from bot.deps import Deps
+from bot.errors import IncompleteCommand, SgbotError, UsageError, UserError
+from bot.grammar import parse_command
+from bot.metrics import Outcome
+from handlers import queries, views
+from handlers.block_parts import Message, message, section
+from handlers.replies import reply_privately
+
+log = logging.getLogger(__name__)
+
+SEEN_TTL = timedelta(hours=1)
+Say = Callable[[Message], Awaitable[None]]
+CHANGE_COMMANDS = (Authorize, RevokeTarget, RevokeRule, RevokeRequest)
+_background: set[asyncio.Task[None]] = set()
+
+
+def plain(deps: Deps, text: str) -> Message:
+    return message(text, [section(text)], emulated=deps.emulated)
+
+
+async def take(
+    deps: Deps,
+    text: str,
+    *,
+    user_id: str,
+    reply_to: ReplyTo,
+    intake_key: str,
+    say: Say,
+    open_form: Callable[[IncompleteCommand | None], Awaitable[None]] | None = None,
+) -> None:
+    """Handle one message of the grammar; ``say`` answers privately right now."""
+    kind = reply_to.surface.value
+    try:
+        command = parse_command(text, max_duration=deps.settings.max_duration)
+    except IncompleteCommand as incomplete:
+        if open_form is not None:
+            await open_form(incomplete)
+            return
+        await _once(deps, intake_key, say, plain(deps, f"{incomplete}. Type `help` for the forms."))
+        deps.metrics.count_request(kind, Outcome.USAGE)
+        return
+    except UsageError as exc:
+        await _once(deps, intake_key, say, plain(deps, str(exc)))
+        deps.metrics.count_request(kind, Outcome.USAGE)
+        return
+    if isinstance(command, CHANGE_COMMANDS):
+        await _submit(
+            deps, command, user_id=user_id, reply_to=reply_to, intake_key=intake_key, say=say
+        )
+        return
+    if not await deps.store.work.seen_once("intake", intake_key, SEEN_TTL):
+        deps.metrics.count_request(kind, Outcome.DUPLICATE)
+        return
+    if isinstance(command, ListRules | History) and queries.needs_cloud(command):
+        await say(plain(deps, "Looking that up in the cloud; the answer follows here shortly."))
+        _in_background(queries.answer_later(deps, command, user_id, reply_to))
+    else:
+        await say(await queries.answer(deps, command, user_id))
+    deps.metrics.count_request(kind, Outcome.ACCEPTED)
+
+
+async def _submit(
+    deps: Deps,
+    command: Authorize | RevokeTarget | RevokeRule | RevokeRequest,
+    *,
+    user_id: str,
+    reply_to: ReplyTo,
+    intake_key: str,
+    say: Say,
+) -> None:
+    kind = reply_to.surface.value
+    requester = await deps.approvers.slack_user(user_id)
+    try:
+        created = await deps.service.submit(
+            command, requester=requester, reply_to=reply_to, intake_key=intake_key
+        )
+    except UserError as exc:
+        deps.metrics.count_request(kind, Outcome.REFUSED)
+        await say(plain(deps, str(exc)))
+        return
+    if not created.created:
+        deps.metrics.count_request(kind, Outcome.DUPLICATE)
+        log.info("intake %s already stored as %s", intake_key, created.request_id)
+        return
+    deps.metrics.count_request(kind, Outcome.ACCEPTED)
+    log.info("request %s received from user %s via %s", created.request_id, user_id, kind)
+    await say(plain(deps, f"`{created.request_id}` received; checking the gateway and backend…"))
+
+
+async def _once(deps: Deps, intake_key: str, say: Say, reply: Message) -> None:
+    if await deps.store.work.seen_once("intake", intake_key, SEEN_TTL):
+        await say(reply)
+
+
+def _in_background(work: Awaitable[None]) -> None:
+    async def run() -> None:
+        try:
+            await work
+        except SgbotError as exc:
+            log.warning("background answer failed: %s", exc)
+        except Exception:
+            log.exception("background answer failed")
+
+    task = asyncio.get_running_loop().create_task(run())
+    _background.add(task)  # the loop keeps only weak references to tasks
+    task.add_done_callback(_background.discard)
+
+
+def _mention_text(text: str, bot_user_id: str) -> str:
+    return re.sub(rf"^\s*<@{re.escape(bot_user_id)}(\|[^>]*)?>[\s:,]*", "", text)
+
+
+def _is_person_message(event: dict[str, Any], deps: Deps) -> bool:
+    return (
+        not event.get("subtype")
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+        and event.get("user") != deps.bot_user_id
+    )
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    async def on_slash(ack: Any, body: dict[str, Any], client: Any) -> None:
+        text = str(body.get("text") or "")
+        user_id = str(body["user_id"])
+        reply_to = ReplyTo(
+            surface=Surface.SLASH,
+            channel_id=str(body["channel_id"]),
+            response_url=body.get("response_url"),
+        )
+        acked = False
+
+        async def say(reply: Message) -> None:
+            nonlocal acked
+            if acked:
+                await reply_privately(deps.slack, reply_to, user_id, reply)
+                return
+            acked = True
+            await ack(text=reply["text"], blocks=reply["blocks"], response_type="ephemeral")
+
+        async def open_form(incomplete: IncompleteCommand | None) -> None:
+            nonlocal acked
+            await views.open_request_form(deps, body["trigger_id"], reply_to, incomplete)
+            acked = True
+            await ack()
+
+        if not text.strip():
+            await open_form(None)
+            return
+        await take(
+            deps,
+            text,
+            user_id=user_id,
+            reply_to=reply_to,
+            intake_key=f"slash:{body['trigger_id']}",
+            say=say,
+            open_form=open_form,
+        )
+        if not acked:
+            await ack()
+
+    async def on_mention(event: dict[str, Any]) -> None:
+        if not _is_person_message(event, deps):
+            return
+        await _channel_message(deps, event)
+
+    async def on_message(event: dict[str, Any]) -> None:
+        if not _is_person_message(event, deps):
+            return
+        if event.get("channel_type") == "im":
+            reply_to = ReplyTo(surface=Surface.DM, channel_id=str(event["channel"]))
+            user_id = str(event["user"])
+
+            async def say(reply: Message) -> None:
+                await reply_privately(deps.slack, reply_to, user_id, reply)
+
+            await take(
+                deps,
+                str(event.get("text") or ""),
+                user_id=user_id,
+                reply_to=reply_to,
+                intake_key=f"msg:{event['channel']}:{event['ts']}",
+                say=say,
+            )
+        elif f"<@{deps.bot_user_id}" in str(event.get("text") or ""):
+            await _channel_message(deps, event)
+
+    app.command(deps.settings.command)(on_slash)
+    app.event("app_mention")(on_mention)
+    app.event("message")(on_message)
+
+
+async def _channel_message(deps: Deps, event: dict[str, Any]) -> None:
+    """A mention in a channel; it may arrive as ``app_mention`` and as ``message``."""
+    user_id = str(event["user"])
+    reply_to = ReplyTo(
+        surface=Surface.MENTION,
+        channel_id=str(event["channel"]),
+        thread_ts=event.get("thread_ts"),
+        message_ts=str(event["ts"]),
+    )
+
+    async def say(reply: Message) -> None:
+        await reply_privately(deps.slack, reply_to, user_id, reply)
+
+    await take(
+        deps,
+        _mention_text(str(event.get("text") or ""), deps.bot_user_id),
+        user_id=user_id,
+        reply_to=reply_to,
+        intake_key=f"msg:{event['channel']}:{event['ts']}",
+        say=say,
+    )

@@ -1,0 +1,36 @@
+"""The App Home tab: a person's own requests and, for approvers, what waits for them.
+
+``app_home_opened`` publishes a fresh view from Redis each time the tab is opened; the pending
+list with its buttons is shown only to people in the approver set right now.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from approvals.policy import actor_from_user
+from bot.deps import Deps
+from handlers.blocks import home_view
+
+log = logging.getLogger(__name__)
+
+
+async def publish_home(deps: Deps, user_id: str) -> None:
+    user = await deps.approvers.slack_user(user_id)
+    mine = await deps.store.list_for_user(actor_from_user(user))
+    is_approver = user_id in await deps.approvers.approver_ids()
+    pending = await deps.store.list_pending() if is_approver else None
+    view = home_view(mine, pending, now=deps.clock.now(), emulated=deps.emulated)
+    await deps.slack.views_publish(user_id=user_id, view=view)
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    async def on_home_opened(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        await publish_home(deps, str(event["user"]))
+
+    app.event("app_home_opened")(on_home_opened)

@@ -1,0 +1,193 @@
+"""The request form: opening it, its external selects, and its submission.
+
+The form opens in the ack path (a ``trigger_id`` lives about 3 seconds), pre-filled with what
+an incomplete command gave. Gateway and service options come from a Redis cache that a lookup
+fills; a lookup slower than ``OPTIONS_BUDGET_SECONDS`` keeps running and fills the cache for
+the next keystroke, so Slack always gets its answer in time. A submission is validated field
+by field; problems go back inline (``response_action: errors``) and a valid one is stored as a
+request exactly like a typed command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from approvals.model import ReplyTo, Surface
+from bot.commands import Authorize, GatewayRef, ServiceTarget, Target
+from bot.deps import Deps
+from bot.errors import CloudError, IncompleteCommand, UsageError, UserError
+from bot.grammar import parse_command, parse_ports
+from bot.settings import parse_duration
+from handlers.blocks import FormMetadata, Prefill, options_response, request_form
+from handlers.ids import ActionId, BlockId, CallbackId
+
+log = logging.getLogger(__name__)
+
+OPTIONS_BUDGET_SECONDS = 2.0
+OPTIONS_CACHE_SECONDS = 300
+_lookups: set[asyncio.Task[list[tuple[str, str]]]] = set()
+
+
+def prefill_from(incomplete: IncompleteCommand | None) -> Prefill:
+    if incomplete is None:
+        return {}
+    given = incomplete.given
+    prefill: dict[str, str | tuple[str, str]] = {}
+    if isinstance(given.get("gateway"), GatewayRef):
+        prefill[BlockId.GATEWAY] = given["gateway"].value
+    target = given.get("target")
+    if isinstance(target, ServiceTarget):
+        name = f"{target.name}.{target.namespace}" if target.namespace else target.name
+        prefill[BlockId.SERVICE] = name
+    elif target is not None:
+        prefill[BlockId.TARGET] = str(next(iter(target.model_dump(exclude={"kind"}).values())))
+    if given.get("ports"):
+        prefill[BlockId.PORTS] = ", ".join(str(port) for port in given["ports"])
+    if isinstance(given.get("reason"), str):
+        prefill[BlockId.REASON] = given["reason"]
+    return prefill
+
+
+async def open_request_form(
+    deps: Deps, trigger_id: str, reply_to: ReplyTo, incomplete: IncompleteCommand | None
+) -> None:
+    metadata = FormMetadata(channel_id=reply_to.channel_id, surface=reply_to.surface)
+    view = request_form(prefill_from(incomplete), metadata)
+    await deps.slack.views_open(trigger_id=trigger_id, view=view)
+
+
+def _value(values: dict[str, Any], block: BlockId, action: ActionId) -> str | None:
+    element = values.get(block, {}).get(action, {})
+    selected = element.get("selected_option")
+    value = selected.get("value") if selected else element.get("value")
+    return str(value).strip() if value else None
+
+
+_ANY_GATEWAY = "gw-" + "0" * 32  # stands in for the chosen gateway when parsing the target
+
+
+def _target(service: str | None, other: str | None) -> Target:
+    if other:
+        parsed = parse_command(f"authorize gateway {_ANY_GATEWAY} to {other} on 1")
+        assert isinstance(parsed, Authorize)
+        return parsed.target
+    if service:
+        name, _, namespace = service.partition(".")
+        return ServiceTarget(name=name, namespace=namespace or None)
+    raise UsageError("pick a service, or give a security group, instance, cluster or node pool")
+
+
+def command_from_form(
+    values: dict[str, Any], max_duration: timedelta
+) -> tuple[Authorize | None, dict[str, str]]:
+    """The request the form describes, or the inline errors by block id."""
+    errors: dict[str, str] = {}
+    gateway = _value(values, BlockId.GATEWAY, ActionId.GATEWAY_SELECT)
+    if not gateway:
+        errors[BlockId.GATEWAY] = "choose a gateway"
+    target: Target | None = None
+    try:
+        target = _target(
+            _value(values, BlockId.SERVICE, ActionId.SERVICE_SELECT),
+            _value(values, BlockId.TARGET, ActionId.TARGET_INPUT),
+        )
+    except UserError as exc:
+        errors[BlockId.TARGET] = str(exc)
+    ports = None
+    try:
+        ports = parse_ports(_value(values, BlockId.PORTS, ActionId.PORTS_INPUT) or "")
+    except UsageError as exc:
+        errors[BlockId.PORTS] = str(exc)
+    duration_text = _value(values, BlockId.DURATION, ActionId.DURATION_SELECT) or "permanent"
+    duration = None if duration_text == "permanent" else parse_duration(duration_text)
+    if duration is not None and duration > max_duration:
+        errors[BlockId.DURATION] = "longer than this workspace allows"
+    if errors or gateway is None or target is None or ports is None:
+        return None, errors
+    reason = _value(values, BlockId.REASON, ActionId.REASON_INPUT)
+    command = Authorize(
+        gateway=GatewayRef(value=gateway),
+        target=target,
+        ports=ports,
+        duration=duration,
+        reason=reason,
+    )
+    return command, {}
+
+
+async def _cached_options(deps: Deps, key: str, lookup: Any) -> list[tuple[str, str]]:
+    cache_key = f"{deps.keys.tag}:cache:options:{key}"
+    cached = await deps.redis.get(cache_key)
+    if cached is not None:
+        return [(str(label), str(value)) for label, value in json.loads(cached)]
+
+    async def fetch() -> list[tuple[str, str]]:
+        options: list[tuple[str, str]] = await lookup()
+        await deps.redis.set(cache_key, json.dumps(options), ex=OPTIONS_CACHE_SECONDS)
+        return options
+
+    task = asyncio.get_running_loop().create_task(fetch())
+    _lookups.add(task)
+    task.add_done_callback(_lookups.discard)
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), OPTIONS_BUDGET_SECONDS)
+    except TimeoutError:
+        log.info("options lookup %s is slow; answering without it", key)
+    except CloudError as exc:
+        log.warning("options lookup %s failed: %s", key, exc)
+    return []
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    async def gateway_options(ack: Any, body: dict[str, Any]) -> None:
+        async def lookup() -> list[tuple[str, str]]:
+            found = await deps.cloud.find_gateways_by_name("")
+            return [(f"{g.name} ({g.unique_id})", g.unique_id) for g in found]
+
+        typed = str(body.get("value") or "").casefold()
+        options = await _cached_options(deps, "gateways", lookup)
+        await ack(options_response([o for o in options if typed in o[0].casefold()]))
+
+    async def service_options(ack: Any, body: dict[str, Any]) -> None:
+        values = body.get("view", {}).get("state", {}).get("values", {})
+        gateway = _value(values, BlockId.GATEWAY, ActionId.GATEWAY_SELECT)
+        if not gateway:
+            await ack(options_response([]))
+            return
+
+        async def lookup() -> list[tuple[str, str]]:
+            found = await deps.cloud.list_gateway_services(gateway, "", None)
+            return [(s.qualified_name, s.qualified_name) for s in found]
+
+        typed = str(body.get("value") or "").casefold()
+        options = await _cached_options(deps, f"services:{gateway}", lookup)
+        await ack(options_response([o for o in options if typed in o[0].casefold()]))
+
+    async def on_submit(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        command, errors = command_from_form(view["state"]["values"], deps.settings.max_duration)
+        if command is None:
+            await ack(response_action="errors", errors=errors)
+            return
+        metadata = FormMetadata.decode(view["private_metadata"])
+        user_id = str(body["user"]["id"])
+        reply_to = ReplyTo(surface=Surface.FORM, channel_id=metadata.channel_id)
+        requester = await deps.approvers.slack_user(user_id)
+        try:
+            created = await deps.service.submit(
+                command, requester=requester, reply_to=reply_to, intake_key=f"view:{view['id']}"
+            )
+        except UserError as exc:
+            await ack(response_action="errors", errors={BlockId.REASON: str(exc)})
+            return
+        log.info("request %s received from user %s via the form", created.request_id, user_id)
+        await ack()
+
+    app.options(ActionId.GATEWAY_SELECT)(gateway_options)
+    app.options(ActionId.SERVICE_SELECT)(service_options)
+    app.view(CallbackId.REQUEST_FORM)(on_submit)

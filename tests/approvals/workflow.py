@@ -1,0 +1,166 @@
+"""A workflow under test: real Redis store, the cloud emulator, a fixed clock, run step by step.
+
+``Flow`` wires the service and an in-process worker the way the serve process does, with the
+clock and every backoff sleep injected, so tests drive time and never wait. Helpers submit,
+decide and read what the workflow told people (the outbox) and what the cloud now holds.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from approvals.clock import FixedClock
+from approvals.connect import RedisClient, connect
+from approvals.jobs import JobContext
+from approvals.model import ReplyTo, Request, Surface, Verdict
+from approvals.outbox import Notification
+from approvals.results import DecideResult, StoreConfig
+from approvals.service import Service
+from approvals.store import RequestStore
+from approvals.streams import FIELD
+from approvals.worker import Worker, WorkerConfig
+from bot.cloud.port import CloudPort
+from bot.cloud.retry import RetryPolicy
+from bot.commands import (
+    Authorize,
+    ChangeCommand,
+    GatewayRef,
+    PortRange,
+    SecurityGroupTarget,
+    ServiceTarget,
+    Target,
+)
+from bot.settings import load_settings
+from tests.approvals.examples import T0, make_config, make_user
+from tests.cloud.adapter_support import PROD_GW, RecordingSleep, make_cloud
+from tests.fixtures.emulator import EmulatorHandle
+
+APPROVER = "U0ALICE"
+SECOND_APPROVER = "U0BOB"
+APPROVER_IDS = frozenset({APPROVER, SECOND_APPROVER})
+GATEWAY_SG = "sg-gwprod0001"
+ORDERS_GROUPS = ("sg-ackpoola01", "sg-ackpoolb01", "sg-ackpoolb02")
+
+
+def authorize(
+    target: Target | None = None, ports: tuple[int, ...] = (8080,), **extra: Any
+) -> Authorize:
+    return Authorize(
+        gateway=GatewayRef(value="prod-gw"),
+        target=target or ServiceTarget(name="orders"),
+        ports=tuple(PortRange(start=p, end=p) for p in ports),
+        **extra,
+    )
+
+
+def to_group(group_id: str, ports: tuple[int, ...] = (8080,), **extra: Any) -> Authorize:
+    return authorize(SecurityGroupTarget(security_group_id=group_id), ports, **extra)
+
+
+@dataclass
+class Flow:
+    store: RequestStore
+    service: Service
+    worker: Worker
+    clock: FixedClock
+    cloud: CloudPort
+    emulator: EmulatorHandle
+    context: JobContext
+
+    async def submit(self, command: ChangeCommand, user_id: str = "U0REQUESTER") -> str:
+        created = await self.service.submit(
+            command,
+            make_user(user_id),
+            ReplyTo(surface=Surface.SLASH, channel_id="C0DEV"),
+            intake_key=f"test:{uuid.uuid4().hex}",
+        )
+        return created.request_id
+
+    async def submit_and_resolve(self, command: ChangeCommand) -> Request:
+        request_id = await self.submit(command)
+        await self.worker.run_until_idle()
+        return await self.store.require(request_id)
+
+    async def decide(
+        self, request_id: str, verdict: Verdict, user_id: str = APPROVER
+    ) -> DecideResult:
+        return await self.service.decide(
+            request_id, make_user(user_id), verdict, approver_ids=APPROVER_IDS
+        )
+
+    async def grant(self, command: ChangeCommand) -> Request:
+        """Submit, resolve, approve and apply; the request as it ends."""
+        request = await self.submit_and_resolve(command)
+        return await self.grant_pending(request.id)
+
+    async def grant_pending(self, request_id: str) -> Request:
+        await self.decide(request_id, Verdict.APPROVE)
+        await self.worker.run_until_idle()
+        return await self.store.require(request_id)
+
+    async def advance(self, delta: timedelta) -> None:
+        self.clock.advance(delta)
+        await self.worker.run_until_idle()
+
+    async def outbox(self, request_id: str | None = None) -> list[Notification]:
+        entries: Any = await self.store.client.xrange(self.store.keys.outbox)
+        told = [Notification.model_validate_json(fields[FIELD]) for _, fields in entries]
+        return [n for n in told if request_id is None or n.request_id == request_id]
+
+    async def told_kinds(self, request_id: str) -> list[str]:
+        return [n.kind.value for n in await self.outbox(request_id)]
+
+    def mse_rules(self, gateway_id: str = PROD_GW) -> list[dict[str, Any]]:
+        rules: list[dict[str, Any]] = self.emulator.state()["mse_rules"][gateway_id]
+        return rules
+
+    def rules_for(self, group_id: str, ports: str = "8080/8080") -> list[dict[str, Any]]:
+        return [
+            r
+            for r in self.mse_rules()
+            if r["security_group_id"] == group_id and r["port_range"] == ports
+        ]
+
+    def backend_permissions(self, group_id: str, ports: str = "8080/8080") -> list[dict[str, Any]]:
+        permissions: list[dict[str, Any]] = self.emulator.state()["security_groups"][group_id]
+        return [
+            p
+            for p in permissions
+            if p["port_range"] == ports and p.get("source_group_id") == GATEWAY_SG
+        ]
+
+
+def fast_retry() -> RetryPolicy:
+    return RetryPolicy(sleep=RecordingSleep(), rng=random.Random(3))
+
+
+@asynccontextmanager
+async def open_flow(
+    redis_url: str, emulator: EmulatorHandle, prefix: str = "sgbot", read_timeout_ms: int = 10_000
+) -> AsyncIterator[Flow]:
+    client: RedisClient = connect(redis_url)
+    store = RequestStore(client, StoreConfig(prefix=prefix, wait_for_replicas=False))
+    await store.setup()
+    clock = FixedClock(T0)
+    policy = make_config()
+    cloud = make_cloud(emulator, sleep=RecordingSleep(), read_timeout_ms=read_timeout_ms)
+    service = Service(
+        store=store,
+        cloud=cloud,
+        clock=clock,
+        policy=policy,
+        settings=load_settings(),
+        random_source=random.Random(11),
+    )
+    context = JobContext(store=store, cloud=cloud, clock=clock, policy=policy, retry=fast_retry())
+    worker = Worker(context, WorkerConfig(consumer="test-worker"))
+    try:
+        yield Flow(store, service, worker, clock, cloud, emulator, context)
+    finally:
+        await client.aclose()

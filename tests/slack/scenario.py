@@ -1,0 +1,101 @@
+"""Helpers for scenario tests: find the approval card, click it, read what the bot posted."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.slack_local import LocalSlack, SlackSigner
+from bot.slack_local.directory import DEV_CHANNEL_ID, SECURITY_CHANNEL_ID, dm_channel_id
+from handlers.ids import ActionId, BlockId
+
+PROD_GW = "prod-gw"
+PROD_GW_ID = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"
+PROD_GW_GROUP = "sg-gwprod0001"
+WAIT_SECONDS = 30.0
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """Fallback text and every text in the blocks, for assertions about what a message says."""
+    return str(message.get("text", "")) + "\n" + json.dumps(message.get("blocks") or [])
+
+
+def button_value(message: dict[str, Any], action_id: str) -> str | None:
+    for block in message.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == action_id:
+                return str(element["value"])
+    return None
+
+
+def cards(local_slack: LocalSlack) -> list[dict[str, Any]]:
+    """Top-level messages in the security channel (thread replies excluded)."""
+    return [m for m in local_slack.messages(SECURITY_CHANNEL_ID) if not m.get("thread_ts")]
+
+
+def card_of(local_slack: LocalSlack, request_id: str) -> dict[str, Any] | None:
+    """The card whose header names ``request_id`` (other cards may mention it too)."""
+
+    def header(message: dict[str, Any]) -> str:
+        blocks = message.get("blocks") or [{}]
+        return str(blocks[0].get("text", {}).get("text", ""))
+
+    return next((m for m in cards(local_slack) if header(m).endswith(request_id)), None)
+
+
+def wait_for_card(local_slack: LocalSlack, within: float = WAIT_SECONDS) -> dict[str, Any]:
+    """The first approval card that carries an Approve button."""
+
+    def approvable() -> dict[str, Any] | None:
+        return next((m for m in cards(local_slack) if button_value(m, ActionId.APPROVE)), None)
+
+    card = local_slack.wait_for(approvable, within)
+    assert card is not None
+    return card
+
+
+def click(
+    signer: SlackSigner,
+    url: str,
+    user: str,
+    card: dict[str, Any],
+    action: str,
+    *,
+    response_url: str | None = None,
+) -> tuple[int, str]:
+    value = button_value(card, action)
+    assert value is not None, f"no {action} button on the card"
+    block = BlockId.DECISION if action in {ActionId.APPROVE, ActionId.DENY} else BlockId.FAILURE
+    request = signer.block_actions(
+        user,
+        action,
+        value,
+        block_id=block,
+        channel=SECURITY_CHANNEL_ID,
+        message=card,
+        response_url=response_url,
+    )
+    return request.post(url)
+
+
+def private_notes(local_slack: LocalSlack, response_url: str) -> str:
+    return "\n".join(text_of(r) for r in local_slack.responses(response_url))
+
+
+def ask(signer: SlackSigner, url: str, user: str, text: str) -> str:
+    """Send the slash command; returns what its ack said."""
+    status, body = signer.slash_command(user, DEV_CHANNEL_ID, text).post(url)
+    assert status == 200, body
+    return slash_answer(body)
+
+
+def dm_texts(local_slack: LocalSlack, user: str) -> list[str]:
+    return [text_of(m) for m in local_slack.messages(dm_channel_id(user))]
+
+
+def slash_answer(body: str) -> str:
+    """What an ack body says: JSON with text and blocks, or plain text."""
+    try:
+        return text_of(json.loads(body))
+    except json.JSONDecodeError:
+        return body
