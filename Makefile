@@ -21,3 +21,6 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+demo: install
+	$(BIN)/sgbot demo
