@@ -95,6 +95,7 @@ def test_custom_estate_is_served(tmp_path: Path) -> None:
     assert state["region_id"] == "eu-central-1"
     assert [rule["id"] for rule in state["mse_rules"]["gw-x"]] == [40, 41]
     assert state["security_groups"]["sg-app"][0]["source_group_id"] == "sg-gw"
+    assert state["names"] == {"gw-x": "edge", "sg-gw": "gw", "sg-app": "app"}
 
 
 @pytest.mark.parametrize(

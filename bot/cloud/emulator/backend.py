@@ -188,6 +188,10 @@ class Backend:
     def snapshot(self) -> dict[str, Any]:
         return {
             "region_id": self.estate.region_id,
+            "names": {
+                **{g.gateway_unique_id: g.name for g in self.estate.gateways},
+                **{g.security_group_id: g.name for g in self.estate.security_groups},
+            },
             "mse_rules": {
                 gateway.gateway_unique_id: [
                     rule.model_dump() for rule in self.mse_rules(gateway.gateway_unique_id)

@@ -329,7 +329,8 @@ function renderCloud(state) {
     for (const [id, rules] of Object.entries(groups || {})) {
       const group = el("div", "cloud-group");
       group.dataset.id = id;
-      group.append(el("h3", "", id));
+      const name = (state.names || {})[id];
+      group.append(el("h3", "", name ? `${name} (${id})` : id));
       const list = el("ul");
       rules.forEach((rule) => list.append(el("li", "", line(rule))));
       group.append(rules.length ? list : el("p", "cloud-empty", "no rules"));
