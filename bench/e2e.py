@@ -1,0 +1,162 @@
+"""End to end: signed request → approval card posted, and Approve click → rule in the cloud.
+
+For each emulator latency in ``--latencies`` (ms per cloud call) it starts a private Redis, the
+emulator with that latency, the local Slack and ``sgbot serve``, then takes ``--samples``
+sequential samples. A sample asks for a port of its own (so no two requests share a
+fingerprint), times from just before the POST to the ``chat.postMessage`` of the card in the
+security channel as the local Slack recorded it (same machine, same wall clock), then clicks
+Approve as an approver and times until the new rule shows in ``/_emulator/state``, polled every
+``POLL_SECONDS`` (the figure is at most that much late).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+import urllib.request
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from bench import processes
+from bench.slack_process import bench_signer, bench_user_ids
+from bench.stats import emit, summarise
+from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, SECURITY_CHANNEL_ID
+from handlers.ids import ActionId, BlockId
+
+GATEWAY_NAME = "prod-gw"
+GATEWAY_ID = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"
+FIRST_PORT = 20000
+POLL_SECONDS = 0.005
+WAIT_SECONDS = 30.0
+REQUEST_ID_RE = re.compile(r"REQ-[0-9A-Z]{5}")
+
+T = TypeVar("T")
+
+
+def get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - loopback only
+        return json.loads(answer.read())
+
+
+def post_json(url: str, payload: dict[str, Any]) -> Any:
+    request = urllib.request.Request(  # noqa: S310 - loopback only
+        url, data=json.dumps(payload).encode(), headers={"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        return json.loads(answer.read())
+
+
+def poll(found: Callable[[], T | None], what: str) -> T:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while (value := found()) is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not happen within {WAIT_SECONDS} s")
+        time.sleep(POLL_SECONDS)
+    return value
+
+
+def card_post_time(slack: str, request_id: str) -> float | None:
+    calls = get_json(f"{slack}/_local/calls?method=chat.postMessage")
+    for call in calls:
+        args = call["args"]
+        if args.get("channel") == SECURITY_CHANNEL_ID and request_id in json.dumps(
+            args.get("blocks") or ""
+        ):
+            return float(call["at"])
+    return None
+
+
+def card_message(slack: str, request_id: str) -> dict[str, Any] | None:
+    for message in get_json(f"{slack}/_local/messages?channel={SECURITY_CHANNEL_ID}"):
+        blocks = message.get("blocks") or []
+        if blocks and str(blocks[0].get("text", {}).get("text", "")).endswith(request_id):
+            return dict(message)
+    return None
+
+
+def rule_count(cloud: processes.EmulatorAdmin) -> int:
+    return len(cloud.call("GET", "state")["mse_rules"].get(GATEWAY_ID, []))
+
+
+def one_sample(
+    bot_url: str, slack: str, cloud: processes.EmulatorAdmin, index: int
+) -> tuple[float, float]:
+    """(seconds to the card, seconds from the click to the rule) for one fresh request."""
+    signer = bench_signer(1, processes.SIGNING_SECRET)
+    requester = bench_user_ids(1)[0]
+    hook = post_json(f"{slack}/_local/response_url", {"user": requester, "channel": DEV_CHANNEL_ID})
+    text = f"authorize gateway {GATEWAY_NAME} to service orders on {FIRST_PORT + index}"
+    asked = signer.slash_command(requester, DEV_CHANNEL_ID, text, response_url=hook["url"])
+    sent_at = time.time()
+    status, body = asked.post(f"{bot_url}/slack/events")
+    match = REQUEST_ID_RE.search(body)
+    if status != 200 or match is None:
+        raise RuntimeError(f"the request was not taken: {status} {body[:200]}")
+    request_id = match.group(0)
+    posted_at = poll(lambda: card_post_time(slack, request_id), f"card of {request_id}")
+    card = poll(lambda: card_message(slack, request_id), f"card message of {request_id}")
+    rules_before = rule_count(cloud)
+    approver_hook = post_json(
+        f"{slack}/_local/response_url", {"user": APPROVER_IDS[0], "channel": SECURITY_CHANNEL_ID}
+    )
+    click = signer.block_actions(
+        APPROVER_IDS[0],
+        ActionId.APPROVE,
+        request_id,
+        block_id=BlockId.DECISION,
+        channel=SECURITY_CHANNEL_ID,
+        message=card,
+        response_url=approver_hook["url"],
+    )
+    clicked = time.perf_counter()
+    click_status, click_body = click.post(f"{bot_url}/slack/events")
+    if click_status != 200:
+        raise RuntimeError(f"the click was refused: {click_status} {click_body[:200]}")
+    poll(lambda: True if rule_count(cloud) > rules_before else None, f"rule of {request_id}")
+    return posted_at - sent_at, time.perf_counter() - clicked
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for latency in args.latencies:
+        to_card: list[float] = []
+        to_rule: list[float] = []
+        with (
+            processes.redis_server() as redis_url,
+            processes.emulator(latency_ms=latency) as cloud,
+            processes.local_slack(1) as slack,
+            processes.sgbot(processes.sgbot_env(redis_url, slack, cloud)) as bot,
+        ):
+            one_sample(bot.url, slack, cloud, args.samples)  # warm-up, not counted
+            for index in range(args.samples):
+                card_seconds, rule_seconds = one_sample(bot.url, slack, cloud, index)
+                to_card.append(card_seconds)
+                to_rule.append(rule_seconds)
+            calls = cloud.calls()
+        results[f"latency_{latency}ms"] = {
+            "request_to_card": summarise(to_card),
+            "approve_to_rule": summarise(to_rule),
+            "cloud_calls_total": sum(calls.values()),
+        }
+    return {"benchmark": "e2e", "parameters": vars(args), "results": results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument(
+        "--latencies", type=lambda text: [int(v) for v in text.split(",")], default=[0, 50]
+    )
+    result = run(parser.parse_args())
+    parts = [
+        f"{name}: card p50 {r['request_to_card']['p50_ms']} p99 {r['request_to_card']['p99_ms']}"
+        f" ms, rule p50 {r['approve_to_rule']['p50_ms']} p99 {r['approve_to_rule']['p99_ms']} ms"
+        for name, r in result["results"].items()
+    ]
+    emit(result, "e2e: " + "; ".join(parts))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+"""``list pending`` and ``list rules`` at scale: 10,000 pending requests, 1,000 rules on a gateway.
+
+It seeds Redis (``bench.seed``) and starts the emulator on an estate with ``--rules`` extra
+rules on prod-gw, then measures two ways. In process, the store and builder calls the handlers
+make (``store.list_pending`` + ``pending_list``; ``find_gateway`` + ``list_rules`` +
+``store.list_for_gateway`` + ``rules_list``), each phase timed. End to end, through ``sgbot
+serve``: ``list pending`` is answered in the ack, so it is timed to the ack; ``list rules`` is
+acked at once and answered on the response URL, so it is timed to that post (polled every
+``POLL_SECONDS``). Each message is checked against Block Kit's limits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from approvals.connect import connect
+from approvals.results import StoreConfig
+from approvals.store import RequestStore
+from bench import processes
+from bench.e2e import get_json, post_json
+from bench.profiling import sampled
+from bench.seed import estate_with_rules, seed_pending
+from bench.slack_process import bench_signer, bench_user_ids
+from bench.stats import emit, summarise
+from bot.cloud.factory import build_cloud, static_credential
+from bot.cloud.resolve import find_gateway
+from bot.cloud.rules import list_rules
+from bot.commands import GatewayRef
+from bot.settings import load_settings
+from bot.slack_local.directory import DEV_CHANNEL_ID
+from handlers.block_parts import Message
+from handlers.blocks import pending_list, rules_list
+from handlers.queries import OWNED_RULES_SCAN, rule_owners
+
+GATEWAY_ID = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"
+LATENCY_TARGET_MS = 50.0
+POLL_SECONDS = 0.01  # faster polling steals CPU from the server on a small machine
+WAIT_SECONDS = 30.0
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+Timed = dict[str, list[float]]
+
+
+def block_kit_check(reply: Message | dict[str, Any]) -> dict[str, Any]:
+    """Block count, longest section and header text, size, and whether all are within limits."""
+    blocks = list(reply.get("blocks") or [])
+    texts = [b.get("text", {}).get("text", "") for b in blocks if b.get("type") == "section"]
+    headers = [b.get("text", {}).get("text", "") for b in blocks if b.get("type") == "header"]
+    longest = max((len(t) for t in texts), default=0)
+    longest_header = max((len(t) for t in headers), default=0)
+    contexts = [
+        element.get("text", "")
+        for b in blocks
+        if b.get("type") == "context"
+        for element in b.get("elements", [])
+    ]
+    return {
+        "context": contexts[:1],
+        "blocks": len(blocks),
+        "longest_section_chars": longest,
+        "longest_header_chars": longest_header,
+        "json_bytes": len(json.dumps(reply)),
+        "within_limits": len(blocks) <= MAX_BLOCKS
+        and longest <= MAX_SECTION_TEXT
+        and longest_header <= MAX_HEADER_TEXT,
+    }
+
+
+async def phases(
+    samples: int, steps: Callable[[Timed], Awaitable[Message]]
+) -> tuple[dict[str, Any], Message]:
+    timed: Timed = {}
+    reply: Message | None = None
+    for _ in range(samples):
+        started = time.perf_counter()
+        reply = await steps(timed)
+        timed.setdefault("total", []).append(time.perf_counter() - started)
+    assert reply is not None
+    return {name: summarise(values) for name, values in timed.items()}, reply
+
+
+def lap(timed: Timed, name: str, since: float) -> float:
+    now = time.perf_counter()
+    timed.setdefault(name, []).append(now - since)
+    return now
+
+
+async def in_process(redis_url: str, samples: int) -> dict[str, Any]:
+    settings = load_settings()
+    cloud = build_cloud(
+        settings,
+        credential=static_credential(processes.EMULATOR_KEY_ID, processes.EMULATOR_KEY_SECRET),
+    )
+    client = connect(redis_url)
+    store = RequestStore(client, StoreConfig(prefix=settings.key_prefix))
+
+    async def pending(timed: Timed) -> Message:
+        started = time.perf_counter()
+        requests = await store.list_pending()
+        started = lap(timed, "store.list_pending", started)
+        reply = pending_list(requests, now=datetime.now(UTC), emulated=False)
+        lap(timed, "pending_list", started)
+        return reply
+
+    async def rules(timed: Timed) -> Message:
+        started = time.perf_counter()
+        gateway = await find_gateway(cloud, GatewayRef(value="prod-gw"))
+        started = lap(timed, "find_gateway", started)
+        listed = await list_rules(cloud, gateway.unique_id)
+        started = lap(timed, "list_rules (cloud)", started)
+        owned = await store.list_for_gateway(gateway.unique_id, OWNED_RULES_SCAN)
+        started = lap(timed, "store.list_for_gateway", started)
+        reply = rules_list(gateway, listed, rule_owners(owned), emulated=False)
+        lap(timed, "rule_owners + rules_list", started)
+        return reply
+
+    try:
+        pending_phases, pending_reply = await phases(samples, pending)
+        rules_phases, rules_reply = await phases(max(samples // 4, 1), rules)
+        total_pending = await store.count_pending()
+    finally:
+        await client.aclose()
+    return {
+        "pending_requests_in_redis": total_pending,
+        "list_pending": {"phases": pending_phases, "message": block_kit_check(pending_reply)},
+        "list_rules": {"phases": rules_phases, "message": block_kit_check(rules_reply)},
+    }
+
+
+def through_slack(bot_url: str, slack: str, text: str, samples: int, *, later: bool) -> Any:
+    signer = bench_signer(1, processes.SIGNING_SECRET)
+    user = bench_user_ids(1)[0]
+    latencies: list[float] = []
+    reply: dict[str, Any] = {}
+    for _ in range(samples):
+        hook = post_json(f"{slack}/_local/response_url", {"user": user, "channel": DEV_CHANNEL_ID})
+        token = str(hook["url"]).rsplit("/", 1)[-1]
+        asked = signer.slash_command(user, DEV_CHANNEL_ID, text, response_url=hook["url"])
+        started = time.perf_counter()
+        status, body = asked.post(f"{bot_url}/slack/events")
+        if status != 200:
+            raise RuntimeError(f"{text!r} failed: {status} {body[:200]}")
+        if later:
+            deadline = time.monotonic() + WAIT_SECONDS
+            while not (posts := get_json(f"{slack}/_local/responses?token={token}")):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no answer to {text!r} within {WAIT_SECONDS} s")
+                time.sleep(POLL_SECONDS)
+            reply = posts[-1]
+        else:
+            reply = json.loads(body)
+        latencies.append(time.perf_counter() - started)
+    return {"latency": summarise(latencies), "message": block_kit_check(reply)}
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        processes.redis_server() as redis_url,
+        processes.emulator(
+            estate=estate_with_rules(Path(scratch) / "estate.json", GATEWAY_ID, args.rules)
+        ) as cloud,
+        processes.local_slack(1) as slack,
+    ):
+        env = processes.sgbot_env(redis_url, slack, cloud)
+        seeding = time.perf_counter()
+        asyncio.run(
+            seed_pending(
+                redis_url, env["SGBOT_KEY_PREFIX"], GATEWAY_ID, args.pending, bench_user_ids(1)[0]
+            )
+        )
+        seeded_in = time.perf_counter() - seeding
+        os.environ.update(env)
+        store_level = asyncio.run(in_process(redis_url, args.samples))
+        with processes.sgbot(env) as bot:
+            through_slack(bot.url, slack, "list pending", 5, later=False)  # warm-up
+            end_to_end = {
+                "list pending": through_slack(
+                    bot.url, slack, "list pending", args.samples, later=False
+                ),
+            }
+            with sampled(bot.pid, args.profile, "sgbot-list-rules"):
+                end_to_end["list rules"] = through_slack(
+                    bot.url,
+                    slack,
+                    "list rules for gateway prod-gw",
+                    max(args.samples // 4, 1),
+                    later=True,
+                )
+    return {
+        "benchmark": "scale",
+        "parameters": vars(args),
+        "seed_seconds": round(seeded_in, 1),
+        "in_process": store_level,
+        "end_to_end": end_to_end,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pending", type=int, default=10_000)
+    parser.add_argument("--rules", type=int, default=1_000)
+    parser.add_argument("--samples", type=int, default=100)
+    parser.add_argument("--profile", type=Path, help="directory for py-spy samples of list rules")
+    result = run(parser.parse_args())
+    e2e = result["end_to_end"]
+    pending_p99 = e2e["list pending"]["latency"]["p99_ms"]
+    rules_p99 = e2e["list rules"]["latency"]["p99_ms"]
+    within = (
+        e2e["list pending"]["message"]["within_limits"]
+        and e2e["list rules"]["message"]["within_limits"]
+    )
+    emit(
+        result,
+        f"scale: list pending p99 {pending_p99} ms, list rules p99 {rules_p99} ms end to end "
+        f"(target {LATENCY_TARGET_MS} ms); Block Kit limits {'kept' if within else 'EXCEEDED'}",
+    )
+
+
+if __name__ == "__main__":
+    main()
