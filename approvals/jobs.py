@@ -9,7 +9,8 @@ rules already recorded; ``ensure_rule`` lists before it adds, so a rule is never
 Transient cloud errors are retried in place with backoff (``JobContext.retry``, bounded by
 ``attempts``); anything else ends the request in ``failed`` (or back in ``applied`` for a
 grant that could not be removed) with the reason and an incident id. Every message goes
-through the outbox in the commit that warrants it.
+through the outbox in the commit that warrants it; a thread reply names its step. How long an
+apply took and which cloud errors ended one are told to ``JobContext.observer``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import TypeVar
+from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from approvals import ownership
 from approvals.clock import Clock
@@ -34,7 +35,7 @@ from approvals.model import (
     RuleResult,
     fingerprint,
 )
-from approvals.outbox import NotificationKind, notification
+from approvals.outbox import NotificationKind, ThreadEvent, notifications
 from approvals.policy import PolicyConfig, required_approvals, risk_flags
 from approvals.resolution import Resolved, resolve_change
 from approvals.results import StaleRequest
@@ -50,6 +51,26 @@ _N = NotificationKind
 REVOKE_RETRY_DELAY = timedelta(minutes=5)  # a grant whose rules could not be removed
 
 
+class JobObserver(Protocol):
+    """Where a worker reports what it measured (``bot.metrics.Metrics`` in a serving process)."""
+
+    def apply_finished(self, seconds: float) -> None:
+        """An apply ended (applied or failed) ``seconds`` after its job was taken."""
+
+    def cloud_failed(self, code: str) -> None:
+        """A cloud error ended an apply, or kept a grant's rules in place."""
+
+
+class NoObserver:
+    """A worker that exports no metrics."""
+
+    def apply_finished(self, seconds: float) -> None:
+        return None
+
+    def cloud_failed(self, code: str) -> None:
+        return None
+
+
 @dataclass(frozen=True)
 class JobContext:
     """What the handlers need; ``attempts`` bounds in-place retries of transient errors."""
@@ -61,6 +82,7 @@ class JobContext:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     attempts: int = 3
     incident_id: Callable[[], str] = new_incident_id
+    observer: JobObserver = field(default_factory=NoObserver)
 
 
 async def run_job(ctx: JobContext, job: Job) -> None:
@@ -86,9 +108,13 @@ async def _with_retries(ctx: JobContext, step: Callable[[], Awaitable[T]]) -> T:
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-def _told(request: Request, *kinds: NotificationKind) -> Effects:
-    version = request.version + 1
-    return Effects(notifications=tuple(notification(k, request.id, version) for k in kinds))
+def _told(request: Request, *kinds: NotificationKind, step: ThreadEvent | None = None) -> Effects:
+    """The messages owed by the commit that saves ``request``'s next version."""
+    return Effects(notifications=notifications(request.id, request.version + 1, *kinds, step=step))
+
+
+def _error_code(exc: CloudError) -> str:
+    return (exc.code or type(exc).__name__)[:40]
 
 
 async def _take(
@@ -178,15 +204,22 @@ async def _make_pending(ctx: JobContext, request: Request, resolved: Resolved) -
 
 
 async def apply(ctx: JobContext, request_id: str) -> None:
+    taken_at = ctx.clock.now()
     request = await ctx.store.require(request_id)
     if await _take(ctx, request, RequestState.APPROVED, RequestState.APPLYING) is None:
         return
     try:
         notes = await _with_retries(ctx, lambda: _apply_pass(ctx, request_id))
     except CloudError as exc:
+        ctx.observer.cloud_failed(_error_code(exc))
         await _fail(ctx, request_id, exc)
-        return
-    await _finish_apply(ctx, request_id, notes)
+    else:
+        await _finish_apply(ctx, request_id, notes)
+    _observe_apply(ctx, taken_at)
+
+
+def _observe_apply(ctx: JobContext, taken_at: datetime) -> None:
+    ctx.observer.apply_finished(max((ctx.clock.now() - taken_at).total_seconds(), 0.0))
 
 
 async def _apply_pass(ctx: JobContext, request_id: str) -> list[str]:
@@ -256,7 +289,9 @@ async def _finish_apply(ctx: JobContext, request_id: str, notes: list[str]) -> N
         if current.state is not RequestState.APPLYING:
             return None
         applied = transition(current, RequestState.APPLIED, at=now, reason="; ".join(notes) or None)
-        effects = _told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER)
+        effects = _told(
+            current, _N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER, step=ThreadEvent.APPLIED
+        )
         if current.kind is RequestKind.AUTHORIZE and current.duration is not None:
             ends = now + current.duration
             applied = applied.evolve(grant_expires_at=ends)
@@ -278,7 +313,9 @@ async def _fail(ctx: JobContext, request_id: str, exc: CloudError) -> None:
         if current.state is not RequestState.APPLYING:
             return None
         failed = transition(current, RequestState.FAILED, at=ctx.clock.now(), reason=str(exc))
-        effects = _told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER)
+        effects = _told(
+            current, _N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER, step=ThreadEvent.FAILED
+        )
         return failed.evolve(incident_id=incident), effects
 
     await ctx.store.update(request_id, fail)
@@ -297,6 +334,7 @@ async def end_grant(ctx: JobContext, request_id: str) -> None:
             ctx, lambda: ownership.release_grant(ctx.cloud, ctx.store.work, grant)
         )
     except CloudError as exc:
+        ctx.observer.cloud_failed(_error_code(exc))
         await _keep_grant(ctx, request_id, exc)
         return
     reason = "; ".join([grant.state_reason or "grant ended", *released.notes])
@@ -310,7 +348,9 @@ async def _settle_grant(
         if current.state is not RequestState.REVOKING:
             return None
         ended = transition(current, RequestState.REVOKED, at=ctx.clock.now(), reason=reason)
-        effects = _told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER)
+        effects = _told(
+            current, _N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER, step=ThreadEvent.REVOKED
+        )
         return ended.with_results(results), effects
 
     await ctx.store.update(request_id, settle)
@@ -327,7 +367,8 @@ async def _keep_grant(ctx: JobContext, request_id: str, exc: CloudError) -> None
             return None
         kept = transition(current, RequestState.APPLIED, at=now, reason=str(exc))
         again = Timer(kind=TimerKind.GRANT_END, request_id=current.id, due=now + REVOKE_RETRY_DELAY)
-        effects = _told(current, _N.THREAD_REPLY).plus(Effects(set_timers=(again,)))
+        effects = _told(current, _N.THREAD_REPLY, step=ThreadEvent.REVOKE_FAILED)
+        effects = effects.plus(Effects(set_timers=(again,)))
         return kept.evolve(incident_id=incident), effects
 
     await ctx.store.update(request_id, keep)

@@ -24,6 +24,12 @@ key                                   lifetime
 ``{p}:owners:<gw>:<sg>:<s>-<e>`` set  owner: members removed by the worker; Redis deletes an
                                       empty set; owners that are no longer live are pruned
 ``{p}:seen:<kind>:<key>``             TTL given by the caller (Slack event dedupe)
+``{p}:seen:delivered:<dedupe_key>``   TTL (``DELIVERED_TTL``): a notification Slack already has
+``{p}:delivering:<dedupe_key>``       TTL (``DELIVERY_LOCK_TTL``): one replica is sending it now;
+                                      deleted by its holder when done
+``{p}:cache:usergroup:<group>``       TTL (``USERGROUP_CACHE_TTL``): approver group members
+``{p}:cache:user:<user>``             TTL (``USER_CACHE_TTL``): ``users.info`` facts of a person
+``{p}:cache:options:<lookup>``        TTL (``OPTIONS_CACHE_TTL``): options of an external select
 ====================================  ===========================================================
 
 History indexes may name requests whose hash has expired; readers skip those.
@@ -39,6 +45,16 @@ OUTBOX_GROUP = "slack"
 INTAKE_TTL = timedelta(hours=24)
 FINGERPRINT_GRACE = timedelta(days=1)
 REQUEST_RETENTION = timedelta(days=30)
+DELIVERED_TTL = timedelta(days=2)  # longer than any redelivery of an outbox entry
+# Longer than one Slack call may take (the client's 30 s timeout), so a call in flight keeps
+# it; a replica that dies holding it delays that one message by at most this long.
+DELIVERY_LOCK_TTL = timedelta(seconds=45)
+# usergroups.users.list is Tier 2 (about 20 calls a minute): a minute keeps clicks cheap.
+USERGROUP_CACHE_TTL = timedelta(seconds=60)
+# Short, so a deactivated or restricted account is noticed quickly.
+USER_CACHE_TTL = timedelta(seconds=30)
+# Gateways and services change rarely; typing in a select re-asks many times a minute.
+OPTIONS_CACHE_TTL = timedelta(minutes=5)
 
 
 class Keys:
@@ -80,3 +96,18 @@ class Keys:
 
     def seen(self, kind: str, key: str) -> str:
         return f"{self.tag}:seen:{kind}:{key}"
+
+    def delivered(self, dedupe_key: str) -> str:
+        return self.seen("delivered", dedupe_key)
+
+    def delivering(self, dedupe_key: str) -> str:
+        return f"{self.tag}:delivering:{dedupe_key}"
+
+    def usergroup_cache(self, group_id: str) -> str:
+        return f"{self.tag}:cache:usergroup:{group_id}"
+
+    def user_cache(self, user_id: str) -> str:
+        return f"{self.tag}:cache:user:{user_id}"
+
+    def options_cache(self, lookup: str) -> str:
+        return f"{self.tag}:cache:options:{lookup}"

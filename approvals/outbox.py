@@ -7,7 +7,9 @@ or the other way round. The Slack layer reads the stream through the ``slack`` c
 delivers, and acks. Entries stay (and are visible to ``claim_stale``) until acked: retrying a
 failed delivery is the Slack layer's business, and ``dedupe_key`` lets it skip a message it
 already delivered before a crash. The text of a message is rendered by the Slack layer from the
-request; ``text`` carries only extra words, never a ``response_url``.
+request; ``text`` carries only extra words, never a ``response_url``. A ``thread_reply`` names
+its step (a ``ThreadEvent`` value) in ``text``: the request may have moved on by the time it is
+delivered, and the reply must narrate the step that happened, not the state found then.
 """
 
 from __future__ import annotations
@@ -30,6 +32,24 @@ class NotificationKind(StrEnum):
     WARN_GRANT_EXPIRY = "warn_grant_expiry"  # a time-bound grant ends soon
 
 
+class ThreadEvent(StrEnum):
+    """A step worth a reply under the approval card."""
+
+    APPROVAL_RECORDED = "approval_recorded"  # an approve that did not reach quorum yet
+    APPROVED = "approved"
+    DENIED = "denied"
+    APPLYING = "applying"
+    APPLIED = "applied"
+    FAILED = "failed"
+    RETRYING = "retrying"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    REMINDER = "reminder"  # the pending deadline is near
+    REVOKING = "revoking"
+    REVOKED = "revoked"
+    REVOKE_FAILED = "revoke_failed"  # a grant's rules could not be removed; tried again later
+
+
 class Notification(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -45,6 +65,20 @@ def notification(
     """A notification deduplicated per request version, so one change gives one message."""
     return Notification(
         kind=kind, request_id=request_id, text=text, dedupe_key=f"{kind}:{request_id}:{version}"
+    )
+
+
+def notifications(
+    request_id: str, version: int, *kinds: NotificationKind, step: ThreadEvent | None = None
+) -> tuple[Notification, ...]:
+    """The messages one commit owes, in order; a ``thread_reply`` among ``kinds`` narrates
+    ``step``, which is given exactly when one is there."""
+    reply = NotificationKind.THREAD_REPLY
+    if (reply in kinds) != (step is not None):
+        raise ValueError("a thread reply, and only a thread reply, names its step")
+    return tuple(
+        notification(kind, request_id, version, text=step.value if kind is reply and step else None)
+        for kind in kinds
     )
 
 

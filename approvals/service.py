@@ -7,8 +7,9 @@ Who may do what beyond the approval policy:
 
 * cancel: the requester, while pending; the requester or an approver, once failed;
 * retry: an approver, on a failed request (it goes back to applying);
-* revoke: the requester or an approver ends an applied grant now (removing access needs no
-  second approval); rules other grants still hold stay.
+* revoke: the requester or an approver ends an applied grant now with the card's End access
+  button (removing access needs no second approval); rules other grants still hold stay. A
+  typed ``revoke REQ-…`` is a change like any other and is ``submit``-ted for approval.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from approvals.model import (
     Verdict,
     kind_of,
 )
-from approvals.outbox import NotificationKind, notification
+from approvals.outbox import NotificationKind, ThreadEvent, notifications
 from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_requester
 from approvals.results import CreateResult, DecideResult
 from approvals.store import RequestStore
@@ -143,7 +144,8 @@ class Service:
                 )
             applying = transition(current, RequestState.APPLYING, at=now, reason="retried")
             job = Job(kind=JobKind.APPLY, request_id=current.id)
-            return applying, _told(current, _N.UPDATE_CARD).plus(Effects(jobs=(job,)))
+            told = _told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.RETRYING)
+            return applying, told.plus(Effects(jobs=(job,)))
 
         return await self.store.update(request_id, retry_once, actor=actor_from_user(user))
 
@@ -169,7 +171,8 @@ class Service:
                 current, RequestState.REVOKING, at=now, reason=f"revoked by <@{actor.user_id}>"
             ).evolve(grant_expires_at=now)  # a failed removal is retried by the grant timer
             job = Job(kind=JobKind.REVOKE, request_id=current.id)
-            return revoking, _told(current, _N.UPDATE_CARD).plus(Effects(jobs=(job,)))
+            told = _told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.REVOKING)
+            return revoking, told.plus(Effects(jobs=(job,)))
 
         return await self.store.update(request_id, revoke_once, actor=actor)
 
@@ -202,6 +205,6 @@ class Service:
             raise PolicyRefused(f"Only an approver can {what}.")
 
 
-def _told(request: Request, *kinds: NotificationKind) -> Effects:
-    version = request.version + 1
-    return Effects(notifications=tuple(notification(k, request.id, version) for k in kinds))
+def _told(request: Request, *kinds: NotificationKind, step: ThreadEvent | None = None) -> Effects:
+    """The messages owed by the commit that saves ``request``'s next version."""
+    return Effects(notifications=notifications(request.id, request.version + 1, *kinds, step=step))

@@ -4,12 +4,15 @@ An entry holds one field, ``m``, with the model's JSON. Consumers read new entri
 ``XREADGROUP``; an entry stays in the stream and in the group's pending list until it is acked,
 so a consumer that dies leaves it for ``claim_stale`` (``XAUTOCLAIM``) to hand to another.
 Acking deletes the entry too, so the stream holds only unfinished work. The group is created
-(with ``MKSTREAM``, reading from the start) by ``ensure_group`` and again on demand if a
-reader finds it missing, e.g. after the stream was deleted.
+(with ``MKSTREAM``, reading from the start) by ``ensure_group`` and again on demand when a
+read or a claim finds it missing (``NOGROUP``), e.g. after a flush or a deleted stream.
+``delivery_count`` is how often the group has handed out an entry (Redis counts each read and
+each claim), which lets a consumer give up on an entry that keeps failing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -20,6 +23,7 @@ from approvals.connect import RedisClient
 from approvals.scripts import ACK_AND_DELETE
 
 ItemT = TypeVar("ItemT", bound=BaseModel)
+T = TypeVar("T")
 FIELD = "m"
 
 
@@ -57,17 +61,21 @@ class StreamQueue(Generic[ItemT]):
         fields: dict[Any, Any] = self.entry_fields(item)
         return str(await self._client.xadd(self.stream, fields))
 
+    async def _with_group(self, call: Callable[[], Awaitable[T]]) -> T:
+        """``call``, run again once after recreating the group if Redis says it is missing."""
+        try:
+            return await call()
+        except ResponseError as error:
+            if not str(error).startswith("NOGROUP"):
+                raise
+        await self.ensure_group()
+        return await call()
+
     async def read(
         self, consumer: str, count: int = 10, block_ms: int | None = None
     ) -> list[Entry[ItemT]]:
         """New entries for ``consumer``; waits up to ``block_ms`` when there are none."""
-        try:
-            reply = await self._read(consumer, count, block_ms)
-        except ResponseError as error:
-            if not str(error).startswith("NOGROUP"):
-                raise
-            await self.ensure_group()
-            reply = await self._read(consumer, count, block_ms)
+        reply = await self._with_group(lambda: self._read(consumer, count, block_ms))
         entries: list[Entry[ItemT]] = []
         for _stream, messages in reply or []:
             entries.extend(self._decode(messages))
@@ -87,10 +95,21 @@ class StreamQueue(Generic[ItemT]):
         self, consumer: str, min_idle_ms: int, count: int = 10
     ) -> list[Entry[ItemT]]:
         """Take over entries another consumer read but did not ack for ``min_idle_ms``."""
-        reply = await self._client.xautoclaim(
-            self.stream, self.group, consumer, min_idle_time=min_idle_ms, count=count
+        reply = await self._with_group(
+            lambda: self._client.xautoclaim(
+                self.stream, self.group, consumer, min_idle_time=min_idle_ms, count=count
+            )
         )
         return self._decode(reply[1])
+
+    async def delivery_count(self, entry_id: str) -> int:
+        """How many times the group handed out ``entry_id``; 0 once it is acked."""
+        pending = await self._with_group(
+            lambda: self._client.xpending_range(
+                self.stream, self.group, min=entry_id, max=entry_id, count=1
+            )
+        )
+        return int(pending[0]["times_delivered"]) if pending else 0
 
     async def depth(self) -> int:
         """Entries not yet acked (waiting or being worked on)."""

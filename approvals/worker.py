@@ -5,7 +5,11 @@ share the ``workers`` consumer group, so each job goes to one of them. A job's e
 only after its handler returns; a worker that dies leaves it pending, and after ``claim_idle``
 another worker takes it over with ``XAUTOCLAIM`` and finishes it (the handlers resume from the
 stored state, see ``approvals.jobs``). A handler that fails unexpectedly is logged with an
-incident id and its entry left for a later claim, so a bug or an outage never loses a job.
+incident id and its entry left for a later claim, so an outage never loses a job; but once
+the group has handed the entry out ``max_deliveries`` times (Redis counts every read and
+claim) it is a dead letter: the request is settled (``failed``, or ``rejected`` before it was
+pending, or left ``applied`` with its end retried for a grant being removed) with the incident
+id, which the audit entry and an error log line record, and the job is acked.
 ``run_once`` is one round (timers, stale claims, new jobs) for tests and tools; ``run`` loops
 until its stop event is set and then finishes the jobs it holds.
 """
@@ -19,8 +23,11 @@ import socket
 from dataclasses import dataclass
 from datetime import timedelta
 
-from approvals.effects import Job
-from approvals.jobs import JobContext, run_job
+from approvals.effects import Effects, Job, Timer, TimerKind
+from approvals.jobs import REVOKE_RETRY_DELAY, JobContext, run_job
+from approvals.machine import transition
+from approvals.model import Request, RequestState
+from approvals.outbox import NotificationKind, ThreadEvent, notifications
 from approvals.streams import Entry
 from approvals.timers import run_due_timers
 
@@ -38,6 +45,7 @@ class WorkerConfig:
     claim_idle: timedelta = timedelta(seconds=30)  # SGBOT_JOB_CLAIM_IDLE
     concurrency: int = 4  # SGBOT_WORKER_CONCURRENCY: jobs handled at once
     block: timedelta = timedelta(seconds=1)  # how long ``run`` waits for new jobs per round
+    max_deliveries: int = 5  # a job failing unexpectedly this many times is a dead letter
 
 
 class Worker:
@@ -87,15 +95,70 @@ class Worker:
         job = entry.item
         try:
             await run_job(self.ctx, job)
-        except Exception:
+        except Exception as exc:
             incident = self.ctx.incident_id()
+            deliveries = await self._work.jobs.delivery_count(entry.entry_id)
+            if deliveries < self.config.max_deliveries:
+                logger.exception(
+                    "incident %s: %s job for %s failed (delivery %d of %d); left for a later claim",
+                    incident, job.kind.value, job.request_id, deliveries,
+                    self.config.max_deliveries,
+                )  # fmt: skip
+                return 0
             logger.exception(
-                "incident %s: %s job for %s failed; left for a later claim",
-                incident, job.kind.value, job.request_id,
+                "incident %s: dead letter: %s job for %s failed on all %d deliveries; giving up",
+                incident, job.kind.value, job.request_id, deliveries,
             )  # fmt: skip
-            return 0
+            await settle_dead_letter(self.ctx, job.request_id, incident, f"{type(exc).__name__}")
         await self._work.ack_job(entry.entry_id)
         return 1
+
+
+_N = NotificationKind
+_FAILED_MOVE = (RequestState.FAILED, (_N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER))
+_DEAD_LETTER_MOVES = {
+    # the state the job left: where the request ends, and who hears about it
+    RequestState.RECEIVED: (RequestState.REJECTED, (_N.TELL_REQUESTER,)),
+    RequestState.RESOLVING: (RequestState.REJECTED, (_N.TELL_REQUESTER,)),
+    RequestState.APPROVED: _FAILED_MOVE,
+    RequestState.APPLYING: _FAILED_MOVE,
+    # The grant's rules are still in the cloud: it stays applied and its end is tried again.
+    RequestState.REVOKING: (RequestState.APPLIED, (_N.THREAD_REPLY,)),
+}
+_THREAD_STEP = {
+    RequestState.FAILED: ThreadEvent.FAILED,
+    RequestState.APPLIED: ThreadEvent.REVOKE_FAILED,
+}
+
+
+async def settle_dead_letter(ctx: JobContext, request_id: str, incident: str, why: str) -> None:
+    """Settle the request of a job given up on, so nobody waits on it forever."""
+    if await ctx.store.get(request_id) is None:
+        return  # nothing left to settle
+    now = ctx.clock.now()
+    reason = f"gave up after repeated internal errors ({why}); incident {incident}"
+
+    def settle(current: Request) -> tuple[Request, Effects] | None:
+        move = _DEAD_LETTER_MOVES.get(current.state)
+        if move is None:
+            return None  # settled meanwhile
+        end, kinds = move
+        working = current
+        if current.state is RequestState.APPROVED:
+            working = transition(current, RequestState.APPLYING, at=now)
+        settled = transition(working, end, at=now, reason=reason).evolve(incident_id=incident)
+        told = notifications(current.id, current.version + 1, *kinds, step=_THREAD_STEP.get(end))
+        effects = Effects(notifications=told)
+        if end is RequestState.APPLIED:
+            due = now + REVOKE_RETRY_DELAY
+            effects = effects.plus(
+                Effects(
+                    set_timers=(Timer(kind=TimerKind.GRANT_END, request_id=current.id, due=due),)
+                )
+            )
+        return settled, effects
+
+    await ctx.store.update(request_id, settle)
 
 
 async def _wait(stop: asyncio.Event, delay: timedelta) -> None:

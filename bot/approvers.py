@@ -2,9 +2,10 @@
 
 The approver set is ``SGBOT_APPROVERS`` plus the members of ``SGBOT_APPROVER_GROUP``;
 ``usergroups.users.list`` is Tier 2 (about 20 calls a minute), so members are cached in Redis
-for at most ``GROUP_TTL`` and shared by every replica, and a click never waits for more than
-one Slack call. ``users.info`` answers become ``approvals.policy.SlackUser`` facts, cached for
-``USER_TTL`` so a burst of clicks costs one call while a deactivation is noticed quickly.
+for at most ``USERGROUP_CACHE_TTL`` and shared by every replica, and a click never waits for
+more than one Slack call. ``users.info`` answers become ``approvals.policy.SlackUser`` facts,
+cached for ``USER_CACHE_TTL`` so a burst of clicks costs one call while a deactivation is
+noticed quickly. Both keys and lifetimes are in ``approvals.keys``.
 """
 
 from __future__ import annotations
@@ -12,19 +13,15 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from approvals.connect import RedisClient
-from approvals.keys import Keys
+from approvals.keys import USER_CACHE_TTL, USERGROUP_CACHE_TTL, Keys
 from approvals.policy import SlackUser
 
 log = logging.getLogger(__name__)
-
-GROUP_TTL = timedelta(seconds=60)
-USER_TTL = timedelta(seconds=30)
 
 
 def slack_user_from_api(user: Mapping[str, Any]) -> SlackUser:
@@ -63,15 +60,13 @@ class ApproverDirectory:
         self._slack = slack
         self._configured = frozenset(configured)
         self._group_id = group_id
-        # Kept beside the other keys under the shared hash tag so a prefix isolates them too.
-        self._group_key = f"{keys.tag}:cache:usergroup:{group_id}"
-        self._user_key_prefix = f"{keys.tag}:cache:user:"
+        self._keys = keys
 
     async def approver_ids(self) -> frozenset[str]:
         """The configured approvers and the group's current members."""
         if self._group_id is None:
             return self._configured
-        cached = await self._redis.get(self._group_key)
+        cached = await self._redis.get(self._keys.usergroup_cache(self._group_id))
         if cached is not None:
             return self._configured | frozenset(json.loads(cached))
         return self._configured | await self.refresh_group()
@@ -82,17 +77,21 @@ class ApproverDirectory:
             return frozenset()
         response = await self._slack.usergroups_users_list(usergroup=self._group_id)
         members = frozenset(str(user_id) for user_id in response.get("users") or [])
-        await self._redis.set(self._group_key, json.dumps(sorted(members)), ex=GROUP_TTL)
+        await self._redis.set(
+            self._keys.usergroup_cache(self._group_id),
+            json.dumps(sorted(members)),
+            ex=USERGROUP_CACHE_TTL,
+        )
         log.info("approver group %s has %d members", self._group_id, len(members))
         return members
 
     async def slack_user(self, user_id: str) -> SlackUser:
-        """``users.info`` facts about ``user_id``, at most ``USER_TTL`` old."""
-        key = self._user_key_prefix + user_id
+        """``users.info`` facts about ``user_id``, at most ``USER_CACHE_TTL`` old."""
+        key = self._keys.user_cache(user_id)
         cached = await self._redis.get(key)
         if cached is not None:
             return SlackUser.model_validate_json(cached)
         response = await self._slack.users_info(user=user_id)
         user = slack_user_from_api(response["user"])
-        await self._redis.set(key, user.model_dump_json(), ex=USER_TTL)
+        await self._redis.set(key, user.model_dump_json(), ex=USER_CACHE_TTL)
         return user

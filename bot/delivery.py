@@ -8,13 +8,17 @@ a refused connection) is retried with backoff for ``Backoff.give_up_after`` (15 
 default) without acking; a permanent one, or a transient one past that limit, is counted as
 undeliverable and logged with its request id before the entry is acked, so nothing is dropped
 silently. A delivered ``dedupe_key`` is remembered in Redis, so an entry redelivered after a
-crash between the Slack call and the ack is not posted twice.
+crash between the Slack call and the ack is not posted twice; and a short per-notification
+lock (``SET NX PX``) lets only one replica send at a time, so when a long Slack outage lets a
+second replica claim an entry the first still retries, Slack still gets it once. A thread reply
+narrates the step named in the notification, not the request's state at delivery.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +29,8 @@ from redis.exceptions import RedisError
 from slack_sdk.errors import SlackApiError
 
 from approvals.effects import NO_EFFECTS, Effects
-from approvals.model import CardRef, Request, RequestState, RuleOutcome, Verdict
+from approvals.keys import DELIVERED_TTL, DELIVERY_LOCK_TTL
+from approvals.model import CardRef, Request, RequestState
 from approvals.outbox import Notification, NotificationKind
 from approvals.streams import Entry
 from bot.deps import Deps
@@ -34,8 +39,7 @@ from handlers.replies import ResponseUrlFailed, direct_message, reply_privately
 
 log = logging.getLogger(__name__)
 
-DELIVERED_TTL = timedelta(days=2)
-STALE_ENTRY_MS = 120_000  # an entry unacked this long belongs to a replica that died
+STALE_ENTRY_AFTER = timedelta(minutes=2)  # an entry unacked this long belongs to a dead replica
 READ_BLOCK_MS = 1000
 REDIS_PAUSE_SECONDS = 1.0
 _TRANSIENT_SLACK_ERRORS = frozenset(
@@ -55,6 +59,8 @@ class Backoff:
 def transient_wait(error: Exception) -> float | None:
     """Seconds Slack asked us to wait (``Retry-After``), 0 for other transient errors, or
     None when retrying cannot help."""
+    if isinstance(error, DeliveryBusy):
+        return 0.0
     if isinstance(error, SlackApiError):
         response = error.response
         if response.status_code == 429:
@@ -75,31 +81,34 @@ class NotDeliverable(Exception):
     """Retrying cannot help: the request is gone, or Slack refused the message itself."""
 
 
+class DeliveryBusy(Exception):
+    """Another replica holds this notification's delivery lock; wait, then look again."""
+
+
+# KEYS[1] the delivery lock; ARGV[1] the holder's token. Deletes the lock only if still ours,
+# so a holder whose lock expired never frees the one another replica took since.
+RELEASE_LOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
 _S = RequestState
 # Answered where the requester asked; every later outcome goes to their DM.
 _FIRST_ANSWER_STATES = frozenset({_S.RECEIVED, _S.RESOLVING, _S.PENDING, _S.REJECTED})
 _NEVER_CARDED_STATES = frozenset({_S.RECEIVED, _S.RESOLVING, _S.REJECTED})
-_THREAD_EVENT_OF_STATE = {
-    _S.PENDING: ThreadEvent.APPROVAL_RECORDED,
-    _S.APPROVED: ThreadEvent.APPROVED,
-    _S.DENIED: ThreadEvent.DENIED,
-    _S.APPLYING: ThreadEvent.APPLYING,
-    _S.APPLIED: ThreadEvent.APPLIED,
-    _S.FAILED: ThreadEvent.FAILED,
-    _S.CANCELLED: ThreadEvent.CANCELLED,
-    _S.EXPIRED: ThreadEvent.EXPIRED,
-    _S.REVOKING: ThreadEvent.REVOKING,
-    _S.REVOKED: ThreadEvent.REVOKED,
-}
 
 
-def thread_event(note: Notification, request: Request) -> ThreadEvent | None:
-    """The step a thread reply narrates: named by the workflow, else read from the state."""
+def thread_event(note: Notification) -> ThreadEvent:
+    """The step a thread reply narrates, as the workflow named it when it happened."""
     if note.kind is NotificationKind.REMIND_APPROVERS:
         return ThreadEvent.REMINDER
-    if note.text is not None and note.text in ThreadEvent.__members__.values():
-        return ThreadEvent(note.text)
-    return _THREAD_EVENT_OF_STATE.get(request.state)
+    try:
+        return ThreadEvent(note.text or "")
+    except ValueError:
+        raise NotDeliverable(f"a thread reply that names no step: {note.text!r}") from None
 
 
 async def deliver_notification(deps: Deps, note: Notification) -> None:
@@ -111,9 +120,9 @@ async def deliver_notification(deps: Deps, note: Notification) -> None:
     if note.kind in {NotificationKind.POST_CARD, NotificationKind.UPDATE_CARD}:
         await _card(deps, request, emulated, update=note.kind is NotificationKind.UPDATE_CARD)
     elif note.kind in {NotificationKind.THREAD_REPLY, NotificationKind.REMIND_APPROVERS}:
-        event = thread_event(note, request)
+        event = thread_event(note)
         card = await _card(deps, request, emulated, update=False)
-        if event is not None and card is not None:
+        if card is not None:
             reply = thread_reply(request, event, emulated=emulated)
             await deps.slack.chat_postMessage(
                 channel=card.channel_id,
@@ -131,7 +140,6 @@ async def deliver_notification(deps: Deps, note: Notification) -> None:
             await reply_privately(deps.slack, request.reply_to, user_id, reply)
         else:
             await direct_message(deps.slack, user_id, reply)
-        _observe_outcome(deps, request)
 
 
 async def _card(deps: Deps, request: Request, emulated: bool, *, update: bool) -> CardRef | None:
@@ -161,20 +169,6 @@ async def _card(deps: Deps, request: Request, emulated: bool, *, update: bool) -
     return ref
 
 
-def _observe_outcome(deps: Deps, request: Request) -> None:
-    """Apply latency and cloud errors, counted once per outcome told to the requester."""
-    if request.state not in {_S.APPLIED, _S.FAILED}:
-        return
-    approvals = [d.at for d in request.decisions if d.verdict is Verdict.APPROVE]
-    if approvals:
-        seconds = (request.updated_at - approvals[-1]).total_seconds()
-        deps.metrics.apply_seconds.observe(max(seconds, 0.0))
-    for result in request.results:
-        if result.outcome is RuleOutcome.FAILED:
-            words = (result.error or "").split(":", 1)[0].split()
-            deps.metrics.cloud_errors.labels(code=words[0][:40] if words else "unknown").inc()
-
-
 class Deliverer:
     """One replica's consumer of the outbox."""
 
@@ -184,35 +178,38 @@ class Deliverer:
         consumer: str,
         backoff: Backoff | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        stale_after: timedelta = STALE_ENTRY_AFTER,
     ) -> None:
         self._deps = deps
         self._consumer = consumer
         self._backoff = backoff or Backoff()
         self._monotonic = monotonic
+        self._stale_after_ms = int(stale_after.total_seconds() * 1000)
+        self._release_lock = deps.redis.register_script(RELEASE_LOCK)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; an entry being retried then stays for a restart."""
         outbox = self._deps.outbox
         while not stop.is_set():
             try:
-                entries = await outbox.claim_stale(self._consumer, STALE_ENTRY_MS)
+                entries = await outbox.claim_stale(self._consumer, self._stale_after_ms)
                 entries = entries or await outbox.read(self._consumer, block_ms=READ_BLOCK_MS)
             except RedisError as exc:
                 log.warning("outbox unreadable (%s); trying again", type(exc).__name__)
                 await _wait(stop, REDIS_PAUSE_SECONDS)
                 continue
             for entry in entries:
-                if stop.is_set() or not await self._deliver_with_retries(entry, stop):
+                if stop.is_set() or not await self.deliver(entry, stop):
                     return
 
-    async def _deliver_with_retries(self, entry: Entry[Notification], stop: asyncio.Event) -> bool:
+    async def deliver(self, entry: Entry[Notification], stop: asyncio.Event) -> bool:
         """Deliver and ack ``entry``; False if ``stop`` came first (it stays unacked)."""
         note = entry.item
         started = self._monotonic()
         delay = self._backoff.first
         while True:
             try:
-                await self._deliver_once(note)
+                sent = await self._deliver_once(note)
             except NotDeliverable as exc:
                 self._undeliverable(note, str(exc))
             except Exception as exc:
@@ -235,18 +232,30 @@ class Deliverer:
                         return False
                     continue
             else:
-                self._deps.metrics.delivered.labels(kind=note.kind.value).inc()
+                if sent:
+                    self._deps.metrics.delivered.labels(kind=note.kind.value).inc()
             await self._ack(entry)
             return True
 
-    async def _deliver_once(self, note: Notification) -> None:
-        redis = self._deps.redis
-        done_key = self._deps.keys.seen("delivered", note.dedupe_key)
+    async def _deliver_once(self, note: Notification) -> bool:
+        """Send ``note`` unless it was sent already; False if it was. Only the holder of its
+        delivery lock sends, so two replicas holding the same entry never both post it."""
+        redis, keys = self._deps.redis, self._deps.keys
+        done_key = keys.delivered(note.dedupe_key)
         if await redis.exists(done_key):
             log.info("%s for %s was already delivered", note.kind, note.request_id)
-            return
-        await deliver_notification(self._deps, note)
-        await redis.set(done_key, "1", ex=DELIVERED_TTL)
+            return False
+        lock_key, token = keys.delivering(note.dedupe_key), secrets.token_hex(8)
+        if not await redis.set(lock_key, token, nx=True, px=DELIVERY_LOCK_TTL):
+            raise DeliveryBusy(f"{note.dedupe_key} is being delivered by another replica")
+        try:
+            if await redis.exists(done_key):  # delivered between the check and the lock
+                return False
+            await deliver_notification(self._deps, note)
+            await redis.set(done_key, "1", ex=DELIVERED_TTL)
+        finally:
+            await self._release_lock(keys=[lock_key], args=[token])
+        return True
 
     def _undeliverable(self, note: Notification, why: str) -> None:
         self._deps.metrics.undeliverable.labels(kind=note.kind.value).inc()

@@ -96,11 +96,11 @@ async def _identify(slack: AsyncWebClient) -> tuple[str, frozenset[str]]:
 
 async def _checked_credential() -> object:
     """The default credentials chain, asked for a credential now so a bad setup fails early."""
-    from bot.cloud.aliyun_transport import default_credential
+    from bot.cloud.factory import default_credential, fetch_credential
 
     credential = default_credential()
     try:
-        await asyncio.to_thread(credential.get_credential)
+        await asyncio.to_thread(fetch_credential, credential)
     except Exception as exc:
         raise ConfigError(
             "Alibaba Cloud credentials: none usable "

@@ -3,7 +3,9 @@
 A private ``CollectorRegistry`` (not the global default) means two apps in one test process
 never collide and ``/metrics`` shows only what sgbot counts: Slack requests by outcome,
 decisions, apply latency, cloud errors, outbox depth and undeliverable messages. The Slack
-layer, the deliverer and the worker all hold the same ``Metrics`` through ``bot.deps``.
+layer, the deliverer and the worker a serving process embeds all hold the same ``Metrics``
+through ``bot.deps``; that worker reports apply latency and cloud errors as it meets them
+(``Metrics`` is its ``approvals.jobs.JobObserver``). A standalone ``sgbot worker`` exports none.
 """
 
 from __future__ import annotations
@@ -45,13 +47,13 @@ class Metrics:
         )
         self.apply_seconds = Histogram(
             "sgbot_apply_seconds",
-            "Time from the deciding approval to the applied or failed outcome",
+            "Time from a worker taking an apply job to the applied or failed outcome",
             buckets=(0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900),
             registry=self.registry,
         )
         self.cloud_errors = Counter(
             "sgbot_cloud_errors",
-            "Cloud calls that failed while applying a change, by error code",
+            "Cloud errors that failed an apply or kept a grant's rules in place, by error code",
             ["code"],
             registry=self.registry,
         )
@@ -75,6 +77,12 @@ class Metrics:
 
     def count_request(self, kind: str, outcome: Outcome) -> None:
         self.requests.labels(kind=kind, outcome=outcome.value).inc()
+
+    def apply_finished(self, seconds: float) -> None:
+        self.apply_seconds.observe(seconds)
+
+    def cloud_failed(self, code: str) -> None:
+        self.cloud_errors.labels(code=code).inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -1,4 +1,4 @@
-"""Card buttons (approve, deny, retry, cancel), the deny reason form, and the Home button.
+"""Card buttons (approve, deny, retry, cancel, end access), the deny reason form, Home buttons.
 
 A button's ``value`` is only a request id, decoded once into ``ButtonValue``; everything else
 is loaded from Redis. Every click re-checks the policy with fresh facts (``users.info``, the
@@ -10,21 +10,22 @@ thread replies and the requester's DM after a decision come from the outbox, not
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt.async_app import AsyncApp
 
 from approvals.model import ReplyTo, Request, Surface, Verdict
+from approvals.policy import SlackUser
 from bot.commands import REQUEST_ID_RE
 from bot.deps import Deps
 from bot.errors import UserError
 from bot.metrics import Outcome
-from handlers import views
+from handlers import home, views
 from handlers.block_parts import message, section
 from handlers.blocks import DenyFormMetadata, card_for, deny_reason_form
 from handlers.ids import ActionId, BlockId, CallbackId
-from handlers.replies import ephemeral, respond
+from handlers.replies import direct_message, ephemeral, respond
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +43,20 @@ class ButtonValue(BaseModel):
 
 
 async def tell_clicker(deps: Deps, body: dict[str, Any], text: str) -> None:
-    """A private note to whoever clicked, in the message's channel."""
+    """A private note to whoever clicked: in the message's channel, or by DM for a click in
+    App Home (which has no channel and no response URL); a Home click also redraws Home."""
     note = message(text, [section(text)], emulated=deps.emulated)
+    user_id = str(body["user"]["id"])
     response_url = body.get("response_url")
     if response_url and await respond(str(response_url), note):
         return
-    await ephemeral(deps.slack, str(body["channel"]["id"]), str(body["user"]["id"]), note)
+    channel = (body.get("channel") or {}).get("id")
+    if channel:
+        await ephemeral(deps.slack, str(channel), user_id, note)
+        return
+    await direct_message(deps.slack, user_id, note)
+    if (body.get("view") or {}).get("type") == "home":
+        await home.publish_home(deps, user_id)
 
 
 async def refresh_card(deps: Deps, body: dict[str, Any], request: Request) -> None:
@@ -118,11 +127,15 @@ def register(app: AsyncApp, deps: Deps) -> None:
 
     async def on_retry(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        await _follow_up(deps, body, action, retry=True)
+        await _follow_up(deps, body, action, deps.service.retry, "retry")
 
     async def on_cancel(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        await _follow_up(deps, body, action, retry=False)
+        await _follow_up(deps, body, action, deps.service.cancel, "cancel")
+
+    async def on_end_grant(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await _follow_up(deps, body, action, deps.service.revoke, "end access")
 
     async def on_open_form(ack: Any, body: dict[str, Any]) -> None:
         user_id = str(body["user"]["id"])
@@ -134,6 +147,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     app.action(ActionId.DENY)(on_deny)
     app.action(ActionId.RETRY)(on_retry)
     app.action(ActionId.CANCEL)(on_cancel)
+    app.action(ActionId.END_GRANT)(on_end_grant)
     app.action(ActionId.OPEN_REQUEST_FORM)(on_open_form)
     app.view(CallbackId.DENY_REASON_FORM)(on_deny_submit)
 
@@ -155,15 +169,20 @@ async def _guarded(
     await tell_clicker(deps, body, text)
 
 
+class FollowUp(Protocol):
+    async def __call__(
+        self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
+    ) -> Request: ...
+
+
 async def _follow_up(
-    deps: Deps, body: dict[str, Any], action: dict[str, Any], *, retry: bool
+    deps: Deps, body: dict[str, Any], action: dict[str, Any], follow_up: FollowUp, what: str
 ) -> None:
-    """Retry or give up a failed request; only an approver may."""
+    """Retry or give up a failed request, or end a grant; the service checks who may."""
     try:
         value = ButtonValue.decode(action.get("value"))
         user = await deps.approvers.slack_user(str(body["user"]["id"]))
         approver_ids = await deps.approvers.approver_ids()
-        follow_up = deps.service.retry if retry else deps.service.cancel
         request = await follow_up(value.request_id, user, approver_ids=approver_ids)
     except ValidationError:
         await tell_clicker(deps, body, "That button does not name a request I know.")
@@ -171,4 +190,4 @@ async def _follow_up(
     except UserError as exc:
         await tell_clicker(deps, body, str(exc))
         return
-    log.info("request %s: %s by user %s", request.id, "retry" if retry else "cancel", user.user_id)
+    log.info("request %s: %s by user %s", request.id, what, user.user_id)

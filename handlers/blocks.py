@@ -10,6 +10,7 @@ live in ``blocks_card``, ``blocks_messages``, ``blocks_lists``, ``blocks_home`` 
 
 from __future__ import annotations
 
+from approvals.outbox import ThreadEvent
 from handlers.block_parts import EMULATED_NOTICE, Block, Message
 from handlers.blocks_card import approval_card, card_body, card_for, decision_actions
 from handlers.blocks_forms import (
@@ -23,13 +24,7 @@ from handlers.blocks_forms import (
 )
 from handlers.blocks_home import home_view
 from handlers.blocks_lists import PageRef, history_list, pending_list, rules_list
-from handlers.blocks_messages import (
-    ThreadEvent,
-    help_message,
-    requester_message,
-    status_message,
-    thread_reply,
-)
+from handlers.blocks_messages import help_message, requester_message, status_message, thread_reply
 
 __all__ = [
     "DURATION_CHOICES",

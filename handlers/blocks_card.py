@@ -2,8 +2,9 @@
 
 ``approval_card`` is the pending card with Approve and Deny; ``card_for`` renders whatever
 state the request is in, so one ``chat.update`` after every transition keeps the card true:
-the buttons give way to who decided and when, then to the apply result, and a failed request
-offers Retry and Cancel. Both buttons of a pair carry only the request id.
+the buttons give way to who decided and when, then to the apply result, a failed request
+offers Retry and Cancel, and an applied grant offers End access (the requester or an approver
+ends it at once; removing access needs no second approval). Buttons carry only the request id.
 """
 
 from __future__ import annotations
@@ -153,6 +154,19 @@ def _failure_actions(request: Request) -> Block:
     )
 
 
+def _grant_actions(request: Request) -> Block:
+    ending = confirm(
+        "End this access?",
+        f"The rules {request.id} added are removed now, except those another grant still holds.",
+        go="End access",
+        danger=True,
+    )
+    return actions(
+        [button("End access", ActionId.END_GRANT, request.id, confirm_dialog=ending)],
+        block_id=BlockId.GRANT,
+    )
+
+
 def _fallback(request: Request) -> str:
     return (
         f"{_title(request)} from {mention(request.requester.user_id)}: "
@@ -175,10 +189,12 @@ def card_body(request: Request, *, now: datetime) -> list[Block]:
 
 
 def card_for(request: Request, *, now: datetime, emulated: bool) -> Message:
-    """The card for the request's current state; buttons only while pending or failed."""
+    """The card for the request's current state; buttons while pending, failed or granted."""
     if request.state is RequestState.PENDING:
         return approval_card(request, now=now, emulated=emulated)
     blocks = card_body(request, now=now)
     if request.state is RequestState.FAILED:
         blocks.append(_failure_actions(request))
+    elif request.state is RequestState.APPLIED and request.kind is RequestKind.AUTHORIZE:
+        blocks.append(_grant_actions(request))
     return message(_fallback(request), blocks, emulated=emulated)

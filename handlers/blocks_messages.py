@@ -1,6 +1,7 @@
 """Short messages about one request: card thread replies, requester notices, status and help.
 
-``thread_reply`` narrates each step under the approval card (``ThreadEvent`` names the step);
+``thread_reply`` narrates each step under the approval card (``ThreadEvent``, defined with the
+outbox that carries it, names the step);
 ``requester_message`` tells the requester where their request stands, whatever the outcome;
 ``status_message`` answers ``status REQ-…`` with the card's content but no buttons;
 ``help_message`` lays out the grammar's help text. Every text is escaped or ours.
@@ -9,9 +10,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from approvals.model import Request, RequestState
+from approvals.outbox import ThreadEvent
 from handlers import describe
 from handlers.block_parts import Message, message, section
 from handlers.blocks_card import card_body
@@ -28,23 +29,7 @@ from handlers.mrkdwn import (
 
 _S = RequestState
 _RESULTS_LIMIT = 2400
-
-
-class ThreadEvent(StrEnum):
-    """A step worth a reply under the approval card."""
-
-    APPROVAL_RECORDED = "approval_recorded"  # an approve that did not reach quorum yet
-    APPROVED = "approved"
-    DENIED = "denied"
-    APPLYING = "applying"
-    APPLIED = "applied"
-    FAILED = "failed"
-    RETRYING = "retrying"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-    REMINDER = "reminder"  # the pending deadline is near
-    REVOKING = "revoking"
-    REVOKED = "revoked"
+_PLAN_LIMIT = 1800
 
 
 def _results(request: Request) -> str:
@@ -94,6 +79,11 @@ def _thread_text(request: Request, event: ThreadEvent) -> str:
             return f":gear: Removing the rules of {rid}…"
         case ThreadEvent.REVOKED:
             return f":wastebasket: The rules of {rid} are removed.{_results(request)}"
+        case ThreadEvent.REVOKE_FAILED:
+            return (
+                f":warning: Removing the rules of {rid} failed{_why(request)}{_incident(request)} "
+                "The rules stay in place; I try again in a few minutes."
+            )
 
 
 def thread_reply(request: Request, event: ThreadEvent, *, emulated: bool) -> Message:
@@ -116,7 +106,14 @@ def _requester_text(request: Request, grant_ending: bool) -> str:
         where = channel_link(request.card.channel_id) if request.card else "the security channel"
         count = request.required_approvals
         plural = "approval" if count == 1 else "approvals from different approvers"
-        return f"{rid} was sent to {where} for approval; it needs {count} {plural}."
+        plan = fit_lines(describe.plan_lines(request), _PLAN_LIMIT, noun="more changes")
+        named = describe.target_text(request).splitlines()[0]
+        return (
+            f"{rid} was sent to {where} for approval; it needs {count} {plural}.\n"
+            f"Once approved, for {named} on {describe.gateway_text(request)}, ports "
+            f"{describe.ports_text(request)}, I will:\n{plan or '_nothing to change_'}\n"
+            f"I'll message you when it is decided; `cancel {request.id}` withdraws it."
+        )
     if state is _S.REJECTED:
         return (
             f":no_entry: {rid} was not sent for approval{_why(request)}\n"

@@ -18,6 +18,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from approvals.keys import OPTIONS_CACHE_TTL
 from approvals.model import ReplyTo, Surface
 from bot.commands import Authorize, GatewayRef, ServiceTarget, Target
 from bot.deps import Deps
@@ -30,7 +31,6 @@ from handlers.ids import ActionId, BlockId, CallbackId
 log = logging.getLogger(__name__)
 
 OPTIONS_BUDGET_SECONDS = 2.0
-OPTIONS_CACHE_SECONDS = 300
 _lookups: set[asyncio.Task[list[tuple[str, str]]]] = set()
 
 
@@ -122,14 +122,14 @@ def command_from_form(
 
 
 async def _cached_options(deps: Deps, key: str, lookup: Any) -> list[tuple[str, str]]:
-    cache_key = f"{deps.keys.tag}:cache:options:{key}"
+    cache_key = deps.keys.options_cache(key)
     cached = await deps.redis.get(cache_key)
     if cached is not None:
         return [(str(label), str(value)) for label, value in json.loads(cached)]
 
     async def fetch() -> list[tuple[str, str]]:
         options: list[tuple[str, str]] = await lookup()
-        await deps.redis.set(cache_key, json.dumps(options), ex=OPTIONS_CACHE_SECONDS)
+        await deps.redis.set(cache_key, json.dumps(options), ex=OPTIONS_CACHE_TTL)
         return options
 
     task = asyncio.get_running_loop().create_task(fetch())

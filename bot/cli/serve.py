@@ -77,9 +77,18 @@ async def running(settings: Settings, args: argparse.Namespace) -> AsyncIterator
         loops = [Deliverer(deps, consumer).run(stop)]
         if not args.no_worker:
             context = JobContext(
-                store=deps.store, cloud=deps.cloud, clock=deps.clock, policy=deps.policy
+                store=deps.store,
+                cloud=deps.cloud,
+                clock=deps.clock,
+                policy=deps.policy,
+                observer=deps.metrics,
             )
-            loops.append(Worker(context, WorkerConfig(consumer=consumer)).run(stop))
+            config = WorkerConfig(
+                consumer=consumer,
+                claim_idle=settings.job_claim_idle,
+                concurrency=settings.worker_concurrency,
+            )
+            loops.append(Worker(context, config).run(stop))
         tasks = [asyncio.create_task(loop) for loop in loops]
         try:
             yield deps

@@ -2,13 +2,16 @@
 
 The SDK and the credentials package are imported inside these functions, never when this
 module is imported: the credentials package reads ``ALIBABA_CLOUD_*`` at import time, and the
-CLI must start without pulling in three SDKs. ``CloudTuning`` holds what operators rarely
-change and tests often do (timeouts, concurrency, the retry policy with its sleep and RNG).
+CLI must start without pulling in three SDKs. ``default_credential`` and ``fetch_credential``
+are the public door to the credentials chain for start-up checks. ``CloudTuning`` holds what
+operators rarely change and tests often do (timeouts, concurrency, the retry policy with its
+sleep and RNG).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol, cast
 
 from bot.cloud.port import CloudPort
 from bot.cloud.retry import RetryPolicy
@@ -39,14 +42,14 @@ def build_cloud(
     settings: Settings, *, credential: object | None = None, tuning: CloudTuning | None = None
 ) -> CloudPort:
     """The Alibaba Cloud adapter; ``credential`` None means the SDK's default credential chain."""
-    from bot.cloud import aliyun, aliyun_transport
+    from bot.cloud import aliyun
 
     tuning = tuning or CloudTuning()
     return aliyun.build_aliyun_cloud(
         region_id=settings.region_id,
         endpoints=endpoints_for(settings),
         protocol=settings.cloud_protocol,
-        credential=credential if credential is not None else aliyun_transport.default_credential(),
+        credential=credential if credential is not None else default_credential(),
         connect_timeout_ms=tuning.connect_timeout_ms,
         read_timeout_ms=tuning.read_timeout_ms,
         retry=tuning.retry,
@@ -59,3 +62,23 @@ def static_credential(access_key_id: str, access_key_secret: str) -> object:
     from bot.cloud import aliyun_transport
 
     return aliyun_transport.static_credential(access_key_id, access_key_secret)
+
+
+class _CredentialSource(Protocol):
+    """What the SDK's credential clients offer: keys fetched (or refreshed) on demand."""
+
+    def get_credential(self) -> object: ...
+
+
+def default_credential() -> object:
+    """The SDK's default chain: env keys, RRSA/OIDC, CLI profile, file, ECS RAM role, URI."""
+    from bot.cloud import aliyun_transport
+
+    credential: object = aliyun_transport.default_credential()
+    return credential
+
+
+def fetch_credential(credential: object) -> None:
+    """Ask ``credential`` for keys now, so a bad setup fails at start-up rather than on the
+    first approval. Blocking (a chain may call a metadata service); raises what the SDK raises."""
+    cast(_CredentialSource, credential).get_credential()

@@ -32,6 +32,11 @@ def every_key(keys: Keys) -> list[str]:
         keys.gateway_index(GATEWAY),
         keys.owners(GATEWAY, "sg-1", 80, 81),
         keys.seen("event", "Ev1"),
+        keys.delivered("post_card:REQ-AAAA1:2"),
+        keys.delivering("post_card:REQ-AAAA1:2"),
+        keys.usergroup_cache("S0APPROVERS"),
+        keys.user_cache("U1"),
+        keys.options_cache("gateways"),
     ]
 
 
