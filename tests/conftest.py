@@ -17,4 +17,5 @@ pytest_plugins = [
     "tests.fixtures.emulator",
     "tests.fixtures.slack_local",
     "tests.fixtures.sgbot_process",
+    "tests.fixtures.socket_mode",
 ]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.slack_local.directory import dm_channel_id
+from bot.slack_local.socket_mode import SocketHub
 from bot.slack_local.workspace import (
     RESPONSE_URL_LIFETIME_SECONDS,
     RESPONSE_URL_MAX_USES,
@@ -277,9 +278,14 @@ def views_publish(ws: Workspace, args: JsonObject) -> JsonObject:
 Method = Callable[[Workspace, JsonObject], JsonObject]
 
 
-def method_table(trigger_ttl: float | None) -> dict[str, Method]:
+# Methods that take the app-level token instead of the bot token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+
+
+def method_table(trigger_ttl: float | None, socket: SocketHub) -> dict[str, Method]:
     """Every Web API method the local Slack answers; others get ``unknown_method``."""
     return {
+        "apps.connections.open": lambda ws, args: socket.open_connection(),
         "auth.test": auth_test,
         "chat.postMessage": chat_post_message,
         "chat.update": chat_update,

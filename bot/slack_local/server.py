@@ -2,10 +2,11 @@
 
 The server always runs on a loop of its own in a background thread, so the same object serves
 sync tests (``start_in_thread``/``stop``), async tests (``async with``) and a ``sgbot serve``
-subprocess talking to it over loopback. It binds 127.0.0.1 on a free port and keeps that port
-across ``go_offline``/``come_online``, which close and reopen the listener (and drop open
-connections) to simulate Slack being unreachable. Query and fault methods delegate to the
-workspace and fault switches; ``wait_for`` polls them for scenario tests.
+or ``sgbot socket`` subprocess talking to it over loopback. It binds 127.0.0.1 on a free port
+and keeps that port across ``go_offline``/``come_online``, which close and reopen the listener
+(and drop open connections) to simulate Slack being unreachable. Query and fault methods
+delegate to the workspace and fault switches, ``socket_*`` to Socket Mode; ``wait_for`` polls
+them for scenario tests.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from aiohttp import web
 
 from bot.slack_local.directory import Directory, demo_directory
 from bot.slack_local.faults import Faults
+from bot.slack_local.socket_mode import SocketAck, SocketHub
 from bot.slack_local.webapi import create_web_app
 from bot.slack_local.workspace import JsonObject, RecordedCall, Workspace
 
 DEFAULT_BOT_TOKEN = "xoxb-local-sgbot"  # noqa: S105 - a fake token only this server accepts
+DEFAULT_APP_TOKEN = "xapp-1-A0SGBOT01-local-sgbot"  # noqa: S105 - the app-level one, likewise
 POLL_INTERVAL_SECONDS = 0.02
 
 T = TypeVar("T")
@@ -40,10 +43,14 @@ class LocalSlack:
         clock: Callable[[], float] = time.time,
         trigger_ttl_seconds: float | None = None,
         port: int = 0,
+        *,
+        app_token: str = DEFAULT_APP_TOKEN,
     ) -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
         self.workspace = Workspace(directory or demo_directory(), clock)
         self.faults = Faults(clock)
+        self.socket = SocketHub(self.workspace, app_token)
         self._trigger_ttl = trigger_ttl_seconds
         self._port = port
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -122,7 +129,9 @@ class LocalSlack:
     async def _listen(self) -> None:
         if self._runner is not None:
             return
-        app = create_web_app(self.workspace, self.faults, self.bot_token, self._trigger_ttl)
+        app = create_web_app(
+            self.workspace, self.faults, self.bot_token, self.socket, self._trigger_ttl
+        )
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", self._port, reuse_address=True)
@@ -130,6 +139,7 @@ class LocalSlack:
         self._runner = runner
         if self._port == 0:
             self._port = runner.addresses[0][1]
+        self.socket.origin = self.origin
 
     async def _close(self) -> None:
         if self._runner is not None:
@@ -144,6 +154,38 @@ class LocalSlack:
     def new_trigger_id(self, user: str) -> str:
         """A single-use trigger id; like Slack, ``views.open``/``push`` refuse any other."""
         return self.workspace.new_trigger_id(user)
+
+    # Socket Mode
+
+    def socket_send(self, kind: str, payload: JsonObject) -> str:
+        """Send an envelope (``slash_commands``, ``interactive``, ``events_api``); its id."""
+        if self._loop is None:
+            raise RuntimeError("LocalSlack is not started")
+        sending = asyncio.run_coroutine_threadsafe(self.socket.send(kind, payload), self._loop)
+        return sending.result()
+
+    def socket_disconnect(self, reason: str = "refresh_requested") -> None:
+        """Send every connection a ``disconnect``; a Socket Mode client then reconnects."""
+        self._run(self.socket.disconnect(reason))
+
+    def socket_connections(self) -> list[int]:
+        """Serial numbers (1, 2, … in opening order) of the Socket Mode connections open now."""
+        return self.socket.connections()
+
+    def socket_acked(self, envelope_id: str) -> SocketAck | None:
+        return self.socket.ack(envelope_id)
+
+    def socket_ack(self, envelope_id: str, within: float = 10.0) -> SocketAck:
+        """Wait for the app's ack of an envelope; ``TimeoutError`` if none comes."""
+        ack = self.wait_for(lambda: self.socket.ack(envelope_id), within)
+        assert ack is not None  # wait_for returns only a truthy result
+        return ack
+
+    async def socket_ack_async(self, envelope_id: str, within: float = 10.0) -> SocketAck:
+        """``socket_ack`` for async tests, where the acking client shares the loop."""
+        ack = await self.wait_for_async(lambda: self.socket.ack(envelope_id), within)
+        assert ack is not None  # wait_for_async returns only a truthy result
+        return ack
 
     # Faults
 

@@ -4,9 +4,11 @@
 
 * ``/api/<method>`` — the Web API as slack_sdk calls it (JSON or form bodies, query strings,
   ``Authorization: Bearer`` or a ``token`` field), answered by ``methods`` and recorded;
+* ``/socket-mode/<ticket>`` — Socket Mode WebSockets (URLs from ``apps.connections.open``);
 * ``/response/<token>`` — response URLs, answered like hooks.slack.com (plain text);
 * ``/_local/…`` — an admin API for out-of-process drivers (tests, the browser sandbox):
-  read calls and state, inject rate limits and outages, issue response URLs and trigger ids.
+  read calls and state, inject rate limits and outages, issue response URLs and trigger ids,
+  send Socket Mode envelopes and read their acks.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from typing import Any
 from aiohttp import web
 
 from bot.slack_local.faults import Faults
-from bot.slack_local.methods import SlackMethodError, method_table, post_to_response_url
+from bot.slack_local.methods import (
+    APP_TOKEN_METHODS,
+    SlackMethodError,
+    method_table,
+    post_to_response_url,
+)
+from bot.slack_local.socket_mode import SocketHub, add_socket_routes
 from bot.slack_local.workspace import JsonObject, Workspace
 
 WORKSPACE_KEY = web.AppKey("workspace", Workspace)
@@ -44,8 +52,20 @@ def _slack_error(error: str, status: int = 200, **headers: str) -> web.Response:
     return web.json_response({"ok": False, "error": error}, status=status, headers=headers)
 
 
-def _web_api_handler(expected_token: str, trigger_ttl: float | None) -> Any:
-    methods = method_table(trigger_ttl)
+def _token_kind(token: str) -> str:
+    return next((kind for kind in ("xoxb-", "xoxp-", "xapp-") if token.startswith(kind)), "")
+
+
+def _token_error(token: str, expected: str) -> str:
+    """A real token of another kind (bot for app-level, say) is refused for its kind."""
+    kind = _token_kind(token)
+    if kind and kind != _token_kind(expected):
+        return "not_allowed_token_type"
+    return "invalid_auth"
+
+
+def _web_api_handler(expected_token: str, trigger_ttl: float | None, socket: SocketHub) -> Any:
+    methods = method_table(trigger_ttl, socket)
 
     async def handle(request: web.Request) -> web.Response:
         workspace = request.app[WORKSPACE_KEY]
@@ -59,13 +79,14 @@ def _web_api_handler(expected_token: str, trigger_ttl: float | None) -> Any:
                 headers["Retry-After"] = str(failure.retry_after_seconds)
             return _slack_error(failure.error, failure.status, **headers)
         method = methods.get(method_name)
+        required_token = socket.app_token if method_name in APP_TOKEN_METHODS else expected_token
         error = None
         if method is None:
             error = "unknown_method"
         elif token is None:
             error = "not_authed"
-        elif token != expected_token:
-            error = "invalid_auth"
+        elif token != required_token:
+            error = _token_error(token, required_token)
         if error is not None or method is None:
             workspace.record(method_name, args, 200, error)
             return _slack_error(error or "unknown_method")
@@ -151,13 +172,15 @@ def create_web_app(
     workspace: Workspace,
     faults: Faults,
     expected_token: str,
+    socket: SocketHub,
     trigger_ttl: float | None = None,
 ) -> web.Application:
     """The aiohttp application serving one workspace."""
     app = web.Application()
     app[WORKSPACE_KEY] = workspace
     app[FAULTS_KEY] = faults
-    web_api = _web_api_handler(expected_token, trigger_ttl)
+    add_socket_routes(app, socket)
+    web_api = _web_api_handler(expected_token, trigger_ttl, socket)
     app.router.add_route("POST", "/api/{method}", web_api)
     app.router.add_route("GET", "/api/{method}", web_api)
     app.router.add_post("/response/{token}", _response_url)
