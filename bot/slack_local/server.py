@@ -132,7 +132,8 @@ class LocalSlack:
         app = create_web_app(
             self.workspace, self.faults, self.bot_token, self.socket, self._trigger_ttl
         )
-        runner = web.AppRunner(app, access_log=None)
+        # A short shutdown keeps stop() quick when a client left a request half sent.
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", self._port, reuse_address=True)
         await site.start()
@@ -143,7 +144,13 @@ class LocalSlack:
 
     async def _close(self) -> None:
         if self._runner is not None:
+            server = self._runner.server
             await self._runner.cleanup()
+            # Connections still open after the graceful shutdown would otherwise outlive
+            # the loop and be reported as unclosed transports long after this server stopped.
+            for handler in server.connections if server is not None else ():
+                if handler.transport is not None:
+                    handler.transport.abort()
             self._runner = None
 
     # Interaction URLs the signer embeds in payloads
