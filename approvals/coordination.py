@@ -6,6 +6,11 @@
   clear them, ``claim_due`` removes due ones in one script so exactly one replica acts on each.
 * Rule owners: a cloud rule (gateway, group, port range) may serve several grants; a set of
   request ids per rule says which, and a rule is deleted only when its last live owner goes.
+* Rule creators and listings: which request created each rule of a gateway (a hash written
+  when the bot adds a rule and cleared when it deletes one), and the gateway's rule listing
+  cached for ``LISTING_TTL`` so paging and repeated ``list rules`` do not re-list the cloud.
+  The bot drops a gateway's listing whenever it adds or deletes a rule there; a change made
+  in the console shows up within ``LISTING_TTL``.
 * ``seen_once``: ``SET NX EX`` dedupe of Slack event ids and similar.
 """
 
@@ -14,12 +19,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from pydantic import TypeAdapter
+
 from approvals.connect import RedisClient
 from approvals.effects import Job, Timer, TimerKind, timer_member
 from approvals.keys import JOBS_GROUP, Keys
 from approvals.scripts import CLAIM_DUE_TIMERS, REMOVE_OWNER_AND_COUNT
 from approvals.streams import Entry, StreamQueue
+from bot.cloud.port import Gateway, GatewayRule
 from bot.commands import PortRange
+
+# Long enough to page through a listing, short enough that console edits show up soon.
+LISTING_TTL = timedelta(seconds=30)
+_GATEWAY = TypeAdapter(Gateway)
+RuleListing = tuple[tuple[GatewayRule, ...], dict[int, str]]
+"""A gateway's rules and, for those sgbot made, the request that created each."""
+_LISTING = TypeAdapter(RuleListing)
 
 
 @dataclass(frozen=True)
@@ -97,11 +112,51 @@ class Coordination:
         )
         return int(remaining)
 
+    # -- rule creators and cached listings ----------------------------------------------
+
+    async def record_creator(self, gateway_id: str, rule_id: int, request_id: str) -> None:
+        """``request_id`` created rule ``rule_id``; the gateway's cached listing is stale."""
+        async with self._client.pipeline(transaction=False) as pipe:
+            pipe.hset(self._keys.rule_creators(gateway_id), str(rule_id), request_id)
+            pipe.delete(self._keys.rules_cache(gateway_id))
+            await pipe.execute()
+
+    async def forget_rule(self, gateway_id: str, rule_id: int) -> None:
+        """Rule ``rule_id`` was deleted; the gateway's cached listing is stale."""
+        async with self._client.pipeline(transaction=False) as pipe:
+            pipe.hdel(self._keys.rule_creators(gateway_id), str(rule_id))
+            pipe.delete(self._keys.rules_cache(gateway_id))
+            await pipe.execute()
+
+    async def rule_creators(self, gateway_id: str) -> dict[int, str]:
+        """Rule id to the request that created it, for the rules the bot made on a gateway."""
+        found = await self._client.hgetall(self._keys.rule_creators(gateway_id))
+        return {int(rule_id): str(request_id) for rule_id, request_id in found.items()}
+
+    async def cached_gateway(self, gateway_ref: str) -> Gateway | None:
+        text = await self._client.get(self._keys.gateway_cache(gateway_ref))
+        return None if text is None else _GATEWAY.validate_json(text)
+
+    async def cache_gateway(self, gateway_ref: str, gateway: Gateway) -> None:
+        key = self._keys.gateway_cache(gateway_ref)
+        await self._client.set(key, _GATEWAY.dump_json(gateway), px=_ms(LISTING_TTL))
+
+    async def cached_listing(self, gateway_id: str) -> RuleListing | None:
+        text = await self._client.get(self._keys.rules_cache(gateway_id))
+        return None if text is None else _LISTING.validate_json(text)
+
+    async def cache_listing(self, gateway_id: str, listing: RuleListing) -> None:
+        # One string, creators included: reading back a large hash costs more than the JSON.
+        key = self._keys.rules_cache(gateway_id)
+        await self._client.set(key, _LISTING.dump_json(listing), px=_ms(LISTING_TTL))
+
     # -- dedupe ----------------------------------------------------------------------
 
     async def seen_once(self, kind: str, key: str, ttl: timedelta) -> bool:
         """True the first time (``kind``, ``key``) is seen within ``ttl``, False after."""
-        first = await self._client.set(
-            self._keys.seen(kind, key), "1", nx=True, px=int(ttl.total_seconds() * 1000)
-        )
+        first = await self._client.set(self._keys.seen(kind, key), "1", nx=True, px=_ms(ttl))
         return bool(first)
+
+
+def _ms(duration: timedelta) -> int:
+    return int(duration.total_seconds() * 1000)

@@ -30,6 +30,11 @@ key                                   lifetime
 ``{p}:cache:usergroup:<group>``       TTL (``USERGROUP_CACHE_TTL``): approver group members
 ``{p}:cache:user:<user>``             TTL (``USER_CACHE_TTL``): ``users.info`` facts of a person
 ``{p}:cache:options:<lookup>``        TTL (``OPTIONS_CACHE_TTL``): options of an external select
+``{p}:cache:gateway:<name or id>``    TTL (``coordination.LISTING_TTL``): the gateway a name means
+``{p}:cache:rules:<gateway>``         TTL (``coordination.LISTING_TTL``): rules and creators;
+                                      deleted when the bot adds or deletes one of them
+``{p}:creators:<gateway>`` hash       rule id -> request that created it; a field is deleted
+                                      when the bot deletes that rule
 ====================================  ===========================================================
 
 History indexes may name requests whose hash has expired; readers skip those.
@@ -111,3 +116,12 @@ class Keys:
 
     def options_cache(self, lookup: str) -> str:
         return f"{self.tag}:cache:options:{lookup}"
+
+    def gateway_cache(self, gateway_ref: str) -> str:
+        return f"{self.tag}:cache:gateway:{gateway_ref}"
+
+    def rules_cache(self, gateway_id: str) -> str:
+        return f"{self.tag}:cache:rules:{gateway_id}"
+
+    def rule_creators(self, gateway_id: str) -> str:
+        return f"{self.tag}:creators:{gateway_id}"

@@ -6,7 +6,9 @@ exists (list before add, so a replayed job never duplicates it) and records the 
 owner; ``release_grant`` gives up a grant's rules and deletes only those no other live grant
 holds, saying which ones stayed and for whom. ``close_rule`` is an approved revoke of one rule:
 it is deleted whoever held it, and its owners are dropped so nothing tries to keep it.
-A rule already gone from the cloud counts as deleted: removing access is idempotent.
+A rule already gone from the cloud counts as deleted: removing access is idempotent. Every
+rule the bot creates or deletes is recorded in the gateway's creators hash, which also drops
+the gateway's cached listing (``Coordination.record_creator`` and ``forget_rule``).
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ async def add_rule(
     await work.add_owner(
         RuleKey(grant.gateway_id, item.security_group_id, item.port_range), grant.id
     )
+    if ensured.created:
+        await work.record_creator(grant.gateway_id, ensured.rule_id, grant.id)
     return RuleResult(
         security_group_id=item.security_group_id,
         port_range=item.port_range,
@@ -88,7 +92,9 @@ async def release_grant(cloud: CloudPort, work: Coordination, grant: Request) ->
             )
             results.append(held.model_copy(update={"outcome": RuleOutcome.EXISTED}))
             continue
-        cloud_request_id = await _delete(cloud, grant.gateway_id, held.rule_id, keep_backend=False)
+        cloud_request_id = await _delete(
+            cloud, work, grant.gateway_id, held.rule_id, keep_backend=False
+        )
         results.append(
             held.model_copy(
                 update={"outcome": RuleOutcome.DELETED, "cloud_request_id": cloud_request_id}
@@ -112,7 +118,7 @@ async def close_rule(
     for owner in owners:
         await work.remove_owner_and_count(key, owner)
     cloud_request_id = await _delete(
-        cloud, gateway_id, item.existing_rule_id, keep_backend=keep_backend_rule
+        cloud, work, gateway_id, item.existing_rule_id, keep_backend=keep_backend_rule
     )
     note = (
         f"rule {item.existing_rule_id} was held by {', '.join(owners)}; they no longer rely on it"
@@ -130,10 +136,14 @@ async def close_rule(
 
 
 async def _delete(
-    cloud: CloudPort, gateway_id: str, rule_id: int, *, keep_backend: bool
+    cloud: CloudPort, work: Coordination, gateway_id: str, rule_id: int, *, keep_backend: bool
 ) -> str | None:
     """Delete by id; None when the rule was already gone (a replayed job, or a manual delete)."""
     try:
-        return await rules.delete_rule(cloud, gateway_id, rule_id, keep_backend_rule=keep_backend)
+        deleted: str | None = await rules.delete_rule(
+            cloud, gateway_id, rule_id, keep_backend_rule=keep_backend
+        )
     except NotFound:
-        return None
+        deleted = None
+    await work.forget_rule(gateway_id, rule_id)
+    return deleted

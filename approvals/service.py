@@ -2,7 +2,8 @@
 
 Each method is one short step over the store: it checks who may act, commits one change with
 its effects (jobs, outbox messages) and returns at once; cloud work happens in the worker.
-``list_rules`` is the one read that asks the cloud, because it shows the gateway as it is.
+``list_rules`` is the one read that asks the cloud, because it shows the gateway as it is (its
+answer is kept briefly in Redis, so paging through it does not ask again).
 Who may do what beyond the approval policy:
 
 * cancel: the requester, while pending; the requester or an approver, once failed;
@@ -14,9 +15,11 @@ Who may do what beyond the approval policy:
 
 from __future__ import annotations
 
+import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from approvals.clock import Clock
 from approvals.effects import Effects, Job, JobKind
@@ -33,8 +36,8 @@ from approvals.model import (
 from approvals.outbox import NotificationKind, ThreadEvent, notifications
 from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_requester
 from approvals.results import CreateResult, DecideResult
-from approvals.store import RequestStore
-from bot.cloud.port import CloudPort, GatewayRule
+from approvals.store import RequestIdTaken, RequestStore
+from bot.cloud.port import CloudPort, Gateway, GatewayRule
 from bot.cloud.resolve import find_gateway
 from bot.cloud.rules import list_rules
 from bot.commands import Authorize, ChangeCommand, GatewayRef, RevokeTarget
@@ -42,6 +45,19 @@ from bot.errors import PolicyRefused, UsageError
 from bot.settings import Settings
 
 _N = NotificationKind
+log = logging.getLogger(__name__)
+# A new id collides with a stored one about once in 3,000 requests at 10,000 live ones, so
+# two collisions in a row are already rare; more than a few mean the id source is broken.
+ID_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class RulesListing:
+    """A gateway's rules; ``creators`` maps the id of each rule sgbot made to its request."""
+
+    gateway: Gateway
+    rules: Sequence[GatewayRule]
+    creators: Mapping[int, str]
 
 
 @dataclass
@@ -69,8 +85,26 @@ class Service:
                 "ask for less, e.g. `for 7d`"
             )
         now = self.clock.now()
+        limit = (self.policy.rate_limit, self.policy.rate_window.total_seconds())
+        for _ in range(ID_ATTEMPTS - 1):
+            request = self._new_request(command, requester, reply_to, intake_key, now)
+            try:
+                return await self.store.create(request, rate_limit=limit)
+            except RequestIdTaken:
+                log.info("request id %s is taken; drawing another", request.id)
+        last = self._new_request(command, requester, reply_to, intake_key, now)
+        return await self.store.create(last, rate_limit=limit)
+
+    def _new_request(
+        self,
+        command: ChangeCommand,
+        requester: SlackUser,
+        reply_to: ReplyTo,
+        intake_key: str,
+        now: datetime,
+    ) -> Request:
         authorize = command if isinstance(command, Authorize) else None
-        request = Request(
+        return Request(
             id=new_request_id(self.random_source),
             kind=kind_of(command),
             command=command,
@@ -83,8 +117,6 @@ class Service:
             duration=authorize.duration if authorize else None,
             reason=authorize.reason if authorize else None,
         )
-        limit = (self.policy.rate_limit, self.policy.rate_window.total_seconds())
-        return await self.store.create(request, rate_limit=limit)
 
     async def decide(
         self,
@@ -181,8 +213,11 @@ class Service:
     async def status(self, request_id: str) -> Request:
         return await self.store.require(request_id)
 
-    async def list_pending(self, limit: int = 50) -> list[Request]:
-        return await self.store.list_pending(limit)
+    async def list_pending(self, limit: int = 50, offset: int = 0) -> list[Request]:
+        return await self.store.list_pending(limit, offset)
+
+    async def count_pending(self) -> int:
+        return await self.store.count_pending()
 
     async def history(self, gateway_id: str | None = None, limit: int = 20) -> list[Request]:
         return await self.store.history(gateway_id, limit)
@@ -191,8 +226,22 @@ class Service:
         return await self.store.list_for_user(actor_from_user(user), limit)
 
     async def list_rules(self, gateway: GatewayRef) -> Sequence[GatewayRule]:
-        found = await find_gateway(self.cloud, gateway)
-        return await list_rules(self.cloud, found.unique_id)
+        return (await self.rules_listing(gateway)).rules
+
+    async def rules_listing(self, gateway: GatewayRef) -> RulesListing:
+        """The gateway's rules and which requests created them; the cloud's answer is reused
+        for ``LISTING_TTL`` (the bot's own rule changes drop it at once)."""
+        work = self.store.work
+        found = await work.cached_gateway(gateway.value)
+        if found is None:
+            found = await find_gateway(self.cloud, gateway)
+            await work.cache_gateway(gateway.value, found)
+        listing = await work.cached_listing(found.unique_id)
+        if listing is None:
+            rules = tuple(await list_rules(self.cloud, found.unique_id))
+            listing = (rules, await work.rule_creators(found.unique_id))
+            await work.cache_listing(found.unique_id, listing)
+        return RulesListing(found, *listing)
 
     # -- who may act -----------------------------------------------------------------
 

@@ -47,11 +47,20 @@ from approvals.results import (
 )
 from approvals.scripts import COMMIT
 from approvals.writes import CommitPlan, Limits, epoch_ms, plan_commit
+from bot.errors import SgbotError
 
 logger = logging.getLogger(__name__)
 
 Change = tuple[Request, Effects]
 """A new request version and the effects to commit with it."""
+
+
+class RequestIdTaken(SgbotError):
+    """A new request drew the id of a stored one; nothing was written."""
+
+    def __init__(self, request_id: str) -> None:
+        self.request_id = request_id
+        super().__init__(f"request id {request_id} is already taken")
 
 
 def _ms(seconds: float) -> str:
@@ -85,7 +94,9 @@ class RequestStore:
         self, plan: CommitPlan, before_version: int, after: Request, *, wait: bool = False
     ) -> tuple[str, str, Request]:
         """Run a planned commit; a stale version raises, other guard replies are returned."""
-        saved = after.evolve(version=before_version + 1)
+        # Only the version changes and ``after`` is already valid: a copy without validation
+        # spares re-checking the whole model on every write.
+        saved = after.model_copy(update={"version": before_version + 1})
         args = plan.script.argv(before_version, saved.model_dump_json(), plan.ttl_ms)
         reply = await self.replicas.run(
             self._commit_script, plan.script.keys, args, self.config.replica_timeout_ms, wait
@@ -151,7 +162,8 @@ class RequestStore:
         A second request with the same ``intake_key`` within ``config.intake_ttl`` stores
         nothing and returns the first id (``created`` False). ``rate_limit`` is (requests,
         window seconds) per requester, counted over a sliding window; over it raises
-        ``RateLimited``.
+        ``RateLimited``. ``RequestIdTaken`` when ``request.id`` is already stored: nothing is
+        written, and the caller tries again with a fresh id.
         """
         if request.state is not RequestState.RECEIVED or request.version != 0:
             raise ValueError(f"{request.id}: only a new request in state received can be created")
@@ -166,7 +178,11 @@ class RequestStore:
         plan.script.op("set", intake_key, request.id, _ms(self.config.intake_ttl.total_seconds()))
         plan.script.op("zadd", rate_key, str(created_ms), request.id)
         plan.script.op("pexpire", rate_key, _ms(window_s))
-        status, detail, _ = await self._execute(plan, 0, request)
+        try:
+            status, detail, _ = await self._execute(plan, 0, request)
+        except StaleRequest:
+            # Expected version 0 is stale only when a request with this id is stored.
+            raise RequestIdTaken(request.id) from None
         if status == "exists":
             return CreateResult(request_id=detail, created=False)
         if status == "limited":

@@ -13,6 +13,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from approvals.connect import connect
 from approvals.machine import transition
@@ -112,3 +113,21 @@ def estate_with_rules(path: Path, gateway_id: str, count: int) -> Path:
     ]
     path.write_text(json.dumps(estate))
     return path
+
+
+async def seed_creators(
+    redis_url: str, prefix: str, gateway_id: str, rules: list[dict[str, Any]]
+) -> None:
+    """Record every other bench rule of ``gateway_id`` among estate ``rules`` as sgbot's."""
+    bench_rules = [
+        rule["id"]
+        for rule in rules
+        if rule["gateway_unique_id"] == gateway_id and rule["description"].startswith("bench")
+    ]
+    client = connect(redis_url)
+    work = RequestStore(client, StoreConfig(prefix=prefix)).work
+    try:
+        for index, rule_id in enumerate(bench_rules[::2]):
+            await work.record_creator(gateway_id, rule_id, f"REQ-{index:05d}")
+    finally:
+        await client.aclose()

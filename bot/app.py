@@ -21,7 +21,7 @@ from bot.deps import Deps
 from bot.errors import UserError
 from bot.metrics import Outcome
 from bot.settings import Settings
-from handlers import actions, commands, home, views
+from handlers import actions, commands, home, pagers, views
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
         raise_error_for_unhandled_request=True,
         logger=logging.getLogger("sgbot.bolt"),
     )
-    for module in (commands, actions, views, home):
+    for module in (commands, actions, pagers, views, home):
         module.register(app, deps)
 
     @app.error

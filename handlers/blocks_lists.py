@@ -44,7 +44,7 @@ class PageRef(BaseModel):
         return cls.model_validate({"gateway_id": gateway_id, "page": page})
 
 
-def _page_bounds(total: int, page: int, page_size: int) -> tuple[int, int, int]:
+def page_bounds(total: int, page: int, page_size: int) -> tuple[int, int, int]:
     """``(page, pages, first index)`` with ``page`` clamped into ``1..pages``."""
     pages = max(1, math.ceil(total / page_size))
     page = min(max(page, 1), pages)
@@ -86,7 +86,7 @@ def rules_list(
     """One page of ``gateway``'s rules; ``owners`` maps rule id to the request that made it."""
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     ordered = sorted(rules, key=lambda r: (r.security_group_id, r.ports.start, r.rule_id))
-    page, pages, first = _page_bounds(len(ordered), page, page_size)
+    page, pages, first = page_bounds(len(ordered), page, page_size)
     shown = ordered[first : first + page_size]
     name = f"{code(gateway.name, 60)} ({code(gateway.unique_id)})"
     owned = sum(1 for rule in rules if rule.rule_id in owners)
@@ -127,19 +127,31 @@ def pending_list(
     *,
     page: int = 1,
     page_size: int = 10,
+    total: int | None = None,
     now: datetime,
     emulated: bool,
 ) -> Message:
-    """One page of pending requests, soonest deadline first; approve them on their cards."""
+    """One page of pending requests, soonest deadline first; approve them on their cards.
+
+    Without ``total``, ``requests`` are all of them and the page is cut here; with it,
+    ``requests`` are already page ``page`` of ``total`` (the store pages, so a long queue is
+    never read whole).
+    """
     page_size = min(max(page_size, 1), MAX_PENDING_PAGE_SIZE)
     pending = [r for r in requests if r.state is RequestState.PENDING]
     pending.sort(key=lambda r: (r.expires_at or r.updated_at, r.id))
-    page, pages, first = _page_bounds(len(pending), page, page_size)
+    if total is None:
+        total = len(pending)
+        page, pages, first = page_bounds(total, page, page_size)
+        pending = pending[first : first + page_size]
+    else:
+        page, pages, _ = page_bounds(total, page, page_size)
+        pending = pending[:page_size]
     blocks = [
         header("Pending requests"),
-        context(f"{len(pending)} pending · page {page} of {pages}"),
+        context(f"{total} pending · page {page} of {pages}"),
     ]
-    blocks += [_pending_block(r, now) for r in pending[first : first + page_size]]
+    blocks += [_pending_block(r, now) for r in pending]
     if not pending:
         blocks.append(section("Nothing is waiting for approval."))
     blocks += _pager(
@@ -147,7 +159,7 @@ def pending_list(
         (ActionId.PENDING_PAGE_PREVIOUS, str(page - 1)) if page > 1 else None,
         (ActionId.PENDING_PAGE_NEXT, str(page + 1)) if page < pages else None,
     )
-    return message(f"{len(pending)} pending requests", blocks, emulated=emulated)
+    return message(f"{total} pending requests", blocks, emulated=emulated)
 
 
 def history_list(requests: Sequence[Request], *, emulated: bool) -> Message:

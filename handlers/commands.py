@@ -108,7 +108,8 @@ async def _submit(
         log.info("intake %s already stored as %s", intake_key, created.request_id)
         return
     deps.metrics.count_request(kind, Outcome.ACCEPTED)
-    log.info("request %s received from user %s via %s", created.request_id, user_id, kind)
+    # The store's INFO line "request … new -> received by <org>:<user>" already records it.
+    log.debug("request %s received from user %s via %s", created.request_id, user_id, kind)
     await say(plain(deps, f"`{created.request_id}` received; checking the gateway and backend…"))
 
 

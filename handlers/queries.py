@@ -2,25 +2,27 @@
 
 ``answer`` reads only Redis, so it runs in the ack path. ``answer_later`` is for what needs
 the cloud (``list rules``, and ``history`` of a gateway named rather than given by id): it is
-run after the ack and posts its answer privately where the person asked. Which rules came
-through sgbot is read from the results of the requests stored for that gateway.
+run after the ack and posts its answer privately where the person asked. ``pending_page`` and
+``rules_page`` draw one page of either list, for the command and for the pager buttons alike:
+pending requests are paged by the store, and a gateway's rules come from the service's
+short-lived listing with the creators of the rules sgbot made.
 """
 
 from __future__ import annotations
 
-from approvals.model import ReplyTo, Request, RuleOutcome
+from approvals.model import ReplyTo
 from bot.cloud.resolve import find_gateway
-from bot.cloud.rules import list_rules
-from bot.commands import Cancel, Help, History, ListPending, ListRules, Status
+from bot.commands import Cancel, GatewayRef, Help, History, ListPending, ListRules, Status
 from bot.deps import Deps
 from bot.errors import CloudError
 from bot.grammar import HELP_TEXT
 from handlers.block_parts import Message, message, section
 from handlers.blocks import help_message, history_list, pending_list, rules_list, status_message
+from handlers.blocks_lists import page_bounds
 from handlers.replies import reply_privately
 
 Query = Help | Status | ListPending | History | Cancel | ListRules
-OWNED_RULES_SCAN = 500  # requests of one gateway read to find the rules sgbot made
+PENDING_PAGE_SIZE = 10
 
 
 def needs_cloud(command: ListRules | History) -> bool:
@@ -45,8 +47,7 @@ async def answer(deps: Deps, command: Query, user_id: str) -> Message:
                 return _text(deps, f"There is no request `{request_id}`; check the id.")
             return status_message(request, now=now, emulated=deps.emulated)
         case ListPending():
-            pending = await deps.store.list_pending()
-            return pending_list(pending, now=now, emulated=deps.emulated)
+            return await pending_page(deps, 1)
         case History(gateway=gateway):
             gateway_id = gateway.value if gateway is not None else None
             return history_list(await deps.store.history(gateway_id), emulated=deps.emulated)
@@ -59,14 +60,27 @@ async def answer(deps: Deps, command: Query, user_id: str) -> Message:
             raise ValueError("list rules needs the cloud; use answer_later")
 
 
-def rule_owners(requests: list[Request]) -> dict[int, str]:
-    """Rule id to the request that created it, from applied results."""
-    owners: dict[int, str] = {}
-    for request in requests:
-        for result in request.results:
-            if result.rule_id is not None and result.outcome is RuleOutcome.CREATED:
-                owners.setdefault(result.rule_id, request.id)
-    return owners
+async def pending_page(deps: Deps, page: int) -> Message:
+    """Page ``page`` of the pending requests (the last one when past the end)."""
+    total = await deps.service.count_pending()
+    page, _, first = page_bounds(total, page, PENDING_PAGE_SIZE)
+    requests = await deps.service.list_pending(PENDING_PAGE_SIZE, first)
+    return pending_list(
+        requests,
+        page=page,
+        page_size=PENDING_PAGE_SIZE,
+        total=total,
+        now=deps.clock.now(),
+        emulated=deps.emulated,
+    )
+
+
+async def rules_page(deps: Deps, gateway: GatewayRef, page: int) -> Message:
+    """Page ``page`` of the gateway's rules, saying which ones sgbot made."""
+    listing = await deps.service.rules_listing(gateway)
+    return rules_list(
+        listing.gateway, listing.rules, listing.creators, page=page, emulated=deps.emulated
+    )
 
 
 async def answer_later(
@@ -75,14 +89,12 @@ async def answer_later(
     """Look the gateway up in the cloud, then answer privately where the person asked."""
     assert command.gateway is not None
     try:
-        gateway = await find_gateway(deps.cloud, command.gateway)
         if isinstance(command, History):
+            gateway = await find_gateway(deps.cloud, command.gateway)
             requests = await deps.store.history(gateway.unique_id)
             reply = history_list(requests, emulated=deps.emulated)
         else:
-            rules = await list_rules(deps.cloud, gateway.unique_id)
-            owned = await deps.store.list_for_gateway(gateway.unique_id, OWNED_RULES_SCAN)
-            reply = rules_list(gateway, rules, rule_owners(owned), emulated=deps.emulated)
+            reply = await rules_page(deps, command.gateway, 1)
     except CloudError as exc:
         reply = _text(deps, f"I could not read the gateway: {exc}")
     await reply_privately(deps.slack, reply_to, user_id, reply)

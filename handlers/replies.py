@@ -48,14 +48,15 @@ async def ephemeral(slack: AsyncWebClient, channel_id: str, user_id: str, reply:
     )
 
 
-async def respond(response_url: str, reply: Message) -> bool:
-    """Post an ephemeral reply to a response URL; False once the URL has expired."""
+async def respond(response_url: str, reply: Message, *, replace_original: bool = False) -> bool:
+    """Post an ephemeral reply to a response URL (or, with ``replace_original``, put it in
+    place of the message whose button was clicked); False once the URL has expired."""
     webhook = AsyncWebhookClient(response_url)
     answer = await webhook.send(
         text=reply["text"],
         blocks=reply["blocks"],
         response_type="ephemeral",
-        replace_original=False,
+        replace_original=replace_original,
     )
     if answer.status_code in _EXPIRED_STATUSES:
         return False

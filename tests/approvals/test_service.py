@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import dataclasses
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
 import pytest
 
 from approvals.model import ReplyTo, RequestState, Surface
+from approvals.store import RequestIdTaken
 from bot.commands import GatewayRef
 from bot.errors import PolicyRefused, UsageError
 from tests.approvals.examples import make_user
@@ -80,3 +82,68 @@ async def test_queries(flow: Flow) -> None:
     assert [r.id for r in await flow.service.history(request.gateway_id)] == [request.id]
     rules = await flow.service.list_rules(GatewayRef(value="prod-gw"))
     assert [(r.rule_id, r.security_group_name) for r in rules] == [(1, "ack-pool-web")]
+
+
+def replaying(*draws: bytes) -> Callable[[int], bytes]:
+    """An id source that hands out ``draws`` in order, the last one forever after."""
+    queue = list(draws)
+
+    def token_bytes(count: int) -> bytes:
+        return (queue.pop(0) if len(queue) > 1 else queue[0])[:count]
+
+    return token_bytes
+
+
+async def test_a_new_id_that_is_taken_is_drawn_again(flow: Flow) -> None:
+    same, other = b"\x00\x00\x00\x00", b"\xff\xff\xff\xff"
+    service = dataclasses.replace(flow.service, random_source=replaying(same, same, other))
+    first = await service.submit(
+        to_group("sg-legacyapp01"), make_user(), ReplyTo(surface=Surface.DM, channel_id="D0"), "a"
+    )
+    second = await service.submit(
+        to_group("sg-legacyapp01"), make_user(), ReplyTo(surface=Surface.DM, channel_id="D0"), "b"
+    )
+
+    assert (first.request_id, second.request_id) == ("REQ-00000", "REQ-ZZZZZ")
+    assert first.created
+    assert second.created
+    assert (await flow.store.require("REQ-00000")).intake_key == "a"
+    assert (await flow.store.require("REQ-ZZZZZ")).intake_key == "b"
+    assert await flow.store.work.jobs.depth() == 2
+
+
+async def test_an_id_source_that_only_repeats_gives_up_and_writes_nothing(flow: Flow) -> None:
+    service = dataclasses.replace(flow.service, random_source=replaying(b"\x00\x00\x00\x00"))
+    reply_to = ReplyTo(surface=Surface.DM, channel_id="D0")
+    await service.submit(to_group("sg-legacyapp01"), make_user(), reply_to, "first")
+
+    with pytest.raises(RequestIdTaken):
+        await service.submit(to_group("sg-legacyapp01"), make_user(), reply_to, "second")
+    assert (await flow.store.require("REQ-00000")).intake_key == "first"
+    assert await flow.store.work.jobs.depth() == 1
+
+
+async def test_rules_listing_is_reused_until_the_bot_changes_a_rule(flow: Flow) -> None:
+    prod_gw = GatewayRef(value="prod-gw")
+    first = await flow.service.rules_listing(prod_gw)
+    assert first.creators == {}
+    flow.emulator.reset_calls()
+    again = await flow.service.rules_listing(prod_gw)
+    assert again.rules == first.rules
+    assert flow.emulator.calls() == {}  # answered from the cached listing
+
+    granted = await flow.grant(to_group("sg-legacyapp01"))
+    assert granted.state is RequestState.APPLIED
+    rule_id = granted.results[0].rule_id
+    assert rule_id is not None
+    flow.emulator.reset_calls()
+    after_grant = await flow.service.rules_listing(prod_gw)
+    assert flow.emulator.calls()  # the bot's own rule dropped the cached listing
+    assert rule_id in {rule.rule_id for rule in after_grant.rules}
+    assert after_grant.creators == {rule_id: granted.id}
+
+    await flow.service.revoke(granted.id, make_user(APPROVER), approver_ids=APPROVER_IDS)
+    await flow.worker.run_until_idle()
+    after_revoke = await flow.service.rules_listing(prod_gw)
+    assert rule_id not in {rule.rule_id for rule in after_revoke.rules}
+    assert after_revoke.creators == {}

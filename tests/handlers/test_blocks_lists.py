@@ -123,3 +123,25 @@ def test_history_of_many_requests_fits_one_message_and_says_how_many_it_shows() 
     assert 0 < shown < 600
     assert texts.count("`REQ-") == shown
     assert texts.index("`REQ-00599`") < texts.index("`REQ-00598`")
+
+
+def test_pending_list_of_a_page_the_store_cut_counts_the_total_it_is_given() -> None:
+    page = [
+        make_request(
+            id=f"REQ-{index:05d}",
+            expires_at=T0 + timedelta(hours=index),
+            state=RequestState.PENDING,
+        )
+        for index in range(20, 30)
+    ]
+    message = pending_list(page, page=3, page_size=10, total=10_000, now=T0, emulated=False)
+    check_message(message)
+    texts = "\n".join(message_texts(message))
+    assert "10000 pending · page 3 of 1000" in texts
+    assert texts.count("`REQ-") == 10
+    assert texts.index("`REQ-00020`") < texts.index("`REQ-00029`")
+    pager = next(b for b in message["blocks"] if b.get("block_id") == BlockId.PENDING_PAGER)
+    assert [(e["action_id"], e["value"]) for e in pager["elements"]] == [
+        (ActionId.PENDING_PAGE_PREVIOUS, "2"),
+        (ActionId.PENDING_PAGE_NEXT, "4"),
+    ]

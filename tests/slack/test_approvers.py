@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from approvals.connect import connect
 from approvals.keys import Keys
-from bot.approvers import ApproverDirectory
+from bot.approvers import LOCAL_USER_TTL_SECONDS, ApproverDirectory
 from bot.slack_local import LocalSlack
 from bot.slack_local.directory import (
     APPROVER_GROUP_ID,
@@ -69,3 +69,31 @@ async def test_user_facts_are_cached(directory: ApproverDirectory, local_slack: 
     second = await directory.slack_user(APPROVER_IDS[0])
     assert first == second
     assert len(local_slack.calls("users.info")) == 1
+
+
+async def test_user_facts_are_kept_in_process_briefly_in_front_of_redis(
+    redis_url: str, local_slack: LocalSlack
+) -> None:
+    keys = Keys("apprlocal")
+    now = [100.0]
+    redis = connect(redis_url)
+    directory = ApproverDirectory(
+        redis=redis,
+        slack=AsyncWebClient(token=local_slack.bot_token, base_url=local_slack.base_url),
+        keys=keys,
+        configured=[],
+        group_id=None,
+        monotonic=lambda: now[0],
+    )
+    try:
+        first = await directory.slack_user(DEVELOPER_ID)
+        await redis.delete(keys.user_cache(DEVELOPER_ID))  # only the process still knows them
+        now[0] += LOCAL_USER_TTL_SECONDS - 0.1
+        assert await directory.slack_user(DEVELOPER_ID) == first
+        assert len(local_slack.calls("users.info")) == 1
+        now[0] += 0.2
+        assert await directory.slack_user(DEVELOPER_ID) == first
+        assert len(local_slack.calls("users.info")) == 2
+        assert await redis.exists(keys.user_cache(DEVELOPER_ID))
+    finally:
+        await redis.aclose()
