@@ -1,30 +1,36 @@
-"""The job handlers: resolve a received request, apply an approved one, end a grant.
+"""The job handlers: resolve a received request and apply an approved one; ``run_job`` dispatches.
 
 Jobs arrive at least once (a replayed or reclaimed stream entry), so every handler starts from
 the stored state and does only what is left: ``received`` is taken to ``resolving`` with a
-compare-and-set (a lost race means another worker has it); a worker finding ``resolving``,
-``applying`` or ``revoking`` continues what a dead one started — that is no transition, just
-the same state picked up again. Applying records each rule's result as it happens and skips
-rules already recorded; ``ensure_rule`` lists before it adds, so a rule is never created twice.
-Transient cloud errors are retried in place with backoff (``JobContext.retry``, bounded by
-``attempts``); anything else ends the request in ``failed`` (or back in ``applied`` for a
-grant that could not be removed) with the reason and an incident id. Every message goes
-through the outbox in the commit that warrants it; a thread reply names its step. How long an
-apply took and which cloud errors ended one are told to ``JobContext.observer``.
+compare-and-set (a lost race means another worker has it); a worker finding ``resolving`` or
+``applying`` continues what a dead one started — that is no transition, just the same state
+picked up again. Applying records each rule's result as it happens and skips rules already
+recorded; ``ensure_rule`` lists before it adds, so a rule is never created twice. Transient
+cloud errors are retried in place with backoff (``JobContext.retry``, bounded by ``attempts``);
+anything else ends the request in ``failed`` with the reason and an incident id. Every message
+goes through the outbox in the commit that warrants it; a thread reply names its step. How long
+an apply took and which cloud errors ended one are told to ``JobContext.observer``. Ending a
+grant is ``approvals.grants``; the context and the steps all handlers share are
+``approvals.job_context``, whose ``JobContext`` and ``JobObserver`` callers may import from here.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
+from datetime import datetime
 
 from approvals import ownership
-from approvals.clock import Clock
 from approvals.effects import Effects, Job, JobKind, Timer, TimerKind
-from approvals.ids import new_incident_id
+from approvals.grants import end_grant, revoke_earlier
+from approvals.job_context import (
+    JobContext,
+    JobObserver,
+    error_code,
+    record_result,
+    take,
+    told,
+    with_retries,
+)
 from approvals.machine import transition
 from approvals.model import (
     Request,
@@ -32,57 +38,19 @@ from approvals.model import (
     RequestState,
     RuleAction,
     RuleOutcome,
-    RuleResult,
     fingerprint,
 )
-from approvals.outbox import NotificationKind, ThreadEvent, notifications
-from approvals.policy import PolicyConfig, required_approvals, risk_flags
+from approvals.outbox import NotificationKind, ThreadEvent
+from approvals.policy import required_approvals, risk_flags
 from approvals.resolution import Resolved, resolve_change
 from approvals.results import StaleRequest
-from approvals.store import RequestStore
-from bot.cloud.port import CloudPort
-from bot.cloud.retry import RetryPolicy
 from bot.commands import RevokeRequest, RevokeRule
 from bot.errors import CloudError, SgbotError
 
+__all__ = ["JobContext", "JobObserver", "apply", "resolve", "run_job"]
+
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 _N = NotificationKind
-REVOKE_RETRY_DELAY = timedelta(minutes=5)  # a grant whose rules could not be removed
-
-
-class JobObserver(Protocol):
-    """Where a worker reports what it measured (``bot.metrics.Metrics`` in a serving process)."""
-
-    def apply_finished(self, seconds: float) -> None:
-        """An apply ended (applied or failed) ``seconds`` after its job was taken."""
-
-    def cloud_failed(self, code: str) -> None:
-        """A cloud error ended an apply, or kept a grant's rules in place."""
-
-
-class NoObserver:
-    """A worker that exports no metrics."""
-
-    def apply_finished(self, seconds: float) -> None:
-        return None
-
-    def cloud_failed(self, code: str) -> None:
-        return None
-
-
-@dataclass(frozen=True)
-class JobContext:
-    """What the handlers need; ``attempts`` bounds in-place retries of transient errors."""
-
-    store: RequestStore
-    cloud: CloudPort
-    clock: Clock
-    policy: PolicyConfig
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    attempts: int = 3
-    incident_id: Callable[[], str] = new_incident_id
-    observer: JobObserver = field(default_factory=NoObserver)
 
 
 async def run_job(ctx: JobContext, job: Job) -> None:
@@ -96,51 +64,16 @@ async def run_job(ctx: JobContext, job: Job) -> None:
     await handler(ctx, job.request_id)
 
 
-async def _with_retries(ctx: JobContext, step: Callable[[], Awaitable[T]]) -> T:
-    for attempt in range(ctx.attempts):
-        try:
-            return await step()
-        except CloudError as exc:
-            if not exc.transient or attempt + 1 >= ctx.attempts:
-                raise
-            logger.warning("transient cloud error (%s); retrying", exc)
-            await ctx.retry.pause(attempt)
-    raise AssertionError("unreachable: the last attempt returns or raises")
-
-
-def _told(request: Request, *kinds: NotificationKind, step: ThreadEvent | None = None) -> Effects:
-    """The messages owed by the commit that saves ``request``'s next version."""
-    return Effects(notifications=notifications(request.id, request.version + 1, *kinds, step=step))
-
-
-def _error_code(exc: CloudError) -> str:
-    return (exc.code or type(exc).__name__)[:40]
-
-
-async def _take(
-    ctx: JobContext, request: Request, start: RequestState, working: RequestState
-) -> Request | None:
-    """The request in ``working`` state, moving it from ``start``; None if not ours to do."""
-    if request.state is working:
-        return request
-    if request.state is not start:
-        return None
-    try:
-        return await ctx.store.commit(request, transition(request, working, at=ctx.clock.now()))
-    except StaleRequest:
-        return None  # another worker moved it first and carries on
-
-
 # -- resolve ---------------------------------------------------------------------------
 
 
 async def resolve(ctx: JobContext, request_id: str) -> None:
     request = await ctx.store.require(request_id)
-    working = await _take(ctx, request, RequestState.RECEIVED, RequestState.RESOLVING)
+    working = await take(ctx, request, RequestState.RECEIVED, RequestState.RESOLVING)
     if working is None:
         return
     try:
-        resolved = await _with_retries(ctx, lambda: resolve_change(ctx.cloud, ctx.store, working))
+        resolved = await with_retries(ctx, lambda: resolve_change(ctx.cloud, ctx.store, working))
     except SgbotError as exc:
         await _reject(ctx, working, str(exc))
         return
@@ -168,7 +101,7 @@ async def _reject(
     details = request.evolve(**_filled(resolved)) if resolved else request
     rejected = transition(details, RequestState.REJECTED, at=ctx.clock.now(), reason=reason)
     try:
-        await ctx.store.commit(request, rejected, _told(request, _N.TELL_REQUESTER))
+        await ctx.store.commit(request, rejected, told(request, _N.TELL_REQUESTER))
     except StaleRequest:
         logger.info("request %s was settled by another worker", request.id)
 
@@ -194,7 +127,7 @@ async def _make_pending(ctx: JobContext, request: Request, resolved: Resolved) -
             request,
             filled,
             remind_at=remind_at if remind_at > now else None,
-            effects=_told(request, _N.POST_CARD, _N.TELL_REQUESTER),
+            effects=told(request, _N.POST_CARD, _N.TELL_REQUESTER),
         )
     except StaleRequest:
         logger.info("request %s was settled by another worker", request.id)
@@ -206,12 +139,12 @@ async def _make_pending(ctx: JobContext, request: Request, resolved: Resolved) -
 async def apply(ctx: JobContext, request_id: str) -> None:
     taken_at = ctx.clock.now()
     request = await ctx.store.require(request_id)
-    if await _take(ctx, request, RequestState.APPROVED, RequestState.APPLYING) is None:
+    if await take(ctx, request, RequestState.APPROVED, RequestState.APPLYING) is None:
         return
     try:
-        notes = await _with_retries(ctx, lambda: _apply_pass(ctx, request_id))
+        notes = await with_retries(ctx, lambda: _apply_pass(ctx, request_id))
     except CloudError as exc:
-        ctx.observer.cloud_failed(_error_code(exc))
+        ctx.observer.cloud_failed(error_code(exc))
         await _fail(ctx, request_id, exc)
     else:
         await _finish_apply(ctx, request_id, notes)
@@ -228,7 +161,7 @@ async def _apply_pass(ctx: JobContext, request_id: str) -> list[str]:
     if request.state is not RequestState.APPLYING:
         return []
     if isinstance(request.command, RevokeRequest):
-        return await _revoke_earlier(ctx, request, request.command.request_id)
+        return await revoke_earlier(ctx, request, request.command.request_id)
     done = {
         (r.security_group_id, r.port_range)
         for r in request.results
@@ -249,37 +182,8 @@ async def _apply_pass(ctx: JobContext, request_id: str) -> list[str]:
                 ctx.cloud, ctx.store.work, request.gateway_id, item, keep_backend_rule=keep
             )
             notes.extend([note] if note else [])
-        await _record(ctx, request_id, result)
+        await record_result(ctx, request_id, result)
     return notes
-
-
-async def _record(ctx: JobContext, request_id: str, result: RuleResult) -> None:
-    """Save one rule's result at once, so a crash loses at most the rule in flight."""
-    key = (result.security_group_id, result.port_range)
-
-    def add_result(current: Request) -> tuple[Request, Effects] | None:
-        if current.state is not RequestState.APPLYING:
-            return None
-        kept = [r for r in current.results if (r.security_group_id, r.port_range) != key]
-        return current.with_results([*kept, result]).evolve(updated_at=ctx.clock.now()), Effects()
-
-    await ctx.store.update(request_id, add_result)
-
-
-async def _revoke_earlier(ctx: JobContext, request: Request, earlier_id: str) -> list[str]:
-    """An approved "revoke REQ-…": end that grant now, keeping rules others still hold."""
-    earlier = await ctx.store.require(earlier_id)
-    working = await _take(ctx, earlier, RequestState.APPLIED, RequestState.REVOKING)
-    if working is None:
-        return [f"{earlier_id} was already {earlier.state.value}"]
-    released = await ownership.release_grant(ctx.cloud, ctx.store.work, working)
-    # Results first: a crash before the grant is settled finds it still revoking and
-    # releases again, which deletes nothing twice.
-    for result in released.results:
-        await _record(ctx, request.id, result)
-    reason = "; ".join([f"revoked by {request.id}", *released.notes])
-    await _settle_grant(ctx, earlier_id, released.results, reason)
-    return list(released.notes)
 
 
 async def _finish_apply(ctx: JobContext, request_id: str, notes: list[str]) -> None:
@@ -289,7 +193,7 @@ async def _finish_apply(ctx: JobContext, request_id: str, notes: list[str]) -> N
         if current.state is not RequestState.APPLYING:
             return None
         applied = transition(current, RequestState.APPLIED, at=now, reason="; ".join(notes) or None)
-        effects = _told(
+        effects = told(
             current, _N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER, step=ThreadEvent.APPLIED
         )
         if current.kind is RequestKind.AUTHORIZE and current.duration is not None:
@@ -313,62 +217,9 @@ async def _fail(ctx: JobContext, request_id: str, exc: CloudError) -> None:
         if current.state is not RequestState.APPLYING:
             return None
         failed = transition(current, RequestState.FAILED, at=ctx.clock.now(), reason=str(exc))
-        effects = _told(
+        effects = told(
             current, _N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER, step=ThreadEvent.FAILED
         )
         return failed.evolve(incident_id=incident), effects
 
     await ctx.store.update(request_id, fail)
-
-
-# -- end of a grant --------------------------------------------------------------------
-
-
-async def end_grant(ctx: JobContext, request_id: str) -> None:
-    """Remove the rules of a grant in ``revoking`` (time limit reached, or ended early)."""
-    grant = await ctx.store.require(request_id)
-    if grant.state is not RequestState.REVOKING:
-        return
-    try:
-        released = await _with_retries(
-            ctx, lambda: ownership.release_grant(ctx.cloud, ctx.store.work, grant)
-        )
-    except CloudError as exc:
-        ctx.observer.cloud_failed(_error_code(exc))
-        await _keep_grant(ctx, request_id, exc)
-        return
-    reason = "; ".join([grant.state_reason or "grant ended", *released.notes])
-    await _settle_grant(ctx, request_id, released.results, reason)
-
-
-async def _settle_grant(
-    ctx: JobContext, request_id: str, results: tuple[RuleResult, ...], reason: str
-) -> None:
-    def settle(current: Request) -> tuple[Request, Effects] | None:
-        if current.state is not RequestState.REVOKING:
-            return None
-        ended = transition(current, RequestState.REVOKED, at=ctx.clock.now(), reason=reason)
-        effects = _told(
-            current, _N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER, step=ThreadEvent.REVOKED
-        )
-        return ended.with_results(results), effects
-
-    await ctx.store.update(request_id, settle)
-
-
-async def _keep_grant(ctx: JobContext, request_id: str, exc: CloudError) -> None:
-    """A grant whose rules could not be removed stays applied; its end timer fires again."""
-    incident = ctx.incident_id()
-    logger.error("incident %s: removing the rules of %s failed: %s", incident, request_id, exc)
-    now = ctx.clock.now()
-
-    def keep(current: Request) -> tuple[Request, Effects] | None:
-        if current.state is not RequestState.REVOKING:
-            return None
-        kept = transition(current, RequestState.APPLIED, at=now, reason=str(exc))
-        again = Timer(kind=TimerKind.GRANT_END, request_id=current.id, due=now + REVOKE_RETRY_DELAY)
-        effects = _told(current, _N.THREAD_REPLY, step=ThreadEvent.REVOKE_FAILED)
-        effects = effects.plus(Effects(set_timers=(again,)))
-        return kept.evolve(incident_id=incident), effects
-
-    await ctx.store.update(request_id, keep)

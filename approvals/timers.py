@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from approvals.effects import Effects, Job, JobKind, Timer, TimerKind
-from approvals.jobs import JobContext
+from approvals.job_context import JobContext
 from approvals.machine import transition
 from approvals.model import Request, RequestState
 from approvals.outbox import NotificationKind, notification

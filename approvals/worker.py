@@ -23,8 +23,9 @@ import socket
 from dataclasses import dataclass
 from datetime import timedelta
 
-from approvals.effects import Effects, Job, Timer, TimerKind
-from approvals.jobs import REVOKE_RETRY_DELAY, JobContext, run_job
+from approvals.effects import Effects, Job
+from approvals.grants import grant_end_retry
+from approvals.jobs import JobContext, run_job
 from approvals.machine import transition
 from approvals.model import Request, RequestState
 from approvals.outbox import NotificationKind, ThreadEvent, notifications
@@ -45,7 +46,7 @@ class WorkerConfig:
     claim_idle: timedelta = timedelta(seconds=30)  # SGBOT_JOB_CLAIM_IDLE
     concurrency: int = 4  # SGBOT_WORKER_CONCURRENCY: jobs handled at once
     block: timedelta = timedelta(seconds=1)  # how long ``run`` waits for new jobs per round
-    max_deliveries: int = 5  # a job failing unexpectedly this many times is a dead letter
+    max_deliveries: int = 5  # SGBOT_JOB_MAX_DELIVERIES: deliveries before a dead letter
 
 
 class Worker:
@@ -150,12 +151,7 @@ async def settle_dead_letter(ctx: JobContext, request_id: str, incident: str, wh
         told = notifications(current.id, current.version + 1, *kinds, step=_THREAD_STEP.get(end))
         effects = Effects(notifications=told)
         if end is RequestState.APPLIED:
-            due = now + REVOKE_RETRY_DELAY
-            effects = effects.plus(
-                Effects(
-                    set_timers=(Timer(kind=TimerKind.GRANT_END, request_id=current.id, due=due),)
-                )
-            )
+            effects = effects.plus(Effects(set_timers=(grant_end_retry(current.id, now),)))
         return settled, effects
 
     await ctx.store.update(request_id, settle)

@@ -5,15 +5,18 @@ Redis client and store, the workflow service, the cloud, the clock, the Slack cl
 approver directory and the metrics. ``open_deps`` builds it at start-up, which is also where a
 bad setup stops the process with one ``ConfigError`` line: unusable cloud credentials (never
 replaced by the emulator behind the operator's back), a Slack token ``auth.test`` refuses.
-With ``emulated`` it serves the built-in emulator's demo estate on a free loopback port of its
-own and points the cloud adapter at it with the demo keys.
+An emulated cloud (``emulated_cloud``) is the emulator ``SGBOT_*_ENDPOINT`` name when they are
+set, else the demo estate served on a free loopback port of this process; the adapter calls it
+with ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``SECRET`` when both are set, else the emulator's documented
+demo keys. ``policy_config`` and ``worker_config`` turn settings into the core's config.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -37,6 +40,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from approvals.service import Service
+    from approvals.worker import WorkerConfig
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +71,7 @@ class Deps:
 
 
 def policy_config(settings: Settings, home_org_ids: frozenset[str]) -> PolicyConfig:
+    """The policy the settings describe, for people of ``home_org_ids``."""
     return PolicyConfig(
         home_org_ids=home_org_ids,
         approvers=frozenset(settings.approvers),
@@ -77,6 +82,18 @@ def policy_config(settings: Settings, home_org_ids: frozenset[str]) -> PolicyCon
         pending_ttl=settings.pending_ttl,
         remind_before=settings.remind_before,
         grant_warn_before=settings.grant_warn_before,
+    )
+
+
+def worker_config(settings: Settings, consumer: str) -> WorkerConfig:
+    """How a worker named ``consumer`` claims, batches and gives up on jobs."""
+    from approvals.worker import WorkerConfig
+
+    return WorkerConfig(
+        consumer=consumer,
+        claim_idle=settings.job_claim_idle,
+        concurrency=settings.worker_concurrency,
+        max_deliveries=settings.job_max_deliveries,
     )
 
 
@@ -111,18 +128,57 @@ async def _checked_credential() -> object:
     return credential
 
 
+def emulator_keys(environ: Mapping[str, str] = os.environ) -> tuple[str, str]:
+    """The key pair an emulated cloud is called with (and an in-process one accepts)."""
+    from bot.cli.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+
+    key_id = environ.get("ALIBABA_CLOUD_ACCESS_KEY_ID")
+    secret = environ.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+    if key_id and secret:
+        return key_id, secret
+    return DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+
+
+def external_emulator(settings: Settings) -> Settings | None:
+    """Settings for the running emulator ``SGBOT_*_ENDPOINT`` name; None if they name none.
+
+    Some endpoints but not all would send the rest to Alibaba Cloud, so that is refused. The
+    emulator speaks plain HTTP, which is used unless ``SGBOT_CLOUD_PROTOCOL`` says otherwise.
+    """
+    endpoints = {
+        "SGBOT_MSE_ENDPOINT": settings.mse_endpoint,
+        "SGBOT_ECS_ENDPOINT": settings.ecs_endpoint,
+        "SGBOT_CS_ENDPOINT": settings.cs_endpoint,
+    }
+    missing = [name for name, endpoint in endpoints.items() if endpoint is None]
+    if len(missing) == len(endpoints):
+        return None
+    if missing:
+        raise ConfigError(
+            f"{missing[0]}: missing; for an emulated cloud set all of "
+            f"{', '.join(endpoints)} to the emulator's host:port, or none to start one here"
+        )
+    explicit = "cloud_protocol" in settings.model_fields_set
+    protocol = settings.cloud_protocol if explicit else "http"
+    return settings.model_copy(update={"cloud": "emulator", "cloud_protocol": protocol})
+
+
 @asynccontextmanager
 async def emulated_cloud(settings: Settings) -> AsyncIterator[Settings]:
-    """Serve the demo estate on a free loopback port; yields settings pointing at it."""
-    from bot.cli.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+    """Settings for the emulated cloud: the external emulator, else one served here for the
+    block's duration (the demo estate on a free loopback port)."""
+    external = external_emulator(settings)
+    if external is not None:
+        log.info("emulated cloud: the emulator at %s", external.mse_endpoint)
+        yield external
+        return
     from bot.cloud.emulator.backend import Backend
     from bot.cloud.emulator.server import Emulator, build_app
     from bot.cloud.emulator.state import load_estate
 
+    key_id, secret = emulator_keys()
     emulator = Emulator(
-        backend=Backend(load_estate()),
-        access_key_id=DEMO_ACCESS_KEY_ID,
-        access_key_secret=DEMO_ACCESS_KEY_SECRET,
+        backend=Backend(load_estate()), access_key_id=key_id, access_key_secret=secret
     )
     runner = web.AppRunner(build_app(emulator), access_log=None)
     await runner.setup()
@@ -143,16 +199,19 @@ async def emulated_cloud(settings: Settings) -> AsyncIterator[Settings]:
         await runner.cleanup()
 
 
-async def _cloud(settings: Settings, emulated: bool) -> CloudPort:
+def emulator_cloud(settings: Settings) -> CloudPort:
+    """The cloud adapter pointed at an emulator (``settings`` from ``emulated_cloud``)."""
     from bot.cloud.factory import build_cloud, static_credential
 
-    if emulated:
-        from bot.cli.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+    return build_cloud(settings, credential=static_credential(*emulator_keys()))
 
-        credential = static_credential(DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET)
-    else:
-        credential = await _checked_credential()
-    return build_cloud(settings, credential=credential)
+
+async def _cloud(settings: Settings, emulated: bool) -> CloudPort:
+    from bot.cloud.factory import build_cloud
+
+    if emulated:
+        return emulator_cloud(settings)
+    return build_cloud(settings, credential=await _checked_credential())
 
 
 @asynccontextmanager

@@ -87,6 +87,7 @@ class Settings(BaseSettings):
     retention: timedelta = Field(default=timedelta(days=30), alias="SGBOT_RETENTION")
     job_claim_idle: timedelta = Field(default=timedelta(seconds=30), alias="SGBOT_JOB_CLAIM_IDLE")
     worker_concurrency: int = Field(default=4, ge=1, le=64, alias="SGBOT_WORKER_CONCURRENCY")
+    job_max_deliveries: int = Field(default=5, ge=1, le=100, alias="SGBOT_JOB_MAX_DELIVERIES")
 
     @field_validator("approvers", mode="before")
     @classmethod

@@ -2,10 +2,11 @@
 
 It starts, as one process tree: a Redis (``bot.demo_redis`` picks one), the cloud emulator
 with its demo estate (``sgbot emulator`` child), a local Slack Web API (``LocalSlack``, in this
-process), the bot itself (``sgbot serve`` child, pointed at both) and the browser sandbox on
-``--port``. It prints the sandbox's address and opens nothing. Every run uses a fresh Redis key
-prefix (``--key-prefix`` to choose one) because the local Slack and the emulator start empty
-each time, so earlier runs' requests would point at messages and rules that no longer exist.
+process), the bot itself (``sgbot serve`` child, pointed at both, with ``SGBOT_CLOUD=emulator``
+so every message it posts says the cloud is emulated) and the browser sandbox on ``--port``.
+It prints the sandbox's address and opens nothing. Every run uses a fresh Redis key prefix
+(``--key-prefix`` to choose one) because the local Slack and the emulator start empty each
+time, so earlier runs' requests would point at messages and rules that no longer exist.
 SIGINT or SIGTERM, or any child exiting, stops the whole tree.
 """
 
@@ -113,7 +114,7 @@ def bot_environment(
         "SGBOT_HOME_ORGS": "",
         "REDIS_URL": redis_url,
         "SGBOT_KEY_PREFIX": key_prefix,
-        "SGBOT_CLOUD": "aliyun",
+        "SGBOT_CLOUD": "emulator",
         "SGBOT_MSE_ENDPOINT": endpoint,
         "SGBOT_ECS_ENDPOINT": endpoint,
         "SGBOT_CS_ENDPOINT": endpoint,

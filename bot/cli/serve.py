@@ -3,8 +3,11 @@
 It validates the settings (one ``ConfigError`` line when something is missing), builds the
 dependencies, listens on ``--host``/``--port`` (0 picks a free port) and prints
 ``sgbot listening on http://HOST:PORT`` once Slack can reach it. ``--emulated-cloud`` (or
-``SGBOT_CLOUD=emulator``) runs against the built-in emulator; ``--no-worker`` leaves the cloud
-work to separate ``sgbot worker`` processes. SIGTERM and SIGINT stop it gracefully.
+``SGBOT_CLOUD=emulator``) runs against the cloud emulator that ``SGBOT_*_ENDPOINT`` name, or a
+built-in one with the demo estate when they name none; every message then says the cloud is
+emulated. ``--no-worker`` leaves the cloud work to separate ``sgbot worker`` processes. SIGTERM
+and SIGINT stop it gracefully. ``run_front`` is the part ``sgbot socket`` shares: the same
+start-up, dependencies and background loops, with another way of reaching Slack in front.
 """
 
 from __future__ import annotations
@@ -13,13 +16,19 @@ import argparse
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
 log = logging.getLogger(__name__)
+
+Front = Callable[[Settings, "Deps"], AbstractAsyncContextManager[str]]
+"""Connects the app to Slack while entered; yields the line that tells Slack can reach it."""
 
 
 def register(subparsers: Any) -> None:
@@ -38,7 +47,8 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--emulated-cloud",
         action="store_true",
-        help="use the built-in cloud emulator and its demo estate instead of Alibaba Cloud",
+        help="use the cloud emulator at SGBOT_*_ENDPOINT (or a built-in one with the demo "
+        "estate) instead of Alibaba Cloud",
     )
     parser.add_argument(
         "--no-worker", action="store_true", help="do not run a worker in this process"
@@ -59,19 +69,33 @@ def stop_on_signals() -> asyncio.Event:
     return stop
 
 
+def run_front(args: argparse.Namespace, front: Front, *, socket_mode: bool) -> int:
+    """Check the settings, then serve through ``front`` until SIGTERM or SIGINT."""
+    configure_logging()
+    settings = load_settings()
+    settings.require_serving(socket_mode=socket_mode)
+    asyncio.run(_until_stopped(settings, args, front))
+    return 0
+
+
+async def _until_stopped(settings: Settings, args: argparse.Namespace, front: Front) -> None:
+    stop = stop_on_signals()
+    async with running(settings, args) as deps, front(settings, deps) as ready:
+        print(ready, flush=True)
+        await stop.wait()
+
+
 @asynccontextmanager
-async def running(settings: Settings, args: argparse.Namespace) -> AsyncIterator[Any]:
+async def running(settings: Settings, args: argparse.Namespace) -> AsyncIterator[Deps]:
     """Dependencies plus the background loops (deliverer, worker); stopped on exit."""
     from approvals.jobs import JobContext
-    from approvals.worker import Worker, WorkerConfig, default_consumer_name
+    from approvals.worker import Worker, default_consumer_name
     from bot.delivery import Deliverer
-    from bot.deps import emulated_cloud, open_deps
+    from bot.deps import emulated_cloud, open_deps, worker_config
 
     emulated = args.emulated_cloud or settings.cloud == "emulator"
-    async with (
-        _maybe_emulated(settings, emulated, emulated_cloud) as effective,
-        open_deps(effective, emulated=emulated) as deps,
-    ):
+    cloud_settings = emulated_cloud(settings) if emulated else nullcontext(settings)
+    async with cloud_settings as effective, open_deps(effective, emulated=emulated) as deps:
         stop = asyncio.Event()
         consumer = default_consumer_name()
         loops = [Deliverer(deps, consumer).run(stop)]
@@ -83,12 +107,7 @@ async def running(settings: Settings, args: argparse.Namespace) -> AsyncIterator
                 policy=deps.policy,
                 observer=deps.metrics,
             )
-            config = WorkerConfig(
-                consumer=consumer,
-                claim_idle=settings.job_claim_idle,
-                concurrency=settings.worker_concurrency,
-            )
-            loops.append(Worker(context, config).run(stop))
+            loops.append(Worker(context, worker_config(settings, consumer)).run(stop))
         tasks = [asyncio.create_task(loop) for loop in loops]
         try:
             yield deps
@@ -97,39 +116,25 @@ async def running(settings: Settings, args: argparse.Namespace) -> AsyncIterator
             await asyncio.gather(*tasks, return_exceptions=True)
 
 
-@asynccontextmanager
-async def _maybe_emulated(
-    settings: Settings, emulated: bool, start: Any
-) -> AsyncIterator[Settings]:
-    if not emulated:
-        yield settings
-        return
-    async with start(settings) as effective:
-        yield effective
-
-
 def run(args: argparse.Namespace) -> int:
-    configure_logging()
-    settings = load_settings()
-    settings.require_serving(socket_mode=False)
-    asyncio.run(_serve(settings, args))
-    return 0
+    return run_front(args, _listening_on(args.host, args.port), socket_mode=False)
 
 
-async def _serve(settings: Settings, args: argparse.Namespace) -> None:
-    from aiohttp import web
+def _listening_on(host: str, port: int) -> Front:
+    @asynccontextmanager
+    async def listening(settings: Settings, deps: Deps) -> AsyncIterator[str]:
+        from aiohttp import web
 
-    from bot.app import build_app
-    from bot.server import build_web_app
+        from bot.app import build_app
+        from bot.server import build_web_app
 
-    stop = stop_on_signals()
-    async with running(settings, args) as deps:
         runner = web.AppRunner(build_web_app(build_app(settings, deps), deps), access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, args.host, args.port).start()
-        host, port = runner.addresses[0][:2]
-        print(f"sgbot listening on http://{host}:{port}", flush=True)
         try:
-            await stop.wait()
+            await web.TCPSite(runner, host, port).start()
+            bound_host, bound_port = runner.addresses[0][:2]
+            yield f"sgbot listening on http://{bound_host}:{bound_port}"
         finally:
             await runner.cleanup()
+
+    return listening

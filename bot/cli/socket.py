@@ -8,11 +8,15 @@ check (Slack authenticates the socket instead).
 from __future__ import annotations
 
 import argparse
-import asyncio
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
-from bot.cli.serve import add_common_flags, configure_logging, running, stop_on_signals
-from bot.settings import Settings, load_settings
+from bot.cli.serve import add_common_flags, run_front
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
 
 
 def register(subparsers: Any) -> None:
@@ -26,28 +30,22 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    configure_logging()
-    settings = load_settings()
-    settings.require_serving(socket_mode=True)
-    asyncio.run(_serve(settings, args))
-    return 0
+    return run_front(args, _connected, socket_mode=True)
 
 
-async def _serve(settings: Settings, args: argparse.Namespace) -> None:
+@asynccontextmanager
+async def _connected(settings: Settings, deps: Deps) -> AsyncIterator[str]:
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
     from bot.app import build_app
 
-    stop = stop_on_signals()
     app_token = settings.slack_app_token
     assert app_token is not None  # require_serving checked it
-    async with running(settings, args) as deps:
-        handler = AsyncSocketModeHandler(
-            build_app(settings, deps, socket_mode=True), app_token.get_secret_value()
-        )
-        await handler.connect_async()  # type: ignore[no-untyped-call]
-        print("sgbot connected to Slack over Socket Mode", flush=True)
-        try:
-            await stop.wait()
-        finally:
-            await handler.close_async()  # type: ignore[no-untyped-call]
+    handler = AsyncSocketModeHandler(
+        build_app(settings, deps, socket_mode=True), app_token.get_secret_value()
+    )
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    try:
+        yield "sgbot connected to Slack over Socket Mode"
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]

@@ -1,22 +1,26 @@
 """``sgbot worker``: a standalone worker process taking jobs from the shared Redis queue.
 
 It reads the settings, connects to Redis and the cloud (``SGBOT_*_ENDPOINT`` and the default
-Alibaba Cloud credentials chain), then takes jobs and timers until SIGTERM or SIGINT, finishing
-the jobs it holds before it exits. Run as many as needed, on any machines: the consumer group
-hands each job to one of them, and jobs a dead worker held are claimed by another after
-``SGBOT_JOB_CLAIM_IDLE``.
+Alibaba Cloud credentials chain; with ``SGBOT_CLOUD=emulator``, the emulator those endpoints
+name, which must be the one the serving processes use), then takes jobs and timers until
+SIGTERM or SIGINT, finishing the jobs it holds before it exits. Run as many as needed, on any
+machines: the consumer group hands each job to one of them, and jobs a dead worker held are
+claimed by another after ``SGBOT_JOB_CLAIM_IDLE``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from approvals.policy import PolicyConfig
+from bot.errors import ConfigError
 from bot.settings import Settings, load_settings
 
-WORKER_ORG = "worker"
+if TYPE_CHECKING:
+    from bot.cloud.port import CloudPort
+
+WORKER_ORGS = frozenset({"worker"})
 """Stands in for the home organisations, which only the Slack side checks people against."""
 
 
@@ -30,21 +34,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def worker_policy(settings: Settings) -> PolicyConfig:
-    """The policy values a worker uses: risk flags, deadlines, reminders, grant warnings."""
-    return PolicyConfig(
-        home_org_ids=frozenset(settings.home_orgs) or frozenset({WORKER_ORG}),
-        approvers=frozenset(settings.approvers),
-        broad_ports=settings.broad_ports,
-        sensitive_ports=frozenset(settings.sensitive_ports),
-        rate_limit=settings.rate_limit,
-        rate_window=settings.rate_window,
-        pending_ttl=settings.pending_ttl,
-        remind_before=settings.remind_before,
-        grant_warn_before=settings.grant_warn_before,
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     from bot.cli.serve import configure_logging
 
@@ -54,16 +43,34 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def worker_cloud(settings: Settings) -> CloudPort:
+    """The cloud a worker changes; an emulated one must be shared, so it is never started here."""
+    from bot.cloud.factory import build_cloud
+    from bot.deps import emulator_cloud, external_emulator
+
+    if settings.cloud != "emulator":
+        return build_cloud(settings)
+    emulator = external_emulator(settings)
+    if emulator is None:
+        raise ConfigError(
+            "SGBOT_MSE_ENDPOINT: missing; with SGBOT_CLOUD=emulator a worker needs "
+            "SGBOT_MSE_ENDPOINT, SGBOT_ECS_ENDPOINT and SGBOT_CS_ENDPOINT set to the emulator's "
+            "host:port"
+        )
+    return emulator_cloud(emulator)
+
+
 async def _work(settings: Settings, consumer: str | None) -> None:
     from approvals.clock import SystemClock
     from approvals.connect import connect
     from approvals.jobs import JobContext
     from approvals.results import StoreConfig
     from approvals.store import RequestStore
-    from approvals.worker import Worker, WorkerConfig, default_consumer_name
+    from approvals.worker import Worker, default_consumer_name
     from bot.cli.serve import stop_on_signals
-    from bot.cloud.factory import build_cloud
+    from bot.deps import policy_config, worker_config
 
+    cloud = worker_cloud(settings)
     stop = stop_on_signals()
     redis = connect(settings.redis_url)
     store = RequestStore(
@@ -76,15 +83,11 @@ async def _work(settings: Settings, consumer: str | None) -> None:
     )
     context = JobContext(
         store=store,
-        cloud=build_cloud(settings),
+        cloud=cloud,
         clock=SystemClock(),
-        policy=worker_policy(settings),
+        policy=policy_config(settings, frozenset(settings.home_orgs) or WORKER_ORGS),
     )
-    config = WorkerConfig(
-        consumer=consumer or default_consumer_name(),
-        claim_idle=settings.job_claim_idle,
-        concurrency=settings.worker_concurrency,
-    )
+    config = worker_config(settings, consumer or default_consumer_name())
     try:
         await Worker(context, config).run(stop)
     finally:

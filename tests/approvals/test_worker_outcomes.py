@@ -14,7 +14,9 @@ from approvals.outbox import NotificationKind
 from approvals.worker import Worker, WorkerConfig
 from bot.cloud.port import AddedRule, CloudPort
 from bot.commands import PortRange
+from bot.deps import worker_config
 from bot.metrics import Metrics
+from bot.settings import load_settings
 from tests.approvals.examples import make_user
 from tests.approvals.workflow import APPROVER, APPROVER_IDS, Flow, authorize, open_flow
 from tests.fixtures.emulator import EmulatorHandle
@@ -52,7 +54,8 @@ async def approved(flow: Flow) -> str:
 async def test_a_job_failing_on_every_delivery_is_a_dead_letter(flow: Flow) -> None:
     request_id = await approved(flow)
     context = replace(flow.context, cloud=cast(CloudPort, BrokenAdd(flow.cloud)))
-    config = WorkerConfig(consumer="w", claim_idle=timedelta(0), max_deliveries=3)
+    configured = worker_config(load_settings(SGBOT_JOB_MAX_DELIVERIES="3"), "w")
+    config = replace(configured, claim_idle=timedelta(0))
     worker = Worker(context, config)
 
     for _ in range(2):

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from bot.slack_local.directory import APPROVER_IDS, DEVELOPER_ID
+from handlers.block_parts import EMULATED_NOTICE
 from tests.sandbox.conftest import Demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis]
@@ -88,6 +89,7 @@ def test_approval_opens_the_port_and_tells_the_requester(sandbox: Page) -> None:
     act_as(sandbox, APPROVER_IDS[0], "C0SEC0001")
     pending = card(sandbox, request_id)
     expect(pending).to_contain_text("@dana")
+    expect(pending).to_contain_text(EMULATED_NOTICE)
     expect(pending.locator("code", has_text="sg-ackpoola01").first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     pending.screenshot(path=str(ARTIFACTS / "approval-card.png"))

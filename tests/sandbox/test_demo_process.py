@@ -1,18 +1,29 @@
-"""``sgbot demo`` as a process tree: it starts every part, and SIGTERM stops all of them."""
+"""``sgbot demo`` as a process tree: it starts every part, its bot says the cloud is emulated,
+and SIGTERM stops all of them."""
 
 from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
+from bot.slack_local.directory import (
+    APPROVER_IDS,
+    DEV_CHANNEL_ID,
+    DEVELOPER_ID,
+    SECURITY_CHANNEL_ID,
+)
+from handlers.block_parts import EMULATED_NOTICE
 from tests.sandbox.conftest import Demo
 
 pytestmark = pytest.mark.redis
+WAIT_SECONDS = 30.0
 
 
 def _reachable(url: str) -> bool:
@@ -45,3 +56,28 @@ def test_sigterm_stops_the_bot_and_the_emulator(start_demo: Callable[[], Demo]) 
     assert status == 0
     assert not _reachable(f"{bot.group(1)}/healthz")
     assert not _reachable(f"{emulator.group(1)}/_emulator/state")
+
+
+def _api(demo: Demo, path: str, body: dict[str, Any] | None = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        f"{demo.url}api/{path}", data=data, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def test_the_demo_card_says_the_cloud_is_emulated(start_demo: Callable[[], Demo]) -> None:
+    demo = start_demo()
+    request = "/sg authorize gateway prod-gw to service orders on 8080"
+    _api(demo, "send", {"user": DEVELOPER_ID, "channel": DEV_CHANNEL_ID, "text": request})
+
+    def card() -> dict[str, Any] | None:
+        seen = _api(demo, f"state?user={APPROVER_IDS[0]}&channel={SECURITY_CHANNEL_ID}")
+        return next((m for m in seen["messages"] if "Gateway access request" in m["text"]), None)
+
+    deadline = time.monotonic() + WAIT_SECONDS
+    while (posted := card()) is None:
+        assert time.monotonic() < deadline, "no approval card in the demo"
+        time.sleep(0.2)  # polling the demo's page API, as the page itself does
+    assert EMULATED_NOTICE in posted["text"]

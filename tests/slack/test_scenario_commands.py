@@ -89,10 +89,10 @@ def test_list_rules_and_revokes(
 
 
 def test_the_request_form(
-    local_slack: LocalSlack,  # first, so it outlives the bot and sees its connections close
     start_sgbot: Callable[..., SgbotProcess],
     sgbot_env: dict[str, str],
     slack_signer: SlackSigner,
+    local_slack: LocalSlack,
 ) -> None:
     bot = start_sgbot(sgbot_env)
     slash(slack_signer, bot, f"authorize gateway {PROD_GW}")

@@ -1,0 +1,116 @@
+"""What every job handler is given, and the steps all of them share.
+
+``JobContext`` carries the store, the cloud, the clock, the policy and the retry budget into a
+handler; ``JobObserver`` is where a handler reports what it measured. The shared steps are the
+ones both the apply handlers (``approvals.jobs``) and the grant-ending ones
+(``approvals.grants``) take: retrying transient cloud errors in place, taking a request from its
+start state into its working state with a compare-and-set, recording one rule's result on the
+request being worked on, and naming the messages a commit owes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+
+from approvals.clock import Clock
+from approvals.effects import Effects
+from approvals.ids import new_incident_id
+from approvals.machine import transition
+from approvals.model import Request, RequestState, RuleResult
+from approvals.outbox import NotificationKind, ThreadEvent, notifications
+from approvals.policy import PolicyConfig
+from approvals.results import StaleRequest
+from approvals.store import RequestStore
+from bot.cloud.port import CloudPort
+from bot.cloud.retry import RetryPolicy
+from bot.errors import CloudError
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class JobObserver(Protocol):
+    """Where a worker reports what it measured (``bot.metrics.Metrics`` in a serving process)."""
+
+    def apply_finished(self, seconds: float) -> None:
+        """An apply ended (applied or failed) ``seconds`` after its job was taken."""
+
+    def cloud_failed(self, code: str) -> None:
+        """A cloud error ended an apply, or kept a grant's rules in place."""
+
+
+class NoObserver:
+    """A worker that exports no metrics."""
+
+    def apply_finished(self, seconds: float) -> None:
+        return None
+
+    def cloud_failed(self, code: str) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What the handlers need; ``attempts`` bounds in-place retries of transient errors."""
+
+    store: RequestStore
+    cloud: CloudPort
+    clock: Clock
+    policy: PolicyConfig
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    attempts: int = 3
+    incident_id: Callable[[], str] = new_incident_id
+    observer: JobObserver = field(default_factory=NoObserver)
+
+
+async def with_retries(ctx: JobContext, step: Callable[[], Awaitable[T]]) -> T:
+    """``step``, run again after a pause while it fails transiently (up to ``ctx.attempts``)."""
+    for attempt in range(ctx.attempts):
+        try:
+            return await step()
+        except CloudError as exc:
+            if not exc.transient or attempt + 1 >= ctx.attempts:
+                raise
+            logger.warning("transient cloud error (%s); retrying", exc)
+            await ctx.retry.pause(attempt)
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def told(request: Request, *kinds: NotificationKind, step: ThreadEvent | None = None) -> Effects:
+    """The messages owed by the commit that saves ``request``'s next version."""
+    return Effects(notifications=notifications(request.id, request.version + 1, *kinds, step=step))
+
+
+def error_code(exc: CloudError) -> str:
+    """A short label for metrics: the cloud's error code, or the error's class."""
+    return (exc.code or type(exc).__name__)[:40]
+
+
+async def take(
+    ctx: JobContext, request: Request, start: RequestState, working: RequestState
+) -> Request | None:
+    """The request in ``working`` state, moving it from ``start``; None if not ours to do."""
+    if request.state is working:
+        return request
+    if request.state is not start:
+        return None
+    try:
+        return await ctx.store.commit(request, transition(request, working, at=ctx.clock.now()))
+    except StaleRequest:
+        return None  # another worker moved it first and carries on
+
+
+async def record_result(ctx: JobContext, request_id: str, result: RuleResult) -> None:
+    """Save one rule's result at once, so a crash loses at most the rule in flight."""
+    key = (result.security_group_id, result.port_range)
+
+    def add_result(current: Request) -> tuple[Request, Effects] | None:
+        if current.state is not RequestState.APPLYING:
+            return None
+        kept = [r for r in current.results if (r.security_group_id, r.port_range) != key]
+        return current.with_results([*kept, result]).evolve(updated_at=ctx.clock.now()), Effects()
+
+    await ctx.store.update(request_id, add_result)
