@@ -60,11 +60,18 @@ async def tell_clicker(deps: Deps, body: dict[str, Any], text: str) -> None:
 
 
 async def refresh_card(deps: Deps, body: dict[str, Any], request: Request) -> None:
-    """Redraw the clicked card from the stored request."""
-    channel = (body.get("channel") or {}).get("id") or (request.card and request.card.channel_id)
-    ts = (body.get("container") or {}).get("message_ts") or (
-        request.card and request.card.message_ts
-    )
+    """Redraw the request's card from the stored request.
+
+    The stored card location wins over the clicked message's: a button value edited to name
+    another request must not make us draw that request over the card that was clicked.
+    """
+    channel: str | None
+    ts: str | None
+    if request.card is not None:
+        channel, ts = request.card.channel_id, request.card.message_ts
+    else:
+        channel = (body.get("channel") or {}).get("id")
+        ts = (body.get("container") or {}).get("message_ts")
     if not channel or not ts:
         return
     card = card_for(request, now=deps.clock.now(), emulated=deps.emulated or request.emulated)

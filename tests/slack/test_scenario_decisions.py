@@ -151,3 +151,55 @@ def test_a_click_after_expiry_refreshes_the_card(
     local_slack.wait_for(lambda: len(local_slack.calls("chat.update")) > updates_before, 10)
     assert card_says(local_slack, request_id, "expired")
     assert added_rules(emulator) == 0
+
+
+def test_a_button_edited_to_name_a_decided_request_leaves_the_clicked_card_alone(
+    start_sgbot: Callable[..., SgbotProcess],
+    sgbot_env: dict[str, str],
+    slack_signer: SlackSigner,
+    local_slack: LocalSlack,
+    emulator: EmulatorHandle,
+) -> None:
+    bot = start_sgbot(sgbot_env)
+    ask(slack_signer, bot.events_url, DEVELOPER_ID, REQUEST)
+    first = wait_for_card(local_slack)
+    first_id = button_value(first, ActionId.APPROVE)
+    assert first_id is not None
+    assert click(slack_signer, bot.events_url, APPROVER_IDS[0], first, ActionId.DENY)[0] == 200
+    form = local_slack.wait_for(lambda: local_slack.views(APPROVER_IDS[0]), 10)[-1]
+    reason = {"type": "plain_text_input", "value": "not now"}
+    state: dict[str, Any] = {BlockId.DENY_REASON: {ActionId.DENY_REASON_INPUT: reason}}
+    assert slack_signer.view_submission(APPROVER_IDS[0], form, state).post(bot.events_url)[0] == 200
+    local_slack.wait_for(lambda: card_says(local_slack, first_id, "denied"), 30)
+
+    ask(slack_signer, bot.events_url, DEVELOPER_ID, REQUEST.replace("8080", "8081"))
+    second = local_slack.wait_for(
+        lambda: next(
+            (
+                card
+                for card in local_slack.messages(SECURITY_CHANNEL_ID)
+                if button_value(card, ActionId.APPROVE) not in (None, first_id)
+            ),
+            None,
+        ),
+        30,
+    )
+    assert second is not None
+    second_id = button_value(second, ActionId.APPROVE)
+    assert second_id is not None
+    tampered = slack_signer.block_actions(
+        APPROVER_IDS[1],
+        ActionId.APPROVE,
+        first_id,
+        block_id=BlockId.DECISION,
+        channel=SECURITY_CHANNEL_ID,
+        message=second,
+    )
+    updates_before = len(local_slack.calls("chat.update"))
+    assert tampered.post(bot.events_url)[0] == 200
+    local_slack.wait_for(lambda: len(local_slack.calls("chat.update")) > updates_before, 10)
+    still_second = card_of(local_slack, second_id)
+    assert still_second is not None
+    assert button_value(still_second, ActionId.APPROVE) == second_id
+    assert card_says(local_slack, first_id, "denied")
+    assert added_rules(emulator) == 0
