@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.cli.reconcile import Drift, find_drift
+from approvals.reconcile import Drift, find_drift
 from bot.commands import PortRange
 from tests.approvals.test_worker_crash import worker_env
 from tests.approvals.workflow import Flow, open_flow, to_group
