@@ -98,7 +98,11 @@ async def take(
     if request.state is not start:
         return None
     try:
-        return await ctx.store.commit(request, transition(request, working, at=ctx.clock.now()))
+        # Confirmed on a replica (where there is one) before any cloud call, so a failover
+        # cannot roll the request back to a state that would do the work a second time.
+        return await ctx.store.commit(
+            request, transition(request, working, at=ctx.clock.now()), wait_for_replicas=True
+        )
     except StaleRequest:
         return None  # another worker moved it first and carries on
 

@@ -22,6 +22,8 @@ from bot.errors import UserError
 from bot.metrics import Outcome
 from bot.settings import Settings
 from handlers import actions, commands, home, pagers, views
+from handlers.block_parts import message, section
+from handlers.replies import direct_message, respond
 
 log = logging.getLogger(__name__)
 
@@ -39,23 +41,43 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
         module.register(app, deps)
 
     @app.error
-    async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+    async def on_error(
+        error: Exception, body: dict[str, Any], response: BoltResponse | None
+    ) -> BoltResponse | None:
         if isinstance(error, BoltUnhandledRequestError):
             return BoltResponse(status=200, body="")
         kind = str(body.get("type") or body.get("command") or "request")
         user_id = _user_of(body)
         if isinstance(error, UserError):
             deps.metrics.count_request(kind, Outcome.REFUSED)
-            return BoltResponse(status=200, body=str(error))
-        incident = new_incident_id()
-        deps.metrics.count_request(kind, Outcome.FAILED)
-        log.error("incident %s: %s from user %s failed", incident, kind, user_id, exc_info=error)
-        return BoltResponse(
-            status=200,
-            body=f"Something went wrong on our side; nothing was changed. Incident {incident}.",
-        )
+            text = str(error)
+        else:
+            incident = new_incident_id()
+            deps.metrics.count_request(kind, Outcome.FAILED)
+            log.error(
+                "incident %s: %s from user %s failed", incident, kind, user_id, exc_info=error
+            )
+            text = f"Something went wrong on our side; nothing was changed. Incident {incident}."
+        if response is not None:
+            return BoltResponse(status=200, body=text)
+        # The listener failed after its ack had already answered Slack: the only way left to
+        # tell the person is a private message of our own.
+        await _tell_after_ack(deps, body, user_id, text)
+        return None
 
     return app
+
+
+async def _tell_after_ack(deps: Deps, body: dict[str, Any], user_id: str, text: str) -> None:
+    note = message(text, [section(text)], emulated=deps.emulated)
+    try:
+        response_url = body.get("response_url")
+        if response_url and await respond(str(response_url), note):
+            return
+        if user_id != "unknown":
+            await direct_message(deps.slack, user_id, note)
+    except Exception:  # the person cannot be reached now; the incident is in the log
+        log.exception("could not tell user %s about a failed request", user_id)
 
 
 def _user_of(body: dict[str, Any]) -> str:

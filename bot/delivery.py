@@ -72,7 +72,8 @@ def transient_wait(error: Exception) -> float | None:
         return None
     if isinstance(error, ResponseUrlFailed):
         return 0.0 if error.status == 429 or error.status >= 500 else None
-    if isinstance(error, aiohttp.ClientError | OSError | TimeoutError):
+    if isinstance(error, aiohttp.ClientError | OSError | TimeoutError | RedisError):
+        # Redis answers again after a failover, restart or dropped connection.
         return 0.0
     return None
 

@@ -98,7 +98,8 @@ async def running(settings: Settings, args: argparse.Namespace) -> AsyncIterator
     async with cloud_settings as effective, open_deps(effective, emulated=emulated) as deps:
         stop = asyncio.Event()
         consumer = default_consumer_name()
-        loops = [Deliverer(deps, consumer).run(stop)]
+        # A dead replica's messages are taken over as soon as its jobs would be.
+        loops = [Deliverer(deps, consumer, stale_after=settings.job_claim_idle).run(stop)]
         if not args.no_worker:
             context = JobContext(
                 store=deps.store,
