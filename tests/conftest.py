@@ -17,5 +17,6 @@ pytest_plugins = [
     "tests.fixtures.emulator",
     "tests.fixtures.slack_local",
     "tests.fixtures.sgbot_process",
+    "tests.fixtures.redis_topologies",
     "tests.fixtures.socket_mode",
 ]
