@@ -1,10 +1,9 @@
 """Which Redis ``sgbot demo`` runs on, and keeping it alive while the demo runs.
 
 In order of preference: the Redis at ``REDIS_URL`` when it answers a ping; otherwise a private
-``redis-server`` on a free loopback port, without persistence, when one is installed. With
-neither the demo stops with one ``ConfigError`` line saying how to get a Redis. There is no
-embedded in-process fallback: fakeredis's TCP server closes the connection on an error reply
-such as ``NOSCRIPT``, which redis-py's script calls rely on recovering from.
+``redis-server`` on a free loopback port, without persistence, when one is installed; otherwise
+the embedded in-process Redis (``bot.embedded_redis``), which keeps nothing once the demo stops
+and says so in its label. ``embedded=True`` skips straight to the last.
 """
 
 from __future__ import annotations
@@ -24,10 +23,15 @@ from bot.errors import ConfigError
 
 START_TIMEOUT_SECONDS = 15.0
 PING_TIMEOUT_SECONDS = 0.5
-NO_REDIS = (
-    "REDIS_URL: no Redis answers there and no redis-server is installed; start one"
-    " (`redis-server --port 6379 --save ''`) or install it (`apt-get install redis-server`,"
-    " `brew install redis`)"
+EMBEDDED_LABEL = (
+    "embedded in-process Redis on port {port}, NOT persistent: requests and history go when"
+    " the demo stops (set REDIS_URL or install redis-server to keep them)"
+)
+
+NO_EMBEDDED = (
+    "REDIS_URL: no Redis answers there, no redis-server is installed, and the embedded one"
+    " cannot load ({missing}); install it with `pip install 'sgbot[demo]'`, or start a Redis"
+    " (`redis-server --port 6379 --save ''`)"
 )
 
 
@@ -94,15 +98,23 @@ def _redis_server(binary: str) -> Iterator[DemoRedis]:
 
 @contextmanager
 def demo_redis(
-    redis_url: str | None, find_redis_server: Callable[[], str | None] = installed_redis_server
+    redis_url: str | None,
+    find_redis_server: Callable[[], str | None] = installed_redis_server,
+    *,
+    embedded: bool = False,
 ) -> Iterator[DemoRedis]:
     """The demo's Redis for as long as the block runs."""
-    if redis_url and answers(redis_url):
+    if not embedded and redis_url and answers(redis_url):
         yield DemoRedis(redis_url, f"Redis at {redis_url}")
         return
-    redis_server = find_redis_server()
+    redis_server = None if embedded else find_redis_server()
     if redis_server is not None:
         with _redis_server(redis_server) as chosen:
             yield chosen
         return
-    raise ConfigError(NO_REDIS)
+    try:
+        from bot.embedded_redis import embedded_redis
+    except ImportError as missing:
+        raise ConfigError(NO_EMBEDDED.format(missing=missing)) from missing
+    with embedded_redis() as server:
+        yield DemoRedis(server.url, EMBEDDED_LABEL.format(port=server.server_address[1]))

@@ -47,6 +47,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--key-prefix", help="Redis key prefix for this run (default: a fresh sgbot-demo-…)"
     )
+    parser.add_argument(
+        "--embedded-redis",
+        action="store_true",
+        help="use the embedded, non-persistent Redis even when REDIS_URL or redis-server is there",
+    )
     parser.set_defaults(func=run)
 
 
@@ -140,7 +145,8 @@ def run(args: argparse.Namespace) -> int:
     signing_secret = secrets.token_hex(16)
     base_env = dict(os.environ)
     with ExitStack() as stack:
-        redis = stack.enter_context(demo_redis(load_settings().redis_url))
+        chosen = demo_redis(load_settings().redis_url, embedded=args.embedded_redis)
+        redis = stack.enter_context(chosen)
         say(f"Redis: {redis.label}; keys under {key_prefix}")
         emulator_env = base_env | {
             "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,

@@ -1,9 +1,9 @@
 """``sgbot demo`` as a child process for the sandbox tests.
 
-``start_demo()`` runs ``sgbot demo`` on a free port with the test's Redis (``REDIS_URL``) and a
-unique key prefix, waits for its ``listening`` line and returns a ``Demo``; the demo and
-its whole process tree are stopped when the test ends, and its log shows in a failed test's
-report.
+``start_demo(*options)`` runs ``sgbot demo [options]`` on a free port with the test's Redis
+(``REDIS_URL``) and a unique key prefix, waits for its ``listening`` line and returns a
+``Demo``; the demo and its whole process tree are stopped when the test ends, and its log
+shows in a failed test's report.
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ class Demo:
 
 
 @pytest.fixture
-def start_demo(redis_url: str) -> Iterator[Callable[[], Demo]]:
+def start_demo(redis_url: str) -> Iterator[Callable[..., Demo]]:
     processes: list[subprocess.Popen[str]] = []
     log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed below
 
-    def start() -> Demo:
-        command = [sys.executable, "-m", "bot", "demo", "--port", str(free_port())]
+    def start(*options: str) -> Demo:
+        command = [sys.executable, "-m", "bot", "demo", *options, "--port", str(free_port())]
         command += ["--key-prefix", f"t{secrets.token_hex(6)}"]
         process = subprocess.Popen(
             command,

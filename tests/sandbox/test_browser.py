@@ -47,14 +47,26 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def sandbox(browser: Browser, start_demo: Callable[[], Demo]) -> Iterator[Page]:
+def open_page(browser: Browser, demo: Demo) -> Iterator[Page]:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(WAIT_MS)
     expect.set_options(timeout=WAIT_MS)
-    page.goto(start_demo().url)
+    page.goto(demo.url)
     yield page
     page.close()
+
+
+@pytest.fixture
+def sandbox(browser: Browser, start_demo: Callable[..., Demo]) -> Iterator[Page]:
+    yield from open_page(browser, start_demo())
+
+
+@pytest.fixture
+def embedded_sandbox(browser: Browser, start_demo: Callable[..., Demo]) -> Iterator[Page]:
+    """The demo as it runs with no Redis on the machine: on its embedded one."""
+    demo = start_demo("--embedded-redis")
+    assert any("embedded in-process Redis" in line for line in demo.announced)
+    yield from open_page(browser, demo)
 
 
 def act_as(page: Page, person: str, channel: str) -> None:
@@ -83,7 +95,7 @@ def card(page: Page, request_id: str) -> Locator:
     return page.locator(".message", has_text=f"Gateway access request {request_id}")
 
 
-def test_approval_opens_the_port_and_tells_the_requester(sandbox: Page) -> None:
+def approve_and_see_the_rule(sandbox: Page, screenshot: str | None) -> None:
     request_id = request_from_slash_command(sandbox, DEVELOPER_ID)
 
     act_as(sandbox, APPROVER_IDS[0], "C0SEC0001")
@@ -91,8 +103,9 @@ def test_approval_opens_the_port_and_tells_the_requester(sandbox: Page) -> None:
     expect(pending).to_contain_text("@dana")
     expect(pending).to_contain_text(EMULATED_NOTICE)
     expect(pending.locator("code", has_text="sg-ackpoola01").first).to_be_visible()
-    ARTIFACTS.mkdir(exist_ok=True)
-    pending.screenshot(path=str(ARTIFACTS / "approval-card.png"))
+    if screenshot:
+        ARTIFACTS.mkdir(exist_ok=True)
+        pending.screenshot(path=str(ARTIFACTS / screenshot))
     pending.get_by_role("button", name="Approve").click()
     expect(sandbox.locator("#confirm")).to_contain_text(f"Approve {request_id}?")
     sandbox.locator("#confirm-ok").click()
@@ -105,6 +118,14 @@ def test_approval_opens_the_port_and_tells_the_requester(sandbox: Page) -> None:
 
     act_as(sandbox, DEVELOPER_ID, "dm")
     expect(sandbox.locator(".message", has_text=request_id).first).to_contain_text("is applied")
+
+
+def test_approval_opens_the_port_and_tells_the_requester(sandbox: Page) -> None:
+    approve_and_see_the_rule(sandbox, screenshot="approval-card.png")
+
+
+def test_on_the_embedded_redis_an_approval_opens_the_port(embedded_sandbox: Page) -> None:
+    approve_and_see_the_rule(embedded_sandbox, screenshot=None)
 
 
 def test_denial_asks_for_a_reason_and_changes_nothing(sandbox: Page) -> None:

@@ -36,7 +36,7 @@ def _reachable(url: str) -> bool:
         return False
 
 
-def test_sigterm_stops_the_bot_and_the_emulator(start_demo: Callable[[], Demo]) -> None:
+def test_sigterm_stops_the_bot_and_the_emulator(start_demo: Callable[..., Demo]) -> None:
     demo = start_demo()
     printed = "\n".join(demo.announced)
     bot = re.search(r"bot at (http://\S+),", printed)
@@ -67,7 +67,7 @@ def _api(demo: Demo, path: str, body: dict[str, Any] | None = None) -> Any:
         return json.load(response)
 
 
-def test_the_demo_card_says_the_cloud_is_emulated(start_demo: Callable[[], Demo]) -> None:
+def test_the_demo_card_says_the_cloud_is_emulated(start_demo: Callable[..., Demo]) -> None:
     demo = start_demo()
     request = "/sg authorize gateway prod-gw to service orders on 8080"
     _api(demo, "send", {"user": DEVELOPER_ID, "channel": DEV_CHANNEL_ID, "text": request})

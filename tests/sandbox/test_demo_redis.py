@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.demo_redis import answers, demo_redis, free_loopback_port, installed_redis_server
-from bot.errors import ConfigError
 
 pytestmark = pytest.mark.redis
 
@@ -32,9 +31,15 @@ def test_a_private_redis_server_is_started_when_redis_url_does_not_answer() -> N
     assert not answers(chosen.url)
 
 
-def test_without_any_redis_the_demo_says_how_to_get_one() -> None:
-    with (
-        pytest.raises(ConfigError, match="apt-get install redis-server"),
-        demo_redis(_nothing_listens(), find_redis_server=lambda: None),
-    ):
-        pass
+def test_without_any_other_redis_the_embedded_one_is_used_and_says_it_keeps_nothing() -> None:
+    with demo_redis(_nothing_listens(), find_redis_server=lambda: None) as chosen:
+        assert "embedded" in chosen.label
+        assert "NOT persistent" in chosen.label
+        assert answers(chosen.url)
+    assert not answers(chosen.url)
+
+
+def test_the_embedded_redis_can_be_asked_for_even_when_another_answers(redis_url: str) -> None:
+    with demo_redis(redis_url, embedded=True) as chosen:
+        assert chosen.url != redis_url
+        assert "embedded" in chosen.label
