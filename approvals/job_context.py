@@ -30,6 +30,7 @@ from bot.errors import CloudError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+TAKE_ATTEMPTS = 5
 
 
 class JobObserver(Protocol):
@@ -92,19 +93,30 @@ def error_code(exc: CloudError) -> str:
 async def take(
     ctx: JobContext, request: Request, start: RequestState, working: RequestState
 ) -> Request | None:
-    """The request in ``working`` state, moving it from ``start``; None if not ours to do."""
-    if request.state is working:
-        return request
-    if request.state is not start:
-        return None
-    try:
-        # Confirmed on a replica (where there is one) before any cloud call, so a failover
-        # cannot roll the request back to a state that would do the work a second time.
-        return await ctx.store.commit(
-            request, transition(request, working, at=ctx.clock.now()), wait_for_replicas=True
-        )
-    except StaleRequest:
-        return None  # another worker moved it first and carries on
+    """The request in ``working`` state, moving it from ``start``; None if not ours to do.
+
+    A lost compare-and-set is looked at again rather than taken as another worker's win: a
+    write that leaves the state alone (the card's location saved as it is posted, say) also
+    bumps the version, and giving up then would ack the job with the work undone.
+    """
+    for _attempt in range(TAKE_ATTEMPTS):
+        if request.state is working:
+            return request
+        if request.state is not start:
+            return None
+        try:
+            # Confirmed on a replica (where there is one) before any cloud call, so a failover
+            # cannot roll the request back to a state that would do the work a second time.
+            return await ctx.store.commit(
+                request, transition(request, working, at=ctx.clock.now()), wait_for_replicas=True
+            )
+        except StaleRequest:
+            fresh = await ctx.store.require(request.id)
+            if fresh.state is working:
+                return None  # another worker moved it first and carries on
+            request = fresh
+    # Still in ``start`` after every attempt: raising leaves the job for a later claim.
+    raise StaleRequest(request.id, request.version, "")
 
 
 async def record_result(ctx: JobContext, request_id: str, result: RuleResult) -> None:

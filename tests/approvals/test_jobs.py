@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from approvals.effects import Job, JobKind
+from approvals.effects import NO_EFFECTS, Job, JobKind
+from approvals.job_context import take
 from approvals.jobs import run_job
-from approvals.model import RequestState, RuleOutcome, Verdict
+from approvals.model import CardRef, RequestState, RuleOutcome, Verdict
 from bot.errors import PolicyRefused
 from tests.approvals.examples import make_user
 from tests.approvals.workflow import (
@@ -145,3 +146,21 @@ async def test_replayed_jobs_do_nothing_twice(flow: Flow) -> None:
     assert request.state is RequestState.APPLIED
     assert [r.outcome for r in request.results] == [RuleOutcome.CREATED] * 3
     assert flow.emulator.calls()["AddSecurityGroupRule"] == adds
+
+
+async def test_a_write_that_keeps_the_state_does_not_make_an_apply_give_up(flow: Flow) -> None:
+    request_id = await approved(flow)
+    read_by_worker = await flow.store.require(request_id)
+    # The deliverer saves the card's location between the worker's read and its take.
+    card = CardRef(channel_id="C0SEC", message_ts="1795684519.918081")
+    await flow.store.update(request_id, lambda current: (current.with_card(card), NO_EFFECTS))
+
+    taken = await take(
+        flow.worker.ctx, read_by_worker, RequestState.APPROVED, RequestState.APPLYING
+    )
+    await flow.worker.run_until_idle()
+
+    assert taken is not None
+    assert (taken.state, taken.card) == (RequestState.APPLYING, card)
+    assert (await flow.store.require(request_id)).state is RequestState.APPLIED
+    assert all(len(flow.rules_for(group)) == 1 for group in ORDERS_GROUPS)
