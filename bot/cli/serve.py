@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable
@@ -81,6 +82,10 @@ def run_front(args: argparse.Namespace, front: Front, *, socket_mode: bool) -> i
 async def _until_stopped(settings: Settings, args: argparse.Namespace, front: Front) -> None:
     stop = stop_on_signals()
     async with running(settings, args) as deps, front(settings, deps) as ready:
+        # Everything loaded so far (SDKs, models, the app) lives as long as the process; moving
+        # it out of the collector's reach keeps full collections from pausing requests for
+        # tens of milliseconds.
+        gc.freeze()
         print(ready, flush=True)
         await stop.wait()
 
