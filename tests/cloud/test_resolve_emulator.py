@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.cloud.port import CloudPort, Gateway
 from bot.cloud.resolve import find_gateway, resolve_target
 from bot.commands import (
     ClusterTarget,
@@ -19,6 +20,29 @@ from tests.cloud.adapter_support import PROD_ACK, PROD_GW, SERVERLESS_ACK, make_
 from tests.fixtures.emulator import EmulatorHandle
 
 POOL_GROUPS = ("sg-ackpoola01", "sg-ackpoolb01", "sg-ackpoolb02")
+POOLS_PATH = (
+    "ACK cluster prod-ack (c8f2…) → node pool np-web (sg-ackpoola01), "
+    "np-multi (sg-ackpoolb01, sg-ackpoolb02)"
+)
+SERVERLESS_PATH = (
+    "ACK Serverless cluster serverless-ack (c1a2…) → cluster security group sg-asksrvless01"
+)
+# What a service costs before its cluster is walked, and what walking a managed cluster costs.
+SERVICE_SOURCE_CALLS = {"ListGatewayService": 1, "ListServiceSource": 1}
+POOL_WALK_CALLS = {
+    "DescribeClusterDetail": 1,
+    "DescribeClusterNodePools": 1,
+    "DescribeSecurityGroups": 1,
+}
+
+
+async def prod_gateway(emulator: EmulatorHandle) -> tuple[CloudPort, Gateway]:
+    """The adapter and the gateway resolutions start from; the calls made to find it are
+    forgotten, so the counts a test reads are the resolution's alone."""
+    cloud = make_cloud(emulator)
+    gateway = await find_gateway(cloud, GatewayRef(value=PROD_GW))
+    emulator.reset_calls()
+    return cloud, gateway
 
 
 async def test_gateway_by_id_is_one_get_gateway(emulator: EmulatorHandle) -> None:
@@ -56,28 +80,15 @@ async def test_unknown_gateway_id_is_not_found_despite_http_200(emulator: Emulat
         pytest.param(
             ServiceTarget(name="orders"),
             POOL_GROUPS,
-            "orders.default → ACK cluster prod-ack (c8f2…) → node pool np-web (sg-ackpoola01), "
-            "np-multi (sg-ackpoolb01, sg-ackpoolb02)",
-            {
-                "ListGatewayService": 1,
-                "ListServiceSource": 1,
-                "DescribeClusterDetail": 1,
-                "DescribeClusterNodePools": 1,
-                "DescribeSecurityGroups": 1,
-            },
+            f"orders.default → {POOLS_PATH}",
+            SERVICE_SOURCE_CALLS | POOL_WALK_CALLS,
             id="service-k8s-managed",
         ),
         pytest.param(
             ServiceTarget(name="payments"),
             ("sg-asksrvless01",),
-            "payments.shop → ACK Serverless cluster serverless-ack (c1a2…) → "
-            "cluster security group sg-asksrvless01",
-            {
-                "ListGatewayService": 1,
-                "ListServiceSource": 1,
-                "DescribeClusterDetail": 1,
-                "DescribeSecurityGroups": 1,
-            },
+            f"payments.shop → {SERVERLESS_PATH}",
+            SERVICE_SOURCE_CALLS | {"DescribeClusterDetail": 1, "DescribeSecurityGroups": 1},
             id="service-k8s-serverless",
         ),
         pytest.param(
@@ -91,15 +102,8 @@ async def test_unknown_gateway_id_is_not_found_despite_http_200(emulator: Emulat
         pytest.param(
             ServiceTarget(name="search", namespace="shop"),
             POOL_GROUPS,
-            "search.shop → ACK cluster prod-ack (c8f2…) → node pool np-web (sg-ackpoola01), "
-            "np-multi (sg-ackpoolb01, sg-ackpoolb02)",
-            {
-                "ListGatewayService": 1,
-                "ListServiceSource": 1,
-                "DescribeClusterDetail": 1,
-                "DescribeClusterNodePools": 1,
-                "DescribeSecurityGroups": 1,
-            },
+            f"search.shop → {POOLS_PATH}",
+            SERVICE_SOURCE_CALLS | POOL_WALK_CALLS,
             id="service-with-namespace",
         ),
         pytest.param(
@@ -112,20 +116,14 @@ async def test_unknown_gateway_id_is_not_found_despite_http_200(emulator: Emulat
         pytest.param(
             ClusterTarget(cluster_id=PROD_ACK),
             POOL_GROUPS,
-            "ACK cluster prod-ack (c8f2…) → node pool np-web (sg-ackpoola01), "
-            "np-multi (sg-ackpoolb01, sg-ackpoolb02)",
-            {
-                "DescribeClusterDetail": 1,
-                "DescribeClusterNodePools": 1,
-                "DescribeSecurityGroups": 1,
-            },
+            POOLS_PATH,
+            POOL_WALK_CALLS,
             id="cluster-by-id",
         ),
         pytest.param(
             ClusterTarget(cluster_id="serverless-ack"),
             ("sg-asksrvless01",),
-            "ACK Serverless cluster serverless-ack (c1a2…) → "
-            "cluster security group sg-asksrvless01",
+            SERVERLESS_PATH,
             {"DescribeClustersV1": 1, "DescribeSecurityGroups": 1},
             id="cluster-by-name-serverless",
         ),
@@ -152,9 +150,7 @@ async def test_resolution_paths(
     path: str,
     calls: dict[str, int],
 ) -> None:
-    cloud = make_cloud(emulator)
-    gateway = await find_gateway(cloud, GatewayRef(value=PROD_GW))
-    emulator.reset_calls()
+    cloud, gateway = await prod_gateway(emulator)
 
     resolution = await resolve_target(cloud, gateway, target)
 
@@ -166,8 +162,7 @@ async def test_resolution_paths(
 
 
 async def test_group_metadata_comes_with_the_groups(emulator: EmulatorHandle) -> None:
-    cloud = make_cloud(emulator)
-    gateway = await find_gateway(cloud, GatewayRef(value=PROD_GW))
+    cloud, gateway = await prod_gateway(emulator)
     resolution = await resolve_target(cloud, gateway, InstanceTarget(instance_id="i-entapp003"))
     (group,) = resolution.groups
     assert (group.name, group.group_type, group.vpc_id) == (
@@ -178,8 +173,7 @@ async def test_group_metadata_comes_with_the_groups(emulator: EmulatorHandle) ->
 
 
 async def test_nodepool_by_name_in_cluster_by_name(emulator: EmulatorHandle) -> None:
-    cloud = make_cloud(emulator)
-    gateway = await find_gateway(cloud, GatewayRef(value=PROD_GW))
+    cloud, gateway = await prod_gateway(emulator)
     target = NodePoolTarget(nodepool_id="web", cluster_id="prod-ack")
     resolution = await resolve_target(cloud, gateway, target)
     assert [g.security_group_id for g in resolution.groups] == ["sg-ackpoola01"]
@@ -235,16 +229,13 @@ async def test_nodepool_by_name_in_cluster_by_name(emulator: EmulatorHandle) -> 
 async def test_resolution_errors_say_what_to_do(
     emulator: EmulatorHandle, target: Target, error: type[Exception], message: str
 ) -> None:
-    cloud = make_cloud(emulator)
-    gateway = await find_gateway(cloud, GatewayRef(value=PROD_GW))
+    cloud, gateway = await prod_gateway(emulator)
     with pytest.raises(error, match=message):
         await resolve_target(cloud, gateway, target)
 
 
 async def test_serverless_cluster_by_id_skips_node_pools(emulator: EmulatorHandle) -> None:
-    cloud = make_cloud(emulator)
-    gateway = await find_gateway(cloud, GatewayRef(value=PROD_GW))
-    emulator.reset_calls()
+    cloud, gateway = await prod_gateway(emulator)
     resolution = await resolve_target(cloud, gateway, ClusterTarget(cluster_id=SERVERLESS_ACK))
     assert [g.security_group_id for g in resolution.groups] == ["sg-asksrvless01"]
     assert "DescribeClusterNodePools" not in emulator.calls()

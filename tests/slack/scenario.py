@@ -1,18 +1,29 @@
-"""Helpers for scenario tests: find the approval card, click it, read what the bot posted."""
+"""Helpers for scenario tests: find the approval card, click it, read what the bot posted.
+
+``Chat`` is a running ``sgbot serve`` as its users reach it; the ``chat`` and ``start_chat``
+fixtures in this package's ``conftest.py`` hand one to a test. The free functions stay for the
+proof suites, which drive several replicas and so pass the events URL themselves.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from bot.slack_local import LocalSlack, SlackSigner
+from bot.slack_local import LocalSlack, SignedRequest, SlackSigner
 from bot.slack_local.directory import DEV_CHANNEL_ID, SECURITY_CHANNEL_ID, dm_channel_id
 from handlers.ids import ActionId, BlockId
+from tests.fixtures.emulator import EmulatorHandle
+from tests.fixtures.sgbot_process import SgbotProcess
 
 PROD_GW = "prod-gw"
 PROD_GW_ID = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"
 PROD_GW_GROUP = "sg-gwprod0001"
 WAIT_SECONDS = 30.0
+# The change most scenarios ask for: it resolves through the demo estate to two node pools.
+REQUEST = f"authorize gateway {PROD_GW} to service orders on 8080"
 
 
 def text_of(message: dict[str, Any]) -> str:
@@ -26,6 +37,13 @@ def button_value(message: dict[str, Any], action_id: str) -> str | None:
             if element.get("action_id") == action_id:
                 return str(element["value"])
     return None
+
+
+def request_id_of(card: dict[str, Any]) -> str:
+    """The request id on a card's Approve button; fails the test if the card has none."""
+    request_id = button_value(card, ActionId.APPROVE)
+    assert request_id is not None
+    return request_id
 
 
 def cards(local_slack: LocalSlack) -> list[dict[str, Any]]:
@@ -52,6 +70,12 @@ def wait_for_card(local_slack: LocalSlack, within: float = WAIT_SECONDS) -> dict
     card = local_slack.wait_for(approvable, within)
     assert card is not None
     return card
+
+
+def mse_rules(emulator: EmulatorHandle) -> list[dict[str, Any]]:
+    """The emulated prod gateway's MSE rules, oldest first."""
+    rules: list[dict[str, Any]] = emulator.state()["mse_rules"].get(PROD_GW_ID, [])
+    return rules
 
 
 def click(
@@ -82,9 +106,12 @@ def private_notes(local_slack: LocalSlack, response_url: str) -> str:
     return "\n".join(text_of(r) for r in local_slack.responses(response_url))
 
 
-def ask(signer: SlackSigner, url: str, user: str, text: str) -> str:
+def ask(
+    signer: SlackSigner, url: str, user: str, text: str, *, response_url: str | None = None
+) -> str:
     """Send the slash command; returns what its ack said."""
-    status, body = signer.slash_command(user, DEV_CHANNEL_ID, text).post(url)
+    command = signer.slash_command(user, DEV_CHANNEL_ID, text, response_url=response_url)
+    status, body = command.post(url)
     assert status == 200, body
     return slash_answer(body)
 
@@ -99,3 +126,50 @@ def slash_answer(body: str) -> str:
         return text_of(json.loads(body))
     except json.JSONDecodeError:
         return body
+
+
+@dataclass(frozen=True)
+class Chat:
+    """One ``sgbot serve`` and the local Slack it talks to, driven as its users would."""
+
+    sgbot: SgbotProcess
+    slack: LocalSlack
+    signer: SlackSigner
+
+    def post(self, request: SignedRequest) -> tuple[int, str]:
+        """Deliver a request signed with ``signer`` (or a forger) to the bot's events URL."""
+        return request.post(self.sgbot.events_url)
+
+    def ask(self, user: str, text: str, *, response_url: str | None = None) -> str:
+        return ask(self.signer, self.sgbot.events_url, user, text, response_url=response_url)
+
+    def click(
+        self,
+        user: str,
+        card: dict[str, Any],
+        action: str,
+        *,
+        response_url: str | None = None,
+    ) -> tuple[int, str]:
+        url = self.sgbot.events_url
+        return click(self.signer, url, user, card, action, response_url=response_url)
+
+    def click_with_notes(self, user: str, card: dict[str, Any], action: str) -> str:
+        """Click as ``user``; returns the response URL the bot answers that click on."""
+        url = self.slack.new_response_url(user, SECURITY_CHANNEL_ID)
+        assert self.click(user, card, action, response_url=url)[0] == 200
+        return url
+
+    def request_card(
+        self, user: str, text: str, *, response_url: str | None = None
+    ) -> tuple[dict[str, Any], str]:
+        """Ask for a change and wait for its approval card; returns the card and request id.
+
+        It takes the first card with an Approve button, so no other card may be pending."""
+        self.ask(user, text, response_url=response_url)
+        card = wait_for_card(self.slack)
+        return card, request_id_of(card)
+
+
+# The ``start_chat`` fixture: a Chat on an environment the test chose.
+StartChat = Callable[[dict[str, str]], Chat]

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 
-from bot.slack_local import LocalSlack, SlackSigner
-from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
+from bot.slack_local import LocalSlack
+from bot.slack_local.directory import APPROVER_IDS, DEVELOPER_ID
 from handlers.ids import ActionId
 from tests.fixtures.emulator import EmulatorHandle
-from tests.fixtures.sgbot_process import SgbotProcess
 from tests.slack.scenario import (
-    PROD_GW,
     PROD_GW_GROUP,
-    PROD_GW_ID,
+    REQUEST,
+    Chat,
     button_value,
     card_of,
-    click,
     dm_texts,
-    slash_answer,
+    mse_rules,
+    request_id_of,
     text_of,
     wait_for_card,
 )
@@ -28,32 +24,17 @@ from tests.slack.scenario import (
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
 
 
-def mse_rules(emulator: EmulatorHandle) -> list[dict[str, Any]]:
-    rules: list[dict[str, Any]] = emulator.state()["mse_rules"].get(PROD_GW_ID, [])
-    return rules
-
-
 def test_request_approve_apply_and_tell(
-    start_sgbot: Callable[..., SgbotProcess],
-    sgbot_env: dict[str, str],
-    slack_signer: SlackSigner,
-    local_slack: LocalSlack,
-    emulator: EmulatorHandle,
+    chat: Chat, local_slack: LocalSlack, emulator: EmulatorHandle
 ) -> None:
-    bot = start_sgbot(sgbot_env)
     rules_before = len(mse_rules(emulator))
-    status, body = slack_signer.slash_command(
-        DEVELOPER_ID, DEV_CHANNEL_ID, f"authorize gateway {PROD_GW} to service orders on 8080"
-    ).post(bot.events_url)
-    assert status == 200
-    assert "received" in slash_answer(body)
+    assert "received" in chat.ask(DEVELOPER_ID, REQUEST)
 
     card = wait_for_card(local_slack)
-    request_id = button_value(card, ActionId.APPROVE)
-    assert request_id is not None
+    request_id = request_id_of(card)
     assert "8080" in text_of(card)
 
-    status, _ = click(slack_signer, bot.events_url, APPROVER_IDS[0], card, ActionId.APPROVE)
+    status, _ = chat.click(APPROVER_IDS[0], card, ActionId.APPROVE)
     assert status == 200
 
     local_slack.wait_for(lambda: len(mse_rules(emulator)) > rules_before, 30)

@@ -8,7 +8,6 @@ are refused, and a standalone worker never starts an emulator of its own.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import pytest
 
@@ -17,22 +16,18 @@ from bot.cli.worker import worker_cloud
 from bot.deps import emulated_cloud, emulator_keys, external_emulator
 from bot.errors import ConfigError
 from bot.settings import load_settings
-from bot.slack_local import LocalSlack, SlackSigner
+from bot.slack_local import LocalSlack
 from bot.slack_local.directory import DEV_CHANNEL_ID, DEVELOPER_ID
 from handlers.block_parts import EMULATED_NOTICE
 from tests.fixtures.emulator import EmulatorHandle
-from tests.fixtures.sgbot_process import SgbotProcess
-from tests.slack.scenario import PROD_GW, private_notes, slash_answer, text_of, wait_for_card
-
-REQUEST = f"authorize gateway {PROD_GW} to service orders on 8080"
+from tests.slack.scenario import REQUEST, StartChat, private_notes, text_of, wait_for_card
 
 
 @pytest.mark.scenario
 @pytest.mark.redis
 def test_cards_at_an_external_emulator_say_the_cloud_is_emulated(
-    start_sgbot: Callable[..., SgbotProcess],
+    start_chat: StartChat,
     sgbot_env: dict[str, str],
-    slack_signer: SlackSigner,
     local_slack: LocalSlack,
     emulator: EmulatorHandle,
 ) -> None:
@@ -40,18 +35,15 @@ def test_cards_at_an_external_emulator_say_the_cloud_is_emulated(
     defaulted = {"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"}
     defaulted.add("SGBOT_CLOUD_PROTOCOL")
     env = {name: value for name, value in sgbot_env.items() if name not in defaulted}
-    bot = start_sgbot(env | {"SGBOT_CLOUD": "emulator"})
-    status, health = bot.get("/healthz")
+    chat = start_chat(env | {"SGBOT_CLOUD": "emulator"})
+    status, health = chat.sgbot.get("/healthz")
     assert (status, json.loads(health)["cloud"]) == (200, "emulator")
 
     url = local_slack.new_response_url(DEVELOPER_ID, DEV_CHANNEL_ID)
-    status, answer = slack_signer.slash_command(
-        DEVELOPER_ID, DEV_CHANNEL_ID, REQUEST, response_url=url
-    ).post(bot.events_url)
+    answer = chat.ask(DEVELOPER_ID, REQUEST, response_url=url)
     card = wait_for_card(local_slack)
 
-    assert status == 200
-    assert EMULATED_NOTICE in slash_answer(answer)
+    assert EMULATED_NOTICE in answer
     assert EMULATED_NOTICE in card["text"]
     assert EMULATED_NOTICE in json.dumps(card["blocks"], ensure_ascii=False)
     # Resolved at the emulator the endpoints name, not at one the bot started for itself.

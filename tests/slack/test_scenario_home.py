@@ -4,45 +4,33 @@ and the request form's external select, answered from the cloud and then from th
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
-from bot.slack_local import LocalSlack, SlackSigner, payloads
+from bot.slack_local import LocalSlack, payloads
 from bot.slack_local.directory import APPROVER_IDS, DEVELOPER_ID, SECURITY_CHANNEL_ID
 from bot.slack_local.signer import FORM
 from handlers.ids import ActionId, BlockId, CallbackId
 from tests.fixtures.emulator import EmulatorHandle
-from tests.fixtures.sgbot_process import SgbotProcess
-from tests.slack.scenario import (
-    PROD_GW,
-    PROD_GW_ID,
-    ask,
-    button_value,
-    card_of,
-    dm_texts,
-    text_of,
-    wait_for_card,
-)
+from tests.slack.scenario import PROD_GW_ID, REQUEST, Chat, button_value, card_of, dm_texts, text_of
 
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
-REQUEST = f"authorize gateway {PROD_GW} to service orders on 8080"
 APPROVER = APPROVER_IDS[0]
 
 
-def open_home(signer: SlackSigner, bot: SgbotProcess, user: str) -> None:
-    status, _ = signer.event_callback(signer.app_home_opened(user)).post(bot.events_url)
+def open_home(chat: Chat, user: str) -> None:
+    status, _ = chat.post(chat.signer.event_callback(chat.signer.app_home_opened(user)))
     assert status == 200
 
 
-def home_click(signer: SlackSigner, bot: SgbotProcess, user: str, home: dict[str, Any]) -> None:
+def home_click(chat: Chat, user: str, home: dict[str, Any]) -> None:
     """Approve clicked in App Home: Slack sends the view, and no channel or response URL."""
     value = button_value(home, ActionId.APPROVE)
     assert value is not None
     payload = payloads.block_actions(
-        signer.directory,
+        chat.signer.directory,
         user=user,
         action_id=ActionId.APPROVE,
         block_id="home-decision",
@@ -59,7 +47,7 @@ def home_click(signer: SlackSigner, bot: SgbotProcess, user: str, home: dict[str
     payload["container"] = {"type": "view", "view_id": "VHOME"}
     payload["view"] = {"id": "VHOME", "type": "home", "blocks": home["blocks"]}
     body = urlencode({"payload": json.dumps(payload)}).encode()
-    status, _ = signer.sign(body, FORM).post(bot.events_url)
+    status, _ = chat.post(chat.signer.sign(body, FORM))
     assert status == 200
 
 
@@ -70,33 +58,26 @@ def published_home(local_slack: LocalSlack, user: str, word: str) -> dict[str, A
 
 
 def test_app_home_lists_mine_and_lets_only_approvers_approve(
-    local_slack: LocalSlack,
-    start_sgbot: Callable[..., SgbotProcess],
-    sgbot_env: dict[str, str],
-    slack_signer: SlackSigner,
-    emulator: EmulatorHandle,
+    chat: Chat, local_slack: LocalSlack, emulator: EmulatorHandle
 ) -> None:
-    bot = start_sgbot(sgbot_env)
-    ask(slack_signer, bot.events_url, DEVELOPER_ID, REQUEST)
-    request_id = button_value(wait_for_card(local_slack), ActionId.APPROVE)
-    assert request_id is not None
+    _, request_id = chat.request_card(DEVELOPER_ID, REQUEST)
 
-    open_home(slack_signer, bot, DEVELOPER_ID)
+    open_home(chat, DEVELOPER_ID)
     mine = local_slack.wait_for(lambda: published_home(local_slack, DEVELOPER_ID, request_id), 10)
     assert "Your requests" in text_of(mine)
     assert button_value(mine, ActionId.APPROVE) is None
 
-    open_home(slack_signer, bot, APPROVER)
+    open_home(chat, APPROVER)
     theirs = local_slack.wait_for(lambda: published_home(local_slack, APPROVER, "Waiting for"), 10)
     assert button_value(theirs, ActionId.APPROVE) == request_id
 
-    home_click(slack_signer, bot, DEVELOPER_ID, theirs)  # the requester is no approver
+    home_click(chat, DEVELOPER_ID, theirs)  # the requester is no approver
     local_slack.wait_for(
         lambda: any("not an approver" in t for t in dm_texts(local_slack, DEVELOPER_ID)), 10
     )
     assert emulator.calls().get("AddSecurityGroupRule", 0) == 0
 
-    home_click(slack_signer, bot, APPROVER, theirs)
+    home_click(chat, APPROVER, theirs)
 
     def applied() -> bool:
         card = card_of(local_slack, request_id)
@@ -112,19 +93,16 @@ def test_app_home_lists_mine_and_lets_only_approvers_approve(
 
 
 def test_gateway_options_come_from_the_cloud_then_from_the_cache(
-    local_slack: LocalSlack,
-    start_sgbot: Callable[..., SgbotProcess],
-    sgbot_env: dict[str, str],
-    slack_signer: SlackSigner,
-    emulator: EmulatorHandle,
+    chat: Chat, emulator: EmulatorHandle
 ) -> None:
-    bot = start_sgbot(sgbot_env)
     view = {"id": "VFORM", "callback_id": CallbackId.REQUEST_FORM, "private_metadata": ""}
 
     def suggest(typed: str) -> list[str]:
-        status, body = slack_signer.block_suggestion(
-            DEVELOPER_ID, ActionId.GATEWAY_SELECT, typed, block_id=BlockId.GATEWAY, view=view
-        ).post(bot.events_url)
+        status, body = chat.post(
+            chat.signer.block_suggestion(
+                DEVELOPER_ID, ActionId.GATEWAY_SELECT, typed, block_id=BlockId.GATEWAY, view=view
+            )
+        )
         assert status == 200
         return [option["value"] for option in json.loads(body)["options"]]
 

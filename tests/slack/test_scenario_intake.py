@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import urllib.request
-from collections.abc import Callable
 
 import pytest
 import redis
@@ -17,11 +16,9 @@ from bot.slack_local.directory import (
     SECURITY_CHANNEL_ID,
     dm_channel_id,
 )
-from tests.fixtures.sgbot_process import SgbotProcess
-from tests.slack.scenario import PROD_GW, ask, cards, dm_texts, text_of, wait_for_card
+from tests.slack.scenario import PROD_GW, REQUEST, Chat, cards, dm_texts, text_of, wait_for_card
 
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
-REQUEST = f"authorize gateway {PROD_GW} to service orders on 8080"
 
 
 def stored_requests(env: dict[str, str]) -> int:
@@ -33,24 +30,20 @@ def stored_requests(env: dict[str, str]) -> int:
 
 
 def test_forged_stale_and_unsigned_requests_get_401(
-    start_sgbot: Callable[..., SgbotProcess],
-    sgbot_env: dict[str, str],
-    slack_signer: SlackSigner,
-    local_slack: LocalSlack,
+    chat: Chat, sgbot_env: dict[str, str], local_slack: LocalSlack
 ) -> None:
-    bot = start_sgbot(sgbot_env)
     forger = SlackSigner("not-the-secret", local_slack.directory, interactions=local_slack)
     now = int(time.time())
     attempts = [
         forger.slash_command(DEVELOPER_ID, DEV_CHANNEL_ID, REQUEST),
-        slack_signer.slash_command(DEVELOPER_ID, DEV_CHANNEL_ID, REQUEST, ts=now - 301),
-        slack_signer.slash_command(DEVELOPER_ID, DEV_CHANNEL_ID, REQUEST, ts=now + 301),
+        chat.signer.slash_command(DEVELOPER_ID, DEV_CHANNEL_ID, REQUEST, ts=now - 301),
+        chat.signer.slash_command(DEVELOPER_ID, DEV_CHANNEL_ID, REQUEST, ts=now + 301),
     ]
     for attempt in attempts:
-        assert attempt.post(bot.events_url)[0] == 401
-    good = slack_signer.slash_command(DEVELOPER_ID, DEV_CHANNEL_ID, REQUEST)
+        assert chat.post(attempt)[0] == 401
+    good = chat.signer.slash_command(DEVELOPER_ID, DEV_CHANNEL_ID, REQUEST)
     unsigned = urllib.request.Request(
-        bot.events_url, data=good.body, method="POST",
+        chat.sgbot.events_url, data=good.body, method="POST",
         headers={"Content-Type": good.headers["Content-Type"]},
     )  # fmt: skip
     with pytest.raises(urllib.error.HTTPError) as refused:
@@ -62,16 +55,12 @@ def test_forged_stale_and_unsigned_requests_get_401(
 
 
 def test_a_retried_event_makes_one_request(
-    start_sgbot: Callable[..., SgbotProcess],
-    sgbot_env: dict[str, str],
-    slack_signer: SlackSigner,
-    local_slack: LocalSlack,
+    chat: Chat, sgbot_env: dict[str, str], local_slack: LocalSlack
 ) -> None:
-    bot = start_sgbot(sgbot_env)
-    event = slack_signer.direct_message(DEVELOPER_ID, REQUEST)
+    event = chat.signer.direct_message(DEVELOPER_ID, REQUEST)
     for retry in (None, 1, 2):
-        delivery = slack_signer.event_callback(event, event_id="Ev0RETRY01", retry_num=retry)
-        assert delivery.post(bot.events_url)[0] == 200
+        delivery = chat.signer.event_callback(event, event_id="Ev0RETRY01", retry_num=retry)
+        assert chat.post(delivery)[0] == 200
     wait_for_card(local_slack)
     local_slack.wait_for(
         lambda: any("sent to" in t for t in dm_texts(local_slack, DEVELOPER_ID)), 30
@@ -81,16 +70,12 @@ def test_a_retried_event_makes_one_request(
 
 
 def test_a_mention_seen_as_two_events_makes_one_request(
-    start_sgbot: Callable[..., SgbotProcess],
-    sgbot_env: dict[str, str],
-    slack_signer: SlackSigner,
-    local_slack: LocalSlack,
+    chat: Chat, sgbot_env: dict[str, str], local_slack: LocalSlack
 ) -> None:
-    bot = start_sgbot(sgbot_env)
-    mention = slack_signer.app_mention(DEVELOPER_ID, DEV_CHANNEL_ID, f"<@{BOT_USER_ID}> {REQUEST}")
+    mention = chat.signer.app_mention(DEVELOPER_ID, DEV_CHANNEL_ID, f"<@{BOT_USER_ID}> {REQUEST}")
     message = {**mention, "type": "message", "channel_type": "channel"}
     for event in (mention, message):
-        assert slack_signer.event_callback(event).post(bot.events_url)[0] == 200
+        assert chat.post(chat.signer.event_callback(event))[0] == 200
     wait_for_card(local_slack)
     local_slack.wait_for(lambda: local_slack.ephemerals(DEVELOPER_ID), 30)
     assert stored_requests(sgbot_env) == 1
@@ -98,18 +83,14 @@ def test_a_mention_seen_as_two_events_makes_one_request(
 
 
 def test_bad_input_is_answered_privately(
-    start_sgbot: Callable[..., SgbotProcess],
-    sgbot_env: dict[str, str],
-    slack_signer: SlackSigner,
-    local_slack: LocalSlack,
+    chat: Chat, sgbot_env: dict[str, str], local_slack: LocalSlack
 ) -> None:
-    bot = start_sgbot(sgbot_env)
-    answer = ask(slack_signer, bot.events_url, DEVELOPER_ID, f"authorize gateway {PROD_GW} on x")
+    answer = chat.ask(DEVELOPER_ID, f"authorize gateway {PROD_GW} on x")
     assert "authorize" in answer.lower() or "port" in answer.lower()
-    mention = slack_signer.app_mention(DEVELOPER_ID, DEV_CHANNEL_ID, f"<@{BOT_USER_ID}> opne it")
-    slack_signer.event_callback(mention).post(bot.events_url)
-    dm = slack_signer.direct_message(DEVELOPER_ID, "frobnicate everything")
-    slack_signer.event_callback(dm).post(bot.events_url)
+    mention = chat.signer.app_mention(DEVELOPER_ID, DEV_CHANNEL_ID, f"<@{BOT_USER_ID}> opne it")
+    chat.post(chat.signer.event_callback(mention))
+    dm = chat.signer.direct_message(DEVELOPER_ID, "frobnicate everything")
+    chat.post(chat.signer.event_callback(dm))
     local_slack.wait_for(lambda: local_slack.ephemerals(DEVELOPER_ID), 30)
     local_slack.wait_for(lambda: local_slack.messages(dm_channel_id(DEVELOPER_ID)), 30)
     assert stored_requests(sgbot_env) == 0
@@ -117,17 +98,10 @@ def test_bad_input_is_answered_privately(
     assert local_slack.messages(DEV_CHANNEL_ID) == []
 
 
-def test_refused_pre_flight_reaches_only_the_requester(
-    start_sgbot: Callable[..., SgbotProcess],
-    sgbot_env: dict[str, str],
-    slack_signer: SlackSigner,
-    local_slack: LocalSlack,
-) -> None:
-    bot = start_sgbot(sgbot_env)
+def test_refused_pre_flight_reaches_only_the_requester(chat: Chat, local_slack: LocalSlack) -> None:
     url = local_slack.new_response_url(DEVELOPER_ID, DEV_CHANNEL_ID)
     text = f"authorize gateway {PROD_GW} to instance i-othervpc04 on 8080"
-    request = slack_signer.slash_command(DEVELOPER_ID, DEV_CHANNEL_ID, text, response_url=url)
-    assert request.post(bot.events_url)[0] == 200
+    chat.ask(DEVELOPER_ID, text, response_url=url)
     refused = local_slack.wait_for(
         lambda: [r for r in local_slack.responses(url) if "not sent for approval" in text_of(r)],
         30,

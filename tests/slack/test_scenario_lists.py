@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import pytest
 import redis
 
-from bot.slack_local import LocalSlack, SlackSigner
+from bot.slack_local import LocalSlack
 from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
 from handlers.ids import ActionId, BlockId
-from tests.fixtures.sgbot_process import SgbotProcess
-from tests.slack.scenario import PROD_GW, button_value, text_of
+from tests.slack.scenario import PROD_GW, Chat, button_value, text_of
 
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
 PENDING = 12  # more than one page of ten
@@ -27,21 +25,17 @@ def pending_count(env: dict[str, str]) -> int:
 
 
 def test_list_pending_counts_every_request_and_pages_with_its_buttons(
-    start_sgbot: Callable[..., SgbotProcess],
-    sgbot_env: dict[str, str],
-    slack_signer: SlackSigner,
-    local_slack: LocalSlack,
+    chat: Chat, sgbot_env: dict[str, str], local_slack: LocalSlack
 ) -> None:
-    bot = start_sgbot(sgbot_env)
     for number in range(PENDING):
         text = f"authorize gateway {PROD_GW} to security group sg-legacyapp01 on {7001 + number}"
         requester = (DEVELOPER_ID, APPROVER_IDS[0])[number % 2]  # each under the rate limit
-        request = slack_signer.slash_command(requester, DEV_CHANNEL_ID, text)
-        assert request.post(bot.events_url)[0] == 200
+        chat.ask(requester, text)
     local_slack.wait_for(lambda: pending_count(sgbot_env) == PENDING, 60)
 
-    asked = slack_signer.slash_command(DEVELOPER_ID, DEV_CHANNEL_ID, "list pending")
-    status, body = asked.post(bot.events_url)
+    # The raw ack, not chat.ask's text: the pager buttons are in its blocks.
+    asked = chat.signer.slash_command(DEVELOPER_ID, DEV_CHANNEL_ID, "list pending")
+    status, body = chat.post(asked)
     assert status == 200
     first = json.loads(body)
     assert first["text"] == f"{PENDING} pending requests"
@@ -51,7 +45,7 @@ def test_list_pending_counts_every_request_and_pages_with_its_buttons(
     assert button_value(first, ActionId.PENDING_PAGE_NEXT) == "2"
 
     url = local_slack.new_response_url(DEVELOPER_ID, DEV_CHANNEL_ID)
-    click = slack_signer.block_actions(
+    click = chat.signer.block_actions(
         DEVELOPER_ID,
         ActionId.PENDING_PAGE_NEXT,
         "2",
@@ -61,7 +55,7 @@ def test_list_pending_counts_every_request_and_pages_with_its_buttons(
         message_ts="1700000000.000100",
         response_url=url,
     )
-    assert click.post(bot.events_url)[0] == 200
+    assert chat.post(click)[0] == 200
     second = local_slack.wait_for(lambda: local_slack.responses(url), 30)[-1]
     assert second["text"] == f"{PENDING} pending requests"
     assert "page 2 of 2" in text_of(second)

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from bot.slack_local import LocalSlack, SlackSigner
+from bot.slack_local import LocalSlack
 from bot.slack_local.directory import DEVELOPER_ID, SECURITY_CHANNEL_ID
 from tests.fixtures.emulator import EmulatorHandle
-from tests.fixtures.sgbot_process import SgbotProcess
-from tests.slack.scenario import PROD_GW, ask, cards, dm_texts, wait_for_card
+from tests.slack.scenario import REQUEST, Chat, cards, dm_texts, wait_for_card
 
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
-REQUEST = f"authorize gateway {PROD_GW} to service orders on 8080"
 
 
 def test_the_slash_command_is_acked_before_a_slow_cloud_answers(
-    start_sgbot: Callable[..., SgbotProcess],
-    sgbot_env: dict[str, str],
-    slack_signer: SlackSigner,
-    local_slack: LocalSlack,
-    emulator: EmulatorHandle,
+    chat: Chat, local_slack: LocalSlack, emulator: EmulatorHandle
 ) -> None:
-    bot = start_sgbot(sgbot_env)
     emulator.set_faults(latency_ms=10_000)
-    answer = ask(slack_signer, bot.events_url, DEVELOPER_ID, REQUEST)
+    answer = chat.ask(DEVELOPER_ID, REQUEST)
     # Resolving needs several cloud calls of 10 s each, so no card can exist yet: the ack came
     # before the cloud answered anything. The worker then does call the cloud.
     assert "received" in answer
@@ -33,19 +24,15 @@ def test_the_slash_command_is_acked_before_a_slow_cloud_answers(
     local_slack.wait_for(emulator.calls, 30)
 
 
-def test_a_slack_outage_delays_but_loses_nothing(
-    start_sgbot: Callable[..., SgbotProcess],
-    sgbot_env: dict[str, str],
-    slack_signer: SlackSigner,
-    local_slack: LocalSlack,
-) -> None:
-    bot = start_sgbot(sgbot_env)
-    ask(slack_signer, bot.events_url, DEVELOPER_ID, REQUEST)  # also caches the requester's facts
+def test_a_slack_outage_delays_but_loses_nothing(chat: Chat, local_slack: LocalSlack) -> None:
+    chat.ask(DEVELOPER_ID, REQUEST)  # also caches the requester's facts
     wait_for_card(local_slack)
     local_slack.outage()
-    dm = slack_signer.direct_message(DEVELOPER_ID, REQUEST.replace("8080", "9090"))
-    assert slack_signer.event_callback(dm).post(bot.events_url)[0] == 200
-    local_slack.wait_for(lambda: bot.log().count("failed (SlackApiError); retrying") >= 3, 60)
+    dm = chat.signer.direct_message(DEVELOPER_ID, REQUEST.replace("8080", "9090"))
+    assert chat.post(chat.signer.event_callback(dm))[0] == 200
+    local_slack.wait_for(
+        lambda: chat.sgbot.log().count("failed (SlackApiError); retrying") >= 3, 60
+    )
     assert len(cards(local_slack)) == 1
     local_slack.clear_outage()
     local_slack.wait_for(lambda: len(cards(local_slack)) == 2, 60)

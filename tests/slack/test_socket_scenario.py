@@ -8,7 +8,6 @@ is the payload of its ack, which is what Slack shows the person.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import pytest
 
@@ -24,11 +23,12 @@ from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.socket_mode import SocketBot, SocketSlack
 from tests.slack.scenario import (
     PROD_GW,
-    PROD_GW_ID,
+    REQUEST,
     WAIT_SECONDS,
-    button_value,
     card_of,
     dm_texts,
+    mse_rules,
+    request_id_of,
     text_of,
     wait_for_card,
 )
@@ -36,11 +36,6 @@ from tests.slack.scenario import (
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
 
 StartSocketBot = Callable[[Mapping[str, str]], SocketBot]
-
-
-def mse_rules(emulator: EmulatorHandle) -> list[dict[str, Any]]:
-    rules: list[dict[str, Any]] = emulator.state()["mse_rules"].get(PROD_GW_ID, [])
-    return rules
 
 
 def test_request_approve_apply_over_socket_mode(
@@ -55,17 +50,14 @@ def test_request_approve_apply_over_socket_mode(
     assert opened.error is None
     rules_before = len(mse_rules(emulator))
 
-    asked = socket_slack.slash_command(
-        DEVELOPER_ID, DEV_CHANNEL_ID, f"authorize gateway {PROD_GW} to service orders on 8080"
-    )
+    asked = socket_slack.slash_command(DEVELOPER_ID, DEV_CHANNEL_ID, REQUEST)
     ack = local_slack.socket_ack(asked, WAIT_SECONDS)
     assert ack.payload is not None
     assert "received" in text_of(ack.payload)
     assert ack.payload.get("response_type") == "ephemeral"
 
     card = wait_for_card(local_slack)
-    request_id = button_value(card, ActionId.APPROVE)
-    assert request_id is not None
+    request_id = request_id_of(card)
     assert request_id in text_of(ack.payload)
     assert "8080" in text_of(card)
     # Ack first: the answer went back before the cloud lookups that the card waits for.
