@@ -54,7 +54,7 @@ class AliyunCloud:
     async def get_gateway(self, unique_id: str) -> Gateway:
         request = mse_models.GetGatewayRequest(gateway_unique_id=unique_id)
         body = await self._caller.read(
-            "mse", "GetGateway", self._mse.get_gateway_with_options_async, request
+            "mse", "GetGateway", self._mse.get_gateway_with_options, request
         )
         data = body.get("Data") or {}
         if not data.get("GatewayUniqueId"):
@@ -74,9 +74,7 @@ class AliyunCloud:
                 page_size=PAGE_SIZE,
             )
 
-        items = await self._mse_pages(
-            "ListGateway", self._mse.list_gateway_with_options_async, page
-        )
+        items = await self._mse_pages("ListGateway", self._mse.list_gateway_with_options, page)
         return [
             GatewaySummary(unique_id=i["GatewayUniqueId"], name=i.get("Name", "")) for i in items
         ]
@@ -92,7 +90,7 @@ class AliyunCloud:
                 filter_params=filters, page_number=number, page_size=PAGE_SIZE
             )
 
-        call = self._mse.list_gateway_service_with_options_async
+        call = self._mse.list_gateway_service_with_options
         items = await self._mse_pages("ListGatewayService", call, page)
         return [
             GatewayService(
@@ -107,7 +105,7 @@ class AliyunCloud:
 
     async def list_service_sources(self, gateway_id: str) -> list[ServiceSource]:
         request = mse_models.ListServiceSourceRequest(gateway_unique_id=gateway_id)
-        call = self._mse.list_service_source_with_options_async
+        call = self._mse.list_service_source_with_options
         body = await self._caller.read("mse", "ListServiceSource", call, request)
         return [
             ServiceSource(
@@ -120,7 +118,7 @@ class AliyunCloud:
         ]
 
     async def get_cluster(self, cluster_id: str) -> Cluster:
-        call = self._cs.describe_cluster_detail_with_options_async
+        call = self._cs.describe_cluster_detail_with_options
         return _cluster(
             await self._caller.read("cs", "DescribeClusterDetail", call, cluster_id, {})
         )
@@ -129,13 +127,13 @@ class AliyunCloud:
         request = cs_models.DescribeClustersV1Request(
             name=name, region_id=self._region_id, page_number=1, page_size=PAGE_SIZE
         )
-        call = self._cs.describe_clusters_v1with_options_async
+        call = self._cs.describe_clusters_v1with_options
         body = await self._caller.read("cs", "DescribeClustersV1", call, request, {})
         return [_cluster(item) for item in body.get("clusters") or ()]
 
     async def list_node_pools(self, cluster_id: str) -> list[NodePool]:
         request = cs_models.DescribeClusterNodePoolsRequest()
-        call = self._cs.describe_cluster_node_pools_with_options_async
+        call = self._cs.describe_cluster_node_pools_with_options
         body = await self._caller.read(
             "cs", "DescribeClusterNodePools", call, cluster_id, request, {}
         )
@@ -168,7 +166,7 @@ class AliyunCloud:
                 **{key: json.dumps(chunk)},
             )
 
-        call = self._ecs.describe_instances_with_options_async
+        call = self._ecs.describe_instances_with_options
         found = await self._ecs_fan_out(
             "DescribeInstances", call, request, ("Instances", "Instance"),
             [("instance_ids", instance_ids), ("private_ip_addresses", private_ips)],
@@ -184,7 +182,7 @@ class AliyunCloud:
                 **{key: json.dumps(chunk)},
             )
 
-        call = self._ecs.describe_security_groups_with_options_async
+        call = self._ecs.describe_security_groups_with_options
         found = await self._ecs_fan_out(
             "DescribeSecurityGroups", call, request, ("SecurityGroups", "SecurityGroup"),
             [("security_group_ids", group_ids)],
@@ -201,7 +199,7 @@ class AliyunCloud:
 
     async def list_rules(self, gateway_id: str) -> list[GatewayRule]:
         request = mse_models.ListSecurityGroupRuleRequest(gateway_unique_id=gateway_id)
-        call = self._mse.list_security_group_rule_with_options_async
+        call = self._mse.list_security_group_rule_with_options
         body = await self._caller.read("mse", "ListSecurityGroupRule", call, request)
         return [
             GatewayRule(
@@ -223,7 +221,7 @@ class AliyunCloud:
             port_range=ports.mse,
             description=description,
         )
-        call = self._mse.add_security_group_rule_with_options_async
+        call = self._mse.add_security_group_rule_with_options
         body = await self._caller.write("mse", "AddSecurityGroupRule", call, request)
         return AddedRule(rule_id=int(body["Data"]), request_id=str(body.get("RequestId", "")))
 
@@ -231,7 +229,7 @@ class AliyunCloud:
         request = mse_models.DeleteSecurityGroupRuleRequest(
             id=rule_id, gateway_unique_id=gateway_id, cascading_delete=cascade
         )
-        call = self._mse.delete_security_group_rule_with_options_async
+        call = self._mse.delete_security_group_rule_with_options
         body = await self._caller.write("mse", "DeleteSecurityGroupRule", call, request)
         return str(body.get("RequestId", ""))
 

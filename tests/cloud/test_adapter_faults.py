@@ -185,3 +185,19 @@ def test_importing_the_cloud_layer_does_not_import_the_sdk() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == ""
+
+
+async def test_calls_reuse_one_connection_instead_of_opening_one_each(
+    emulator: EmulatorHandle,
+) -> None:
+    cloud = make_cloud(emulator)
+    emulator.reset_calls()
+
+    for _ in range(10):
+        await cloud.find_gateways_by_name("prod-gw")
+    await cloud.describe_security_groups(["sg-ackpoola01"])
+
+    assert emulator.calls()["ListGateway"] == 10
+    # Sequential calls to one endpoint ride one kept-alive connection (and, over HTTPS, one
+    # TLS session), whichever product they are for.
+    assert emulator.connections() == 1

@@ -43,6 +43,8 @@ class Emulator:
     access_key_secret: str
     faults: Faults = field(default_factory=Faults)
     calls: Counter[str] = field(default_factory=Counter)
+    # The client ends (host, port) that sent cloud calls: how many connections callers opened.
+    peers: set[tuple[str, int]] = field(default_factory=set)
 
 
 EMULATOR = web.AppKey("emulator", Emulator)
@@ -150,6 +152,9 @@ async def handle_cloud(request: web.Request) -> web.Response:
         if request.method != ("GET" if call.roa else "POST"):
             raise CloudError(405, "UnsupportedHTTPMethod", "This method is not supported.")
         emulator.calls[call.action] += 1
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        if peer:
+            emulator.peers.add((str(peer[0]), int(peer[1])))
         plan = emulator.faults.plan
         if plan.latency_ms:
             await asyncio.sleep(plan.latency_ms / 1000)
@@ -208,6 +213,7 @@ async def reset(request: web.Request) -> web.Response:
     emulator = request.app[EMULATOR]
     emulator.backend.reset()
     emulator.calls.clear()
+    emulator.peers.clear()
     return web.json_response({})
 
 
@@ -217,7 +223,12 @@ async def get_calls(request: web.Request) -> web.Response:
 
 async def clear_calls(request: web.Request) -> web.Response:
     request.app[EMULATOR].calls.clear()
+    request.app[EMULATOR].peers.clear()
     return web.json_response({})
+
+
+async def get_connections(request: web.Request) -> web.Response:
+    return web.json_response({"connections": len(request.app[EMULATOR].peers)})
 
 
 def build_app(emulator: Emulator) -> web.Application:
@@ -230,6 +241,7 @@ def build_app(emulator: Emulator) -> web.Application:
     app.router.add_post("/_emulator/reset", reset)
     app.router.add_get("/_emulator/calls", get_calls)
     app.router.add_delete("/_emulator/calls", clear_calls)
+    app.router.add_get("/_emulator/connections", get_connections)
     app.router.add_route("*", "/{tail:.*}", handle_cloud)
     return app
 
