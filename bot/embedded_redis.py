@@ -116,7 +116,10 @@ class _Connection(socketserver.BaseRequestHandler):
                 try:
                     # Runs every complete command in the chunk; a blocking one waits here.
                     engine.sendall(chunk)
-                except AssertionError:  # the engine's parser found no RESP array
+                except SimpleError as refused:  # raised outside a command, e.g. an empty one
+                    self.request.sendall(encode_reply(refused, engine.resp_version))
+                    return
+                except Exception:  # the engine's parser could not read the bytes at all
                     self.request.sendall(b"-ERR Protocol error\r\n")
                     return
                 answer = b""

@@ -8,6 +8,7 @@ evidence that it supports everything the bot uses.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -120,3 +121,15 @@ def test_the_store_and_worker_suites_pass_on_it(server: EmbeddedRedisServer) -> 
 
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert " passed" in run.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize("garbage", [b"hello\r\n", b"*1\r\n$x\r\n"], ids=["inline", "bad-length"])
+def test_bytes_that_are_not_resp_get_an_error_and_others_are_still_served(
+    server: EmbeddedRedisServer, garbage: bytes
+) -> None:
+    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=5) as raw:
+        raw.sendall(garbage)
+        answer = raw.recv(100)
+
+    assert answer.startswith(b"-ERR ")
+    assert redis.Redis.from_url(server.url).ping() is True
