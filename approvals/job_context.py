@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from approvals.clock import Clock
-from approvals.effects import Effects
+from approvals.effects import NO_EFFECTS, Effects
 from approvals.ids import new_incident_id
 from approvals.machine import transition
 from approvals.model import Request, RequestState, RuleResult
 from approvals.outbox import NotificationKind, ThreadEvent, notifications
 from approvals.policy import PolicyConfig
-from approvals.results import StaleRequest
 from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
 from bot.cloud.retry import RetryPolicy
@@ -30,7 +29,6 @@ from bot.errors import CloudError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-TAKE_ATTEMPTS = 5
 
 
 class JobObserver(Protocol):
@@ -95,28 +93,27 @@ async def take(
 ) -> Request | None:
     """The request in ``working`` state, moving it from ``start``; None if not ours to do.
 
-    A lost compare-and-set is looked at again rather than taken as another worker's win: a
-    write that leaves the state alone (the card's location saved as it is posted, say) also
-    bumps the version, and giving up then would ack the job with the work undone.
+    The move goes through ``store.update``, so a lost compare-and-set is looked at again rather
+    than taken as another worker's win: a write that leaves the state alone (the card's
+    location saved as it is posted, say) also bumps the version, and giving up then would ack
+    the job with the work undone. ``StaleRequest`` if it keeps changing: the job stays for a
+    later claim.
     """
-    for _attempt in range(TAKE_ATTEMPTS):
-        if request.state is working:
-            return request
-        if request.state is not start:
-            return None
-        try:
-            # Confirmed on a replica (where there is one) before any cloud call, so a failover
-            # cannot roll the request back to a state that would do the work a second time.
-            return await ctx.store.commit(
-                request, transition(request, working, at=ctx.clock.now()), wait_for_replicas=True
-            )
-        except StaleRequest:
-            fresh = await ctx.store.require(request.id)
-            if fresh.state is working:
-                return None  # another worker moved it first and carries on
-            request = fresh
-    # Still in ``start`` after every attempt: raising leaves the job for a later claim.
-    raise StaleRequest(request.id, request.version, "")
+    if request.state is working:
+        return request
+    if request.state is not start:
+        return None
+    moved = False
+
+    def move(current: Request) -> tuple[Request, Effects] | None:
+        nonlocal moved
+        moved = current.state is start
+        return (transition(current, working, at=ctx.clock.now()), NO_EFFECTS) if moved else None
+
+    # Confirmed on a replica (where there is one) before any cloud call, so a failover cannot
+    # roll the request back to a state that would do the work a second time.
+    taken = await ctx.store.update(request.id, move, wait_for_replicas=True)
+    return taken if moved else None  # not moved: another worker took it, or it was settled
 
 
 async def record_result(ctx: JobContext, request_id: str, result: RuleResult) -> None:
