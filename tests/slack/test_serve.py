@@ -17,11 +17,13 @@ from tests.slack.test_dockerfile import healthcheck_command
 pytestmark = pytest.mark.scenario
 
 
-def test_healthz_and_metrics(
+def test_healthz_readyz_and_metrics(
     start_sgbot: Callable[..., SgbotProcess], sgbot_env: dict[str, str]
 ) -> None:
     bot = start_sgbot(sgbot_env)
     status, body = bot.get("/healthz")
+    assert status == 200, body
+    status, body = bot.get("/readyz")
     assert status == 200, body
     status, text = bot.get("/metrics")
     assert status == 200
@@ -29,16 +31,20 @@ def test_healthz_and_metrics(
     assert "sgbot_undeliverable_messages_total" in text
 
 
-def test_healthz_is_503_without_redis(
+def test_without_redis_not_ready_but_alive(
     start_sgbot: Callable[..., SgbotProcess],
     sgbot_env: dict[str, str],
     redis_server_factory: Callable[..., RedisServer],
 ) -> None:
     own_redis = redis_server_factory()
     bot = start_sgbot({**sgbot_env, "REDIS_URL": own_redis.url})
-    assert bot.get("/healthz")[0] == 200
+    assert bot.get("/readyz")[0] == 200
     own_redis.kill()
-    assert bot.get("/healthz")[0] == 503
+    status, body = bot.get("/readyz")
+    assert status == 503
+    assert "Redis does not answer" in body
+    # Liveness does not ask Redis: restarting every replica would not bring Redis back.
+    assert bot.get("/healthz")[0] == 200
 
 
 def test_docker_healthcheck_command_against_a_live_serve(
