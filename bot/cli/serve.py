@@ -59,12 +59,12 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_and_log(**overrides: object) -> Settings:
+def load_and_log(level: int = logging.INFO) -> Settings:
     """The settings, with logging set up as they say (``SGBOT_LOG_FORMAT``)."""
     from bot.logs import configure_logging
 
-    settings = load_settings(**overrides)
-    configure_logging(settings.log_format, region=settings.region_id)
+    settings = load_settings()
+    configure_logging(settings.log_format, region=settings.region_id, level=level)
     return settings
 
 
