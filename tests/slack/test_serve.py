@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,14 +52,23 @@ def test_without_redis_not_ready_but_alive(
 def test_docker_healthcheck_command_against_a_live_serve(
     start_sgbot: Callable[..., SgbotProcess], sgbot_env: dict[str, str]
 ) -> None:
-    bot = start_sgbot(sgbot_env)
+    bot = start_sgbot({**sgbot_env, "SGBOT_HEALTH_PORT": "0", "SGBOT_HEALTH_HOST": "127.0.0.1"})
+    deadline = time.monotonic() + 10  # the line after "listening" is forwarded by a thread
+    while (found := re.search(r"sgbot health on http://[\d.]+:(\d+)", bot.log())) is None:
+        assert time.monotonic() < deadline, bot.log()
+        time.sleep(0.05)
     python, flag, code = healthcheck_command()
     assert (python, flag) == ("python", "-c")
-    live = code.replace("http://127.0.0.1:3000", bot.url)
-    assert live != code
-    assert subprocess.run([sys.executable, "-c", live], check=False, timeout=30).returncode == 0
+    env = {**os.environ, "SGBOT_HEALTH_PORT": found.group(1)}
+
+    def check() -> int:
+        return subprocess.run(
+            [sys.executable, "-c", code], env=env, check=False, timeout=30
+        ).returncode
+
+    assert check() == 0
     bot.stop()
-    assert subprocess.run([sys.executable, "-c", live], check=False, timeout=30).returncode != 0
+    assert check() != 0
 
 
 @pytest.mark.parametrize(
