@@ -112,6 +112,19 @@ def add_health_routes(app: web.Application, probe: Probe) -> None:
 
 
 @asynccontextmanager
+async def listening(app: web.Application, host: str, port: int) -> AsyncIterator[str]:
+    """Serve ``app`` on ``host:port`` (0: a free port) while entered; yields its base URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        bound_host, bound_port = runner.addresses[0][:2]
+        yield f"http://{bound_host}:{bound_port}"
+    finally:
+        await runner.cleanup()
+
+
+@asynccontextmanager
 async def health_listener(host: str, port: int | None, probe: Probe) -> AsyncIterator[str | None]:
     """Serve the health endpoints on ``host:port`` while entered (nothing when ``port`` is
     None); yields the line saying where, for the process to print."""
@@ -120,11 +133,5 @@ async def health_listener(host: str, port: int | None, probe: Probe) -> AsyncIte
         return
     app = web.Application()
     add_health_routes(app, probe)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, host, port).start()
-        bound_host, bound_port = runner.addresses[0][:2]
-        yield f"sgbot health on http://{bound_host}:{bound_port}"
-    finally:
-        await runner.cleanup()
+    async with listening(app, host, port) as url:
+        yield f"sgbot health on {url}"

@@ -133,11 +133,10 @@ async def _recover(
 async def _with_store(settings: Settings, gateway: str | None, action: Any) -> Any:
     """``action(settings, store, clouds, gateway_ids)`` with Redis and one cloud per region."""
     from approvals.connect import connect
-    from approvals.results import StoreConfig
-    from approvals.store import RequestStore
     from bot.cloud.factory import build_cloud
     from bot.cloud.resolve import find_gateway
     from bot.commands import GatewayRef
+    from bot.deps import request_store
 
     clouds = [
         build_cloud(settings.model_copy(update={"region_id": region}))
@@ -145,14 +144,7 @@ async def _with_store(settings: Settings, gateway: str | None, action: Any) -> A
     ]
     redis = connect(settings.redis_url)
     try:
-        store = RequestStore(
-            redis,
-            StoreConfig(
-                prefix=settings.key_prefix,
-                retention=settings.retention,
-                audit_maxlen=settings.audit_maxlen,
-            ),
-        )
+        store = request_store(settings, redis)
         gateway_ids = None
         if gateway is not None:
             gateway_ids = [(await find_gateway(clouds[0], GatewayRef(value=gateway))).unique_id]

@@ -148,19 +148,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _listening_on(host: str, port: int) -> Front:
     @asynccontextmanager
-    async def listening(settings: Settings, deps: Deps, probe: Probe) -> AsyncIterator[str]:
-        from aiohttp import web
-
+    async def serving(settings: Settings, deps: Deps, probe: Probe) -> AsyncIterator[str]:
         from bot.app import build_app
+        from bot.health import listening
         from bot.server import build_web_app
 
-        runner = web.AppRunner(build_web_app(build_app(settings, deps), probe), access_log=None)
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, host, port).start()
-            bound_host, bound_port = runner.addresses[0][:2]
-            yield f"sgbot listening on http://{bound_host}:{bound_port}"
-        finally:
-            await runner.cleanup()
+        app = build_web_app(build_app(settings, deps), probe)
+        async with listening(app, host, port) as url:
+            yield f"sgbot listening on {url}"
 
-    return listening
+    return serving

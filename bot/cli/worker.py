@@ -65,26 +65,17 @@ async def _work(settings: Settings, consumer: str | None) -> None:
     from approvals.clock import SystemClock
     from approvals.connect import connect
     from approvals.jobs import JobContext
-    from approvals.results import StoreConfig
-    from approvals.store import RequestStore
     from approvals.worker import Worker, default_consumer_name
     from bot.backlog import beat
     from bot.cli.serve import stop_on_signals
-    from bot.deps import policy_config, worker_config
+    from bot.deps import policy_config, request_store, worker_config
     from bot.health import Probe, health_listener
     from bot.metrics import Metrics
 
     cloud = worker_cloud(settings)
     stop = stop_on_signals()
     redis = connect(settings.redis_url)
-    store = RequestStore(
-        redis,
-        StoreConfig(
-            prefix=settings.key_prefix,
-            retention=settings.retention,
-            audit_maxlen=settings.audit_maxlen,
-        ),
-    )
+    store = request_store(settings, redis)
     clock, metrics = SystemClock(), Metrics()
     context = JobContext(
         store=store,
