@@ -10,7 +10,7 @@ restores what was there on exit; ``bind`` adds to the scope already open, so a h
 learns the request id half-way binds it for the rest of that scope only. Each asyncio task
 starts with a copy of its creator's context, so concurrent requests never see each other's
 fields. A field a caller passes in ``extra`` (the cloud's ``cloud_request_id``, say) wins over
-the context.
+the context unless it is None.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         for source in (_context.get(), self._defaults):
             for name, value in source.items():
-                if not hasattr(record, name):
+                if getattr(record, name, None) is None:
                     setattr(record, name, value)
         return True
 

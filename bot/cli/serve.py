@@ -39,7 +39,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve",
         help="serve the Slack app over HTTP",
-        description="Serve Slack's request URL (/slack/events), /healthz and /metrics.",
+        description="Serve Slack's request URL (/slack/events), /healthz, /readyz and /metrics.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=3000, help="port to listen on; 0 picks one")
