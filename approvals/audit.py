@@ -69,6 +69,7 @@ def log_transition(fields: dict[str, str]) -> None:
         fields["gateway_id"] or "-",
         fields["groups"] or "-",
         fields["ports"] or "-",
+        extra={"request_id": fields["request_id"], "gateway": fields["gateway_id"] or None},
     )
 
 

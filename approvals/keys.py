@@ -21,6 +21,8 @@ key                                   lifetime
 ``{p}:outbox`` stream (group slack)   owner: an entry is deleted when the Slack layer acks it
 ``{p}:audit`` stream                  trimmed by ``MAXLEN ~`` on every append
 ``{p}:timers`` zset by epoch seconds  owner: a member is removed when claimed or cleared
+``{p}:workers`` zset by epoch seconds  worker heartbeats (``bot.backlog``); members older than a
+                                      day are removed by every heartbeat
 ``{p}:owners:<gw>:<sg>:<s>-<e>`` set  owner: members removed by the worker; Redis deletes an
                                       empty set; owners that are no longer live are pruned
 ``{p}:seen:<kind>:<key>``             TTL given by the caller (Slack event dedupe)
@@ -77,6 +79,7 @@ class Keys:
         self.outbox = f"{self.tag}:outbox"
         self.audit = f"{self.tag}:audit"
         self.timers = f"{self.tag}:timers"
+        self.workers = f"{self.tag}:workers"
 
     def request(self, request_id: str) -> str:
         return f"{self.tag}:req:{request_id}"

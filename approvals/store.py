@@ -193,6 +193,16 @@ class RequestStore:
             )
         return CreateResult(request_id=request.id, created=True)
 
+    async def restore(self, request: Request, effects: Effects = NO_EFFECTS) -> bool:
+        """Store a request rebuilt from outside Redis (``sgbot reconcile --recover``) as it is,
+        indexed as new, with ``effects``; False, writing nothing, when its id is stored."""
+        plan = plan_commit(self.keys, self._limits, None, request, effects, actor=None)
+        try:
+            await self._execute(plan, 0, request)
+        except StaleRequest:
+            return False
+        return True
+
     async def mark_pending(
         self,
         before: Request,

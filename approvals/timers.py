@@ -16,6 +16,7 @@ from approvals.job_context import JobContext
 from approvals.machine import transition
 from approvals.model import Request, RequestState
 from approvals.outbox import NotificationKind, notification
+from bot.logs import bind, log_context, request_fields
 
 logger = logging.getLogger(__name__)
 _N = NotificationKind
@@ -25,7 +26,8 @@ async def run_due_timers(ctx: JobContext, limit: int = 100) -> int:
     """Handle every timer due now (up to ``limit``); returns how many were claimed."""
     due = await ctx.store.work.claim_due_timers(ctx.clock.now(), limit)
     for timer in due:
-        await handle_timer(ctx, timer)
+        with log_context(request_id=timer.request_id, timer=timer.kind.value):
+            await handle_timer(ctx, timer)
     return len(due)
 
 
@@ -33,6 +35,7 @@ async def handle_timer(ctx: JobContext, timer: Timer) -> None:
     request = await ctx.store.get(timer.request_id)
     if request is None:
         return  # finished and past retention
+    bind(**request_fields(request))
     match timer.kind:
         case TimerKind.EXPIRE:
             await _expire(ctx, timer.request_id)

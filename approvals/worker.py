@@ -20,6 +20,7 @@ import asyncio
 import logging
 import os
 import socket
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,6 +32,7 @@ from approvals.model import Request, RequestState
 from approvals.outbox import NotificationKind, ThreadEvent, notifications
 from approvals.streams import Entry
 from approvals.timers import run_due_timers
+from bot.logs import bind, log_context, request_fields
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ class Worker:
         self.ctx = ctx
         self.config = config
         self._work = ctx.store.work
+        self.last_round_at: float | None = None  # time.monotonic() after the last full round
 
     async def run_once(self, *, block: timedelta | None = None) -> int:
         """One round; returns how many timers and jobs it handled (0: nothing to do)."""
@@ -86,6 +89,7 @@ class Worker:
         while not stop.is_set():
             try:
                 await self.run_once(block=self.config.block)
+                self.last_round_at = time.monotonic()
             except Exception:
                 # Redis unreachable or similar: keep the process, try again shortly.
                 logger.exception("worker round failed; retrying")
@@ -93,8 +97,13 @@ class Worker:
         logger.info("worker %s stopped", self.config.consumer)
 
     async def _handle(self, entry: Entry[Job]) -> int:
+        with log_context(request_id=entry.item.request_id, job=entry.item.kind.value):
+            return await self._handle_in_context(entry)
+
+    async def _handle_in_context(self, entry: Entry[Job]) -> int:
         job = entry.item
         try:
+            bind(**request_fields(await self.ctx.store.get(job.request_id)))
             await run_job(self.ctx, job)
         except Exception as exc:
             incident = self.ctx.incident_id()

@@ -7,6 +7,9 @@ app (``bench.bare_bolt``). Each gets ``--warmup`` unmeasured requests, then ``--
 ``--concurrency``, each freshly signed, from many users with fresh trigger ids so intake dedupe
 and the rate limit (set very high) never short-circuit. Redis is flushed between rounds so no
 backlog carries over. Prints latency, throughput and the sgbot/bare ratios against the targets.
+``--log-format text --log-format json`` runs ``sgbot serve`` once per ``SGBOT_LOG_FORMAT`` in each
+round and reports each against the same bare app (``by_log_format``), so the cost of JSON logs
+is measured in one run; ``sgbot`` is then the first format given.
 """
 
 from __future__ import annotations
@@ -76,7 +79,8 @@ def pooled(results: list[LoadResult]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    sgbot_runs: list[LoadResult] = []
+    formats: list[str] = args.log_format or ["text"]
+    sgbot_by_format: dict[str, list[LoadResult]] = {fmt: [] for fmt in formats}
     bare_runs: list[LoadResult] = []
 
     def load(url: str, slack: str, total: int) -> LoadResult:
@@ -101,26 +105,41 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         env = processes.sgbot_env(redis_url, slack, cloud)
         flush = redis.Redis.from_url(redis_url)
         for _ in range(args.rounds):
+            for fmt, sgbot_runs in sgbot_by_format.items():
+                flush.flushall()
+                fmt_env = env | {"SGBOT_LOG_FORMAT": fmt}
+                with processes.sgbot(fmt_env, *args.sgbot_flag, cpus=server_cpus) as bot:
+                    load(bot.url, slack, args.warmup)
+                    with sampled(bot.pid, args.profile, f"sgbot-{fmt}-{len(sgbot_runs)}"):
+                        sgbot_runs.append(load(bot.url, slack, args.requests))
             flush.flushall()
-            with processes.sgbot(env, *args.sgbot_flag, cpus=server_cpus) as bot:
-                load(bot.url, slack, args.warmup)
-                with sampled(bot.pid, args.profile, f"sgbot-{len(sgbot_runs)}"):
-                    sgbot_runs.append(load(bot.url, slack, args.requests))
             with processes.bare_bolt(slack, server_cpus) as bare:
                 load(bare.url, slack, args.warmup)
                 with sampled(bare.pid, args.profile, f"bare-{len(bare_runs)}"):
                     bare_runs.append(load(bare.url, slack, args.requests))
         flush.close()
-    sgbot_stats, bare_stats = pooled(sgbot_runs), pooled(bare_runs)
-    p99_ratio = sgbot_stats["latency"]["p99_ms"] / bare_stats["latency"]["p99_ms"]
-    p50_ratio = sgbot_stats["latency"]["p50_ms"] / bare_stats["latency"]["p50_ms"]
-    throughput_ratio = sgbot_stats["mean_throughput_rps"] / bare_stats["mean_throughput_rps"]
+    bare_stats = pooled(bare_runs)
+    by_format = {fmt: compared(pooled(runs), bare_stats) for fmt, runs in sgbot_by_format.items()}
+    first = by_format[formats[0]]
     return {
         "benchmark": "ack",
         "command": COMMAND_TEXT,
         "parameters": vars(args),
-        "sgbot": sgbot_stats,
+        "sgbot": first["sgbot"],
         "bare_bolt": bare_stats,
+        "ratios": first["ratios"],
+        "targets_met": first["targets_met"],
+        "by_log_format": by_format if len(formats) > 1 else None,
+    }
+
+
+def compared(sgbot_stats: dict[str, Any], bare_stats: dict[str, Any]) -> dict[str, Any]:
+    """One sgbot configuration's figures, and its ratios to the bare app against the targets."""
+    p99_ratio = sgbot_stats["latency"]["p99_ms"] / bare_stats["latency"]["p99_ms"]
+    p50_ratio = sgbot_stats["latency"]["p50_ms"] / bare_stats["latency"]["p50_ms"]
+    throughput_ratio = sgbot_stats["mean_throughput_rps"] / bare_stats["mean_throughput_rps"]
+    return {
+        "sgbot": sgbot_stats,
         "ratios": {
             "p50": round(p50_ratio, 2),
             "p99": round(p99_ratio, 2),
@@ -156,6 +175,12 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=Path, help="directory for py-spy samples of each timed run"
     )
+    parser.add_argument(
+        "--log-format",
+        action="append",
+        choices=["text", "json"],
+        help="SGBOT_LOG_FORMAT of sgbot serve; give it twice to compare both in one run",
+    )
     result = run(parser.parse_args())
     sgbot_latency, bare_latency = result["sgbot"]["latency"], result["bare_bolt"]["latency"]
     emit(
@@ -163,7 +188,13 @@ def main() -> None:
         f"ack: sgbot p50 {sgbot_latency['p50_ms']} ms p99 {sgbot_latency['p99_ms']} ms "
         f"{result['sgbot']['mean_throughput_rps']} req/s; bare bolt p50 {bare_latency['p50_ms']} "
         f"ms p99 {bare_latency['p99_ms']} ms {result['bare_bolt']['mean_throughput_rps']} req/s; "
-        f"ratios p99 {result['ratios']['p99']}x throughput {result['ratios']['throughput']}x",
+        f"ratios p99 {result['ratios']['p99']}x throughput {result['ratios']['throughput']}x"
+        + "".join(
+            f"; {fmt}: p99 {one['sgbot']['latency']['p99_ms']} ms "
+            f"{one['sgbot']['mean_throughput_rps']} req/s ratios p99 {one['ratios']['p99']}x "
+            f"throughput {one['ratios']['throughput']}x"
+            for fmt, one in (result["by_log_format"] or {}).items()
+        ),
     )
 
 

@@ -1,10 +1,13 @@
 """The bolt ``AsyncApp``: built from settings and dependencies, never at import.
 
-``build_app`` creates the app with the bot token, the signing secret (request verification on
-in HTTP mode; Socket Mode has no signatures) and the shared ``AsyncWebClient``, registers each
-handler module and installs the one error handler. Unhandled requests (an event or action we
-have no listener for) are answered 200, because a 404 makes Slack retry the same delivery.
-An unexpected error is logged with an incident id, which is also what the person is told.
+``build_app`` creates the app with the bot token, request verification (HTTP mode only; Socket
+Mode has no signatures) and the shared ``AsyncWebClient``, registers each handler module and
+installs the one error handler. Verification accepts a request signed with any secret in
+``SLACK_SIGNING_SECRET`` (two during a rotation, ``bot.signatures``) and runs where bolt's own
+would, before authorization and every listener. A middleware binds the log context of each
+Slack request: the person, and the request id a button carries. Unhandled requests (an event
+or action we have no listener for) are answered 200, because a 404 makes Slack retry the same
+delivery. An unexpected error is logged with an incident id, which is also what the person is told.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
 
 from approvals.ids import new_incident_id
+from bot.commands import REQUEST_ID_RE
 from bot.deps import Deps
 from bot.errors import UserError
+from bot.logs import bind
 from bot.metrics import Outcome
 from bot.settings import Settings
 from handlers import actions, commands, home, pagers, views
@@ -29,14 +34,29 @@ log = logging.getLogger(__name__)
 
 
 def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> AsyncApp:
-    signing_secret = settings.slack_signing_secret
+    from bot.signatures import RotatingRequestVerification
+
+    secrets = settings.signing_secrets
     app = AsyncApp(
         client=deps.slack,
-        signing_secret=signing_secret.get_secret_value() if signing_secret else None,
-        request_verification_enabled=not socket_mode,
+        signing_secret=secrets[0] if secrets else None,
+        # Bolt's own check knows one secret; ours takes its place in the middleware chain.
+        request_verification_enabled=False,
+        before_authorize=None if socket_mode else RotatingRequestVerification(secrets),
         raise_error_for_unhandled_request=True,
         logger=logging.getLogger("sgbot.bolt"),
     )
+
+    @app.middleware
+    async def bind_log_context(body: dict[str, Any], next: Any) -> BoltResponse:
+        # Bolt runs the listener after every middleware has returned, so a scope opened here
+        # would be closed by then; the binding lasts as long as the task serving this one
+        # request instead (aiohttp, and Socket Mode, give each request a task of its own).
+        user_id = _user_of(body)
+        bind(user_id=None if user_id == "unknown" else user_id, request_id=_button_request_id(body))
+        response: BoltResponse = await next()
+        return response
+
     for module in (commands, actions, pagers, views, home):
         module.register(app, deps)
 
@@ -78,6 +98,15 @@ async def _tell_after_ack(deps: Deps, body: dict[str, Any], user_id: str, text: 
             await direct_message(deps.slack, user_id, note)
     except Exception:  # the person cannot be reached now; the incident is in the log
         log.exception("could not tell user %s about a failed request", user_id)
+
+
+def _button_request_id(body: dict[str, Any]) -> str | None:
+    """The request a clicked button is about: its value is an opaque request id."""
+    for action in body.get("actions") or ():
+        value = str(action.get("value") or "") if isinstance(action, dict) else ""
+        if REQUEST_ID_RE.fullmatch(value):
+            return value
+    return None
 
 
 def _user_of(body: dict[str, Any]) -> str:

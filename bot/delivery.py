@@ -34,6 +34,7 @@ from approvals.model import CardRef, Request, RequestState
 from approvals.outbox import Notification, NotificationKind
 from approvals.streams import Entry
 from bot.deps import Deps
+from bot.logs import bind, log_context, request_fields
 from handlers.blocks import ThreadEvent, card_for, requester_message, thread_reply
 from handlers.replies import ResponseUrlFailed, direct_message, reply_privately
 
@@ -117,6 +118,7 @@ async def deliver_notification(deps: Deps, note: Notification) -> None:
     request = await deps.store.get(note.request_id)
     if request is None:
         raise NotDeliverable("the request no longer exists")
+    bind(**request_fields(request))
     emulated = deps.emulated or request.emulated
     if note.kind in {NotificationKind.POST_CARD, NotificationKind.UPDATE_CARD}:
         await _card(deps, request, emulated, update=note.kind is NotificationKind.UPDATE_CARD)
@@ -205,6 +207,10 @@ class Deliverer:
 
     async def deliver(self, entry: Entry[Notification], stop: asyncio.Event) -> bool:
         """Deliver and ack ``entry``; False if ``stop`` came first (it stays unacked)."""
+        with log_context(request_id=entry.item.request_id):
+            return await self._deliver_entry(entry, stop)
+
+    async def _deliver_entry(self, entry: Entry[Notification], stop: asyncio.Event) -> bool:
         note = entry.item
         started = self._monotonic()
         delay = self._backoff.first

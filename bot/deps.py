@@ -85,6 +85,18 @@ def policy_config(settings: Settings, home_org_ids: frozenset[str]) -> PolicyCon
     )
 
 
+def request_store(settings: Settings, redis: RedisClient) -> RequestStore:
+    """The request store the settings describe, on ``redis``."""
+    return RequestStore(
+        redis,
+        StoreConfig(
+            prefix=settings.key_prefix,
+            retention=settings.retention,
+            audit_maxlen=settings.audit_maxlen,
+        ),
+    )
+
+
 def worker_config(settings: Settings, consumer: str) -> WorkerConfig:
     """How a worker named ``consumer`` claims, batches and gives up on jobs."""
     from approvals.worker import WorkerConfig
@@ -229,14 +241,7 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
     keys = Keys(settings.key_prefix)
     clock: Clock = SystemClock()
     policy = policy_config(settings, home_orgs)
-    store = RequestStore(
-        redis,
-        StoreConfig(
-            prefix=settings.key_prefix,
-            retention=settings.retention,
-            audit_maxlen=settings.audit_maxlen,
-        ),
-    )
+    store = request_store(settings, redis)
     try:
         await store.setup()
         cloud = await _cloud(settings, emulated)

@@ -2,10 +2,13 @@
 
 A private ``CollectorRegistry`` (not the global default) means two apps in one test process
 never collide and ``/metrics`` shows only what sgbot counts: Slack requests by outcome,
-decisions, apply latency, cloud errors, outbox depth and undeliverable messages. The Slack
-layer, the deliverer and the worker a serving process embeds all hold the same ``Metrics``
-through ``bot.deps``; that worker reports apply latency and cloud errors as it meets them
-(``Metrics`` is its ``approvals.jobs.JobObserver``). A standalone ``sgbot worker`` exports none.
+decisions, apply latency, cloud errors and undeliverable messages, counted by this process; and
+gauges of the shared state in Redis (outbox and job backlog, jobs being redelivered, overdue
+timers and grants, how long since a worker last asked for jobs), which ``bot.backlog`` reads
+at scrape time, so every replica reports the same values (alert on their ``max``). The Slack
+layer, the deliverer and the worker of one process hold the same ``Metrics``; a worker reports
+apply latency and cloud errors as it meets them (``Metrics`` is its ``JobObserver``).
+``docs/operations.md`` lists every metric and the alerts built on them.
 """
 
 from __future__ import annotations
@@ -60,6 +63,32 @@ class Metrics:
         self.outbox_depth = Gauge(
             "sgbot_outbox_depth",
             "Notifications waiting in the outbox for delivery to Slack",
+            registry=self.registry,
+        )
+        self.jobs_waiting = Gauge(
+            "sgbot_jobs_waiting",
+            "Jobs in the queue not yet finished (waiting or being worked on)",
+            registry=self.registry,
+        )
+        self.jobs_redelivered = Gauge(
+            "sgbot_jobs_redelivered",
+            "Unfinished jobs handed out more than once: a worker failed or died on them",
+            registry=self.registry,
+        )
+        self.timers_overdue = Gauge(
+            "sgbot_timers_overdue",
+            "Timers due more than a minute ago that no worker has taken, by kind",
+            ["kind"],
+            registry=self.registry,
+        )
+        self.grants_overdue = Gauge(
+            "sgbot_grants_overdue",
+            "Time-bound grants still in place more than two minutes after their end",
+            registry=self.registry,
+        )
+        self.worker_idle = Gauge(
+            "sgbot_worker_idle_seconds",
+            "Seconds since the most recent worker heartbeat (+Inf: none in the last day)",
             registry=self.registry,
         )
         self.delivered = Counter(

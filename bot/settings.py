@@ -20,6 +20,7 @@ _DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _SLACK_ID_RE = re.compile(r"^[UWCGS][A-Z0-9]{2,}$")
 _ENDPOINT_RE = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$")
+MAX_SIGNING_SECRETS = 2  # the current one and, while Slack rotates it, the previous one
 
 
 def parse_duration(text: str) -> timedelta:
@@ -88,6 +89,23 @@ class Settings(BaseSettings):
     job_claim_idle: timedelta = Field(default=timedelta(seconds=30), alias="SGBOT_JOB_CLAIM_IDLE")
     worker_concurrency: int = Field(default=4, ge=1, le=64, alias="SGBOT_WORKER_CONCURRENCY")
     job_max_deliveries: int = Field(default=5, ge=1, le=100, alias="SGBOT_JOB_MAX_DELIVERIES")
+
+    log_format: Literal["text", "json"] = Field(default="text", alias="SGBOT_LOG_FORMAT")
+    health_port: int | None = Field(default=None, ge=0, le=65535, alias="SGBOT_HEALTH_PORT")
+    # Every interface: the kubelet's probes and the metrics scraper come from outside the pod.
+    health_host: str = Field(default="0.0.0.0", alias="SGBOT_HEALTH_HOST")  # noqa: S104
+
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _check_signing_secrets(cls, value: SecretStr | None) -> SecretStr | None:
+        # Never echo the value: the message names only what is wrong with it.
+        if value is not None:
+            parts = value.get_secret_value().split(",")
+            if len(parts) > MAX_SIGNING_SECRETS or not all(part.strip() for part in parts):
+                raise ValueError(
+                    "must be one signing secret, or two separated by a comma during a rotation"
+                )
+        return value
 
     @field_validator("approvers", mode="before")
     @classmethod
@@ -171,6 +189,14 @@ class Settings(BaseSettings):
     @classmethod
     def _parse_max_duration(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value
+
+    @property
+    def signing_secrets(self) -> tuple[str, ...]:
+        """The accepted signing secrets: one, or the new and the old one during a rotation."""
+        if self.slack_signing_secret is None:
+            return ()
+        text = self.slack_signing_secret.get_secret_value()
+        return tuple(part.strip() for part in text.split(","))
 
     def require_serving(self, *, socket_mode: bool = False) -> None:
         """Check what serving Slack needs beyond the defaults; raise one ConfigError line."""

@@ -26,6 +26,7 @@ from bot.commands import Authorize, History, ListRules, RevokeRequest, RevokeRul
 from bot.deps import Deps
 from bot.errors import IncompleteCommand, SgbotError, UsageError, UserError
 from bot.grammar import parse_command
+from bot.logs import bind
 from bot.metrics import Outcome
 from handlers import queries, views
 from handlers.block_parts import Message, message, section
@@ -107,6 +108,7 @@ async def _submit(
         deps.metrics.count_request(kind, Outcome.DUPLICATE)
         log.info("intake %s already stored as %s", intake_key, created.request_id)
         return
+    bind(request_id=created.request_id)
     deps.metrics.count_request(kind, Outcome.ACCEPTED)
     # The store's INFO line "request … new -> received by <org>:<user>" already records it.
     log.debug("request %s received from user %s via %s", created.request_id, user_id, kind)

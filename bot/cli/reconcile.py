@@ -1,9 +1,13 @@
-"""``sgbot reconcile``: compare each gateway's rules in the cloud with what the bot applied.
+"""``sgbot reconcile``: compare gateway rules with what the bot applied, or rebuild its grants.
 
-Without ``--gateway`` every gateway with an applied grant is checked (``approvals.reconcile``
-says what counts as drift). It prints one JSON document on stdout and a readable summary on
-stderr, and exits 1 when it found drift. Everything heavy is imported when the command runs,
-so other subcommands start fast.
+Without ``--recover`` it compares each gateway's rules in the cloud with the bot's applied
+grants (without ``--gateway``, every gateway with an applied grant; ``approvals.reconcile``
+says what counts as drift), prints one JSON document on stdout and a readable summary on
+stderr, and exits 1 when it found drift. With ``--recover`` it rebuilds, after Redis was lost,
+every applied grant and its end from the rule descriptions of every gateway in the configured
+regions (or only ``--gateway``) and prints what it restored (``approvals.recover``); grants
+Redis still holds are left alone, so running it again is harmless. Everything heavy is imported
+when the command runs, so other subcommands start fast.
 """
 
 from __future__ import annotations
@@ -11,12 +15,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from approvals.reconcile import Drift
+    from approvals.recover import Recovery
+    from approvals.store import RequestStore
+    from bot.cloud.port import CloudPort
     from bot.settings import Settings
 
 DRIFT_STATUS = 1
@@ -25,17 +33,43 @@ DRIFT_STATUS = 1
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "reconcile",
-        help="report rules deleted behind the bot's back or added outside it",
-        description="Compare gateway rules in the cloud with the bot's applied grants.",
+        help="report rules deleted behind the bot's back or added outside it; --recover "
+        "rebuilds the grants after Redis was lost",
+        description="Compare gateway rules in the cloud with the bot's applied grants, or "
+        "rebuild the applied grants and their ends from the rule descriptions.",
     )
     parser.add_argument("--gateway", help="only this gateway (unique id or exact name)")
+    parser.add_argument(
+        "--recover",
+        action="store_true",
+        help="rebuild applied grants and their ends from every gateway's rules (after Redis "
+        "was lost); grants Redis still holds are left alone",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.settings import load_settings
+    from bot.cli.serve import load_and_log
 
-    drift = asyncio.run(_reconcile(load_settings(), args.gateway))
+    # Warnings only: the summary on stderr is for people, not a line per cloud call.
+    settings = load_and_log(level=logging.WARNING)
+    if args.recover:
+        recovery = asyncio.run(_with_store(settings, args.gateway, _recover))
+        print(json.dumps(recovery_document(recovery), indent=2))
+        for grant in recovery.restored:
+            ends = f"until {grant.until:%Y-%m-%dT%H:%MZ}" if grant.until else "permanent"
+            print(
+                f"{grant.request_id}: {len(grant.rules)} rule(s) on {grant.gateway.unique_id} "
+                f"({grant.region_id}), {ends}",
+                file=sys.stderr,
+            )
+        print(
+            f"{len(recovery.restored)} grant(s) rebuilt, "
+            f"{len(recovery.already_stored)} already in Redis",
+            file=sys.stderr,
+        )
+        return 0
+    drift = asyncio.run(_with_store(settings, args.gateway, find))
     print(json.dumps({"drift": [asdict(d) for d in drift]}, indent=2))
     for item in drift:
         print(item.describe(), file=sys.stderr)
@@ -43,22 +77,77 @@ def run(args: argparse.Namespace) -> int:
     return DRIFT_STATUS if drift else 0
 
 
-async def _reconcile(settings: Settings, gateway: str | None) -> list[Drift]:
-    from approvals.connect import connect
+def recovery_document(recovery: Recovery) -> dict[str, Any]:
+    return {
+        "restored": [
+            {
+                "request_id": grant.request_id,
+                "region_id": grant.region_id,
+                "gateway_id": grant.gateway.unique_id,
+                "until": grant.until.isoformat() if grant.until else None,
+                "rules": [
+                    {
+                        "rule_id": r.rule_id,
+                        "security_group_id": r.security_group_id,
+                        "ports": r.ports.mse,
+                    }
+                    for r in grant.rules
+                ],
+            }
+            for grant in recovery.restored
+        ],
+        "already_stored": list(recovery.already_stored),
+    }
+
+
+def configured_regions(settings: Settings) -> list[str]:
+    """The regions whose gateways sgbot serves; one (``ALIBABA_CLOUD_REGION_ID``) for now."""
+    return [settings.region_id]
+
+
+async def find(
+    settings: Settings, store: RequestStore, clouds: list[CloudPort], gateway_ids: list[str] | None
+) -> list[Drift]:
     from approvals.reconcile import find_drift
-    from approvals.results import StoreConfig
-    from approvals.store import RequestStore
+
+    return await find_drift(store, clouds[0], gateway_ids)
+
+
+async def _recover(
+    settings: Settings, store: RequestStore, clouds: list[CloudPort], gateway_ids: list[str] | None
+) -> Recovery:
+    from approvals.clock import SystemClock
+    from approvals.recover import recover
+
+    await store.setup()
+    return await recover(
+        store,
+        clouds,
+        SystemClock().now(),
+        settings.grant_warn_before,
+        gateway_ids=gateway_ids,
+        emulated=settings.cloud == "emulator",
+    )
+
+
+async def _with_store(settings: Settings, gateway: str | None, action: Any) -> Any:
+    """``action(settings, store, clouds, gateway_ids)`` with Redis and one cloud per region."""
+    from approvals.connect import connect
     from bot.cloud.factory import build_cloud
     from bot.cloud.resolve import find_gateway
     from bot.commands import GatewayRef
+    from bot.deps import request_store
 
-    cloud = build_cloud(settings)
+    clouds = [
+        build_cloud(settings.model_copy(update={"region_id": region}))
+        for region in configured_regions(settings)
+    ]
     redis = connect(settings.redis_url)
     try:
-        store = RequestStore(redis, StoreConfig(prefix=settings.key_prefix))
+        store = request_store(settings, redis)
         gateway_ids = None
         if gateway is not None:
-            gateway_ids = [(await find_gateway(cloud, GatewayRef(value=gateway))).unique_id]
-        return await find_drift(store, cloud, gateway_ids)
+            gateway_ids = [(await find_gateway(clouds[0], GatewayRef(value=gateway))).unique_id]
+        return await action(settings, store, clouds, gateway_ids)
     finally:
         await redis.aclose()

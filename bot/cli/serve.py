@@ -6,8 +6,10 @@ dependencies, listens on ``--host``/``--port`` (0 picks a free port) and prints
 ``SGBOT_CLOUD=emulator``) runs against the cloud emulator that ``SGBOT_*_ENDPOINT`` name, or a
 built-in one with the demo estate when they name none; every message then says the cloud is
 emulated. ``--no-worker`` leaves the cloud work to separate ``sgbot worker`` processes. SIGTERM
-and SIGINT stop it gracefully. ``run_front`` is the part ``sgbot socket`` shares: the same
-start-up, dependencies and background loops, with another way of reaching Slack in front.
+and SIGINT stop it gracefully: it stops listening, finishes the jobs its worker holds and exits.
+``run_front`` is the part ``sgbot socket`` shares: the same start-up, logging
+(``SGBOT_LOG_FORMAT``), dependencies, background loops and health listener
+(``SGBOT_HEALTH_PORT``, ``bot.health``), with another way of reaching Slack in front.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from bot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from bot.deps import Deps
+    from bot.health import Probe
 
 log = logging.getLogger(__name__)
 
-Front = Callable[[Settings, "Deps"], AbstractAsyncContextManager[str]]
+Front = Callable[[Settings, "Deps", "Probe"], AbstractAsyncContextManager[str]]
 """Connects the app to Slack while entered; yields the line that tells Slack can reach it."""
 
 
@@ -36,7 +39,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve",
         help="serve the Slack app over HTTP",
-        description="Serve Slack's request URL (/slack/events), /healthz and /metrics.",
+        description="Serve Slack's request URL (/slack/events), /healthz, /readyz and /metrics.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=3000, help="port to listen on; 0 picks one")
@@ -56,10 +59,13 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def load_and_log(level: int = logging.INFO) -> Settings:
+    """The settings, with logging set up as they say (``SGBOT_LOG_FORMAT``)."""
+    from bot.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_format, region=settings.region_id, level=level)
+    return settings
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -72,31 +78,43 @@ def stop_on_signals() -> asyncio.Event:
 
 def run_front(args: argparse.Namespace, front: Front, *, socket_mode: bool) -> int:
     """Check the settings, then serve through ``front`` until SIGTERM or SIGINT."""
-    configure_logging()
-    settings = load_settings()
+    settings = load_and_log()
     settings.require_serving(socket_mode=socket_mode)
     asyncio.run(_until_stopped(settings, args, front))
     return 0
 
 
 async def _until_stopped(settings: Settings, args: argparse.Namespace, front: Front) -> None:
+    from bot.health import health_listener
+
     stop = stop_on_signals()
-    async with running(settings, args) as deps, front(settings, deps) as ready:
+    async with (
+        running(settings, args) as (deps, probe),
+        front(settings, deps, probe) as ready,
+        health_listener(settings.health_host, settings.health_port, probe) as health,
+    ):
         # Everything loaded so far (SDKs, models, the app) lives as long as the process; moving
         # it out of the collector's reach keeps full collections from pausing requests for
         # tens of milliseconds.
         gc.freeze()
         print(ready, flush=True)
+        if health is not None:
+            print(health, flush=True)
         await stop.wait()
 
 
 @asynccontextmanager
-async def running(settings: Settings, args: argparse.Namespace) -> AsyncIterator[Deps]:
-    """Dependencies plus the background loops (deliverer, worker); stopped on exit."""
+async def running(
+    settings: Settings, args: argparse.Namespace
+) -> AsyncIterator[tuple[Deps, Probe]]:
+    """Dependencies plus the background loops (deliverer, worker) and what the health
+    endpoints look at; the loops are stopped on exit."""
     from approvals.jobs import JobContext
     from approvals.worker import Worker, default_consumer_name
+    from bot import backlog
     from bot.delivery import Deliverer
     from bot.deps import emulated_cloud, open_deps, worker_config
+    from bot.health import Probe
 
     emulated = args.emulated_cloud or settings.cloud == "emulator"
     cloud_settings = emulated_cloud(settings) if emulated else nullcontext(settings)
@@ -105,6 +123,7 @@ async def running(settings: Settings, args: argparse.Namespace) -> AsyncIterator
         consumer = default_consumer_name()
         # A dead replica's messages are taken over as soon as its jobs would be.
         loops = [Deliverer(deps, consumer, stale_after=settings.job_claim_idle).run(stop)]
+        probe = Probe(deps.store, deps.metrics, deps.clock, deps.cloud_label)
         if not args.no_worker:
             context = JobContext(
                 store=deps.store,
@@ -113,10 +132,11 @@ async def running(settings: Settings, args: argparse.Namespace) -> AsyncIterator
                 policy=deps.policy,
                 observer=deps.metrics,
             )
-            loops.append(Worker(context, worker_config(settings, consumer)).run(stop))
+            probe.worker = Worker(context, worker_config(settings, consumer))
+            loops += [probe.worker.run(stop), backlog.beat(probe, consumer, stop)]
         tasks = [asyncio.create_task(loop) for loop in loops]
         try:
-            yield deps
+            yield deps, probe
         finally:
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -128,19 +148,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _listening_on(host: str, port: int) -> Front:
     @asynccontextmanager
-    async def listening(settings: Settings, deps: Deps) -> AsyncIterator[str]:
-        from aiohttp import web
-
+    async def serving(settings: Settings, deps: Deps, probe: Probe) -> AsyncIterator[str]:
         from bot.app import build_app
+        from bot.health import listening
         from bot.server import build_web_app
 
-        runner = web.AppRunner(build_web_app(build_app(settings, deps), deps), access_log=None)
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, host, port).start()
-            bound_host, bound_port = runner.addresses[0][:2]
-            yield f"sgbot listening on http://{bound_host}:{bound_port}"
-        finally:
-            await runner.cleanup()
+        app = build_web_app(build_app(settings, deps), probe)
+        async with listening(app, host, port) as url:
+            yield f"sgbot listening on {url}"
 
-    return listening
+    return serving

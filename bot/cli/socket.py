@@ -2,7 +2,8 @@
 
 Same dependencies and background loops as ``sgbot serve``, but Slack is reached through a
 WebSocket opened with the app-level token ``SLACK_APP_TOKEN``; no request URL, so no signature
-check (Slack authenticates the socket instead).
+check (Slack authenticates the socket instead). With no port of its own for Slack, its probes
+and metrics are served on ``SGBOT_HEALTH_PORT`` (``bot.health``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.deps import Deps
+    from bot.health import Probe
 
 
 def register(subparsers: Any) -> None:
@@ -34,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 @asynccontextmanager
-async def _connected(settings: Settings, deps: Deps) -> AsyncIterator[str]:
+async def _connected(settings: Settings, deps: Deps, _probe: Probe) -> AsyncIterator[str]:
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
     from bot.app import build_app

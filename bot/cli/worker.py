@@ -5,7 +5,9 @@ Alibaba Cloud credentials chain; with ``SGBOT_CLOUD=emulator``, the emulator tho
 name, which must be the one the serving processes use), then takes jobs and timers until
 SIGTERM or SIGINT, finishing the jobs it holds before it exits. Run as many as needed, on any
 machines: the consumer group hands each job to one of them, and jobs a dead worker held are
-claimed by another after ``SGBOT_JOB_CLAIM_IDLE``.
+claimed by another after ``SGBOT_JOB_CLAIM_IDLE``. With ``SGBOT_HEALTH_PORT`` set it serves
+``/healthz``, ``/readyz`` (Redis answers and its loop ran within its interval) and ``/metrics``
+there (``bot.health``) and prints ``sgbot health on http://HOST:PORT``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import ConfigError
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.cloud.port import CloudPort
@@ -35,10 +37,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.cli.serve import configure_logging
+    from bot.cli.serve import load_and_log
 
-    configure_logging()
-    settings = load_settings()
+    settings = load_and_log()
     asyncio.run(_work(settings, args.consumer))
     return 0
 
@@ -64,31 +65,33 @@ async def _work(settings: Settings, consumer: str | None) -> None:
     from approvals.clock import SystemClock
     from approvals.connect import connect
     from approvals.jobs import JobContext
-    from approvals.results import StoreConfig
-    from approvals.store import RequestStore
     from approvals.worker import Worker, default_consumer_name
+    from bot.backlog import beat
     from bot.cli.serve import stop_on_signals
-    from bot.deps import policy_config, worker_config
+    from bot.deps import policy_config, request_store, worker_config
+    from bot.health import Probe, health_listener
+    from bot.metrics import Metrics
 
     cloud = worker_cloud(settings)
     stop = stop_on_signals()
     redis = connect(settings.redis_url)
-    store = RequestStore(
-        redis,
-        StoreConfig(
-            prefix=settings.key_prefix,
-            retention=settings.retention,
-            audit_maxlen=settings.audit_maxlen,
-        ),
-    )
+    store = request_store(settings, redis)
+    clock, metrics = SystemClock(), Metrics()
     context = JobContext(
         store=store,
         cloud=cloud,
-        clock=SystemClock(),
+        clock=clock,
         policy=policy_config(settings, frozenset(settings.home_orgs) or WORKER_ORGS),
+        observer=metrics,
     )
-    config = worker_config(settings, consumer or default_consumer_name())
+    name = consumer or default_consumer_name()
+    worker = Worker(context, worker_config(settings, name))
+    label = "emulator" if settings.cloud == "emulator" else "aliyun"
+    probe = Probe(store, metrics, clock, label, worker=worker)
     try:
-        await Worker(context, config).run(stop)
+        async with health_listener(settings.health_host, settings.health_port, probe) as health:
+            if health is not None:
+                print(health, flush=True)
+            await asyncio.gather(worker.run(stop), beat(probe, name, stop))
     finally:
         await redis.aclose()

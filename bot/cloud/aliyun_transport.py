@@ -60,8 +60,9 @@ class SdkCaller:
                 if not error.transient or retry + 1 >= self._retry.attempts:
                     raise _chained(error, exc) from None
                 logger.warning(
-                    "retrying %s %s after %s (retry %d)", service, action, error.code, retry + 1
-                )
+                    "retrying %s %s after %s (retry %d)", service, action, error.code, retry + 1,
+                    extra={"cloud_request_id": error.request_id},
+                )  # fmt: skip
                 await self._retry.pause(retry, hint)
                 retry += 1
 
@@ -75,14 +76,37 @@ class SdkCaller:
 
     async def _send(self, service: str, action: str, call: SdkCall, *args: Any) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
-        response = await loop.run_in_executor(self._pool, partial(call, *args, RuntimeOptions()))
-        if service == "mse":
-            check_envelope(response.body, service, action)
+        try:
+            response = await loop.run_in_executor(
+                self._pool, partial(call, *args, RuntimeOptions())
+            )
+            if service == "mse":
+                check_envelope(response.body, service, action)
+        except _CAUGHT as exc:
+            error, _ = translate(exc, service, action)
+            _log_call(service, action, error.request_id, error.code or type(exc).__name__)
+            raise
         body: dict[str, Any] = response.body.to_map()
         if service == "cs":
             # ROA replies carry the request id in a header, not in the JSON body.
             body.setdefault("RequestId", (response.headers or {}).get("x-acs-request-id"))
+        _log_call(service, action, body.get("RequestId"), None)
         return body
+
+
+def _log_call(service: str, action: str, request_id: object, error: str | None) -> None:
+    """One line per cloud call, with the cloud's request id as a field for the JSON logs."""
+    cloud_request_id = str(request_id) if request_id else None
+    extra = {"cloud_request_id": cloud_request_id, "cloud_action": action}
+    if error is None:
+        logger.info(
+            "cloud %s %s answered (request %s)", service, action, cloud_request_id, extra=extra
+        )
+    else:
+        logger.info(
+            "cloud %s %s failed with %s (request %s)", service, action, error, cloud_request_id,
+            extra=extra,
+        )  # fmt: skip
 
 
 def _chained(error: CloudError, cause: BaseException) -> CloudError:

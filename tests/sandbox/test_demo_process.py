@@ -45,7 +45,7 @@ def test_sigterm_stops_the_bot_and_the_emulator(start_demo: Callable[..., Demo])
     assert emulator is not None
     with urllib.request.urlopen(f"{demo.url}api/cloud", timeout=5) as response:
         cloud = json.load(response)
-    with urllib.request.urlopen(f"{bot.group(1)}/healthz", timeout=5) as response:
+    with urllib.request.urlopen(f"{bot.group(1)}/readyz", timeout=5) as response:
         health = json.load(response)
 
     demo.process.terminate()

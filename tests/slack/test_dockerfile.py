@@ -44,11 +44,15 @@ def test_default_command_serves_on_port_3000() -> None:
     assert json.loads(cmd) == ["sgbot", "serve", "--host", "0.0.0.0", "--port", "3000"]
 
 
-def test_healthcheck_needs_no_curl_and_asks_healthz() -> None:
+def test_healthcheck_needs_no_curl_and_asks_healthz_on_the_health_port() -> None:
     command = healthcheck_command()
     assert command[:2] == ["python", "-c"]
     assert "/healthz" in command[2]
+    assert "SGBOT_HEALTH_PORT" in command[2]
     assert "curl" not in DOCKERFILE.split("HEALTHCHECK", 1)[1]
+    env = " ".join(instructions("ENV"))
+    assert "SGBOT_HEALTH_PORT=8081" in env
+    assert "8081" in " ".join(instructions("EXPOSE")).split()
 
 
 def test_no_secrets_are_baked_in() -> None:
