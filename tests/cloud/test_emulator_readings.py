@@ -73,7 +73,7 @@ def test_an_add_links_to_an_identical_inbound_rule_instead_of_making_one(
         "sgr-demo000001"
     ]
     newest = records(emulator)[-1]
-    assert (newest["ecs_rule_id"], newest["ecs_rule_created"]) == ("sgr-demo000001", False)
+    assert (newest["ecs_rule_ids"], newest["ecs_rule_created"]) == (["sgr-demo000001"], False)
 
     delete(client, newest["id"], cascade=True)
 

@@ -61,7 +61,9 @@ def rule(rule_id: int, group_id: str, port_range: PortRange) -> GatewayRule:
             [],
             ports(8080),
             Action.REFUSE,
-            "its type is enterprise and the gateway group's is normal",
+            "its type is enterprise and the gateway group sg-gw's is basic (normal); MSE "
+            "authorizes only between groups of one type: select the same security group type "
+            "for the gateway as the one used by the backend service",
         ),
         (
             SecurityGroup("sg-o", "o", "normal", "vpc-b"),
@@ -144,6 +146,8 @@ async def test_existing_rule_is_skipped_and_the_rest_added(emulator: EmulatorHan
         "ListServiceSource": 1,
         "DescribeClusterDetail": 1,
         "DescribeClusterNodePools": 1,
+        "DescribeClusterNodes": 1,
+        "DescribeInstances": 1,
         "DescribeSecurityGroups": 1,
         "ListSecurityGroupRule": 1,
         "DescribeSecurityGroupAttribute": 3,  # one per backend group, concurrently

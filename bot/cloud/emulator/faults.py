@@ -14,14 +14,14 @@ import random
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.cloud.emulator.backend import CloudError
+from bot.cloud.emulator.errors import CloudError
 
 
 class ScriptedFailure(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: str
-    code: str
+    code: str | None  # None: a reply without a Code, as some gateways send
     http_status: int = Field(ge=400, le=599)
     message: str = "Injected by the emulator."
     count: int | None = Field(default=1, ge=1)  # None: fail every call
@@ -47,6 +47,9 @@ class FaultPlan(BaseModel):
     fail: list[ScriptedFailure] = Field(default_factory=list)
     timeout_then_succeed: TimeoutThenSucceed | None = None
     seed: int | None = None
+    # Resource ids ECS's describe calls leave out, as for a RAM identity limited by resource
+    # or a group in another account (the gateway's managed group, an instance…).
+    hidden: list[str] = Field(default_factory=list)
 
 
 class InjectedError(CloudError):
@@ -80,7 +83,7 @@ class Faults:
                 failure.count -= 1
                 if failure.count == 0:
                     self.plan.fail.remove(failure)
-            return InjectedError(failure.http_status, failure.code, failure.message)
+            return InjectedError(failure.http_status, failure.code or "", failure.message)
         fraction = self.plan.throttle_fraction
         if fraction and self._random.random() < fraction:
             return InjectedError(

@@ -20,6 +20,22 @@ class Reading(StrEnum):
     # A cascading delete removes the ECS rule the record was linked to, even one that existed
     # before the record (lenient: only a rule that this record's add created).
     CASCADE_REMOVES_LINKED_RULE = "cascade-removes-linked-rule"
+    # DescribeInstances ignores PrivateIpAddresses unless InstanceNetworkType=vpc is sent, and
+    # answers every instance the other filters allow (lenient: the filter always applies).
+    IP_FILTER_NEEDS_VPC_TYPE = "ip-filter-needs-vpc-type"
+    # DescribeInstances' PrivateIpAddresses matches primary private IPs only (lenient: any IP
+    # on any of the instance's ENIs).
+    INSTANCE_IPS_PRIMARY_ONLY = "instance-ips-primary-only"
+    # DescribeNetworkInterfaces' PrivateIpAddress.N matches secondary IPs only (lenient: the
+    # primary IP too).
+    ENI_FILTER_SECONDARY_ONLY = "eni-filter-secondary-only"
+    # A basic group refuses a 21st rule that references another group (lenient: no limit).
+    GROUP_RULE_QUOTA = "group-rule-quota"
+    # ListSecurityGroupRule's AuthCidrs is [""], as in MSE's own example (lenient: the CIDRs
+    # an enterprise group was authorized for).
+    AUTH_CIDRS_BLANK = "auth-cidrs-blank"
+    # MSE messages are in Chinese unless AcceptLanguage=en is sent (lenient: English).
+    MSE_MESSAGES_IN_CHINESE = "mse-messages-in-chinese"
 
 
 DEFAULT_LENIENT = frozenset({Reading.ADD_DATA_NOT_THE_ID})

@@ -4,34 +4,30 @@ Requests are told apart as the SDK sends them: ``x-acs-version`` 2019-05-31 is M
 2014-05-26 is ECS (RPC, the action in ``x-acs-action``), 2015-12-15 is CS (ROA, the action is the
 path). Every cloud request must carry a valid ACS3-HMAC-SHA256 signature by the one configured
 key; then it is counted, delayed and faulted as the fault plan says, and handed to the product's
-handlers. ``/_emulator/`` is the unsigned admin API, answered only to loopback clients.
+handlers. ``/_emulator/`` is the unsigned admin API (``admin``), answered only to loopback
+clients.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from bot.cloud.emulator import cs, ecs, mse
-from bot.cloud.emulator.backend import Backend, CloudError
-from bot.cloud.emulator.faults import (
-    FaultPlan,
-    Faults,
-    InjectedError,
-    TimeoutThenSucceed,
-    access_denied_detail,
-)
+from bot.cloud.emulator.admin import add_admin_routes
+from bot.cloud.emulator.context import EMULATOR, Emulator
+from bot.cloud.emulator.errors import CloudError
+from bot.cloud.emulator.faults import InjectedError, TimeoutThenSucceed, access_denied_detail
 from bot.cloud.emulator.params import Params
-from bot.cloud.emulator.readings import Readings, parse_readings
 from bot.cloud.emulator.signing import SignatureProblem, parse_authorization, verify
+
+__all__ = ["Emulator", "build_app", "serve"]
 
 log = logging.getLogger(__name__)
 
@@ -39,29 +35,6 @@ RPC_PRODUCTS = {"2019-05-31": ("mse", mse.ACTIONS), "2014-05-26": ("ecs", ecs.AC
 CS_VERSION = "2015-12-15"
 LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 FORM = "application/x-www-form-urlencoded"
-
-
-@dataclass
-class Emulator:
-    """Everything one emulator process serves from."""
-
-    backend: Backend
-    access_key_id: str
-    access_key_secret: str
-    faults: Faults = field(default_factory=Faults)
-    calls: Counter[str] = field(default_factory=Counter)
-    # The client ends (host, port) that sent cloud calls: how many connections callers opened.
-    peers: set[tuple[str, int]] = field(default_factory=set)
-    # Late commits still to come; a reset cancels them so they cannot touch the next estate.
-    late: set[asyncio.Task[Any]] = field(default_factory=set)
-
-    def cancel_late_commits(self) -> None:
-        for task in self.late:
-            task.cancel()
-        self.late.clear()
-
-
-EMULATOR = web.AppKey("emulator", Emulator)
 
 
 @dataclass(frozen=True)
@@ -91,6 +64,8 @@ def _error(call: CloudCall, request_id: str, error: CloudError, emulator: Emulat
             "requestId": request_id,
             "status": error.http_status,
         }
+        if not error.code:
+            del body["code"]
         if denied:
             body["accessDeniedDetail"] = denied
     else:
@@ -102,6 +77,8 @@ def _error(call: CloudCall, request_id: str, error: CloudError, emulator: Emulat
             "Message": error.message,
             "Recommend": f"https://api.aliyun.com/troubleshoot?q={error.code}&product={call.product}",
         }
+        if not error.code:
+            del body["Code"]
         if denied:
             body["AccessDeniedDetail"] = denied
     return web.json_response(body, status=error.http_status, headers=headers)
@@ -147,8 +124,14 @@ def _dispatch(request: web.Request, call: CloudCall, body: bytes, emulator: Emul
         routed = cs.route(request.path)
         assert routed is not None  # _identify found the action from this same path
         return routed[1](emulator.backend, routed[2], params)
-    handler = RPC_PRODUCTS[request.headers["x-acs-version"]][1][call.action]
-    return handler(emulator.backend, params)
+    actions = RPC_PRODUCTS[request.headers["x-acs-version"]][1]
+    if call.action not in actions:
+        raise CloudError(
+            404, "InvalidAction.NotFound", f"Specified api {call.action} is not found."
+        )
+    if call.product == "mse":
+        return mse.dispatch(emulator.backend, call.action, params)
+    return actions[call.action](emulator.backend, params)
 
 
 async def handle_cloud(request: web.Request) -> web.Response:
@@ -226,83 +209,10 @@ async def loopback_only(request: web.Request, handler: Any) -> web.StreamRespons
     return response
 
 
-async def set_faults(request: web.Request) -> web.Response:
-    try:
-        plan = FaultPlan.model_validate(await request.json())
-    except (ValueError, json.JSONDecodeError) as exc:
-        return web.json_response({"error": str(exc)}, status=400)
-    request.app[EMULATOR].faults.replace(plan)
-    return web.json_response(plan.model_dump())
-
-
-async def get_faults(request: web.Request) -> web.Response:
-    return web.json_response(request.app[EMULATOR].faults.plan.model_dump())
-
-
-async def clear_faults(request: web.Request) -> web.Response:
-    request.app[EMULATOR].faults.clear()
-    return web.json_response({})
-
-
-async def set_readings(request: web.Request) -> web.Response:
-    """``{"lenient": [names]}``: the readings switched to the friendlier one; the rest strict."""
-    try:
-        payload = await request.json()
-        names = payload.get("lenient", []) if isinstance(payload, dict) else None
-        if not isinstance(names, list):
-            raise ValueError('expected {"lenient": [reading, ...]}')
-        lenient = parse_readings(str(name) for name in names)
-    except (ValueError, json.JSONDecodeError) as exc:
-        return web.json_response({"error": str(exc)}, status=400)
-    backend = request.app[EMULATOR].backend
-    backend.readings = Readings(lenient)
-    return web.json_response(backend.readings.to_json())
-
-
-async def get_readings(request: web.Request) -> web.Response:
-    return web.json_response(request.app[EMULATOR].backend.readings.to_json())
-
-
-async def get_state(request: web.Request) -> web.Response:
-    return web.json_response(request.app[EMULATOR].backend.snapshot())
-
-
-async def reset(request: web.Request) -> web.Response:
-    emulator = request.app[EMULATOR]
-    emulator.cancel_late_commits()
-    emulator.backend.reset()
-    emulator.calls.clear()
-    emulator.peers.clear()
-    return web.json_response({})
-
-
-async def get_calls(request: web.Request) -> web.Response:
-    return web.json_response(dict(request.app[EMULATOR].calls))
-
-
-async def clear_calls(request: web.Request) -> web.Response:
-    request.app[EMULATOR].calls.clear()
-    request.app[EMULATOR].peers.clear()
-    return web.json_response({})
-
-
-async def get_connections(request: web.Request) -> web.Response:
-    return web.json_response({"connections": len(request.app[EMULATOR].peers)})
-
-
 def build_app(emulator: Emulator) -> web.Application:
     app = web.Application(middlewares=[loopback_only])
     app[EMULATOR] = emulator
-    app.router.add_post("/_emulator/faults", set_faults)
-    app.router.add_get("/_emulator/faults", get_faults)
-    app.router.add_delete("/_emulator/faults", clear_faults)
-    app.router.add_post("/_emulator/readings", set_readings)
-    app.router.add_get("/_emulator/readings", get_readings)
-    app.router.add_get("/_emulator/state", get_state)
-    app.router.add_post("/_emulator/reset", reset)
-    app.router.add_get("/_emulator/calls", get_calls)
-    app.router.add_delete("/_emulator/calls", clear_calls)
-    app.router.add_get("/_emulator/connections", get_connections)
+    add_admin_routes(app)
     app.router.add_route("*", "/{tail:.*}", handle_cloud)
     return app
 
