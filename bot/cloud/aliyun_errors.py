@@ -67,8 +67,9 @@ def translate(exc: BaseException, service: str, action: str) -> tuple[CloudError
     data = getattr(exc, "data", None)
     body: dict[str, Any] = data if isinstance(data, dict) else {}
     status = _int_or_none(getattr(exc, "status_code", None) or body.get("statusCode"))
-    code = str(getattr(exc, "code", None) or body.get("Code") or body.get("code") or "")
-    message = str(body.get("Message") or body.get("message") or code or "no message")
+    # The SDK formats an absent Code as the string "None".
+    code = _present(getattr(exc, "code", None)) or _present(body.get("Code") or body.get("code"))
+    message = _present(body.get("Message") or body.get("message")) or "no message"
     request_id = body.get("RequestId") or body.get("requestId") or getattr(exc, "request_id", None)
     retry_after_ms = getattr(exc, "retry_after", None)
     hint = retry_after_ms / 1000 if isinstance(retry_after_ms, int) and retry_after_ms else None
@@ -96,7 +97,7 @@ def check_envelope(body: Any, service: str, action: str) -> None:
         service,
         action,
         status=status or _HTTP_SERVER_ERROR,
-        code=str(status),
+        code=str(status) if status is not None else "",
         message=str(getattr(body, "message", None) or "the request failed"),
         request_id=getattr(body, "request_id", None),
         denied_action=None,
@@ -140,16 +141,23 @@ def classify(
             code=code,
         )
     if status == _HTTP_NOT_FOUND or "NotFound" in code:
-        return NotFound(f"{where}: {message}", request_id=request_id, code=code)
+        return NotFound(f"{where}: {message}", request_id=request_id, code=code or None)
+    what = f"{code}: {message}" if code else f"HTTP {status}, no error code: {message}"
     if status is not None and status >= _HTTP_SERVER_ERROR:
         return CloudUnavailable(
-            f"Alibaba Cloud failed on {where} ({code}: {message}); try again shortly",
+            f"Alibaba Cloud failed on {where} ({what}); try again shortly",
             request_id=request_id,
-            code=code,
+            code=code or None,
         )
     return InvalidInput(
-        f"{where} refused the request ({code}: {message})", request_id=request_id, code=code
+        f"{where} refused the request ({what})", request_id=request_id, code=code or None
     )
+
+
+def _present(value: object) -> str:
+    """A field's text, or "" when absent (None, empty, or the SDK's "None")."""
+    text = "" if value is None else str(value).strip()
+    return "" if text in ("", "None") else text
 
 
 def _int_or_none(value: object) -> int | None:

@@ -1,5 +1,7 @@
 """The port: what sgbot needs from Alibaba Cloud, as one ``Protocol`` and frozen result types.
 
+The result types live in ``bot.cloud.records`` and are re-exported here.
+
 Everything above this line of the architecture (resolution, pre-flight, rules, the worker)
 talks to ``CloudPort`` and never to an SDK. The one adapter (``bot.cloud.aliyun``) implements
 it over the official MSE, ECS and CS clients; every method raises only ``bot.errors.CloudError``
@@ -10,118 +12,49 @@ because a write that timed out may still have happened (``bot.cloud.rules`` hand
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
+from bot.cloud.records import (
+    GATEWAY_RUNNING,
+    SERVERLESS_PROFILE,
+    AddedRule,
+    Cluster,
+    ClusterNode,
+    Gateway,
+    GatewayRule,
+    GatewayService,
+    GatewaySummary,
+    IngressRule,
+    Instance,
+    NetworkInterface,
+    NodePool,
+    OtherRule,
+    RuleListing,
+    SecurityGroup,
+    ServiceSource,
+)
 from bot.commands import PortRange
 
-SERVERLESS_PROFILE = "Serverless"
-
-
-@dataclass(frozen=True)
-class Gateway:
-    """An MSE cloud-native gateway with its managed security group and VPC (GetGateway)."""
-
-    unique_id: str
-    name: str
-    security_group_id: str
-    vpc_id: str
-
-
-@dataclass(frozen=True)
-class GatewaySummary:
-    """One ListGateway hit: enough to pick the gateway a name meant."""
-
-    unique_id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class GatewayService:
-    """A service routed by a gateway; ``source_id`` points into ``list_service_sources``."""
-
-    name: str
-    namespace: str | None
-    source_type: str
-    source_id: int | None
-    ips: tuple[str, ...]
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.name}.{self.namespace}" if self.namespace else self.name
-
-
-@dataclass(frozen=True)
-class ServiceSource:
-    """A gateway's service source; for ``K8s`` the ``address`` is the ACK cluster id."""
-
-    source_id: int
-    source: str
-    address: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """An ACK cluster (DescribeClusterDetail); ASK clusters have profile ``Serverless``."""
-
-    cluster_id: str
-    name: str
-    profile: str
-    security_group_id: str | None
-    vpc_id: str
-
-    @property
-    def is_serverless(self) -> bool:
-        return self.profile.casefold() == SERVERLESS_PROFILE.casefold()
-
-
-@dataclass(frozen=True)
-class NodePool:
-    """An ACK node pool and the security groups its scaling group gives new nodes."""
-
-    nodepool_id: str
-    name: str
-    security_group_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Instance:
-    """An ECS instance with every security group it belongs to."""
-
-    instance_id: str
-    vpc_id: str
-    private_ips: tuple[str, ...]
-    security_group_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class SecurityGroup:
-    """An ECS security group; ``group_type`` is ``normal`` or ``enterprise``."""
-
-    security_group_id: str
-    name: str
-    group_type: str
-    vpc_id: str
-
-
-@dataclass(frozen=True)
-class GatewayRule:
-    """A gateway-to-backend rule as MSE records it; ``rule_id`` is always an int."""
-
-    rule_id: int
-    security_group_id: str
-    ports: PortRange
-    description: str
-    security_group_name: str | None = None
-
-
-@dataclass(frozen=True)
-class AddedRule:
-    """What AddSecurityGroupRule answered: the new rule id and the cloud request id."""
-
-    rule_id: int
-    request_id: str
+__all__ = [
+    "GATEWAY_RUNNING",
+    "SERVERLESS_PROFILE",
+    "AddedRule",
+    "CloudPort",
+    "Cluster",
+    "ClusterNode",
+    "Gateway",
+    "GatewayRule",
+    "GatewayService",
+    "GatewaySummary",
+    "IngressRule",
+    "Instance",
+    "NetworkInterface",
+    "NodePool",
+    "OtherRule",
+    "RuleListing",
+    "SecurityGroup",
+    "ServiceSource",
+]
 
 
 class CloudPort(Protocol):
@@ -150,6 +83,12 @@ class CloudPort(Protocol):
 
     async def list_node_pools(self, cluster_id: str) -> list[NodePool]: ...
 
+    async def list_cluster_nodes(
+        self, cluster_id: str, nodepool_id: str | None = None
+    ) -> list[ClusterNode]:
+        """The cluster's worker nodes (every page), or one node pool's."""
+        ...
+
     async def find_instances(
         self,
         *,
@@ -157,14 +96,35 @@ class CloudPort(Protocol):
         private_ips: Sequence[str] = (),
         vpc_id: str | None = None,
     ) -> list[Instance]:
-        """Instances by id or private IP; ids that do not exist are simply absent."""
+        """Instances by id, or by private IP in ``vpc_id``; what does not exist is absent.
+
+        An IP lookup sends ``InstanceNetworkType=vpc`` (without it ECS ignores the IP filter)
+        and keeps only instances whose primary ENI holds one of the IPs.
+        """
+        ...
+
+    async def find_network_interfaces(
+        self, vpc_id: str, *, secondary_ips: Sequence[str] = (), primary_ip: str | None = None
+    ) -> list[NetworkInterface]:
+        """ENIs in ``vpc_id`` holding one of ``secondary_ips`` as a secondary IP, or whose
+        primary IP is ``primary_ip`` (ECS filters each way apart, one primary IP per call)."""
         ...
 
     async def describe_security_groups(self, group_ids: Sequence[str]) -> list[SecurityGroup]:
         """Groups by id in the region; ids that do not exist are simply absent."""
         ...
 
-    async def list_rules(self, gateway_id: str) -> list[GatewayRule]: ...
+    async def list_rules(self, gateway_id: str) -> list[GatewayRule]:
+        """The gateway's TCP rules (``list_all_rules(...).tcp``)."""
+        ...
+
+    async def list_all_rules(self, gateway_id: str) -> RuleListing:
+        """Every record ListSecurityGroupRule returns, TCP rules and others apart."""
+        ...
+
+    async def describe_ingress_rules(self, group_id: str) -> list[IngressRule]:
+        """The group's inbound permissions, every page (DescribeSecurityGroupAttribute)."""
+        ...
 
     async def add_rule(
         self, gateway_id: str, group_id: str, ports: PortRange, description: str

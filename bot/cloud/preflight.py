@@ -1,21 +1,27 @@
 """Pre-flight: what an authorization would do to each backend group, before anyone approves.
 
-``plan`` is pure: given the resolution (gateway group, backend groups) and the gateway's current
-rules it decides, per (group, port range), to add, to skip (an existing rule already covers
-it) or to refuse (a different VPC, or a group type the gateway's group cannot reference —
-enterprise groups cannot be referenced by, or reference, other groups). ``plan_authorization``
-fetches everything once and calls it.
+``plan`` is pure: given the resolution (gateway group, backend groups), the gateway's current
+rules and the backend groups' inbound rules it decides, per (group, port range), to add, to
+skip (an existing rule already covers it) or to refuse: the gateway is not running, the group
+is in another VPC or of another type than the gateway's group, or a basic group would pass its
+20 rules that reference other groups. An enterprise group cannot reference a group at all, so
+MSE authorizes the gateway's vSwitch CIDRs (``AuthCidrs``) in it; the add says which. An add
+or skip also names the backend group's inbound rule ECS would treat as
+identical to MSE's (``backend_rule``): MSE links the authorization to it instead of making one,
+so whoever deletes the authorization later must not cascade to a rule sgbot did not make.
+``plan_authorization`` fetches everything once, concurrently, and calls it.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.cloud.port import CloudPort, GatewayRule, SecurityGroup
+from bot.cloud.port import CloudPort, GatewayRule, IngressRule, SecurityGroup
 from bot.cloud.resolve import Resolution, find_gateway, resolve_target
+from bot.cloud.rules import find_identical_ingress
 from bot.commands import GatewayRef, PortRange, Target
 from bot.errors import Conflict
 
@@ -33,6 +39,9 @@ class PlanItem:
     action: Action
     reason: str
     existing_rule_id: int | None = None
+    # For an add or skip: the backend group's inbound rule ECS would treat as identical to the
+    # one MSE creates, already there before this request (made by hand or by another tool).
+    backend_rule: IngressRule | None = None
 
 
 @dataclass(frozen=True)
@@ -54,40 +63,86 @@ class Plan:
         """Refuse the whole request if any group is refused: half-opened backends confuse."""
         if self.refused:
             reasons = "; ".join(f"{i.group.security_group_id}: {i.reason}" for i in self.refused)
-            raise Conflict(f"cannot authorize {self.resolution.path}: {reasons}")
+            route = self.resolution.hops or self.resolution.path
+            raise Conflict(f"cannot authorize {route}: {reasons}")
 
 
-def plan(resolution: Resolution, ports: Sequence[PortRange], rules: Iterable[GatewayRule]) -> Plan:
-    """Decide each (group, port range) from data already fetched; no I/O."""
-    gateway_group = resolution.gateway_group
-    rules_by_group: dict[str, list[GatewayRule]] = {}
+GROUP_RULE_QUOTA = 20
+"""The most rules referencing another group that a basic group may hold [ECS docs]."""
+SAME_TYPE = (
+    "select the same security group type for the gateway as the one used by the backend service"
+)
+
+
+def plan(
+    resolution: Resolution,
+    ports: Sequence[PortRange],
+    rules: Iterable[GatewayRule],
+    ingress: Mapping[str, Sequence[IngressRule]] | None = None,
+) -> Plan:
+    """Decide each (group, port range) from data already fetched; no I/O.
+
+    ``ingress`` maps a backend group id to its inbound rules; a group it leaves out gets no
+    ``backend_rule``, and each of its adds is counted against the group's quota.
+    """
+    rules = list(rules)
+    by_group: dict[str, list[GatewayRule]] = {}
     for rule in rules:
-        rules_by_group.setdefault(rule.security_group_id, []).append(rule)
-    items = []
+        by_group.setdefault(rule.security_group_id, []).append(rule)
+    # An enterprise group is authorized by CIDR: the ones MSE listed for this gateway's rules.
+    cidrs = sorted({cidr for rule in rules for cidr in rule.auth_cidrs if cidr})
+    items: list[PlanItem] = []
     for group in resolution.groups:
-        problems = _refusals(gateway_group, group)
-        for port_range in ports:
-            if problems:
-                items.append(PlanItem(group, port_range, Action.REFUSE, "; ".join(problems)))
-                continue
-            covering = next(
-                (
-                    r
-                    for r in rules_by_group.get(group.security_group_id, ())
-                    if r.ports.covers(port_range)
-                ),
-                None,
-            )
-            if covering is not None:
-                reason = f"already allowed by rule {covering.rule_id} (ports {covering.ports})"
-                items.append(PlanItem(group, port_range, Action.SKIP, reason, covering.rule_id))
-            else:
-                items.append(PlanItem(group, port_range, Action.ADD, f"open ports {port_range}"))
+        problems = _refusals(resolution, group)
+        if problems:
+            items += [PlanItem(group, p, Action.REFUSE, "; ".join(problems)) for p in ports]
+            continue
+        inbound = (ingress or {}).get(group.security_group_id, ())
+        held = by_group.get(group.security_group_id, ())
+        decided = [
+            _decide(resolution, group, p, rules=held, inbound=inbound, cidrs=cidrs) for p in ports
+        ]
+        over = _over_quota(resolution.gateway_group, group, decided)
+        items += [PlanItem(group, p, Action.REFUSE, over) for p in ports] if over else decided
     return Plan(resolution=resolution, items=tuple(items))
 
 
-def _refusals(gateway_group: SecurityGroup, group: SecurityGroup) -> list[str]:
+def _decide(
+    resolution: Resolution,
+    group: SecurityGroup,
+    port_range: PortRange,
+    *,
+    rules: Sequence[GatewayRule],
+    inbound: Sequence[IngressRule],
+    cidrs: Sequence[str],
+) -> PlanItem:
+    gateway_group = resolution.gateway_group
+    backend = find_identical_ingress(
+        inbound, gateway_group.security_group_id, port_range, source_cidrs=cidrs
+    )
+    covering = next((r for r in rules if r.ports.covers(port_range)), None)
+    if covering is not None:
+        reason = f"already allowed by rule {covering.rule_id} (ports {covering.ports})"
+        return PlanItem(group, port_range, Action.SKIP, reason, covering.rule_id, backend)
+    reason = f"open ports {port_range}"
+    if not group.is_basic:
+        vswitches = ", ".join(resolution.gateway.vswitch_ids) or "its vSwitches"
+        authorized = f"AuthCidrs {', '.join(cidrs)}" if cidrs else f"the CIDRs of {vswitches}"
+        reason += (
+            "; an enterprise group cannot reference another group, so MSE authorizes the "
+            f"gateway's vSwitch CIDRs instead ({authorized})"
+        )
+    return PlanItem(group, port_range, Action.ADD, reason, backend_rule=backend)
+
+
+def _refusals(resolution: Resolution, group: SecurityGroup) -> list[str]:
+    gateway, gateway_group = resolution.gateway, resolution.gateway_group
     problems = []
+    if not gateway.running:
+        problems.append(
+            f"gateway {gateway.name} is {gateway.status_text}, not running, and MSE changes no "
+            "rules until it runs; ask again once the MSE console shows it Running"
+        )
     if group.vpc_id != gateway_group.vpc_id:
         problems.append(
             f"it is in {group.vpc_id}, the gateway in {gateway_group.vpc_id}; "
@@ -95,18 +150,52 @@ def _refusals(gateway_group: SecurityGroup, group: SecurityGroup) -> list[str]:
         )
     if group.group_type != gateway_group.group_type:
         problems.append(
-            f"its type is {group.group_type} and the gateway group's is "
-            f"{gateway_group.group_type}; MSE cannot link groups of different types"
+            f"its type is {_kind(group)} and the gateway group {gateway_group.security_group_id}"
+            f"'s is {_kind(gateway_group)}; MSE authorizes only between groups of one type: "
+            f"{SAME_TYPE}"
         )
     return problems
+
+
+def _kind(group: SecurityGroup) -> str:
+    return "basic (normal)" if group.is_basic else group.group_type
+
+
+def _over_quota(
+    gateway_group: SecurityGroup, group: SecurityGroup, items: Sequence[PlanItem]
+) -> str | None:
+    """Why adding would break a basic group's 20 group-referencing rules, if it would."""
+    held = group.group_to_group_rules
+    if not (group.is_basic and gateway_group.is_basic) or held is None:
+        return None
+    # Each new range is one ECS rule from the gateway's group, unless an identical one exists.
+    new = sum(1 for i in items if i.action is Action.ADD and i.backend_rule is None)
+    if held + new <= GROUP_RULE_QUOTA:
+        return None
+    return (
+        f"it already holds {held} of the {GROUP_RULE_QUOTA} rules referencing another security "
+        f"group that a basic group may have, and this would add {new}; remove rules it no "
+        "longer needs, or ask for fewer port ranges"
+    )
+
+
+async def backend_ingress(
+    cloud: CloudPort, groups: Iterable[SecurityGroup]
+) -> dict[str, list[IngressRule]]:
+    """Each group's inbound rules: one DescribeSecurityGroupAttribute per group, concurrently."""
+    ids = list(dict.fromkeys(g.security_group_id for g in groups))
+    found = await asyncio.gather(*(cloud.describe_ingress_rules(group_id) for group_id in ids))
+    return dict(zip(ids, found, strict=True))
 
 
 async def plan_authorization(
     cloud: CloudPort, gateway_ref: GatewayRef, target: Target, ports: Sequence[PortRange]
 ) -> Plan:
-    """Find the gateway, resolve the target and read the rules (concurrently), then plan."""
+    """Find the gateway; resolve the target while reading the rules; read the groups' inbound
+    rules (concurrently); then plan."""
     gateway = await find_gateway(cloud, gateway_ref)
     resolution, rules = await asyncio.gather(
         resolve_target(cloud, gateway, target), cloud.list_rules(gateway.unique_id)
     )
-    return plan(resolution, ports, rules)
+    plannable = [g for g in resolution.groups if not _refusals(resolution, g)]
+    return plan(resolution, ports, rules, await backend_ingress(cloud, plannable))

@@ -2,10 +2,12 @@
 
 ``find_gateway`` turns a ``GatewayRef`` (unique id or exact name) into a ``Gateway``;
 ``resolve_target`` turns a command target into the de-duplicated groups behind it plus a
-readable path for the approval card, e.g. ``orders → ACK cluster prod-ack (c8f2…) → node pool
-np-web (sg-ackpoola01)``. It asks the cloud as little as it can: each path makes the calls
-listed in the cloud docs, and all group metadata (the gateway's own group included) comes from
-one DescribeSecurityGroups call. Errors say what to type instead.
+readable path for the approval card that names every hop, e.g. ``legacy (VIP) → 10.0.1.20 →
+ECS i-legacy020 (sg-legacy20)``, followed by what an approver must know (a cluster-wide grant,
+nodes outside any pool…), one note per line. Every path asks only for what the target holds:
+IPs are traced to the instances and ENIs that hold them (``resolve_ips``), Kubernetes services
+to what runs them (``resolve_k8s``). All group metadata (the gateway's own group included)
+comes from one DescribeSecurityGroups call. Errors say what to type instead.
 """
 
 from __future__ import annotations
@@ -15,6 +17,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.cloud.port import CloudPort, Cluster, Gateway, GatewayService, Instance, SecurityGroup
+from bot.cloud.resolve_ips import addresses, trace_ips
+from bot.cloud.resolve_k8s import (
+    EXPLICIT_TARGET,
+    Walk,
+    cluster_walk,
+    node_walk,
+    service_walk,
+    short,
+    with_groups,
+)
 from bot.commands import (
     ClusterTarget,
     GatewayRef,
@@ -24,21 +36,31 @@ from bot.commands import (
     ServiceTarget,
     Target,
 )
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput, NotFound, PermissionDenied
 
 K8S_SOURCE = "k8s"
 CLUSTER_ID_RE = re.compile(r"c[0-9a-f]{32}")
-ASK_EXPLICIT_TARGET = "name the backend directly instead: `sg-…` or `instance i-…`"
+ASK_EXPLICIT_TARGET = EXPLICIT_TARGET
+HIDDEN_BY_RAM = (
+    "if it exists, the bot's RAM identity may not see it: a policy limited by resource or "
+    "condition makes {action} answer an empty list rather than an error"
+)
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """The groups behind a target, the gateway's own group, and how we got there."""
+    """The groups behind a target, the gateway's own group, and how we got there.
+
+    ``path`` is what the approval card shows: the hops, then each of ``notes`` on a line of its
+    own starting with ``⚠``. ``hops`` is the path alone, for messages.
+    """
 
     gateway: Gateway
     gateway_group: SecurityGroup
     groups: tuple[SecurityGroup, ...]
     path: str
+    notes: tuple[str, ...] = ()
+    hops: str = ""
 
 
 async def find_gateway(cloud: CloudPort, ref: GatewayRef) -> Gateway:
@@ -67,44 +89,61 @@ async def find_gateway(cloud: CloudPort, ref: GatewayRef) -> Gateway:
 
 async def resolve_target(cloud: CloudPort, gateway: Gateway, target: Target) -> Resolution:
     """The backend groups for ``target`` behind ``gateway``, with their metadata and path."""
-    group_ids, path = await _walk(cloud, gateway, target)
-    unique_ids = list(dict.fromkeys(group_ids))
+    walk = await _walk(cloud, gateway, target)
+    unique_ids = list(dict.fromkeys(walk.group_ids))
     found = {
         g.security_group_id: g
         for g in await cloud.describe_security_groups([*unique_ids, gateway.security_group_id])
     }
+    if gateway.security_group_id not in found:
+        raise PermissionDenied(
+            f"the managed security group {gateway.security_group_id} of gateway {gateway.name} "
+            f"is not visible to ecs:DescribeSecurityGroups in {cloud.region_id}: either the "
+            "bot's RAM policy limits that action by resource or condition (allow it on the "
+            "gateway's group), or the group belongs to another account (MSE's own); sgbot "
+            "needs its type and VPC to check the backend groups against it",
+            action="ecs:DescribeSecurityGroups",
+        )
     missing = [group_id for group_id in unique_ids if group_id not in found]
     if missing:
         raise NotFound(
             f"security group {', '.join(missing)} does not exist in {cloud.region_id}; "
-            "check the id (security groups are per region)"
+            "check the id (security groups are per region); "
+            + HIDDEN_BY_RAM.format(action="ecs:DescribeSecurityGroups")
         )
-    if gateway.security_group_id not in found:
-        raise NotFound(
-            f"the managed security group {gateway.security_group_id} of gateway "
-            f"{gateway.name} is missing in {cloud.region_id}"
-        )
+    path = "\n".join([walk.hops, *(f"⚠ {note}" for note in walk.notes)])
     return Resolution(
         gateway=gateway,
         gateway_group=found[gateway.security_group_id],
         groups=tuple(found[group_id] for group_id in unique_ids),
         path=path,
+        notes=walk.notes,
+        hops=walk.hops,
     )
 
 
-async def _walk(cloud: CloudPort, gateway: Gateway, target: Target) -> tuple[list[str], str]:
+async def _walk(cloud: CloudPort, gateway: Gateway, target: Target) -> Walk:
     match target:
         case SecurityGroupTarget(security_group_id=group_id):
-            return [group_id], f"security group {group_id}"
+            return Walk([group_id], f"security group {group_id}")
         case InstanceTarget(instance_id=instance_id):
             found = await cloud.find_instances(instance_ids=[instance_id])
             if not found:
-                raise NotFound(f"there is no ECS instance {instance_id} in {cloud.region_id}")
-            return _instances_path(found)
+                raise NotFound(
+                    f"there is no ECS instance {instance_id} in {cloud.region_id}; "
+                    + HIDDEN_BY_RAM.format(action="ecs:DescribeInstances")
+                )
+            group_ids, text = _instances_path(found)
+            return Walk(group_ids, text)
         case ClusterTarget(cluster_id=cluster_ref):
-            return await _cluster_groups(cloud, await _find_cluster(cloud, cluster_ref))
+            return await cluster_walk(cloud, await _find_cluster(cloud, cluster_ref))
         case NodePoolTarget(nodepool_id=pool_ref, cluster_id=cluster_ref):
-            cluster_id = await _cluster_id(cloud, cluster_ref)
+            # A cluster id needs no DescribeClusterDetail: the pools and nodes are enough.
+            cluster_id = (
+                cluster_ref
+                if CLUSTER_ID_RE.fullmatch(cluster_ref)
+                else (await _find_cluster(cloud, cluster_ref)).cluster_id
+            )
             pools = await cloud.list_node_pools(cluster_id)
             chosen = [p for p in pools if pool_ref in (p.nodepool_id, p.name)]
             if not chosen:
@@ -112,19 +151,15 @@ async def _walk(cloud: CloudPort, gateway: Gateway, target: Target) -> tuple[lis
                 raise NotFound(
                     f"cluster {cluster_id} has no node pool {pool_ref!r} (it has: {names})"
                 )
-            pool = chosen[0]
-            pool_text = _with_groups(pool.nodepool_id, pool.security_group_ids)
-            return list(
-                pool.security_group_ids
-            ), f"ACK cluster {_short(cluster_id)} → node pool {pool_text}"
+            return await node_walk(
+                cloud, cluster_id, why="the target is a node pool", pool=chosen[0]
+            )
         case ServiceTarget():
-            return await _service_groups(cloud, gateway, target)
+            return await _service_walk(cloud, gateway, target)
     raise InvalidInput(f"cannot resolve a target of kind {target.kind!r}")
 
 
-async def _service_groups(
-    cloud: CloudPort, gateway: Gateway, target: ServiceTarget
-) -> tuple[list[str], str]:
+async def _service_walk(cloud: CloudPort, gateway: Gateway, target: ServiceTarget) -> Walk:
     service = await _find_service(cloud, gateway, target)
     label = service.qualified_name
     if service.source_type.casefold() == K8S_SOURCE:
@@ -135,24 +170,24 @@ async def _service_groups(
                 f"service {label} comes from a Kubernetes source the gateway no longer lists; "
                 + ASK_EXPLICIT_TARGET
             )
-        group_ids, path = await _cluster_groups(cloud, await cloud.get_cluster(source.address))
-        return group_ids, f"{label} → {path}"
-    if not service.ips:
+        cluster = await cloud.get_cluster(source.address)
+        return await service_walk(cloud, cluster, label, service.ips)
+    ips = addresses(service.ips, service.meta_info)
+    if not ips:
         raise InvalidInput(
             f"service {label} is a {service.source_type} service without IP addresses, so its "
             f"security group cannot be found; {ASK_EXPLICIT_TARGET}"
         )
-    # Restricting to the gateway's VPC stops a private IP reused in another VPC from matching.
-    found = await cloud.find_instances(private_ips=service.ips, vpc_id=gateway.vpc_id)
-    matched = {ip for instance in found for ip in instance.private_ips}
-    unmatched = [ip for ip in service.ips if ip not in matched]
-    if unmatched:
+    # Only the gateway's VPC: a private IP reused in another VPC must not match.
+    trace = await trace_ips(cloud, gateway.vpc_id, ips)
+    if trace.unmatched:
         raise InvalidInput(
-            f"service {label} sends traffic to {', '.join(unmatched)}, which is no ECS instance "
-            f"in the gateway's VPC; {ASK_EXPLICIT_TARGET}"
+            f"service {label} sends traffic to {', '.join(trace.unmatched)}, which no ECS "
+            f"instance or network interface in the gateway's VPC {gateway.vpc_id} holds; "
+            + HIDDEN_BY_RAM.format(action="ecs:DescribeInstances or ecs:DescribeNetworkInterfaces")
+            + f"; otherwise {ASK_EXPLICIT_TARGET}"
         )
-    group_ids, path = _instances_path(found)
-    return group_ids, f"{label} → {service.source_type} {', '.join(service.ips)} → {path}"
+    return Walk(trace.group_ids, f"{label} ({service.source_type}) → {trace.text}")
 
 
 async def _find_service(
@@ -190,41 +225,11 @@ async def _find_cluster(cloud: CloudPort, cluster_ref: str) -> Cluster:
     return hits[0]
 
 
-async def _cluster_id(cloud: CloudPort, cluster_ref: str) -> str:
-    if CLUSTER_ID_RE.fullmatch(cluster_ref):
-        return cluster_ref
-    return (await _find_cluster(cloud, cluster_ref)).cluster_id
-
-
-async def _cluster_groups(cloud: CloudPort, cluster: Cluster) -> tuple[list[str], str]:
-    title = f"{cluster.name} ({_short(cluster.cluster_id)})"
-    if cluster.is_serverless:
-        # ASK has no node pools: pods run in ECIs that use the cluster's security group.
-        if not cluster.security_group_id:
-            raise InvalidInput(f"ACK Serverless cluster {title} reports no security group")
-        sg = cluster.security_group_id
-        return [sg], f"ACK Serverless cluster {title} → cluster security group {sg}"
-    pools = [p for p in await cloud.list_node_pools(cluster.cluster_id) if p.security_group_ids]
-    if not pools:
-        raise InvalidInput(f"ACK cluster {title} has no node pool with a security group")
-    pool_text = ", ".join(_with_groups(p.nodepool_id, p.security_group_ids) for p in pools)
-    return (
-        [g for p in pools for g in p.security_group_ids],
-        f"ACK cluster {title} → node pool {pool_text}",
-    )
-
-
 def _instances_path(instances: Iterable[Instance]) -> tuple[list[str], str]:
     ordered = sorted(instances, key=lambda i: i.instance_id)
     group_ids = [g for i in ordered for g in i.security_group_ids]
-    text = ", ".join(_with_groups(i.instance_id, i.security_group_ids) for i in ordered)
+    text = ", ".join(with_groups(i.instance_id, i.security_group_ids) for i in ordered)
     return group_ids, f"ECS {text}"
 
 
-def _with_groups(name: str, group_ids: Iterable[str]) -> str:
-    return f"{name} ({', '.join(group_ids)})"
-
-
-def _short(cluster_id: str) -> str:
-    """Cluster ids are 33 characters; four are enough for a person to recognise one."""
-    return f"{cluster_id[:4]}…"
+__all__ = ["ASK_EXPLICIT_TARGET", "Resolution", "find_gateway", "resolve_target", "short"]

@@ -1,39 +1,43 @@
 """Gateway rules: list them with group names, add one exactly once, delete by id or by match.
 
-MSE's AddSecurityGroupRule has no idempotency token, and a call that timed out may still have
-created the rule. So ``ensure_rule`` never repeats an add blindly: it lists first, and after a
-transient failure it lists again and treats a rule that appeared as its own. Deletes cascade to
-the backend group's inbound rule unless the caller keeps it.
+MSE's AddSecurityGroupRule has no idempotency token, a call that timed out may still commit
+seconds later (MSE writes the ECS rule through its service-linked role), and its ``Data`` is
+not documented to be the new record's id. So ``ensure_rule`` lists before it adds; after a
+timed-out or ambiguous write it re-lists patiently (1, 2, 4 and 8 s) before any retry; and it
+reads the id of what it created from a listing: among the ``sgbot REQ-…`` records for that
+(group, range) the oldest is kept and younger duplicates (from a worker that lost its lease)
+are deleted without cascade, because they share the one ECS rule with the kept record.
+Deletes cascade to the backend group's inbound rule unless the caller keeps it. How a write is
+confirmed lives in ``bot.cloud.rule_writes``; this module is the public face.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 
-from bot.cloud.port import CloudPort, GatewayRule
+from bot.cloud.port import CloudPort, GatewayRule, IngressRule
 from bot.cloud.retry import RetryPolicy
+from bot.cloud.rule_writes import (
+    EPOCH,
+    PATIENCE,
+    SGBOT_DESCRIPTION,
+    WRITE_ATTEMPTS,
+    BeforeWrite,
+    EnsuredRule,
+    Writes,
+    candidates,
+    is_sgbot_description,
+)
 from bot.commands import PortRange
-from bot.errors import CloudError, NotFound
+from bot.errors import CloudError, NotFound, Throttled
 
 logger = logging.getLogger(__name__)
 
-WRITE_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class EnsuredRule:
-    """``created`` False: the rule was already there. ``request_id`` None: no add answered."""
-
-    rule_id: int
-    created: bool
-    request_id: str | None
-
 
 async def list_rules(cloud: CloudPort, gateway_id: str) -> list[GatewayRule]:
-    """The gateway's rules, ordered by id, each with its group's name (one extra call)."""
+    """The gateway's TCP rules, ordered by id, each with its group's name (one extra call)."""
     rules = await cloud.list_rules(gateway_id)
     group_ids = list(dict.fromkeys(r.security_group_id for r in rules))
     groups = await cloud.describe_security_groups(group_ids) if group_ids else []
@@ -49,6 +53,33 @@ def find_rule(rules: Iterable[GatewayRule], group_id: str, ports: PortRange) -> 
     return next((r for r in rules if r.security_group_id == group_id and r.ports == ports), None)
 
 
+def find_identical_ingress(
+    rules: Iterable[IngressRule],
+    source_group_id: str | None,
+    ports: PortRange,
+    *,
+    source_cidrs: Sequence[str] = (),
+) -> IngressRule | None:
+    """The inbound rule ECS would treat as identical to the one MSE would create.
+
+    That is ingress, Accept, TCP, exactly ``ports``, from the gateway's group (basic groups) or
+    from one of the CIDRs MSE authorizes (``source_cidrs``, enterprise groups). Oldest first.
+    """
+    cidrs = {c for c in source_cidrs if c}
+    matches = [
+        rule
+        for rule in rules
+        if rule.policy.casefold() == "accept"
+        and rule.ip_protocol.upper() == "TCP"
+        and rule.port_range == ports.mse
+        and (
+            (source_group_id is not None and rule.source_group_id == source_group_id)
+            or (rule.source_cidr_ip is not None and rule.source_cidr_ip in cidrs)
+        )
+    ]
+    return min(matches, key=lambda r: (r.created_at or EPOCH, r.rule_id), default=None)
+
+
 async def ensure_rule(
     cloud: CloudPort,
     gateway_id: str,
@@ -58,38 +89,70 @@ async def ensure_rule(
     *,
     retry: RetryPolicy | None = None,
     attempts: int = WRITE_ATTEMPTS,
+    before_write: BeforeWrite | None = None,
+    patience: Sequence[float] = PATIENCE,
 ) -> EnsuredRule:
-    """Make sure a rule for (group, ports) exists, adding it at most once per confirmed absence."""
+    """Make sure a rule for (group, ports) exists, adding it at most once per confirmed absence.
+
+    ``before_write`` is awaited immediately before every add and delete; it raises to stop.
+    """
     retry = retry or RetryPolicy()
-    existing = find_rule(await cloud.list_rules(gateway_id), group_id, ports)
+    writes = Writes(cloud, gateway_id, retry, before_write, patience)
+    listed = await cloud.list_rules(gateway_id)
+    existing = find_rule(listed, group_id, ports)
     if existing is not None:
-        return EnsuredRule(existing.rule_id, created=False, request_id=None)
+        ours = candidates(listed, group_id, ports, description)
+        if len(ours) > 1:  # an earlier add committed after its worker had moved on
+            return await writes.settle(group_id, ports, description, None, ours, existing=True)
+        return EnsuredRule((ours or [existing])[0].rule_id, created=False, request_id=None)
     failures = 0
     while True:
+        await writes.before()
         try:
             added = await cloud.add_rule(gateway_id, group_id, ports, description)
         except CloudError as exc:
             failures += 1
-            if not exc.transient or failures >= attempts:
+            if not exc.transient:
                 raise
             logger.warning(
                 "add rule %s %s on %s failed (%s); checking before retrying",
                 group_id, ports.mse, gateway_id, exc.code,
             )  # fmt: skip
-            await retry.pause(failures - 1)
-            # The failed add may have landed: only a fresh listing can tell.
-            landed = find_rule(await cloud.list_rules(gateway_id), group_id, ports)
-            if landed is not None:
-                return EnsuredRule(landed.rule_id, created=True, request_id=None)
-            continue
-        return EnsuredRule(added.rule_id, created=True, request_id=added.request_id)
+            # Throttling refuses a call before it runs; anything else may still commit late.
+            landed = None
+            if not isinstance(exc, Throttled):
+                landed = await writes.wait_for(
+                    lambda listing: candidates(listing.tcp, group_id, ports, description) or None
+                )
+            if landed is None:
+                if failures >= attempts:
+                    raise
+                await retry.pause(failures - 1)
+                continue
+            return await writes.settle(group_id, ports, description, None, landed)
+        return await writes.settle(group_id, ports, description, added)
 
 
 async def delete_rule(
-    cloud: CloudPort, gateway_id: str, rule_id: int, *, keep_backend_rule: bool = False
+    cloud: CloudPort,
+    gateway_id: str,
+    rule_id: int,
+    *,
+    keep_backend_rule: bool = False,
+    before_write: BeforeWrite | None = None,
+    retry: RetryPolicy | None = None,
+    patience: Sequence[float] = PATIENCE,
 ) -> str:
-    """Delete one rule by id; by default MSE also removes the backend group's inbound rule."""
-    return await cloud.delete_rule(gateway_id, rule_id, cascade=not keep_backend_rule)
+    """Delete one rule by id; by default MSE also removes the backend group's inbound rule.
+
+    A delete that timed out is checked patiently; if the rule is gone by then this raises
+    ``NotFound`` (the rule is already deleted), else the delete is tried again.
+    """
+    writes = Writes(cloud, gateway_id, retry or RetryPolicy(), before_write, patience)
+    request_id = await writes.delete(rule_id, cascade=not keep_backend_rule)
+    if request_id is None:
+        raise NotFound(f"rule {rule_id} of gateway {gateway_id} is gone (a timed-out delete)")
+    return request_id
 
 
 async def delete_matching(
@@ -108,3 +171,19 @@ async def delete_matching(
         cloud, gateway_id, rule.rule_id, keep_backend_rule=keep_backend_rule
     )
     return rule.rule_id, request_id
+
+
+__all__ = [
+    "PATIENCE",
+    "SGBOT_DESCRIPTION",
+    "WRITE_ATTEMPTS",
+    "BeforeWrite",
+    "EnsuredRule",
+    "delete_matching",
+    "delete_rule",
+    "ensure_rule",
+    "find_identical_ingress",
+    "find_rule",
+    "is_sgbot_description",
+    "list_rules",
+]

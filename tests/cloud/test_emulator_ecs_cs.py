@@ -27,13 +27,22 @@ def cs_client(emulator: EmulatorHandle) -> CsClient:
     return CsClient(Config(**emulator.sdk_config()))
 
 
-def test_describe_instances_by_ip_has_the_nested_shape(ecs_client: EcsClient) -> None:
-    body = ecs_client.describe_instances_with_options(
+def describe_by_ip(
+    ecs_client: EcsClient, network_type: str | None
+) -> ecs.DescribeInstancesResponseBody:
+    return ecs_client.describe_instances_with_options(
         ecs.DescribeInstancesRequest(
-            region_id="cn-hangzhou", private_ip_addresses='["10.0.1.11", "10.0.1.12"]'
+            region_id="cn-hangzhou",
+            private_ip_addresses='["10.0.1.11", "10.0.1.12"]',
+            instance_network_type=network_type,
+            max_results=100,
         ),
         RuntimeOptions(),
     ).body
+
+
+def test_describe_instances_by_ip_has_the_nested_shape(ecs_client: EcsClient) -> None:
+    body = describe_by_ip(ecs_client, "vpc")
     found = {
         i.instance_id: (i.security_group_ids.security_group_id, i.vpc_attributes.vpc_id)
         for i in body.instances.instance
@@ -44,7 +53,76 @@ def test_describe_instances_by_ip_has_the_nested_shape(ecs_client: EcsClient) ->
     }
     first = body.instances.instance[0]
     assert first.vpc_attributes.private_ip_address.ip_address == ["10.0.1.11"]
-    assert first.network_interfaces.network_interface[0].primary_ip_address == "10.0.1.11"
+    (eni,) = first.network_interfaces.network_interface
+    assert (eni.primary_ip_address, eni.type) == ("10.0.1.11", "Primary")
+    assert [s.private_ip_address for s in eni.private_ip_sets.private_ip_set] == ["10.0.1.11"]
+
+
+def test_the_ip_filter_needs_the_vpc_network_type(ecs_client: EcsClient, reading: str) -> None:
+    # The SDK: PrivateIpAddresses "takes effect when InstanceNetworkType is set to vpc".
+    found = {i.instance_id for i in describe_by_ip(ecs_client, None).instances.instance}
+    if reading == "strict":
+        assert {"i-multi002", "i-entapp003", "i-legacy001", "i-ackweb001"} <= found
+    else:
+        assert found == {"i-multi002", "i-entapp003"}
+
+
+def test_the_ip_filter_matches_secondary_ips_only_in_the_friendlier_reading(
+    ecs_client: EcsClient, reading: str
+) -> None:
+    body = ecs_client.describe_instances_with_options(
+        ecs.DescribeInstancesRequest(
+            region_id="cn-hangzhou",
+            private_ip_addresses='["10.0.1.41", "10.0.6.21"]',  # secondary; on a Terway ENI
+            instance_network_type="vpc",
+        ),
+        RuntimeOptions(),
+    ).body
+    found = sorted(i.instance_id for i in body.instances.instance)
+    assert found == ([] if reading == "strict" else ["i-shared001", "i-terway001"])
+
+
+def describe_enis(ecs_client: EcsClient, **filters: object) -> list[str]:
+    body = ecs_client.describe_network_interfaces_with_options(
+        ecs.DescribeNetworkInterfacesRequest(
+            region_id="cn-hangzhou", vpc_id="vpc-demo01", **filters
+        ),
+        RuntimeOptions(),
+    ).body
+    return sorted(e.network_interface_id for e in body.network_interface_sets.network_interface_set)
+
+
+def test_enis_by_secondary_and_by_primary_ip(ecs_client: EcsClient, reading: str) -> None:
+    # PrivateIpAddress.N is sent flattened; the stricter reading matches secondary IPs only.
+    assert describe_enis(ecs_client, private_ip_address=["10.0.6.21", "10.0.1.41"]) == [
+        "eni-shared001",
+        "eni-terwaypods01",
+    ]
+    by_secondary = describe_enis(ecs_client, private_ip_address=["10.0.7.5"])
+    assert by_secondary == ([] if reading == "strict" else ["eni-eci000001"])
+    assert describe_enis(ecs_client, primary_ip_address="10.0.7.5") == ["eni-eci000001"]
+    assert describe_enis(ecs_client, primary_ip_address="10.0.6.21") == []
+
+
+def test_an_eni_shows_its_ips_groups_and_instance(ecs_client: EcsClient) -> None:
+    body = ecs_client.describe_network_interfaces_with_options(
+        ecs.DescribeNetworkInterfacesRequest(
+            region_id="cn-hangzhou", network_interface_id=["eni-terwaypods01"]
+        ),
+        RuntimeOptions(),
+    ).body
+    (eni,) = body.network_interface_sets.network_interface_set
+    assert (eni.private_ip_address, eni.instance_id, eni.type) == (
+        "10.0.6.20",
+        "i-terway001",
+        "Secondary",
+    )
+    assert [(s.private_ip_address, s.primary) for s in eni.private_ip_sets.private_ip_set] == [
+        ("10.0.6.20", True),
+        ("10.0.6.21", False),
+        ("10.0.6.22", False),
+    ]
+    assert eni.security_group_ids.security_group_id == ["sg-terwaypods01"]
 
 
 def test_describe_instances_pages_with_next_token(ecs_client: EcsClient) -> None:
@@ -179,8 +257,8 @@ def test_clusters_v1_matches_names_fuzzily(cs_client: CsClient) -> None:
         {},
         RuntimeOptions(),
     ).body
-    assert sorted(c.name for c in body.clusters) == ["prod-ack", "serverless-ack"]
-    assert body.page_info.total_count == 2
+    assert sorted(c.name for c in body.clusters) == ["batch-ack", "prod-ack", "serverless-ack"]
+    assert body.page_info.total_count == 3
     serverless = cs_client.describe_clusters_v1with_options(
         cs.DescribeClustersV1Request(profile="Serverless"), {}, RuntimeOptions()
     ).body

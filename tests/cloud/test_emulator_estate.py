@@ -52,6 +52,8 @@ def test_demo_estate_has_the_promised_ids() -> None:
     assert {g.name: g.security_group_id for g in estate.gateways} == {
         "prod-gw": "sg-gwprod0001",
         "staging-gw": "sg-gwstaging01",
+        "edge-gw": "sg-gwedge01",
+        "dev-gw": "sg-gwdev01",
     }
     groups = {g.security_group_id: g for g in estate.security_groups}
     assert groups["sg-enterprise01"].type == "enterprise"

@@ -21,6 +21,8 @@ from tests.fixtures.emulator import EmulatorHandle
 
 PROD_GW = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"
 STAGING_GW = "gw-0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+EDGE_GW = "gw-e1d2c3b4a5968778695a4b3c2d1e0f9a"
+DEV_GW = "gw-d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f"
 
 
 @pytest.fixture
@@ -89,7 +91,7 @@ def test_list_gateway_filters_by_name_and_pages(client: MseClient) -> None:
         return data.total_size, [item.name for item in data.result]
 
     assert names("staging-gw") == (1, ["staging-gw"])
-    assert names("gw", page_size=1) == (2, ["prod-gw"])
+    assert names("gw", page_size=1) == (4, ["prod-gw"])
     first = client.list_gateway_with_options(
         mse.ListGatewayRequest(page_number=1, page_size=10), RuntimeOptions()
     ).body.data.result[0]
@@ -169,11 +171,68 @@ def test_enterprise_group_is_authorized_by_cidr(
     client: MseClient, emulator: EmulatorHandle
 ) -> None:
     add_rule(client, "sg-enterprise01", "8443/8443")
-    [permission] = ecs_ingress(emulator, "sg-enterprise01")
+    [permission] = [
+        p for p in ecs_ingress(emulator, "sg-enterprise01") if p["PortRange"] == "8443/8443"
+    ]
     assert permission["SourceGroupId"] == ""
     assert permission["SourceCidrIp"] == "10.0.0.0/24"
     [rule] = [r for r in emulator.state()["mse_rules"][PROD_GW] if r["port_range"] == "8443/8443"]
     assert rule["security_group_id"] == "sg-enterprise01"
+
+
+def test_a_two_vswitch_gateway_authorizes_both_cidrs(emulator: EmulatorHandle) -> None:
+    client = MseClient(Config(**emulator.sdk_config()))
+    request = mse.AddSecurityGroupRuleRequest(
+        gateway_unique_id=EDGE_GW, security_group_id="sg-enterprise02", port_range="8443/8443"
+    )
+    client.add_security_group_rule_with_options(request, RuntimeOptions())
+    tcp = [p for p in ecs_ingress(emulator, "sg-enterprise02") if p["PortRange"] == "8443/8443"]
+    assert sorted(p["SourceCidrIp"] for p in tcp) == ["10.0.8.0/24", "10.0.9.0/24"]
+
+
+@pytest.mark.parametrize(
+    ("reading", "cidrs"),
+    [("strict", [""]), ("lenient", ["10.0.8.0/24", "10.0.9.0/24"])],
+    indirect=["reading"],
+)
+def test_auth_cidrs_are_blank_or_the_vswitch_cidrs(
+    client: MseClient, reading: str, cidrs: list[str]
+) -> None:
+    rules = client.list_security_group_rule_with_options(
+        mse.ListSecurityGroupRuleRequest(gateway_unique_id=EDGE_GW), RuntimeOptions()
+    ).body.data
+    by_id = {rule.id: rule for rule in rules}
+    assert by_id["101"].auth_cidrs == cidrs
+    assert (by_id["102"].port_range, by_id["102"].ip_protocol) == ("-1/-1", "icmp")
+
+
+def test_writes_to_a_gateway_that_is_not_running_are_refused(client: MseClient) -> None:
+    request = mse.AddSecurityGroupRuleRequest(
+        gateway_unique_id=DEV_GW,
+        security_group_id="sg-legacyapp01",
+        port_range="80/80",
+        accept_language="en",
+    )
+    with pytest.raises(ClientException) as caught:
+        client.add_security_group_rule_with_options(request, RuntimeOptions())
+    assert caught.value.code == "IllegalRequest"
+    assert "not running (status 3)" in str(caught.value.message)
+
+
+@pytest.mark.parametrize("language", [None, "en"])
+def test_messages_are_chinese_unless_english_is_asked_for(
+    client: MseClient, reading: str, language: str | None
+) -> None:
+    with pytest.raises(ClientException) as caught:
+        client.delete_security_group_rule_with_options(
+            mse.DeleteSecurityGroupRuleRequest(
+                gateway_unique_id=PROD_GW, id=999, accept_language=language
+            ),
+            RuntimeOptions(),
+        )
+    chinese = reading == "strict" and language is None
+    assert ("资源不存在" in str(caught.value.message)) is chinese
+    assert ("not found" in str(caught.value.message)) is not chinese
 
 
 def test_repeated_add_makes_a_second_record(client: MseClient, emulator: EmulatorHandle) -> None:

@@ -1,4 +1,9 @@
-"""Resolution through the real SDK against the emulator: each path, its result, its call count."""
+"""Resolution through the real SDK against the emulator: each path, its result, its call count.
+
+Every path runs under both readings of what the API reference leaves open (the IP filter
+ignored without ``InstanceNetworkType=vpc``, or not; secondary IPs matched, or not) and must
+give the same groups under both: nothing wider than what holds the service's addresses.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,12 @@ POOLS_PATH = (
     "ACK cluster prod-ack (c8f2…) → node pool np-web (sg-ackpoola01), "
     "np-multi (sg-ackpoolb01, sg-ackpoolb02)"
 )
+OVERLAY = "(on the overlay 172.16.0.0/16)"
+OVERLAY_WHY = "pods on an overlay network reach the VPC through whichever node runs them"
+CLUSTER_WIDE = (
+    f"grant is cluster-wide: {OVERLAY_WHY}, so every node of ACK cluster prod-ack (c8f2…) is "
+    "opened (4 nodes now)"
+)
 SERVERLESS_PATH = (
     "ACK Serverless cluster serverless-ack (c1a2…) → cluster security group sg-asksrvless01"
 )
@@ -32,8 +43,15 @@ SERVICE_SOURCE_CALLS = {"ListGatewayService": 1, "ListServiceSource": 1}
 POOL_WALK_CALLS = {
     "DescribeClusterDetail": 1,
     "DescribeClusterNodePools": 1,
+    "DescribeClusterNodes": 1,  # concurrently with the pools
+    "DescribeInstances": 1,  # the nodes' own groups
     "DescribeSecurityGroups": 1,
 }
+
+
+def card(hops: str, *notes: str) -> str:
+    """The path the approval card shows: the hops, then each note on a line of its own."""
+    return "\n".join([hops, *(f"⚠ {note}" for note in notes)])
 
 
 async def prod_gateway(emulator: EmulatorHandle) -> tuple[CloudPort, Gateway]:
@@ -80,9 +98,12 @@ async def test_unknown_gateway_id_is_not_found_despite_http_200(emulator: Emulat
         pytest.param(
             ServiceTarget(name="orders"),
             POOL_GROUPS,
-            f"orders.default → {POOLS_PATH}",
+            card(
+                f"orders.default → pods 172.16.0.10, 172.16.0.11 {OVERLAY} → {POOLS_PATH}",
+                CLUSTER_WIDE,
+            ),
             SERVICE_SOURCE_CALLS | POOL_WALK_CALLS,
-            id="service-k8s-managed",
+            id="service-k8s-overlay",
         ),
         pytest.param(
             ServiceTarget(name="payments"),
@@ -94,15 +115,35 @@ async def test_unknown_gateway_id_is_not_found_despite_http_200(emulator: Emulat
         pytest.param(
             ServiceTarget(name="legacy-billing"),
             ("sg-legacyapp01", "sg-legacyapp02"),
-            "legacy-billing → VIP 10.0.1.10, 10.0.1.11 → ECS i-legacy001 (sg-legacyapp01), "
-            "i-multi002 (sg-legacyapp01, sg-legacyapp02)",
+            "legacy-billing (VIP) → 10.0.1.10 → ECS i-legacy001 (sg-legacyapp01); "
+            "10.0.1.11 → ECS i-multi002 (sg-legacyapp01, sg-legacyapp02)",
             {"ListGatewayService": 1, "DescribeInstances": 1, "DescribeSecurityGroups": 1},
             id="service-vip-to-ecs",
         ),
         pytest.param(
+            ServiceTarget(name="legacy"),
+            ("sg-legacy20",),
+            "legacy (VIP) → 10.0.1.20 → ECS i-legacy020 (sg-legacy20)",
+            {"ListGatewayService": 1, "DescribeInstances": 1, "DescribeSecurityGroups": 1},
+            id="service-vip-from-meta-info-in-a-busy-vpc",
+        ),
+        pytest.param(
+            ServiceTarget(name="inventory"),
+            ("sg-terwaypods01",),  # the pods' ENI, not the node's sg-terwaynode01
+            "inventory.default → pods 10.0.6.21, 10.0.6.22 → "
+            "ENI eni-terwaypods01 of i-terway001 (sg-terwaypods01)",
+            SERVICE_SOURCE_CALLS
+            | {
+                "DescribeClusterDetail": 1,
+                "DescribeNetworkInterfaces": 1,
+                "DescribeSecurityGroups": 1,
+            },
+            id="service-k8s-terway-secondary-ips",
+        ),
+        pytest.param(
             ServiceTarget(name="search", namespace="shop"),
             POOL_GROUPS,
-            f"search.shop → {POOLS_PATH}",
+            card(f"search.shop → pods 172.16.0.31 {OVERLAY} → {POOLS_PATH}", CLUSTER_WIDE),
             SERVICE_SOURCE_CALLS | POOL_WALK_CALLS,
             id="service-with-namespace",
         ),
@@ -116,7 +157,7 @@ async def test_unknown_gateway_id_is_not_found_despite_http_200(emulator: Emulat
         pytest.param(
             ClusterTarget(cluster_id=PROD_ACK),
             POOL_GROUPS,
-            POOLS_PATH,
+            card(POOLS_PATH, CLUSTER_WIDE.replace(OVERLAY_WHY, "the target is the whole cluster")),
             POOL_WALK_CALLS,
             id="cluster-by-id",
         ),
@@ -130,8 +171,17 @@ async def test_unknown_gateway_id_is_not_found_despite_http_200(emulator: Emulat
         pytest.param(
             NodePoolTarget(nodepool_id="np-multi", cluster_id=PROD_ACK),
             ("sg-ackpoolb01", "sg-ackpoolb02"),
-            "ACK cluster c8f2… → node pool np-multi (sg-ackpoolb01, sg-ackpoolb02)",
-            {"DescribeClusterNodePools": 1, "DescribeSecurityGroups": 1},
+            card(
+                "ACK cluster c8f2… → node pool np-multi (sg-ackpoolb01, sg-ackpoolb02)",
+                "grant is pool-wide: the target is a node pool, so every node of node pool "
+                "np-multi is opened (2 nodes now)",
+            ),
+            {
+                "DescribeClusterNodePools": 1,
+                "DescribeClusterNodes": 1,
+                "DescribeInstances": 1,
+                "DescribeSecurityGroups": 1,
+            },
             id="nodepool",
         ),
         pytest.param(
@@ -143,6 +193,7 @@ async def test_unknown_gateway_id_is_not_found_despite_http_200(emulator: Emulat
         ),
     ],
 )
+@pytest.mark.usefixtures("reading")
 async def test_resolution_paths(
     emulator: EmulatorHandle,
     target: Target,
@@ -156,6 +207,7 @@ async def test_resolution_paths(
 
     assert tuple(g.security_group_id for g in resolution.groups) == groups
     assert resolution.path == path
+    assert card(resolution.hops, *resolution.notes) == path
     assert resolution.gateway_group.security_group_id == "sg-gwprod0001"
     assert resolution.gateway_group.group_type == "normal"
     assert emulator.calls() == calls
@@ -209,7 +261,8 @@ async def test_nodepool_by_name_in_cluster_by_name(emulator: EmulatorHandle) -> 
         pytest.param(
             InstanceTarget(instance_id="i-nothere"),
             NotFound,
-            r"no ECS instance i-nothere",
+            r"no ECS instance i-nothere in cn-hangzhou; if it exists, the bot's RAM identity "
+            r"may not see it: .* ecs:DescribeInstances answer an empty list",
             id="unknown-instance",
         ),
         pytest.param(

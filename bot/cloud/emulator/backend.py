@@ -1,71 +1,74 @@
-"""The emulator's mutable cloud: lookups and the MSE rule operations, apart from any wire format.
+"""The emulator's mutable cloud: the working estate, its lookups and its network views.
 
-``Backend`` owns a working copy of the loaded estate and the counters that hand out MSE rule ids
-and ECS rule ids. Adding an MSE gateway rule also authorizes the backend group in ECS, as MSE's
-service-linked role does: an inbound TCP Accept whose source is the gateway's managed group, or
-the gateway's vSwitch CIDR for an enterprise group (those cannot reference other groups).
+``Backend`` owns a working copy of the loaded estate, the readings in force and the MSE rule
+operations (``authorizations``). Cluster nodes are ECS instances; every instance has a primary
+ENI with its groups and IPs, and the estate's secondary ENIs (Terway, ECI) stand beside them.
+``hidden`` names resources ECS's describe calls leave out, as they do for a RAM identity
+limited by resource or for a group in another account.
 """
 
 from __future__ import annotations
 
-import itertools
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
+from bot.cloud.emulator.authorizations import Authorizations
+from bot.cloud.emulator.errors import CloudError
+from bot.cloud.emulator.readings import Readings
 from bot.cloud.emulator.state import (
     Cluster,
     Estate,
     Gateway,
     Instance,
     MseRule,
+    Node,
     NodePool,
-    Permission,
     SecurityGroup,
 )
 
-MAX_PORT = 65535
+__all__ = ["Backend", "CloudError", "ClusterNode", "Eni"]
 
 
-class CloudError(Exception):
-    """A provider error: HTTP status, the provider's code and message, as the real API sends."""
+@dataclass(frozen=True)
+class Eni:
+    """An ENI as DescribeNetworkInterfaces shows it; ``type`` is Primary or Secondary."""
 
-    def __init__(self, http_status: int, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.http_status = http_status
-        self.code = code
-        self.message = message
+    network_interface_id: str
+    vpc_id: str
+    primary_ip: str
+    secondary_ips: tuple[str, ...]
+    security_group_ids: tuple[str, ...]
+    instance_id: str
+    type: str
+    description: str = ""
 
-
-def parse_port_range(port_range: str) -> tuple[int, int]:
-    """``start/end`` with 1 <= start <= end <= 65535, else MSE's ``InvalidParameter``."""
-    start_text, slash, end_text = port_range.partition("/")
-    try:
-        start, end = int(start_text), int(end_text)
-    except ValueError:
-        start = end = 0
-    if not slash or not 1 <= start <= end <= MAX_PORT:
-        raise CloudError(
-            400, "InvalidParameter", f"PortRange {port_range!r} must be start/end in 1-65535."
-        )
-    return start, end
+    @property
+    def ips(self) -> tuple[str, ...]:
+        return (self.primary_ip, *self.secondary_ips)
 
 
-def _mse_timestamp() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+@dataclass(frozen=True)
+class ClusterNode:
+    """A node of a cluster: the pool it belongs to ("" outside any pool) and its instance."""
+
+    nodepool_id: str
+    node: Node
+    instance: Instance
 
 
 class Backend:
     """The loaded estate plus everything changed since the last ``reset``."""
 
-    def __init__(self, estate: Estate) -> None:
+    def __init__(self, estate: Estate, readings: Readings | None = None) -> None:
         self.loaded = estate
+        self.start_readings = readings or Readings()
+        self.hidden: frozenset[str] = frozenset()
         self.reset()
 
     def reset(self) -> None:
         self.estate = self.loaded.model_copy(deep=True)
-        next_mse_id = max((rule.id for rule in self.estate.mse_rules), default=0) + 1
-        self._mse_ids = itertools.count(next_mse_id)
-        self._ecs_rule_ids = itertools.count(1)
+        self.readings = self.start_readings
+        self.authorizations = Authorizations(self)
 
     # lookups -----------------------------------------------------------------------------------
 
@@ -86,102 +89,69 @@ class Backend:
     def node_pool(self, cluster: Cluster, nodepool_id: str) -> NodePool | None:
         return next((p for p in cluster.node_pools if p.nodepool_id == nodepool_id), None)
 
-    def instances(self) -> list[Instance]:
-        """Plain ECS instances, then cluster nodes as the ECS instances they are."""
-        nodes = [
-            Instance(
-                instance_id=node.instance_id,
-                name=f"{cluster.name}-{pool.name}-{node.instance_id}",
-                vpc_id=cluster.vpc_id,
-                private_ip=node.ip,
-                security_group_ids=list(pool.security_group_ids),
-            )
-            for cluster in self.estate.clusters
+    def cluster_nodes(self, cluster: Cluster) -> list[ClusterNode]:
+        """Pool nodes first, then nodes outside any pool, each with the instance it is."""
+        placed = [
+            (pool.nodepool_id, pool.security_group_ids, node)
             for pool in cluster.node_pools
             for node in pool.nodes
         ]
+        outside = [("", [cluster.security_group_id], node) for node in cluster.nodes]
+        return [
+            ClusterNode(
+                nodepool_id=pool_id,
+                node=node,
+                instance=Instance(
+                    instance_id=node.instance_id,
+                    name=f"{cluster.name}-{pool_id or 'node'}-{node.instance_id}",
+                    vpc_id=cluster.vpc_id,
+                    private_ip=node.ip,
+                    security_group_ids=list(node.security_group_ids or template),
+                ),
+            )
+            for pool_id, template, node in [*placed, *outside]
+        ]
+
+    def instances(self) -> list[Instance]:
+        """Plain ECS instances, then cluster nodes as the ECS instances they are."""
+        nodes = [n.instance for c in self.estate.clusters for n in self.cluster_nodes(c)]
         return [*self.estate.instances, *nodes]
+
+    def enis(self) -> list[Eni]:
+        """Every instance's primary ENI, then the estate's secondary ENIs."""
+        primary = [
+            Eni(
+                network_interface_id=primary_eni_id(instance.instance_id),
+                vpc_id=instance.vpc_id,
+                primary_ip=instance.private_ip,
+                secondary_ips=tuple(instance.secondary_ips),
+                security_group_ids=tuple(instance.security_group_ids),
+                instance_id=instance.instance_id,
+                type="Primary",
+            )
+            for instance in self.instances()
+        ]
+        secondary = [
+            Eni(
+                network_interface_id=eni.network_interface_id,
+                vpc_id=eni.vpc_id,
+                primary_ip=eni.primary_ip,
+                secondary_ips=tuple(eni.secondary_ips),
+                security_group_ids=tuple(eni.security_group_ids),
+                instance_id=eni.instance_id,
+                type="Secondary",
+                description=eni.description,
+            )
+            for eni in self.estate.network_interfaces
+        ]
+        return [*primary, *secondary]
 
     def mse_rules(self, gateway_unique_id: str) -> list[MseRule]:
         return [r for r in self.estate.mse_rules if r.gateway_unique_id == gateway_unique_id]
 
-    # MSE rule operations -----------------------------------------------------------------------
-
-    def add_mse_rule(
-        self, gateway: Gateway, security_group_id: str, port_range: str, description: str
-    ) -> MseRule:
-        parse_port_range(port_range)
-        group = self.group(security_group_id)
-        if group is None:
-            raise CloudError(404, "NotFound", f"Security group {security_group_id} not found.")
-        if group.vpc_id != gateway.vpc_id:
-            raise CloudError(
-                400,
-                "InvalidParameter",
-                f"Security group {security_group_id} is not in the gateway's VPC {gateway.vpc_id}.",
-            )
-        # MSE takes no client token: a repeated add is a second record.
-        rule = MseRule(
-            id=next(self._mse_ids),
-            gateway_unique_id=gateway.gateway_unique_id,
-            security_group_id=security_group_id,
-            port_range=port_range,
-            description=description,
-            gmt_create=_mse_timestamp(),
-        )
-        self.estate.mse_rules.append(rule)
-        self._authorize(group, gateway, port_range, description)
-        return rule
-
-    def delete_mse_rule(self, gateway: Gateway, rule_id: int, cascade: bool) -> MseRule:
-        rule = next((r for r in self.mse_rules(gateway.gateway_unique_id) if r.id == rule_id), None)
-        if rule is None:
-            raise CloudError(404, "NotFound", f"Security group rule {rule_id} not found.")
-        self.estate.mse_rules.remove(rule)
-        group = self.group(rule.security_group_id)
-        if cascade and group is not None:
-            group.permissions = [
-                p for p in group.permissions if not self._is_gateway_rule(p, group, gateway, rule)
-            ]
-        return rule
-
-    def _gateway_source(self, group: SecurityGroup, gateway: Gateway) -> dict[str, str]:
-        if group.type == "enterprise":
-            return {"source_group_id": "", "source_cidr_ip": gateway.vswitch_cidr}
-        return {"source_group_id": gateway.security_group_id, "source_cidr_ip": ""}
-
-    def _is_gateway_rule(
-        self, permission: Permission, group: SecurityGroup, gateway: Gateway, rule: MseRule
-    ) -> bool:
-        source = self._gateway_source(group, gateway)
-        return (
-            permission.direction == "ingress"
-            and permission.policy == "Accept"
-            and permission.ip_protocol.upper() == "TCP"
-            and permission.port_range == rule.port_range
-            and permission.source_group_id == source["source_group_id"]
-            and permission.source_cidr_ip == source["source_cidr_ip"]
-        )
-
-    def _authorize(
-        self, group: SecurityGroup, gateway: Gateway, port_range: str, description: str
-    ) -> None:
-        permission = Permission(
-            security_group_rule_id=f"sgr-emu{next(self._ecs_rule_ids):09d}",
-            port_range=port_range,
-            description=description,
-            create_time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            **self._gateway_source(group, gateway),
-        )
-        probe = MseRule(
-            id=0,
-            gateway_unique_id=gateway.gateway_unique_id,
-            security_group_id=group.security_group_id,
-            port_range=port_range,
-        )
-        # ECS AuthorizeSecurityGroup treats an identical rule as already there.
-        if not any(self._is_gateway_rule(p, group, gateway, probe) for p in group.permissions):
-            group.permissions.append(permission)
+    def group_to_group_rules(self, group: SecurityGroup) -> int:
+        """ECS's ``GroupToGroupRuleCount``: rules that reference another group, once each."""
+        return sum(1 for p in group.permissions if p.source_group_id)
 
     # admin -------------------------------------------------------------------------------------
 
@@ -203,3 +173,7 @@ class Backend:
                 for group in self.estate.security_groups
             },
         }
+
+
+def primary_eni_id(instance_id: str) -> str:
+    return f"eni-{instance_id.removeprefix('i-')}"

@@ -2,7 +2,8 @@
 
 Routes are matched on the path; ``ROUTES`` maps each pattern to the action name (for call
 counting, faults and RAM messages) and its handler. Serverless (``profile: Serverless``) clusters
-have no node pools and no nodes. Unknown clusters fail with 404 ``ErrorClusterNotFound``.
+have no node pools and no nodes. Nodes outside any pool have an empty ``nodepool_id``. Unknown
+clusters fail with 404 ``ErrorClusterNotFound``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def _cluster_fields(backend: Backend, cluster: Cluster) -> Body:
         "state": cluster.state,
         "current_version": "1.31.1-aliyun.1",
         "network_mode": "vpc",
+        # Flannel clusters report their pod CIDR here; Terway clusters (pods on ENIs) do not.
+        "container_cidr": cluster.container_cidr,
+        "subnet_cidr": cluster.container_cidr,
         "created": CREATED,
         "updated": CREATED,
         "tags": [],
@@ -107,25 +111,24 @@ def describe_cluster_nodes(backend: Backend, path: tuple[str, ...], query: Param
     node_ips = query.optional("nodeIps")
     nodes = [
         {
-            "instance_id": node.instance_id,
-            "instance_name": node.instance_id,
-            "nodepool_id": pool.nodepool_id,
-            "node_name": f"{backend.estate.region_id}.{node.ip}",
-            "host_name": node.instance_id,
-            "ip_address": [node.ip],
+            "instance_id": placed.node.instance_id,
+            "instance_name": placed.node.instance_id,
+            "nodepool_id": placed.nodepool_id,
+            "node_name": f"{backend.estate.region_id}.{placed.node.ip}",
+            "host_name": placed.node.instance_id,
+            "ip_address": [placed.node.ip],
             "instance_role": "Worker",
             "instance_status": "Running",
             "instance_type": "ecs.g7.large",
             "node_status": "Ready",
             "state": "running",
-            "source": "ess_attach",
+            "source": "ess_attach" if placed.nodepool_id else "manual_attach",
             "creation_time": CREATED,
         }
-        for pool in cluster.node_pools
-        for node in pool.nodes
-        if pool_id in (None, pool.nodepool_id)
-        and (instance_ids is None or node.instance_id in instance_ids.split(","))
-        and (node_ips is None or node.ip in node_ips.split(","))
+        for placed in backend.cluster_nodes(cluster)
+        if pool_id in (None, placed.nodepool_id)
+        and (instance_ids is None or placed.node.instance_id in instance_ids.split(","))
+        and (node_ips is None or placed.node.ip in node_ips.split(","))
     ]
     number, size = query.integer("pageNumber", 1), query.integer("pageSize", 10)
     window = nodes[(number - 1) * size : number * size]

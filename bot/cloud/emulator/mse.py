@@ -6,38 +6,45 @@ Each handler takes the backend and the request's parameters and returns the body
 ListSecurityGroupRule, ListServiceSource), as the real service does; the writes
 (AddSecurityGroupRule, DeleteSecurityGroupRule) fail with HTTP 404 ``NotFound`` instead.
 ListGateway and ListGatewayService match ``Name`` as a substring, so callers must filter exactly.
+Without ``AcceptLanguage=en`` messages are in Chinese (``Reading.MSE_MESSAGES_IN_CHINESE``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
+from bot.cloud.emulator import mse_rules
 from bot.cloud.emulator.backend import Backend, CloudError
+from bot.cloud.emulator.mse_envelope import Body, gateway_or_none, not_found_in_body, ok
 from bot.cloud.emulator.params import Params, page
+from bot.cloud.emulator.readings import Reading
 from bot.cloud.emulator.state import Gateway, GatewayService
 
-Body = dict[str, Any]
 CREATED = "2024-01-01 00:00:00"
+STATUS_TEXT = {0: "Creating", 1: "CreateFailed", 2: "Running", 3: "Changing", 8: "Deleting"}
+CHINESE = {
+    "NotFound": "资源不存在。",
+    "InvalidParameter": "参数错误。",
+    "IllegalRequest": "网关状态不允许此操作。",
+    "AuthorizationLimitExceed": "安全组规则数量已达上限。",
+}
+"""What a Chinese-speaking MSE says for each code the emulator raises (the gist, not the text)."""
 
 
-def _ok(data: Any) -> Body:
-    return {"Code": 200, "HttpStatusCode": 200, "Message": "success", "Success": True, "Data": data}
-
-
-def _not_found_in_body(message: str) -> Body:
-    return {"Code": 404, "HttpStatusCode": 404, "Message": message, "Success": False}
-
-
-def _gateway_or_none(backend: Backend, params: Params) -> Gateway | None:
-    return backend.gateway(params.required("GatewayUniqueId"))
-
-
-def _gateway(backend: Backend, params: Params) -> Gateway:
-    gateway = _gateway_or_none(backend, params)
-    if gateway is None:
-        raise CloudError(404, "NotFound", "The gateway does not exist.")
-    return gateway
+def dispatch(backend: Backend, action: str, params: Params) -> Body:
+    """Run ``action``; its messages (errors, failures inside HTTP 200) in the request's language."""
+    english = (params.optional("AcceptLanguage") or "").lower() == "en"
+    chinese = not english and backend.readings.strict(Reading.MSE_MESSAGES_IN_CHINESE)
+    try:
+        body = ACTIONS[action](backend, params)
+    except CloudError as error:
+        if not chinese:
+            raise
+        message = CHINESE.get(error.code, "请求处理失败。")
+        raise CloudError(error.http_status, error.code, message) from error
+    if chinese and body.get("Success") is False:
+        body["Message"] = CHINESE["NotFound"]
+    return body
 
 
 def _gateway_summary(backend: Backend, gateway: Gateway) -> Body:
@@ -51,7 +58,7 @@ def _gateway_summary(backend: Backend, gateway: Gateway) -> Body:
         "Replica": gateway.replica,
         "TotalReplica": gateway.replica,
         "Status": gateway.status,
-        "StatusDesc": "Running" if gateway.status == 2 else "Changing",
+        "StatusDesc": STATUS_TEXT.get(gateway.status, "Unknown"),
         "ChargeType": "POSTPAY",
         "GmtCreate": CREATED,
         "GmtModified": CREATED,
@@ -59,16 +66,16 @@ def _gateway_summary(backend: Backend, gateway: Gateway) -> Body:
 
 
 def get_gateway(backend: Backend, params: Params) -> Body:
-    gateway = _gateway_or_none(backend, params)
+    gateway = gateway_or_none(backend, params)
     if gateway is None:
-        return _not_found_in_body("The gateway does not exist.")
-    return _ok(
+        return not_found_in_body("The gateway does not exist.")
+    return ok(
         {
             **_gateway_summary(backend, gateway),
             "SecurityGroup": gateway.security_group_id,
             "Vpc": gateway.vpc_id,
             "Vswitch": gateway.vswitch_id,
-            "Vswitch2": "",
+            "Vswitch2": gateway.vswitch2_id,
         }
     )
 
@@ -89,12 +96,12 @@ def list_gateway(backend: Backend, params: Params) -> Body:
             **_gateway_summary(backend, g),
             "GatewayType": g.gateway_type,
             "VpcId": g.vpc_id,
-            "Vswitch2": "",
+            "Vswitch2": g.vswitch2_id,
             "Slb": [],
         }
         for g in gateways
     ]
-    return _ok(
+    return ok(
         {
             "PageNumber": number,
             "PageSize": size,
@@ -148,7 +155,7 @@ def list_gateway_service(backend: Backend, params: Params) -> Body:
         gateway = backend.gateway(service.gateway_unique_id)
         assert gateway is not None  # the estate validator guarantees it
         result.append({**_service_fields(service, gateway), "HealthCheck": True})
-    return _ok(
+    return ok(
         {
             "PageNumber": number,
             "PageSize": size,
@@ -159,7 +166,7 @@ def list_gateway_service(backend: Backend, params: Params) -> Body:
 
 
 def get_gateway_service_detail(backend: Backend, params: Params) -> Body:
-    gateway = _gateway_or_none(backend, params)
+    gateway = gateway_or_none(backend, params)
     service_id = params.integer("ServiceId")
     service = next(
         (
@@ -170,19 +177,19 @@ def get_gateway_service_detail(backend: Backend, params: Params) -> Body:
         None,
     )
     if gateway is None or service is None:
-        return _not_found_in_body("The service does not exist.")
+        return not_found_in_body("The service does not exist.")
     detail = _service_fields(service, gateway)
     # The detail call types HealthCheck as a string where the list call has a boolean.
     detail |= {"HealthCheck": "true", "LabelDetails": [], "VersionDetails": []}
-    return _ok(detail | {"PortTrafficPolicyList": []})
+    return ok(detail | {"PortTrafficPolicyList": []})
 
 
 def list_service_source(backend: Backend, params: Params) -> Body:
-    gateway = _gateway_or_none(backend, params)
+    gateway = gateway_or_none(backend, params)
     if gateway is None:
-        return _not_found_in_body("The gateway does not exist.")
+        return not_found_in_body("The gateway does not exist.")
     wanted = (params.optional("Source") or "").lower()
-    return _ok(
+    return ok(
         [
             {
                 "Id": source.id,
@@ -206,85 +213,11 @@ def list_service_source(backend: Backend, params: Params) -> Body:
     )
 
 
-def list_security_group(backend: Backend, params: Params) -> Body:
-    gateway = _gateway_or_none(backend, params)
-    if gateway is None:
-        return _not_found_in_body("The gateway does not exist.")
-    return _ok(
-        [
-            {
-                "SecurityGroupId": group.security_group_id,
-                "SecurityGroupName": group.name,
-                "SecurityGroupType": group.type,
-                "VpcId": group.vpc_id,
-            }
-            for group in backend.estate.security_groups
-            if group.vpc_id == gateway.vpc_id
-        ]
-    )
-
-
-def list_security_group_rule(backend: Backend, params: Params) -> Body:
-    gateway = _gateway_or_none(backend, params)
-    if gateway is None:
-        return _not_found_in_body("The gateway does not exist.")
-    rules = []
-    for rule in backend.mse_rules(gateway.gateway_unique_id):
-        group = backend.group(rule.security_group_id)
-        enterprise = group is not None and group.type == "enterprise"
-        rules.append(
-            {
-                "Id": str(rule.id),
-                "SecurityGroupId": rule.security_group_id,
-                "PortRange": rule.port_range,
-                "IpProtocol": rule.ip_protocol,
-                "AuthCidrs": [gateway.vswitch_cidr] if enterprise else [],
-                "Description": rule.description,
-                "GatewayId": gateway.id,
-                "GatewayUniqueId": gateway.gateway_unique_id,
-                "GmtCreate": rule.gmt_create,
-                "GmtModified": rule.gmt_create,
-            }
-        )
-    return _ok(rules)
-
-
-def add_security_group_rule(backend: Backend, params: Params) -> Body:
-    rule = backend.add_mse_rule(
-        _gateway(backend, params),
-        params.required("SecurityGroupId"),
-        params.required("PortRange"),
-        params.optional("Description") or "",
-    )
-    return _ok(str(rule.id))
-
-
-def delete_security_group_rule(backend: Backend, params: Params) -> Body:
-    gateway = _gateway(backend, params)
-    rule = backend.delete_mse_rule(gateway, params.integer("Id"), params.boolean("CascadingDelete"))
-    return _ok(
-        {
-            "Id": rule.id,
-            "SecurityGroupId": rule.security_group_id,
-            "PortRange": rule.port_range,
-            "IpProtocol": rule.ip_protocol,
-            "Description": rule.description,
-            "GatewayId": gateway.id,
-            "GatewayUniqueId": gateway.gateway_unique_id,
-            "GmtCreate": rule.gmt_create,
-            "GmtModified": rule.gmt_create,
-        }
-    )
-
-
 ACTIONS: dict[str, Callable[[Backend, Params], Body]] = {
     "GetGateway": get_gateway,
     "ListGateway": list_gateway,
     "ListGatewayService": list_gateway_service,
     "GetGatewayServiceDetail": get_gateway_service_detail,
     "ListServiceSource": list_service_source,
-    "ListSecurityGroup": list_security_group,
-    "ListSecurityGroupRule": list_security_group_rule,
-    "AddSecurityGroupRule": add_security_group_rule,
-    "DeleteSecurityGroupRule": delete_security_group_rule,
+    **mse_rules.ACTIONS,
 }

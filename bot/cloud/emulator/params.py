@@ -1,8 +1,8 @@
 """Reading RPC query parameters the way the Alibaba Cloud API gateway does.
 
 Parameters arrive as strings; required ones that are absent fail with ``Missing<Name>``, booleans
-are matched case-insensitively (the Python SDK sends ``True``), and list parameters such as
-``InstanceIds`` are JSON arrays inside a string.
+are matched case-insensitively (the Python SDK sends ``True``), and list parameters are either
+JSON arrays inside a string (``InstanceIds``) or flattened (``PrivateIpAddress.1``, ``.2``…).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import TypeVar
 
-from bot.cloud.emulator.backend import CloudError
+from bot.cloud.emulator.errors import CloudError
 
 Item = TypeVar("Item")
 
@@ -64,6 +64,16 @@ class Params:
         if not isinstance(parsed, list):
             raise CloudError(400, f"InvalidParameter.{name}", f"{name} must be a JSON array.")
         return [str(item) for item in parsed]
+
+    def repeated(self, name: str) -> list[str] | None:
+        """A list sent flattened, as ``Name.1``, ``Name.2``…; None when there is none."""
+        prefix = f"{name}."
+        numbered = [
+            (int(key.removeprefix(prefix)), value)
+            for key, value in self.values.items()
+            if key.startswith(prefix) and key.removeprefix(prefix).isdigit() and value
+        ]
+        return [value for _, value in sorted(numbered)] or None
 
     def json_object(self, name: str) -> dict[str, object]:
         value = self.optional(name)

@@ -4,27 +4,30 @@ Requests are told apart as the SDK sends them: ``x-acs-version`` 2019-05-31 is M
 2014-05-26 is ECS (RPC, the action in ``x-acs-action``), 2015-12-15 is CS (ROA, the action is the
 path). Every cloud request must carry a valid ACS3-HMAC-SHA256 signature by the one configured
 key; then it is counted, delayed and faulted as the fault plan says, and handed to the product's
-handlers. ``/_emulator/`` is the unsigned admin API, answered only to loopback clients.
+handlers. ``/_emulator/`` is the unsigned admin API (``admin``), answered only to loopback
+clients.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from bot.cloud.emulator import cs, ecs, mse
-from bot.cloud.emulator.backend import Backend, CloudError
-from bot.cloud.emulator.faults import FaultPlan, Faults, InjectedError, access_denied_detail
+from bot.cloud.emulator.admin import add_admin_routes
+from bot.cloud.emulator.context import EMULATOR, Emulator
+from bot.cloud.emulator.errors import CloudError
+from bot.cloud.emulator.faults import InjectedError, TimeoutThenSucceed, access_denied_detail
 from bot.cloud.emulator.params import Params
 from bot.cloud.emulator.signing import SignatureProblem, parse_authorization, verify
+
+__all__ = ["Emulator", "build_app", "serve"]
 
 log = logging.getLogger(__name__)
 
@@ -32,22 +35,6 @@ RPC_PRODUCTS = {"2019-05-31": ("mse", mse.ACTIONS), "2014-05-26": ("ecs", ecs.AC
 CS_VERSION = "2015-12-15"
 LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 FORM = "application/x-www-form-urlencoded"
-
-
-@dataclass
-class Emulator:
-    """Everything one emulator process serves from."""
-
-    backend: Backend
-    access_key_id: str
-    access_key_secret: str
-    faults: Faults = field(default_factory=Faults)
-    calls: Counter[str] = field(default_factory=Counter)
-    # The client ends (host, port) that sent cloud calls: how many connections callers opened.
-    peers: set[tuple[str, int]] = field(default_factory=set)
-
-
-EMULATOR = web.AppKey("emulator", Emulator)
 
 
 @dataclass(frozen=True)
@@ -77,6 +64,8 @@ def _error(call: CloudCall, request_id: str, error: CloudError, emulator: Emulat
             "requestId": request_id,
             "status": error.http_status,
         }
+        if not error.code:
+            del body["code"]
         if denied:
             body["accessDeniedDetail"] = denied
     else:
@@ -88,6 +77,8 @@ def _error(call: CloudCall, request_id: str, error: CloudError, emulator: Emulat
             "Message": error.message,
             "Recommend": f"https://api.aliyun.com/troubleshoot?q={error.code}&product={call.product}",
         }
+        if not error.code:
+            del body["Code"]
         if denied:
             body["AccessDeniedDetail"] = denied
     return web.json_response(body, status=error.http_status, headers=headers)
@@ -133,8 +124,14 @@ def _dispatch(request: web.Request, call: CloudCall, body: bytes, emulator: Emul
         routed = cs.route(request.path)
         assert routed is not None  # _identify found the action from this same path
         return routed[1](emulator.backend, routed[2], params)
-    handler = RPC_PRODUCTS[request.headers["x-acs-version"]][1][call.action]
-    return handler(emulator.backend, params)
+    actions = RPC_PRODUCTS[request.headers["x-acs-version"]][1]
+    if call.action not in actions:
+        raise CloudError(
+            404, "InvalidAction.NotFound", f"Specified api {call.action} is not found."
+        )
+    if call.product == "mse":
+        return mse.dispatch(emulator.backend, call.action, params)
+    return actions[call.action](emulator.backend, params)
 
 
 async def handle_cloud(request: web.Request) -> web.Response:
@@ -161,7 +158,14 @@ async def handle_cloud(request: web.Request) -> web.Response:
         injected = emulator.faults.failure_for(call.action)
         if injected:
             raise injected
-        reply = _dispatch(request, call, body, emulator)
+        hold = emulator.faults.take_timeout(call.action)
+        if hold is not None and hold.commit_after_ms is not None:
+            reply = await _commit_late(emulator, request, call, body, hold)
+        else:
+            reply = _dispatch(request, call, body, emulator)
+            if hold is not None:
+                # The change is made; only the reply is late, as when a client times out.
+                await asyncio.sleep(hold.delay_ms / 1000)
     except CloudError as error:
         log.info("%s %s -> %s %s", request_id, call.action, error.http_status, error.code)
         return _error(call, request_id, error, emulator)
@@ -170,13 +174,31 @@ async def handle_cloud(request: web.Request) -> web.Response:
         log.exception("%s %s failed", request_id, call.action)
         internal = CloudError(500, "InternalError", "The request processing has failed.")
         return _error(call, request_id, internal, emulator)
-    delay_ms = emulator.faults.reply_delay_ms(call.action)
-    if delay_ms:
-        # The change is made; only the reply is late, as when a client times out on a success.
-        await asyncio.sleep(delay_ms / 1000)
     if call.roa:
         return web.json_response(reply, headers={"x-acs-request-id": request_id})
     return web.json_response({"RequestId": request_id, **reply})
+
+
+async def _commit_late(
+    emulator: Emulator,
+    request: web.Request,
+    call: CloudCall,
+    body: bytes,
+    hold: TimeoutThenSucceed,
+) -> Any:
+    """Carry the call out ``commit_after_ms`` after it arrived; reply after ``delay_ms`` (or
+    once it is carried out, if later). A task of its own: a client that gives up must not
+    cancel the commit."""
+
+    async def commit() -> Any:
+        await asyncio.sleep((hold.commit_after_ms or 0) / 1000)
+        return _dispatch(request, call, body, emulator)
+
+    task = asyncio.create_task(commit())
+    emulator.late.add(task)
+    task.add_done_callback(emulator.late.discard)
+    await asyncio.sleep(hold.delay_ms / 1000)
+    return await asyncio.shield(task)
 
 
 @web.middleware
@@ -187,61 +209,10 @@ async def loopback_only(request: web.Request, handler: Any) -> web.StreamRespons
     return response
 
 
-async def set_faults(request: web.Request) -> web.Response:
-    try:
-        plan = FaultPlan.model_validate(await request.json())
-    except (ValueError, json.JSONDecodeError) as exc:
-        return web.json_response({"error": str(exc)}, status=400)
-    request.app[EMULATOR].faults.replace(plan)
-    return web.json_response(plan.model_dump())
-
-
-async def get_faults(request: web.Request) -> web.Response:
-    return web.json_response(request.app[EMULATOR].faults.plan.model_dump())
-
-
-async def clear_faults(request: web.Request) -> web.Response:
-    request.app[EMULATOR].faults.clear()
-    return web.json_response({})
-
-
-async def get_state(request: web.Request) -> web.Response:
-    return web.json_response(request.app[EMULATOR].backend.snapshot())
-
-
-async def reset(request: web.Request) -> web.Response:
-    emulator = request.app[EMULATOR]
-    emulator.backend.reset()
-    emulator.calls.clear()
-    emulator.peers.clear()
-    return web.json_response({})
-
-
-async def get_calls(request: web.Request) -> web.Response:
-    return web.json_response(dict(request.app[EMULATOR].calls))
-
-
-async def clear_calls(request: web.Request) -> web.Response:
-    request.app[EMULATOR].calls.clear()
-    request.app[EMULATOR].peers.clear()
-    return web.json_response({})
-
-
-async def get_connections(request: web.Request) -> web.Response:
-    return web.json_response({"connections": len(request.app[EMULATOR].peers)})
-
-
 def build_app(emulator: Emulator) -> web.Application:
     app = web.Application(middlewares=[loopback_only])
     app[EMULATOR] = emulator
-    app.router.add_post("/_emulator/faults", set_faults)
-    app.router.add_get("/_emulator/faults", get_faults)
-    app.router.add_delete("/_emulator/faults", clear_faults)
-    app.router.add_get("/_emulator/state", get_state)
-    app.router.add_post("/_emulator/reset", reset)
-    app.router.add_get("/_emulator/calls", get_calls)
-    app.router.add_delete("/_emulator/calls", clear_calls)
-    app.router.add_get("/_emulator/connections", get_connections)
+    add_admin_routes(app)
     app.router.add_route("*", "/{tail:.*}", handle_cloud)
     return app
 
@@ -257,4 +228,5 @@ async def serve(emulator: Emulator, host: str, port: int, stop: asyncio.Event) -
     try:
         await stop.wait()
     finally:
+        emulator.cancel_late_commits()
         await runner.cleanup()

@@ -9,6 +9,7 @@ An estate is one JSON object (all ids are free-form strings unless noted)::
       "gateways": [{"gateway_unique_id": "gw-…", "id": 101, "name": "prod-gw",
                     "instance_id": "mse_ingresspost-cn-…", "security_group_id": "sg-…",
                     "vpc_id": "vpc-1", "vswitch_id": "vsw-…", "vswitch_cidr": "10.0.0.0/24",
+                    "vswitch2_id": "", "vswitch2_cidr": "",   # a second vSwitch, if any
                     "status": 2, "spec": "MSE_GTW_2_4_200_c", "replica": 2}],
       "security_groups": [{"security_group_id": "sg-…", "name": "…", "type": "normal|enterprise",
                            "vpc_id": "vpc-1", "service_managed": false,
@@ -19,13 +20,22 @@ An estate is one JSON object (all ids are free-form strings unless noted)::
                                             "source_cidr_ip": "", "priority": "1",
                                             "description": ""}]}],
       "instances": [{"instance_id": "i-…", "name": "…", "vpc_id": "vpc-1",
-                     "private_ip": "10.0.1.10", "security_group_ids": ["sg-…"]}],
+                     "private_ip": "10.0.1.10", "secondary_ips": [],   # on the primary ENI
+                     "security_group_ids": ["sg-…"]}],
+      "network_interfaces": [{"network_interface_id": "eni-…", "vpc_id": "vpc-1",
+                              "primary_ip": "10.0.5.10", "secondary_ips": ["10.0.5.11"],
+                              "security_group_ids": ["sg-…"], "instance_id": "",
+                              "description": "…"}],   # secondary ENIs (Terway, ECI)
       "clusters": [{"cluster_id": "c…", "name": "prod-ack", "cluster_type": "ManagedKubernetes",
                     "profile": "Default|Serverless", "vpc_id": "vpc-1",
                     "security_group_id": "sg-…", "state": "running",
+                    "container_cidr": "172.16.0.0/16",   # Flannel's pod CIDR; "" for Terway
                     "node_pools": [{"nodepool_id": "np-…", "name": "…", "is_default": false,
                                     "security_group_ids": ["sg-…"],
-                                    "nodes": [{"instance_id": "i-…", "ip": "10.0.3.11"}]}]}],
+                                    "nodes": [{"instance_id": "i-…", "ip": "10.0.3.11",
+                                               "security_group_ids": null}]}],
+                    "nodes": [{"instance_id": "i-…", "ip": "10.0.3.31",
+                               "security_group_ids": ["sg-…"]}]}],   # outside any pool
       "service_sources": [{"id": 1, "gateway_unique_id": "gw-…", "source": "K8s",
                            "address": "<cluster id>", "name": "…"}],
       "gateway_services": [{"id": 11, "gateway_unique_id": "gw-…", "name": "orders",
@@ -36,7 +46,10 @@ An estate is one JSON object (all ids are free-form strings unless noted)::
                      "port_range": "443/443", "description": ""}]
     }
 
-Cluster nodes are ECS instances too (they answer DescribeInstances with their pool's groups).
+Cluster nodes are ECS instances too: they answer DescribeInstances with their own
+``security_group_ids`` when given (a node changed after it was created), else their pool's (or,
+outside any pool, the cluster's) groups. Every instance also has a primary ENI, answered by
+DescribeNetworkInterfaces with the instance's groups.
 Every reference (a gateway's VPC and group, an instance's groups, a rule's gateway…) must name
 something defined in the file; ``load_estate`` raises ``EstateError`` saying what is wrong.
 """
@@ -76,6 +89,8 @@ class Gateway(_Model):
     vpc_id: str
     vswitch_id: str = "vsw-emulator"
     vswitch_cidr: str = "10.0.0.0/24"
+    vswitch2_id: str = ""
+    vswitch2_cidr: str = ""
     status: int = 2
     spec: str = "MSE_GTW_2_4_200_c"
     replica: int = 2
@@ -109,13 +124,27 @@ class Instance(_Model):
     name: str = ""
     vpc_id: str
     private_ip: str
+    secondary_ips: list[str] = Field(default_factory=list)  # on the primary ENI
     security_group_ids: list[str]
     status: str = "Running"
+
+
+class NetworkInterface(_Model):
+    """A secondary ENI: attached to an instance (Terway) or to none in the estate (ECI)."""
+
+    network_interface_id: str
+    vpc_id: str
+    primary_ip: str
+    secondary_ips: list[str] = Field(default_factory=list)
+    security_group_ids: list[str] = Field(min_length=1)
+    instance_id: str = ""
+    description: str = ""
 
 
 class Node(_Model):
     instance_id: str
     ip: str
+    security_group_ids: list[str] | None = None  # None: the pool's (or cluster's) groups
 
 
 class NodePool(_Model):
@@ -134,7 +163,9 @@ class Cluster(_Model):
     vpc_id: str
     security_group_id: str
     state: str = "running"
+    container_cidr: str = ""  # Flannel's pod CIDR; empty for Terway (pods on VPC ENIs)
     node_pools: list[NodePool] = Field(default_factory=list)
+    nodes: list[Node] = Field(default_factory=list)  # outside any node pool (older clusters)
 
 
 class ServiceSource(_Model):
@@ -168,6 +199,10 @@ class MseRule(_Model):
     ip_protocol: str = "tcp"
     description: str = ""
     gmt_create: str = "2024-01-01T00:00:00.000+0000"
+    # The ECS rules MSE linked this record to, and whether this record's add created them; an
+    # estate may leave both out (records are linked to identical inbound rules on load).
+    ecs_rule_ids: list[str] = Field(default_factory=list)
+    ecs_rule_created: bool = False
 
 
 class Estate(_Model):
@@ -177,6 +212,7 @@ class Estate(_Model):
     gateways: list[Gateway] = Field(default_factory=list)
     security_groups: list[SecurityGroup] = Field(default_factory=list)
     instances: list[Instance] = Field(default_factory=list)
+    network_interfaces: list[NetworkInterface] = Field(default_factory=list)
     clusters: list[Cluster] = Field(default_factory=list)
     service_sources: list[ServiceSource] = Field(default_factory=list)
     gateway_services: list[GatewayService] = Field(default_factory=list)
@@ -205,12 +241,20 @@ class Estate(_Model):
             need("vpc", instance.vpc_id, vpcs, f"instance {instance.instance_id}")
             for group_id in instance.security_group_ids:
                 need("security group", group_id, groups, f"instance {instance.instance_id}")
+        for eni in self.network_interfaces:
+            need("vpc", eni.vpc_id, vpcs, f"network interface {eni.network_interface_id}")
+            for group_id in eni.security_group_ids:
+                need("security group", group_id, groups, f"eni {eni.network_interface_id}")
         for cluster in self.clusters:
             need("vpc", cluster.vpc_id, vpcs, f"cluster {cluster.name}")
             need("security group", cluster.security_group_id, groups, f"cluster {cluster.name}")
+            nodes = [*cluster.nodes, *(n for p in cluster.node_pools for n in p.nodes)]
             for pool in cluster.node_pools:
                 for group_id in pool.security_group_ids:
                     need("security group", group_id, groups, f"node pool {pool.nodepool_id}")
+            for node in nodes:
+                for group_id in node.security_group_ids or ():
+                    need("security group", group_id, groups, f"node {node.instance_id}")
         for source in self.service_sources:
             need("gateway", source.gateway_unique_id, gateways, f"service source {source.id}")
         for service in self.gateway_services:
