@@ -148,6 +148,7 @@ NOT_NAMES = frozenset(
     {
         *("it", "this", "that", "them", "everything", "anything", "everyone", "all", "any"),
         *("not", "no", "never", "don't", "dont", "nothing", "none", "something", "stuff"),
+        *("不", "不要", "别", "禁止", "没有", "所有", "全部", "什么"),
     }
 )
 

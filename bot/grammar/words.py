@@ -171,7 +171,9 @@ def duration_of(words: list[Word]) -> tuple[str, int] | None:
     glued = _GLUED_DURATION_RE.fullmatch(first.key)
     if glued:
         return f"{glued.group(1)}{glued.group(2)[0]}", 1
-    keys = [word.key for word in words[:2] if word.is_value() and not word.quoted]
+    keys = [first.key]
+    if len(words) > 1 and words[1].is_value() and not words[1].quoted:
+        keys.append(words[1].key)
     spec = match_duration(keys)
     if spec is not None:
         return (" ".join(keys[: spec.size]) if spec.value else "permanent"), spec.size

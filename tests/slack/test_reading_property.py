@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,17 +17,9 @@ from bot.slack_local import LocalSlack
 from bot.slack_local.directory import DEV_CHANNEL_ID, DEVELOPER_ID, dm_channel_id
 from handlers.ids import ActionId
 from tests.grammar_corpus.strategies import guessed_changes
-from tests.slack.scenario import Chat, button_value, cards
+from tests.slack.scenario import Chat, button_value, cards, stored_requests
 
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
-
-
-def stored(env: dict[str, str]) -> int:
-    client = redis.Redis.from_url(env["REDIS_URL"])
-    try:
-        return len(list(client.scan_iter(f"{{{env['SGBOT_KEY_PREFIX']}}}:req:*")))
-    finally:
-        client.close()
 
 
 @settings(
@@ -55,5 +46,5 @@ def test_a_guessed_change_waits_for_confirm(
         assert status == 200
         prompt = json.loads(body)
     assert button_value(prompt, ActionId.CONFIRM_READING) is not None, text
-    assert stored(sgbot_env) == 0
+    assert stored_requests(sgbot_env) == 0
     assert cards(local_slack) == []

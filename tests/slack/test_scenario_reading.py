@@ -12,7 +12,6 @@ import json
 from typing import Any
 
 import pytest
-import redis
 
 from bot.slack_local import LocalSlack
 from bot.slack_local.directory import (
@@ -30,20 +29,13 @@ from tests.slack.scenario import (
     button_value,
     cards,
     request_id_of,
+    stored_requests,
     text_of,
     wait_for_card,
 )
 
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
 GUESSED = "please authorize prod-gw to orders on port 8080"
-
-
-def stored_requests(env: dict[str, str]) -> int:
-    client = redis.Redis.from_url(env["REDIS_URL"])
-    try:
-        return len(list(client.scan_iter(f"{{{env['SGBOT_KEY_PREFIX']}}}:req:*")))
-    finally:
-        client.close()
 
 
 def slash_prompt(chat: Chat, text: str, response_url: str) -> dict[str, Any]:
