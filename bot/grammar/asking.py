@@ -9,7 +9,6 @@ strict-grammar text; anything left over is refused, naming the word.
 
 from __future__ import annotations
 
-from bot.grammar.changes import request_id_word
 from bot.grammar.lexicon import SUGGESTIONS, Term
 from bot.grammar.usage import (
     HISTORY_FORM,
@@ -18,11 +17,11 @@ from bot.grammar.usage import (
     unexpected,
 )
 from bot.grammar.values import shown
-from bot.grammar.words import Inferred, Word, Words, emit
+from bot.grammar.words import Inferred, Word, Words, emit, request_id_word
 
 _ID_FILLER = (Term.REQUEST, Term.OF, Term.FOR, Term.STATUS, Term.SHOW)
-_LIST_FILLER = (Term.REQUEST, Term.OF, Term.FOR, Term.ON, Term.IN, Term.PENDING)
-_RULES_FILLER = (Term.RULES, Term.RULE, Term.OF, Term.FOR, Term.ON, Term.IN)
+_LIST_FILLER = (Term.REQUEST, Term.OF, Term.FOR, Term.ON, Term.IN, Term.PENDING, Term.ALL)
+_RULES_FILLER = (Term.RULES, Term.RULE, Term.OF, Term.FOR, Term.ON, Term.IN, Term.ALL)
 
 
 def read_query(words: Words, verb: Word) -> str:
@@ -44,7 +43,7 @@ def read_query(words: Words, verb: Word) -> str:
         return "list pending"
     if Term.STATUS in terms or request_id_word(rest) is not None:
         return _by_id("status", rest)
-    _only(rest, (), form=LIST_FORM)
+    _only(rest, (Term.ALL,), form=LIST_FORM)
     return "list"
 
 

@@ -34,7 +34,6 @@ from bot.grammar.words import (
 )
 
 _CLUSTER_ID_RE = re.compile(r"c[0-9a-f]{32}")
-_REQUEST_SHAPE_RE = re.compile(r"req-[0-9a-z]{5}", re.IGNORECASE)
 _NAMESPACE_FORM = "`service NAME in namespace NAMESPACE`"
 _PORT_WORDS = (Term.ON, Term.PORT, Term.TCP)
 _TARGET_WORDS = {
@@ -107,7 +106,7 @@ class ChangeReader:
         if (
             term in _PORT_WORDS
             or word.is_port_like()
-            or (word.key == "all" and following is not None and following.term is Term.PORT)
+            or (term is Term.ALL and following is not None and following.term is Term.PORT)
         ):
             return self._ports(index)
         if term is Term.FOR:
@@ -126,7 +125,8 @@ class ChangeReader:
             raise refuse_protocol(word)
         if term is Term.UNSUPPORTED_TARGET:
             raise refuse_target(word)
-        raise unexpected(word.text, form=self.form, choices=SUGGESTIONS)
+        # A known word in the wrong place is no typo: suggest only for unknown words.
+        raise unexpected(word.text, form=self.form, choices=SUGGESTIONS if term is None else ())
 
     def _role(self, index: int, *, side: Term | None) -> int:
         """A role phrase: ``NOUN VALUE``, ``VALUE NOUN`` or a bare ``VALUE`` on ``side``."""
@@ -203,8 +203,11 @@ class ChangeReader:
             ):
                 found[-1] = f"{found[-1]}-{following.text}"
                 index += 2
-            elif word.is_port_like() or (word.is_value() and word.key == "all"):
+            elif word.is_port_like():
                 found.append(word.text)
+                index += 1
+            elif word.term is Term.ALL:
+                found.append("all")
                 index += 1
             elif explicit and word.is_value() and not is_duration_word(word):
                 found.append(word.text)  # not a port: the strict parser says so, naming it
@@ -293,9 +296,3 @@ class ChangeReader:
         parts += ["on", *request.ports] if request.ports else []
         parts += ["for", *request.duration] if request.duration else []
         return " ".join(parts)
-
-
-def request_id_word(items: list[Word]) -> Word | None:
-    """The one request id among ``items`` (values shaped like ``REQ-XXXXX``), if any."""
-    ids = [word for word in items if word.is_value() and _REQUEST_SHAPE_RE.fullmatch(word.key)]
-    return ids[0] if len(ids) == 1 else None

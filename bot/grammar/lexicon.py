@@ -52,6 +52,7 @@ class Term(StrEnum):
     THROUGH = "through"
     OF = "of"
     PERMANENT = "permanent"
+    ALL = "all"  # every port, before ``port``/``端口`` or inside a ports clause
     UNSUPPORTED_TARGET = "unsupported target"
     NOISE = "noise"
     SOFT = "soft"
@@ -123,6 +124,7 @@ PHRASES = _table(
     (Term.THROUGH, ("through", "thru", "up to", "至", "~", "-")),
     (Term.OF, ("of", "的", "对")),
     (Term.PERMANENT, ("permanent", "permanently", "forever", "永久", "长期")),
+    (Term.ALL, ("all", "every", "所有", "全部")),
     (Term.UNSUPPORTED_TARGET, ("pod", "pods", "deployment", "ingress", "node", "host", "ip")),
     (Term.SOFT, ("temporarily", "temporary", "temp", "briefly", "for now", "for a while")),
     (Term.SOFT, ("for a bit", "临时", "暂时", "短期")),
@@ -148,7 +150,7 @@ NOT_NAMES = frozenset(
     {
         *("it", "this", "that", "them", "everything", "anything", "everyone", "all", "any"),
         *("not", "no", "never", "don't", "dont", "nothing", "none", "something", "stuff"),
-        *("不", "不要", "别", "禁止", "没有", "所有", "全部", "什么"),
+        *("不", "不要", "别", "禁止", "没有", "什么"),
     }
 )
 

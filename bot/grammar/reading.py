@@ -20,14 +20,14 @@ from datetime import timedelta
 from bot.commands import Authorize, Command
 from bot.errors import IncompleteCommand, UsageError
 from bot.grammar.asking import read_leading_id, read_query, read_revoke_of_one
-from bot.grammar.changes import ChangeReader, request_id_word
+from bot.grammar.changes import ChangeReader
 from bot.grammar.lexicon import SUGGESTIONS, VERBS, Term
 from bot.grammar.parser import parse_clean
 from bot.grammar.render import render_command
 from bot.grammar.text import clean_text, unwrap_slack_markup
 from bot.grammar.usage import VERB_FORM, unexpected
 from bot.grammar.values import shown
-from bot.grammar.words import Inference, Inferred, Words, read_words
+from bot.grammar.words import Inference, Inferred, Words, read_words, request_id_word
 
 _CHANGE_VERBS = (Term.AUTHORIZE, Term.REVOKE, Term.CLOSE)
 _NO_COMMAND = "There is no command. Type `help` to see them all, or {form}."

@@ -21,6 +21,7 @@ from bot.grammar.usage import KEYWORDS, unexpected
 from bot.grammar.values import PERMANENT_WORDS, match_duration, shown
 
 _PORTS_RE = re.compile(r"\d[\d,\-/]*")
+_REQUEST_SHAPE_RE = re.compile(r"req-[0-9a-z]{5}", re.IGNORECASE)
 _GLUED_DURATION_RE = re.compile(r"(\d+)(hrs?|hours?|mins?|minutes?|days?|wks?|weeks?)")
 _UNIT_ONLY = {"hour": "1h", "day": "1d", "week": "1w", "minute": "1m"}
 _PUNCTUATION = frozenset(",.;!?()")
@@ -237,3 +238,9 @@ def refuse_target(word: Word) -> UsageError:
         "`service NAME`, `sg-ID`, `instance i-ID`, `cluster CLUSTER_ID` or "
         "`nodepool NODEPOOL_ID in cluster CLUSTER_ID`."
     )
+
+
+def request_id_word(items: list[Word]) -> Word | None:
+    """The one request id among ``items`` (values shaped like ``REQ-XXXXX``), if any."""
+    ids = [word for word in items if word.is_value() and _REQUEST_SHAPE_RE.fullmatch(word.key)]
+    return ids[0] if len(ids) == 1 else None

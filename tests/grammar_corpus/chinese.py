@@ -117,7 +117,7 @@ INVALID: list[tuple[str, str]] = [
     ("授权 网关 prod-gw 访问 服务 orders 端口 8080 udp", "udp"),
     ("受权 网关 prod-gw 访问 服务 orders 端口 8080", "受权"),
     ("授权 网关 prod-gw 访问 服务 orders 不要 端口 22", "不要"),
-    ("列出 所有东西", "所有东西"),
+    ("列出 所有东西", "东西"),
     ("授权 网关 prod-gw 访问 服务 orders 端口 一百", "一百"),
     ("授权 网关 prod-gw 访问 服务 orders 端口 8080 持续 很久", "很久"),
     ("授权 网关 prod-gw 访问 服务 orders 端口 8080 因为", "reason"),
