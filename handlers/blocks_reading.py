@@ -18,7 +18,7 @@ from bot.settings import parse_duration
 from handlers.block_parts import Message, actions, button, context, message, section
 from handlers.blocks_forms import DURATION_CHOICES, Prefill
 from handlers.ids import ActionId, BlockId
-from handlers.mrkdwn import code, escape
+from handlers.mrkdwn import MESSAGE_BLOCKS_LIMIT, code, escape
 
 _SHOWN_LIMIT = 1500
 _NOTE_LIMIT = 300
@@ -50,7 +50,10 @@ def reading_prompt(shown: str, notes: Sequence[str], reading_id: str, *, emulate
 def with_reading(reply: Message, shown: str, notes: Sequence[str]) -> Message:
     """A query's answer with how the query was read above it."""
     line = context(f"{_read_as(shown)} ({escape('; '.join(notes), _NOTE_LIMIT)})")
-    return {"text": reply["text"], "blocks": [line, *reply["blocks"]][:50]}
+    blocks = [line, *reply["blocks"]]
+    if len(blocks) > MESSAGE_BLOCKS_LIMIT:  # drop from the middle: the last may be a notice
+        del blocks[MESSAGE_BLOCKS_LIMIT - 1 : -1]
+    return {"text": reply["text"], "blocks": blocks}
 
 
 def edit_prefill(command: Authorize) -> tuple[Prefill, dict[str, str]]:

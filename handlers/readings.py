@@ -39,7 +39,8 @@ from handlers.replies import respond
 
 log = logging.getLogger(__name__)
 
-ACTING = (Authorize, RevokeTarget, RevokeRule, RevokeRequest, Cancel)
+CHANGES = (Authorize, RevokeTarget, RevokeRule, RevokeRequest)
+ACTING = (*CHANGES, Cancel)
 """Commands that change something: read with inference, they wait for a Confirm."""
 _ID_PATTERN = r"^[A-Za-z0-9_-]{22}$"
 
@@ -130,7 +131,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if isinstance(command, Cancel):
             await say(await queries.answer(deps, command, pending.user_id))
             return
-        assert isinstance(command, ACTING)
+        if not isinstance(command, CHANGES):
+            return  # only acting commands are ever stored to wait for a Confirm
         await submit_change(
             deps,
             command,

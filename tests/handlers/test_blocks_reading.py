@@ -122,3 +122,12 @@ def test_a_duration_the_form_cannot_offer_is_said_so(
         assert BlockId.DURATION not in notes
     else:
         assert note in notes[BlockId.DURATION]
+
+
+def test_the_reading_line_never_pushes_out_the_emulated_notice() -> None:
+    full = message("many", [section(f"row {n}") for n in range(60)], emulated=True)
+    noted = with_reading(full, "list pending", ["`x` taken as the gateway"])
+    check_message(noted)
+    assert noted["blocks"][0]["type"] == "context"
+    assert noted["blocks"][-1] == full["blocks"][-1]
+    assert "Emulated cloud" in str(noted["blocks"][-1])
