@@ -37,6 +37,8 @@ key                                   lifetime
                                       deleted when the bot adds or deletes one of them
 ``{p}:creators:<gateway>`` hash       rule id -> request that created it; a field is deleted
                                       when the bot deletes that rule
+``{p}:reading:<id>``                  TTL (``READING_TTL``): how a request was read, waiting for
+                                      the Confirm of the person who typed it
 ====================================  ===========================================================
 
 History indexes may name requests whose hash has expired; readers skip those.
@@ -62,6 +64,8 @@ USERGROUP_CACHE_TTL = timedelta(seconds=60)
 USER_CACHE_TTL = timedelta(seconds=30)
 # Gateways and services change rarely; typing in a select re-asks many times a minute.
 OPTIONS_CACHE_TTL = timedelta(minutes=5)
+# As long as Slack keeps a response URL usable: a reading older than that is typed again.
+READING_TTL = timedelta(minutes=30)
 
 
 class Keys:
@@ -128,3 +132,6 @@ class Keys:
 
     def rule_creators(self, gateway_id: str) -> str:
         return f"{self.tag}:creators:{gateway_id}"
+
+    def reading(self, reading_id: str) -> str:
+        return f"{self.tag}:reading:{reading_id}"

@@ -4,6 +4,8 @@
     ├── UserError              the person typed or clicked something we must refuse;
     │   │                      the message says what to type instead and nothing changed
     │   ├── UsageError         the text is not a command (grammar)
+    │   │   └── NeedsConfirmation  it is one only by inference (``bot.grammar``; carries
+    │   │                          the reading, which the person confirms)
     │   ├── IncompleteCommand  a verb with missing parts; carries what was given
     │   └── PolicyRefused      the policy says no (not an approver, self-approval, ...)
     ├── ConfigError            a setting is missing or malformed (start-up)

@@ -1,9 +1,12 @@
 """The slash command, mentions and direct messages: one grammar, three ways in.
 
-Every way in ends in ``take``: parse the text, then either store a change request (state
+Every way in ends in ``take``: read the text, then either store a change request (state
 ``received``, before the ack; the worker resolves it and the deliverer answers), answer a query
 from Redis at once, or, for a query that needs the cloud (``list rules``), answer "working on
-it" and finish in a background task. The slash command answers privately in its ack, a mention
+it" and finish in a background task. A change read only by inferring parts of it is not
+stored: the person sees how it was read and confirms or edits it (``handlers.readings``,
+whose buttons this module registers); a query read that way is answered with the reading
+above the answer. The slash command answers privately in its ack, a mention
 by an ephemeral message, a DM in the DM. An incomplete request, or the bare command, opens the
 request form instead. One intake per Slack message: change requests are deduplicated by the
 store's intake key, other answers by ``(channel, ts)`` or the event id, so Slack's retries and
@@ -16,7 +19,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -24,24 +26,19 @@ from slack_bolt.async_app import AsyncApp
 from approvals.model import ReplyTo, Surface
 from bot.commands import Authorize, History, ListRules, RevokeRequest, RevokeRule, RevokeTarget
 from bot.deps import Deps
-from bot.errors import IncompleteCommand, SgbotError, UsageError, UserError
-from bot.grammar import parse_command
-from bot.logs import bind
+from bot.errors import IncompleteCommand, SgbotError, UsageError
+from bot.grammar import read_command
 from bot.metrics import Outcome
-from handlers import queries, views
-from handlers.block_parts import Message, message, section
+from handlers import queries, readings, views
+from handlers.block_parts import Message
+from handlers.blocks_reading import with_reading
+from handlers.intake import SEEN_TTL, Say, plain, say_once, submit_change
 from handlers.replies import reply_privately
 
 log = logging.getLogger(__name__)
 
-SEEN_TTL = timedelta(hours=1)
-Say = Callable[[Message], Awaitable[None]]
 CHANGE_COMMANDS = (Authorize, RevokeTarget, RevokeRule, RevokeRequest)
 _background: set[asyncio.Task[None]] = set()
-
-
-def plain(deps: Deps, text: str) -> Message:
-    return message(text, [section(text)], emulated=deps.emulated)
 
 
 async def take(
@@ -57,67 +54,43 @@ async def take(
     """Handle one message of the grammar; ``say`` answers privately right now."""
     kind = reply_to.surface.value
     try:
-        command = parse_command(text, max_duration=deps.settings.max_duration)
+        reading = read_command(text, max_duration=deps.settings.max_duration)
     except IncompleteCommand as incomplete:
         if open_form is not None:
             await open_form(incomplete)
             return
-        await _once(deps, intake_key, say, plain(deps, f"{incomplete}. Type `help` for the forms."))
+        reply = plain(deps, f"{incomplete}. Type `help` for the forms.")
+        await say_once(deps, intake_key, say, reply)
         deps.metrics.count_request(kind, Outcome.USAGE)
         return
     except UsageError as exc:
-        await _once(deps, intake_key, say, plain(deps, str(exc)))
+        await say_once(deps, intake_key, say, plain(deps, str(exc)))
         deps.metrics.count_request(kind, Outcome.USAGE)
         return
+    command = reading.command
+    if reading.inferred and isinstance(command, readings.ACTING):
+        await readings.ask_to_confirm(
+            deps, reading, user_id=user_id, reply_to=reply_to, intake_key=intake_key, say=say
+        )
+        deps.metrics.count_request(kind, Outcome.ACCEPTED)
+        return
     if isinstance(command, CHANGE_COMMANDS):
-        await _submit(
+        await submit_change(
             deps, command, user_id=user_id, reply_to=reply_to, intake_key=intake_key, say=say
         )
         return
     if not await deps.store.work.seen_once("intake", intake_key, SEEN_TTL):
         deps.metrics.count_request(kind, Outcome.DUPLICATE)
         return
+    notes = [inference.note for inference in reading.inferred]
     if isinstance(command, ListRules | History) and queries.needs_cloud(command):
-        await say(plain(deps, "Looking that up in the cloud; the answer follows here shortly."))
+        looking = plain(deps, "Looking that up in the cloud; the answer follows here shortly.")
+        await say(with_reading(looking, reading.shown, notes) if notes else looking)
         _in_background(queries.answer_later(deps, command, user_id, reply_to))
     else:
-        await say(await queries.answer(deps, command, user_id))
+        answer = await queries.answer(deps, command, user_id)
+        await say(with_reading(answer, reading.shown, notes) if notes else answer)
     deps.metrics.count_request(kind, Outcome.ACCEPTED)
-
-
-async def _submit(
-    deps: Deps,
-    command: Authorize | RevokeTarget | RevokeRule | RevokeRequest,
-    *,
-    user_id: str,
-    reply_to: ReplyTo,
-    intake_key: str,
-    say: Say,
-) -> None:
-    kind = reply_to.surface.value
-    requester = await deps.approvers.slack_user(user_id)
-    try:
-        created = await deps.service.submit(
-            command, requester=requester, reply_to=reply_to, intake_key=intake_key
-        )
-    except UserError as exc:
-        deps.metrics.count_request(kind, Outcome.REFUSED)
-        await say(plain(deps, str(exc)))
-        return
-    if not created.created:
-        deps.metrics.count_request(kind, Outcome.DUPLICATE)
-        log.info("intake %s already stored as %s", intake_key, created.request_id)
-        return
-    bind(request_id=created.request_id)
-    deps.metrics.count_request(kind, Outcome.ACCEPTED)
-    # The store's INFO line "request … new -> received by <org>:<user>" already records it.
-    log.debug("request %s received from user %s via %s", created.request_id, user_id, kind)
-    await say(plain(deps, f"`{created.request_id}` received; checking the gateway and backend…"))
-
-
-async def _once(deps: Deps, intake_key: str, say: Say, reply: Message) -> None:
-    if await deps.store.work.seen_once("intake", intake_key, SEEN_TTL):
-        await say(reply)
 
 
 def _in_background(work: Awaitable[None]) -> None:
@@ -216,6 +189,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     app.command(deps.settings.command)(on_slash)
     app.event("app_mention")(on_mention)
     app.event("message")(on_message)
+    readings.register(app, deps)
 
 
 async def _channel_message(deps: Deps, event: dict[str, Any]) -> None:

@@ -23,6 +23,8 @@ class ActionId(StrEnum):
     PENDING_PAGE_PREVIOUS = "pending_page_previous"  # value: page number
     PENDING_PAGE_NEXT = "pending_page_next"  # value: page number
     OPEN_REQUEST_FORM = "open_request_form"  # App Home button; value unused
+    CONFIRM_READING = "confirm_reading"  # value: id of a reading waiting in Redis
+    EDIT_READING = "edit_reading"  # value: id of a reading waiting in Redis
     GATEWAY_SELECT = "gateway_select"  # external select; options come from the options handler
     SERVICE_SELECT = "service_select"  # external select of the chosen gateway's services
     TARGET_INPUT = "target_input"  # explicit sg-/i-/cluster/nodepool id instead of a service
@@ -41,6 +43,7 @@ class BlockId(StrEnum):
     RULES_PAGER = "rules_pager"
     PENDING_PAGER = "pending_pager"
     HOME_ACTIONS = "home_actions"
+    READING = "reading"  # Confirm/Edit under "I read this as …"
     GATEWAY = "gateway"
     SERVICE = "service"
     TARGET = "target"

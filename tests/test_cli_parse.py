@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.commands import Authorize, SecurityGroupTarget
+from bot.commands import Authorize, SecurityGroupTarget, ServiceTarget
 
 
 @pytest.fixture(autouse=True)
@@ -54,3 +54,27 @@ def test_the_maximum_duration_comes_from_settings(capsys: pytest.CaptureFixture[
     status = main(["parse", "authorize gateway prod-gw to sg-bp1abc on 443 for 2d"])
     assert status == 2
     assert "longer than the longest grant allowed, 1d" in capsys.readouterr().err
+
+
+def test_a_forgiving_phrasing_prints_what_was_inferred(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status = main(["parse", "hey sgbot, please allow prod-gw to reach orders on tcp/8080?"])
+    captured = capsys.readouterr()
+    command = Authorize.model_validate(json.loads(captured.out))
+    assert status == 0
+    assert command.gateway.value == "prod-gw"
+    assert command.target == ServiceTarget(name="orders")
+    assert "read as: authorize gateway prod-gw to service orders on 8080" in captured.err
+    assert "inferred (role): `prod-gw` taken as the gateway" in captured.err
+    assert "inferred (role): `orders` taken as a service" in captured.err
+
+
+def test_a_strict_or_merely_polite_phrasing_prints_no_inference(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status = main(["parse", "授权 网关 prod-gw 访问 服务 orders 端口 8080\uff0c谢谢"])
+    captured = capsys.readouterr()
+    assert status == 0
+    assert Authorize.model_validate(json.loads(captured.out)).target == ServiceTarget(name="orders")
+    assert captured.err == ""

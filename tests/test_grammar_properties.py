@@ -1,10 +1,12 @@
-"""Property tests of the grammar: no input escapes the error tree, and render inverts parse."""
+"""Property tests of the grammar: no input escapes the error tree, render inverts parse, and
+the forgiving reader reads generated everyday phrasings of any request as that request."""
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +35,15 @@ from bot.commands import (
     Target,
 )
 from bot.errors import IncompleteCommand, UsageError, UserError
-from bot.grammar import HELP_EXAMPLES, parse_command, render_command
+from bot.grammar import (
+    HELP_EXAMPLES,
+    NeedsConfirmation,
+    Reading,
+    parse_command,
+    read_command,
+    render_command,
+)
+from tests.grammar_corpus.strategies import everyday_requests
 
 MODEST = settings(max_examples=300, deadline=None)
 GRAMMAR_WORDS = sorted({word for example in HELP_EXAMPLES for word in example.split()})
@@ -48,8 +58,15 @@ OPENINGS = [
     "rules",
     "history",
     "status",
+    "please authorize",
+    "allow prod-gw to reach",
+    "close port 80 from",
+    "授权网关",
+    "what's the status of",
+    "show me the rules of",
 ]
 TRICKY_WORDS = ['"', "\u201c", "\\", "&amp;", "<@U1>", "<#C1|x>", "for", "2h", "because", "0"]
+TRICKY_WORDS += ["->", "tcp/80", "端口", "网关", "`x y`", "*z*", "please", "temporarily", ":", "的"]
 
 
 def _printable(text: str) -> bool:
@@ -132,15 +149,23 @@ commands: st.SearchStrategy[Command] = st.one_of(
 
 
 def _parse_or_user_error(text: str) -> None:
-    """Any outcome but a command or a user error fails; a command must also render back."""
+    """Any outcome but a reading or a user error fails. A reading's canonical form reads back
+    to its command with nothing inferred, and ``parse_command`` takes the text as it is only
+    when nothing was inferred."""
     try:
-        outcome: Command | UserError = parse_command(text, max_duration=timedelta(days=30))
+        outcome: Reading | UserError = read_command(text, max_duration=timedelta(days=30))
     except (UsageError, IncompleteCommand) as exc:
         outcome = exc
     if isinstance(outcome, UserError):
         assert str(outcome).strip()
+        return
+    assert read_command(outcome.canonical) == Reading(outcome.command)
+    if outcome.inferred:
+        with pytest.raises(NeedsConfirmation) as refused:
+            parse_command(text, max_duration=timedelta(days=30))
+        assert refused.value.reading == outcome
     else:
-        assert parse_command(render_command(outcome)) == outcome
+        assert parse_command(text, max_duration=timedelta(days=30)) == outcome.command
 
 
 @MODEST
@@ -159,3 +184,20 @@ def test_grammar_shaped_text_gives_a_command_or_a_user_error(opening: str, rest:
 @given(commands)
 def test_render_then_parse_gives_the_same_command(command: Command) -> None:
     assert parse_command(render_command(command)) == command
+
+
+@MODEST
+@given(commands)
+def test_the_canonical_form_reads_back_with_nothing_inferred(command: Command) -> None:
+    assert read_command(render_command(command)) == Reading(command)
+
+
+@MODEST
+@given(everyday_requests())
+def test_an_everyday_phrasing_reads_as_the_request_it_means(
+    case: tuple[str, Authorize, frozenset[str]],
+) -> None:
+    text, command, inferred = case
+    reading = read_command(text, max_duration=timedelta(days=30))
+    assert reading.command == command
+    assert {inference.kind.value for inference in reading.inferred} == inferred

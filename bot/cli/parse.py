@@ -1,7 +1,9 @@
 """``sgbot parse "<text>"``: check a phrasing without Slack.
 
-Prints the parsed command as JSON and exits 0; prints the usage error (for an incomplete
-request, what is missing) to standard error and exits 2.
+Prints the command as JSON and exits 0. When reading it took inference, standard error says
+how it was read (``read as: …``, which is what the bot asks people to confirm) and one
+``inferred: …`` line per guess. A usage error (for an incomplete request, what is missing)
+goes to standard error with exit status 2.
 """
 
 from __future__ import annotations
@@ -37,12 +39,12 @@ def _jsonable(value: object) -> object:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.grammar import parse_command
+    from bot.grammar import read_command
     from bot.settings import load_settings
 
     settings = load_settings()
     try:
-        command = parse_command(args.text, max_duration=settings.max_duration)
+        reading = read_command(args.text, max_duration=settings.max_duration)
     except IncompleteCommand as exc:
         given = {key: _jsonable(value) for key, value in exc.given.items()}
         missing = {"verb": exc.verb, "missing": list(exc.missing), "given": given}
@@ -52,5 +54,9 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"usage error: {exc}", file=sys.stderr)
         return USAGE_STATUS
-    print(command.model_dump_json(indent=2))
+    if reading.inferred:
+        print(f"read as: {reading.shown}", file=sys.stderr)
+        for inference in reading.inferred:
+            print(f"inferred ({inference.kind.value}): {inference.note}", file=sys.stderr)
+    print(reading.command.model_dump_json(indent=2))
     return 0

@@ -34,7 +34,7 @@ REASON_PREFIX = "reason:"
 NO_STOPS: frozenset[str] = frozenset()
 _SERVICE_FORM = "`service NAME`, `service NAME.NAMESPACE` or `service NAME in NAMESPACE`"
 _NODEPOOL_FORM = "`nodepool NODEPOOL_ID in cluster CLUSTER_ID`"
-_DURATION_FORM = "`for 30m`, `for 4h`, `for 2d`, `for 1w` or `for permanent`"
+DURATION_FORM = "`for 30m`, `for 4h`, `for 2d`, `for 1w` or `for permanent`"
 
 
 class Cursor:
@@ -141,13 +141,16 @@ def take_duration(cursor: Cursor) -> DurationSpec:
     spec = match_duration([token.word for token in upcoming])
     if spec is None:
         if not upcoming:
-            raise needs("for", form=_DURATION_FORM)
-        raise UsageError(
-            f"`{shown(upcoming[0].text)}` is not a duration. Type {_DURATION_FORM}; "
-            "a reason goes after `because`."
-        )
+            raise needs("for", form=DURATION_FORM)
+        raise not_a_duration(upcoming[0].text)
     cursor.position += spec.size
     return spec
+
+
+def not_a_duration(text: str) -> UsageError:
+    return UsageError(
+        f"`{shown(text)}` is not a duration. Type {DURATION_FORM}; a reason goes after `because`."
+    )
 
 
 def take_reason(cursor: Cursor, start: int) -> tuple[str, DurationSpec | None]:

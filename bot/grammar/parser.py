@@ -1,10 +1,12 @@
-"""Chat text to a typed command: the recursive-descent parser of the sgbot grammar.
+"""The strict grammar: the recursive-descent parser every reading of chat text ends in.
 
 The first word picks the verb; ``authorize`` and ``revoke gateway`` read keyword clauses
 (``gateway``, ``to``/``from``, ``on``, ``for``, ``because``) in any order, so a request missing
 some of them becomes an ``IncompleteCommand`` that carries what was given. Everything else
 that does not fit raises a ``UsageError`` naming the word and the form to type instead. Only
 the change verbs (``authorize``, ``revoke``) are ever incomplete: they have forms to fill in.
+Text in this grammar's own form (what ``render_command`` writes) is read here exactly; the
+forgiving reader (``bot.grammar.reading``) writes other phrasings in this form and parses that.
 """
 
 from __future__ import annotations
@@ -100,9 +102,15 @@ class _ChangeParts:
         return self.gateway, self.target, self.ports
 
 
-def parse_command(text: str, *, max_duration: timedelta | None = None) -> Command:
-    """Parse chat text; raise ``UsageError`` or ``IncompleteCommand`` and nothing else."""
-    cursor = Cursor(clean_text(text))
+def parse_strict(text: str, *, max_duration: timedelta | None = None) -> Command:
+    """Parse chat text by the strict grammar alone; raise ``UsageError`` or
+    ``IncompleteCommand`` and nothing else."""
+    return parse_clean(clean_text(text), max_duration=max_duration)
+
+
+def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
+    """``parse_strict`` of text that has already been through ``clean_text``."""
+    cursor = Cursor(text)
     first = cursor.peek()
     if first is None:
         raise UsageError(f"There is no command. Type `help` to see them all, or {VERB_FORM}.")

@@ -89,6 +89,11 @@ def _value(text: str, *, keep_dots: bool = False) -> str:
     return quote(text) if needs_quotes else text
 
 
+def render_target(target: Target) -> str:
+    """A target as the words after ``to`` (``service orders in shop``, ``sg-…``)."""
+    return _target(target)
+
+
 def _target(target: Target) -> str:
     match target:
         case ServiceTarget():

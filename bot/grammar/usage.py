@@ -64,7 +64,7 @@ HELP_EXAMPLES = (
 HELP_TEXT = "\n".join(
     (
         "*Commands* (keywords in any case; a name with spaces goes in double quotes)",
-        f"• {AUTHORIZE_FORM}. Also `allow`, `grant`, `open`.",
+        f"• {AUTHORIZE_FORM}. Also `allow`, `grant`, `open`, `give`.",
         f"• {REVOKE_FORM}. Also `remove`, `delete`.",
         f"• {LIST_FORM}, `status REQUEST_ID`, `cancel REQUEST_ID`, {HISTORY_FORM}, `help`.",
         "GATEWAY is a gateway id (gw- and 32 hex digits) or its exact name.",
@@ -73,6 +73,10 @@ HELP_TEXT = "\n".join(
         "DURATION: `30m`, `4h`, `2d`, `1w` or `permanent` (the default). "
         "REASON: free text, at most 500 characters; a `for DURATION` at its end is the duration.",
         "REQUEST_ID looks like `REQ-7F3K2`.",
+        "I also read everyday phrasings (`please allow prod-gw to reach orders on port 8080`, "
+        "`show pending requests`) and Chinese keywords (`授权 网关 prod-gw 访问 服务 orders "
+        "端口 8080`). When I have to guess, I show how I read the request and wait for your "
+        "Confirm before sending it.",
         "*Examples*",
         *(f"• `{example}`" for example in HELP_EXAMPLES),
     )

@@ -85,3 +85,29 @@ def assert_inert(texts: Iterable[str], known_users: Iterable[str] = ()) -> None:
 
 def message_texts(message: Message) -> list[str]:
     return [message["text"], *text_objects(message["blocks"], "mrkdwn")]
+
+
+def initial_values(view: dict[str, Any]) -> dict[str, str]:
+    """What each input of a form shows before anyone types, by block id."""
+    shown: dict[str, str] = {}
+    for block in view["blocks"]:
+        element = block.get("element") or {}
+        if "initial_option" in element:
+            shown[block["block_id"]] = element["initial_option"]["value"]
+        elif "initial_value" in element:
+            shown[block["block_id"]] = element["initial_value"]
+    return shown
+
+
+def submitted_unchanged(view: dict[str, Any]) -> dict[str, Any]:
+    """``view.state.values`` as Slack sends it when the form is submitted unchanged."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        element = block.get("element") or {}
+        action = element.get("action_id")
+        if "initial_option" in element:
+            values[block["block_id"]] = {action: {"selected_option": element["initial_option"]}}
+        elif "initial_value" in element:
+            state = {"type": "plain_text_input", "value": element["initial_value"]}
+            values[block["block_id"]] = {action: state}
+    return values

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import redis
+
 from bot.slack_local import LocalSlack, SignedRequest, SlackSigner
 from bot.slack_local.directory import DEV_CHANNEL_ID, SECURITY_CHANNEL_ID, dm_channel_id
 from handlers.ids import ActionId, BlockId
@@ -24,6 +26,15 @@ PROD_GW_GROUP = "sg-gwprod0001"
 WAIT_SECONDS = 30.0
 # The change most scenarios ask for: it resolves through the demo estate to two node pools.
 REQUEST = f"authorize gateway {PROD_GW} to service orders on 8080"
+
+
+def stored_requests(env: dict[str, str]) -> int:
+    """How many requests the bot on ``env`` has in Redis, whatever their state."""
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    try:
+        return len(list(client.scan_iter(f"{{{env['SGBOT_KEY_PREFIX']}}}:req:*")))
+    finally:
+        client.close()
 
 
 def text_of(message: dict[str, Any]) -> str:

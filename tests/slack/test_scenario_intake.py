@@ -6,7 +6,6 @@ import time
 import urllib.request
 
 import pytest
-import redis
 
 from bot.slack_local import LocalSlack, SlackSigner
 from bot.slack_local.directory import (
@@ -16,17 +15,18 @@ from bot.slack_local.directory import (
     SECURITY_CHANNEL_ID,
     dm_channel_id,
 )
-from tests.slack.scenario import PROD_GW, REQUEST, Chat, cards, dm_texts, text_of, wait_for_card
+from tests.slack.scenario import (
+    PROD_GW,
+    REQUEST,
+    Chat,
+    cards,
+    dm_texts,
+    stored_requests,
+    text_of,
+    wait_for_card,
+)
 
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
-
-
-def stored_requests(env: dict[str, str]) -> int:
-    client = redis.Redis.from_url(env["REDIS_URL"])
-    try:
-        return len(list(client.scan_iter(f"{{{env['SGBOT_KEY_PREFIX']}}}:req:*")))
-    finally:
-        client.close()
 
 
 def test_forged_stale_and_unsigned_requests_get_401(
