@@ -3,7 +3,10 @@
 * Jobs: the ``{p}:jobs`` stream read through the ``workers`` group (``approvals.streams``);
   commits append to it, the worker reads, acks, and claims what a dead worker left behind.
 * Timers: the ``{p}:timers`` zset of ``<kind>:<request id>`` by epoch seconds; commits set and
-  clear them, ``claim_due`` removes due ones in one script so exactly one replica acts on each.
+  clear them. ``claim_due_timers`` leases due ones in one script (their score moves to the
+  lease end) so one replica acts on each, and ``ack_timer`` removes one once its effect is
+  committed; a replica that dies in between leaves its timers due again when the lease ends.
+  ``schedule_missing`` adds a timer only where none is set (the sweep's repairs).
 * Rule owners: a cloud rule (gateway, group, port range) may serve several grants; a set of
   request ids per rule says which, and a rule is deleted only when its last live owner goes.
 * Rule creators and listings: which request created each rule of a gateway (a hash written
@@ -24,7 +27,7 @@ from pydantic import TypeAdapter
 from approvals.connect import RedisClient
 from approvals.effects import Job, Timer, TimerKind, timer_member
 from approvals.keys import JOBS_GROUP, Keys
-from approvals.scripts import CLAIM_DUE_TIMERS, REMOVE_OWNER_AND_COUNT
+from approvals.scripts import ACK_TIMER, CLAIM_DUE_TIMERS, REMOVE_OWNER_AND_COUNT
 from approvals.streams import Entry, StreamQueue
 from bot.cloud.port import Gateway, GatewayRule
 from bot.commands import PortRange
@@ -35,6 +38,14 @@ _GATEWAY = TypeAdapter(Gateway)
 RuleListing = tuple[tuple[GatewayRule, ...], dict[int, str]]
 """A gateway's rules and, for those sgbot made, the request that created each."""
 _LISTING = TypeAdapter(RuleListing)
+
+
+@dataclass(frozen=True)
+class ClaimedTimer:
+    """A timer leased to one caller; ``lease_end`` (epoch seconds, as sent) identifies the lease."""
+
+    timer: Timer
+    lease_end: str
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class Coordination:
         self._keys = keys
         self.jobs: StreamQueue[Job] = StreamQueue(client, keys.jobs, JOBS_GROUP, Job)
         self._claim_due = client.register_script(CLAIM_DUE_TIMERS)
+        self._ack_timer = client.register_script(ACK_TIMER)
         self._remove_owner = client.register_script(REMOVE_OWNER_AND_COUNT)
 
     # -- jobs ------------------------------------------------------------------------
@@ -73,6 +85,10 @@ class Coordination:
     ) -> list[Entry[Job]]:
         return await self.jobs.claim_stale(consumer, min_idle_ms, count)
 
+    async def heartbeat_job(self, consumer: str, entry_id: str) -> bool:
+        """Keep ``consumer``'s claim on a job it is working on; False once it lost it."""
+        return await self.jobs.heartbeat(consumer, entry_id)
+
     # -- timers ----------------------------------------------------------------------
 
     async def set_timer(self, timer: Timer) -> None:
@@ -82,15 +98,47 @@ class Coordination:
     async def clear_timer(self, kind: TimerKind, request_id: str) -> None:
         await self._client.zrem(self._keys.timers, timer_member(kind, request_id))
 
-    async def claim_due_timers(self, now: datetime, limit: int = 100) -> list[Timer]:
-        """Remove and return timers due at ``now``; a timer is returned to one caller only."""
-        flat = await self._claim_due(keys=[self._keys.timers], args=[now.timestamp(), limit])
-        timers: list[Timer] = []
+    async def claim_due_timers(
+        self, now: datetime, lease: timedelta, limit: int = 100
+    ) -> list[ClaimedTimer]:
+        """Lease the timers due at ``now`` until ``now + lease``; each goes to one caller only.
+
+        The caller calls ``ack_timer`` once a timer's effect is committed; one it never acks is
+        due again when the lease ends.
+        """
+        lease_end = f"{(now + lease).timestamp():.3f}"
+        flat = await self._claim_due(
+            keys=[self._keys.timers], args=[now.timestamp(), limit, lease_end]
+        )
+        claimed: list[ClaimedTimer] = []
         for member, score in zip(flat[::2], flat[1::2], strict=True):
             kind, _, request_id = member.partition(":")
             due = datetime.fromtimestamp(float(score), UTC)
-            timers.append(Timer(kind=TimerKind(kind), request_id=request_id, due=due))
-        return timers
+            timer = Timer(kind=TimerKind(kind), request_id=request_id, due=due)
+            claimed.append(ClaimedTimer(timer, lease_end))
+        return claimed
+
+    async def ack_timer(self, claimed: ClaimedTimer) -> bool:
+        """Remove a handled timer, unless it was set again since it was claimed."""
+        removed = await self._ack_timer(
+            keys=[self._keys.timers], args=[claimed.timer.member, claimed.lease_end]
+        )
+        return bool(removed)
+
+    async def schedule_missing(self, timers: list[Timer]) -> int:
+        """Add each timer that is not set at all (one set or leased is left alone); how many."""
+        if not timers:
+            return 0
+        added = await self._client.zadd(
+            self._keys.timers, {t.member: t.due.timestamp() for t in timers}, nx=True
+        )
+        return int(added or 0)
+
+    async def index_grant_ends(self, grants: list[tuple[str, datetime]]) -> None:
+        """Put grants missing from ``grant_ends`` there (request id, end due); others stay."""
+        if grants:
+            mapping = {request_id: due.timestamp() for request_id, due in grants}
+            await self._client.zadd(self._keys.grant_ends, mapping, nx=True)
 
     # -- rule owners -----------------------------------------------------------------
 

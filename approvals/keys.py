@@ -20,7 +20,10 @@ key                                   lifetime
 ``{p}:jobs`` stream (group workers)   owner: an entry is deleted when the worker acks it
 ``{p}:outbox`` stream (group slack)   owner: an entry is deleted when the Slack layer acks it
 ``{p}:audit`` stream                  trimmed by ``MAXLEN ~`` on every append
-``{p}:timers`` zset by epoch seconds  owner: a member is removed when claimed or cleared
+``{p}:timers`` zset by epoch seconds  owner: a member is removed once handled or cleared (a
+                                      claim only leases it: its score moves to the lease end)
+``{p}:grant_ends`` zset by epoch s    owner: a time-bound grant holding rules, scored by when
+                                      its end is next due; removed when it stops holding
 ``{p}:owners:<gw>:<sg>:<s>-<e>`` set  owner: members removed by the worker; Redis deletes an
                                       empty set; owners that are no longer live are pruned
 ``{p}:seen:<kind>:<key>``             TTL given by the caller (Slack event dedupe)
@@ -77,6 +80,7 @@ class Keys:
         self.outbox = f"{self.tag}:outbox"
         self.audit = f"{self.tag}:audit"
         self.timers = f"{self.tag}:timers"
+        self.grant_ends = f"{self.tag}:grant_ends"
 
     def request(self, request_id: str) -> str:
         return f"{self.tag}:req:{request_id}"

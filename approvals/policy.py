@@ -44,6 +44,7 @@ class PolicyConfig(BaseModel):
     pending_ttl: timedelta = timedelta(hours=24)  # SGBOT_PENDING_TTL: pending -> expired
     remind_before: timedelta = timedelta(hours=2)  # SGBOT_REMIND_BEFORE the pending deadline
     grant_warn_before: timedelta = timedelta(hours=1)  # SGBOT_GRANT_WARN_BEFORE a grant ends
+    end_overdue_after: timedelta = timedelta(minutes=15)  # SGBOT_END_OVERDUE_AFTER: then alert
 
 
 class SlackUser(BaseModel):

@@ -136,3 +136,13 @@ class Decision(Frozen):
     verdict: Verdict
     at: UtcDatetime
     reason: str | None = None
+
+
+class EndProgress(Frozen):
+    """A grant whose rules the cloud has refused to remove: how its end is being retried."""
+
+    why: str  # why the grant is ending: its time limit, or who revoked it
+    failures: int = Field(ge=1)
+    next_attempt_at: UtcDatetime
+    last_error: str
+    overdue_since: UtcDatetime | None = None  # when the security channel was alerted, once

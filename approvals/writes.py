@@ -9,6 +9,9 @@ only executes. Pure: no I/O, so the rules below are the whole story of how index
 * entering ``pending``: the ``pending`` zset by deadline;
 * leaving ``pending``: out of ``pending``, its fingerprint key released, expiry and reminder
   timers cleared;
+* a time-bound grant holding rules (``applied`` or ``partly_applied``): in ``grant_ends``,
+  scored by when its end is next due, so the sweep finds every overdue grant from the requests'
+  own record; out of it once the grant stops holding rules;
 * reaching a terminal state: out of ``live``, every timer cleared, the hash given a TTL.
 """
 
@@ -21,7 +24,7 @@ from datetime import datetime
 from approvals.audit import audit_fields
 from approvals.effects import Effects, TimerKind, timer_member
 from approvals.keys import Keys
-from approvals.machine import TERMINAL
+from approvals.machine import HOLDING, TERMINAL
 from approvals.model import Actor, Request, RequestState
 from approvals.streams import FIELD
 
@@ -97,6 +100,15 @@ def _index_new(plan: ScriptPlan, keys: Keys, limits: Limits, after: Request) -> 
         plan.op("ztrim", index, str(limits.history_length))
 
 
+def _index_grant_end(plan: ScriptPlan, keys: Keys, before: Request | None, after: Request) -> None:
+    due = after.end_due
+    if after.state in HOLDING and due is not None:
+        if before is None or before.state not in HOLDING or before.end_due != due:
+            plan.zadd(keys.grant_ends, epoch(due), after.id)
+    elif before is not None and before.state in HOLDING and before.end_due is not None:
+        plan.op("zrem", keys.grant_ends, after.id)
+
+
 def plan_commit(
     keys: Keys,
     limits: Limits,
@@ -125,6 +137,7 @@ def plan_commit(
         if before is not None and before.fingerprint:
             plan.op("del_if", keys.fingerprint(before.fingerprint), after.id)
         cleared.extend(_PENDING_TIMERS)
+    _index_grant_end(plan, keys, before, after)
     ttl_ms = 0
     if after.state in TERMINAL:
         plan.op("zrem", keys.live, after.id)

@@ -82,6 +82,7 @@ def policy_config(settings: Settings, home_org_ids: frozenset[str]) -> PolicyCon
         pending_ttl=settings.pending_ttl,
         remind_before=settings.remind_before,
         grant_warn_before=settings.grant_warn_before,
+        end_overdue_after=settings.end_overdue_after,
     )
 
 
@@ -94,6 +95,7 @@ def worker_config(settings: Settings, consumer: str) -> WorkerConfig:
         claim_idle=settings.job_claim_idle,
         concurrency=settings.worker_concurrency,
         max_deliveries=settings.job_max_deliveries,
+        sweep_every=settings.sweep_every,
     )
 
 

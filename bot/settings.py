@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     job_claim_idle: timedelta = Field(default=timedelta(seconds=30), alias="SGBOT_JOB_CLAIM_IDLE")
     worker_concurrency: int = Field(default=4, ge=1, le=64, alias="SGBOT_WORKER_CONCURRENCY")
     job_max_deliveries: int = Field(default=5, ge=1, le=100, alias="SGBOT_JOB_MAX_DELIVERIES")
+    sweep_every: timedelta = Field(default=timedelta(minutes=1), alias="SGBOT_SWEEP_EVERY")
+    end_overdue_after: timedelta = Field(
+        default=timedelta(minutes=15), alias="SGBOT_END_OVERDUE_AFTER"
+    )
+    query_rate_limit: int = Field(default=30, ge=1, alias="SGBOT_QUERY_RATE_LIMIT")
 
     @field_validator("approvers", mode="before")
     @classmethod
@@ -166,6 +171,8 @@ class Settings(BaseSettings):
         "grant_warn_before",
         "retention",
         "job_claim_idle",
+        "sweep_every",
+        "end_overdue_after",
         mode="before",
     )
     @classmethod
