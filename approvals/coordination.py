@@ -9,6 +9,8 @@
   ``schedule_missing`` adds a timer only where none is set (the sweep's repairs).
 * Rule owners: a cloud rule (gateway, group, port range) may serve several grants; a set of
   request ids per rule says which, and a rule is deleted only when its last live owner goes.
+  A grant stays an owner until the rule is deleted or another owner is seen to keep it, under
+  the rule's lease (``approvals.leases``), so a failed delete leaves its ownership intact.
 * Rule creators and listings: which request created each rule of a gateway (a hash written
   when the bot adds a rule and cleared when it deletes one), and the gateway's rule listing
   cached for ``LISTING_TTL`` so paging and repeated ``list rules`` do not re-list the cloud.
@@ -27,7 +29,7 @@ from pydantic import TypeAdapter
 from approvals.connect import RedisClient
 from approvals.effects import Job, Timer, TimerKind, timer_member
 from approvals.keys import JOBS_GROUP, Keys
-from approvals.scripts import ACK_TIMER, CLAIM_DUE_TIMERS, REMOVE_OWNER_AND_COUNT
+from approvals.scripts import ACK_TIMER, CLAIM_DUE_TIMERS, OWNERS_BESIDES
 from approvals.streams import Entry, StreamQueue
 from bot.cloud.port import Gateway, GatewayRule
 from bot.commands import PortRange
@@ -64,7 +66,7 @@ class Coordination:
         self.jobs: StreamQueue[Job] = StreamQueue(client, keys.jobs, JOBS_GROUP, Job)
         self._claim_due = client.register_script(CLAIM_DUE_TIMERS)
         self._ack_timer = client.register_script(ACK_TIMER)
-        self._remove_owner = client.register_script(REMOVE_OWNER_AND_COUNT)
+        self._owners_besides = client.register_script(OWNERS_BESIDES)
 
     # -- jobs ------------------------------------------------------------------------
 
@@ -153,12 +155,16 @@ class Coordination:
         members = await self._client.smembers(self._owners_key(rule))
         return {str(member) for member in members}
 
-    async def remove_owner_and_count(self, rule: RuleKey, request_id: str) -> int:
-        """Drop ``request_id`` as an owner; how many other live requests still need the rule."""
-        remaining = await self._remove_owner(
+    async def owners_besides(self, rule: RuleKey, request_id: str) -> list[str]:
+        """The live requests other than ``request_id`` that hold the rule (the dead are pruned)."""
+        others = await self._owners_besides(
             keys=[self._owners_key(rule), self._keys.live], args=[request_id]
         )
-        return int(remaining)
+        return sorted(str(owner) for owner in others)
+
+    async def remove_owner(self, rule: RuleKey, request_id: str) -> None:
+        """``request_id`` no longer holds the rule (its removal is done, or others keep it)."""
+        await self._client.srem(self._owners_key(rule), request_id)
 
     # -- rule creators and cached listings ----------------------------------------------
 

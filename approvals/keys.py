@@ -26,6 +26,8 @@ key                                   lifetime
                                       its end is next due; removed when it stops holding
 ``{p}:owners:<gw>:<sg>:<s>-<e>`` set  owner: members removed by the worker; Redis deletes an
                                       empty set; owners that are no longer live are pruned
+``{p}:lease:<gw>:<sg>:<s>-<e>``       TTL (connect + read timeout and a margin), renewed by its
+                                      holder while it writes that rule; deleted by its holder
 ``{p}:seen:<kind>:<key>``             TTL given by the caller (Slack event dedupe)
 ``{p}:seen:delivered:<dedupe_key>``   TTL (``DELIVERED_TTL``): a notification Slack already has
 ``{p}:delivering:<dedupe_key>``       TTL (``DELIVERY_LOCK_TTL``): one replica is sending it now;
@@ -102,6 +104,9 @@ class Keys:
 
     def owners(self, gateway_id: str, security_group_id: str, start: int, end: int) -> str:
         return f"{self.tag}:owners:{gateway_id}:{security_group_id}:{start}-{end}"
+
+    def rule_lease(self, gateway_id: str, security_group_id: str, start: int, end: int) -> str:
+        return f"{self.tag}:lease:{gateway_id}:{security_group_id}:{start}-{end}"
 
     def seen(self, kind: str, key: str) -> str:
         return f"{self.tag}:seen:{kind}:{key}"

@@ -99,6 +99,23 @@ def check_requester(user: SlackUser, config: PolicyConfig) -> None:
         )
 
 
+def check_member(user: SlackUser, config: PolicyConfig, doing: str) -> None:
+    """Refuse ``doing`` (e.g. "end REQ-7F3K2") to anyone but a full member of our organisation."""
+    problem = _membership_problem(user, config)
+    if problem is not None:
+        raise PolicyRefused(f"You cannot {doing}: {problem}.")
+
+
+def check_reader(user: SlackUser, config: PolicyConfig) -> None:
+    """Reads follow asks: requests, history, rules, gateways and groups are for full members."""
+    problem = _membership_problem(user, config)
+    if problem is not None:
+        raise PolicyRefused(
+            f"You cannot see sgbot's requests, history, rules or gateways: {problem}. "
+            "Ask a full member of the workspace."
+        )
+
+
 def check_approver(
     request: Request, user: SlackUser, approver_ids_now: frozenset[str], config: PolicyConfig
 ) -> None:

@@ -21,12 +21,12 @@ import asyncio
 from dataclasses import dataclass
 
 from approvals.coordination import Coordination, RuleKey
+from approvals.machine import HOLDING
 from approvals.model import (
     BackendGroup,
     PlannedRule,
     Request,
     RequestKind,
-    RequestState,
     RuleAction,
 )
 from approvals.ownership import held_results
@@ -182,10 +182,10 @@ async def _revoke_request(
         raise InvalidInput(f"{earlier.id} opened no ports, so there is nothing to revoke")
     gateway = await cloud.get_gateway(earlier.gateway_id)
     path = f"the grant of {earlier.id}"
-    if earlier.state is not RequestState.APPLIED:
+    if earlier.state not in HOLDING:
         return Resolved(
             gateway, earlier.groups, path, (), earlier.ports,
-            f"{earlier.id} is {earlier.state.value}, not applied; it holds no rules to revoke",
+            f"{earlier.id} is {earlier.state.value}; it holds no rules to revoke",
         )  # fmt: skip
     rules = {r.rule_id: r for r in await cloud.list_rules(gateway.unique_id)}
     planned = tuple(

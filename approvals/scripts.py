@@ -116,16 +116,20 @@ end
 return 0
 """
 
-REMOVE_OWNER_AND_COUNT = """
+OWNERS_BESIDES = """
 -- KEYS[1]  owners set {p}:owners:<gw>:<sg>:<start>-<end>
 -- KEYS[2]  live zset {p}:live
--- ARGV[1]  the request id giving up the rule
--- Returns how many other owners remain; owners that are no longer live are pruned first.
-redis.call('SREM', KEYS[1], ARGV[1])
+-- ARGV[1]  the request id asking
+-- Returns the owners other than ARGV[1] that are still live; owners no longer live are pruned.
+local others = {}
 for _, owner in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if not redis.call('ZSCORE', KEYS[2], owner) then redis.call('SREM', KEYS[1], owner) end
+  if not redis.call('ZSCORE', KEYS[2], owner) then
+    redis.call('SREM', KEYS[1], owner)
+  elseif owner ~= ARGV[1] then
+    table.insert(others, owner)
+  end
 end
-return redis.call('SCARD', KEYS[1])
+return others
 """
 
 ACK_AND_DELETE = """

@@ -6,11 +6,18 @@ its effects (jobs, outbox messages) and returns at once; cloud work happens in t
 answer is kept briefly in Redis, so paging through it does not ask again).
 Who may do what beyond the approval policy:
 
-* cancel: the requester, while pending; the requester or an approver, once failed;
-* retry: an approver, on a failed request (it goes back to applying);
-* revoke: the requester or an approver ends an applied grant now with the card's End access
-  button (removing access needs no second approval); rules other grants still hold stay. A
-  typed ``revoke REQ-…`` is a change like any other and is ``submit``-ted for approval.
+* cancel: the requester, while pending; the requester or an approver, once failed. A grant
+  that holds some rules (``partly_applied``) is not cancelled but ended, so nothing it made
+  is left behind;
+* retry: an approver, on a failed or partly applied request (it goes back to applying and
+  completes the rest; a time-bound grant keeps the end its first rule fixed, and one past that
+  end is not retried);
+* revoke: the requester or an approver ends a grant that holds rules (applied or partly
+  applied) now with the card's End access button (removing access needs no second approval);
+  rules other grants still hold stay. A typed ``revoke REQ-…`` is a change like any other and is
+  ``submit``-ted for approval.
+
+Everyone acting must be a full member of our organisation (``check_member``).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from datetime import datetime
 from approvals.clock import Clock
 from approvals.effects import Effects, Job, JobKind
 from approvals.ids import RandomSource, new_request_id
-from approvals.machine import transition
+from approvals.machine import HOLDING, transition
 from approvals.model import (
     ReplyTo,
     Request,
@@ -34,7 +41,13 @@ from approvals.model import (
     kind_of,
 )
 from approvals.outbox import NotificationKind, ThreadEvent, notifications
-from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_requester
+from approvals.policy import (
+    PolicyConfig,
+    SlackUser,
+    actor_from_user,
+    check_member,
+    check_requester,
+)
 from approvals.results import CreateResult, DecideResult
 from approvals.store import RequestIdTaken, RequestStore
 from bot.cloud.port import CloudPort, Gateway, GatewayRule
@@ -140,11 +153,17 @@ class Service:
     async def cancel(
         self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
     ) -> Request:
+        check_member(user, self.policy, f"cancel {request_id}")
         actor = actor_from_user(user)
         now = self.clock.now()
 
         def cancel_once(current: Request) -> tuple[Request, Effects] | None:
             is_requester = current.requester == actor
+            if current.state is RequestState.PARTLY_APPLIED:
+                raise PolicyRefused(
+                    f"{current.id} holds rules it created, so it is not cancelled but ended: "
+                    f"press End access on its card, or type `revoke {current.id}`."
+                )
             if current.state is RequestState.PENDING and not is_requester:
                 raise PolicyRefused(
                     f"Only the requester can withdraw {current.id}; to refuse it, deny it."
@@ -170,9 +189,16 @@ class Service:
         now = self.clock.now()
 
         def retry_once(current: Request) -> tuple[Request, Effects] | None:
-            if current.state is not RequestState.FAILED:
+            if current.state not in (RequestState.FAILED, RequestState.PARTLY_APPLIED):
                 raise PolicyRefused(
-                    f"{current.id} is {current.state.value}; only failed ones retry."
+                    f"{current.id} is {current.state.value}; only failed or partly applied "
+                    "ones retry."
+                )
+            ends = current.grant_expires_at
+            if ends is not None and now >= ends:
+                raise PolicyRefused(
+                    f"The time of {current.id} ended {ends:%Y-%m-%d %H:%M} UTC; its rules are "
+                    "being removed. Ask again for new access."
                 )
             applying = transition(current, RequestState.APPLYING, at=now, reason="retried")
             job = Job(kind=JobKind.APPLY, request_id=current.id)
@@ -184,24 +210,24 @@ class Service:
     async def revoke(
         self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
     ) -> Request:
-        """End an applied grant now; the worker removes the rules nobody else holds."""
+        """End a grant holding rules now; the worker removes the rules nobody else holds."""
+        check_member(user, self.policy, f"end {request_id}")
         actor = actor_from_user(user)
         now = self.clock.now()
 
         def revoke_once(current: Request) -> tuple[Request, Effects] | None:
             if current.requester != actor and not self._is_approver(user, approver_ids):
                 raise PolicyRefused(f"Only the requester or an approver can revoke {current.id}.")
-            if (
-                current.kind is not RequestKind.AUTHORIZE
-                or current.state is not RequestState.APPLIED
-            ):
+            if current.kind is not RequestKind.AUTHORIZE or current.state not in HOLDING:
                 raise PolicyRefused(
-                    f"{current.id} is not an applied grant ({current.state.value}); "
+                    f"{current.id} is not a grant holding rules ({current.state.value}); "
                     "nothing to revoke."
                 )
+            # A refused removal is retried by the grant's end timer, from now at the latest.
+            ends = min(current.grant_expires_at or now, now)
             revoking = transition(
                 current, RequestState.REVOKING, at=now, reason=f"revoked by <@{actor.user_id}>"
-            ).evolve(grant_expires_at=now)  # a failed removal is retried by the grant timer
+            ).evolve(grant_expires_at=ends)
             job = Job(kind=JobKind.REVOKE, request_id=current.id)
             told = _told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.REVOKING)
             return revoking, told.plus(Effects(jobs=(job,)))
@@ -249,7 +275,7 @@ class Service:
         return user.user_id in self.policy.approvers | approver_ids
 
     def _require_approver(self, user: SlackUser, approver_ids: frozenset[str], what: str) -> None:
-        check_requester(user, self.policy)  # a full member of our organisation
+        check_member(user, self.policy, what)
         if not self._is_approver(user, approver_ids):
             raise PolicyRefused(f"Only an approver can {what}.")
 

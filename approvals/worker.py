@@ -28,12 +28,14 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from approvals import lifecycle
 from approvals.effects import Effects, Job
-from approvals.grants import grant_end_retry
+from approvals.grants import keep_holding
+from approvals.job_context import told
 from approvals.jobs import JobContext, run_job
 from approvals.machine import transition
 from approvals.model import Request, RequestState
-from approvals.outbox import NotificationKind, ThreadEvent, notifications
+from approvals.outbox import NotificationKind
 from approvals.streams import Entry
 from approvals.sweep import sweep
 from approvals.timers import run_due_timers
@@ -165,44 +167,27 @@ class Worker:
         return 1
 
 
-_N = NotificationKind
-_FAILED_MOVE = (RequestState.FAILED, (_N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER))
-_DEAD_LETTER_MOVES = {
-    # the state the job left: where the request ends, and who hears about it
-    RequestState.RECEIVED: (RequestState.REJECTED, (_N.TELL_REQUESTER,)),
-    RequestState.RESOLVING: (RequestState.REJECTED, (_N.TELL_REQUESTER,)),
-    RequestState.APPROVED: _FAILED_MOVE,
-    RequestState.APPLYING: _FAILED_MOVE,
-    # The grant's rules are still in the cloud: it stays applied and its end is tried again.
-    RequestState.REVOKING: (RequestState.APPLIED, (_N.THREAD_REPLY,)),
-}
-_THREAD_STEP = {
-    RequestState.FAILED: ThreadEvent.FAILED,
-    RequestState.APPLIED: ThreadEvent.REVOKE_FAILED,
-}
-
-
 async def settle_dead_letter(ctx: JobContext, request_id: str, incident: str, why: str) -> None:
     """Settle the request of a job given up on, so nobody waits on it forever."""
     if await ctx.store.get(request_id) is None:
         return  # nothing left to settle
     now = ctx.clock.now()
     reason = f"gave up after repeated internal errors ({why}); incident {incident}"
+    if (await ctx.store.require(request_id)).state is RequestState.REVOKING:
+        # The grant's rules are still in the cloud: it keeps them and its end is tried again.
+        await keep_holding(ctx, request_id, reason, incident)
+        return
 
     def settle(current: Request) -> tuple[Request, Effects] | None:
-        move = _DEAD_LETTER_MOVES.get(current.state)
-        if move is None:
-            return None  # settled meanwhile
-        end, kinds = move
-        working = current
+        if current.state in (RequestState.RECEIVED, RequestState.RESOLVING):
+            rejected = transition(current, RequestState.REJECTED, at=now, reason=reason)
+            effects = told(current, NotificationKind.TELL_REQUESTER)
+            return rejected.evolve(incident_id=incident), effects
         if current.state is RequestState.APPROVED:
-            working = transition(current, RequestState.APPLYING, at=now)
-        settled = transition(working, end, at=now, reason=reason).evolve(incident_id=incident)
-        told = notifications(current.id, current.version + 1, *kinds, step=_THREAD_STEP.get(end))
-        effects = Effects(notifications=told)
-        if end is RequestState.APPLIED:
-            effects = effects.plus(Effects(set_timers=(grant_end_retry(current.id, now),)))
-        return settled, effects
+            current = transition(current, RequestState.APPLYING, at=now)
+        if current.state is RequestState.APPLYING:
+            return lifecycle.apply_failed(current, now, reason, incident, ctx.policy)
+        return None  # settled meanwhile
 
     await ctx.store.update(request_id, settle)
 

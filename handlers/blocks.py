@@ -24,7 +24,13 @@ from handlers.blocks_forms import (
 )
 from handlers.blocks_home import home_view
 from handlers.blocks_lists import PageRef, history_list, pending_list, rules_list
-from handlers.blocks_messages import help_message, requester_message, status_message, thread_reply
+from handlers.blocks_messages import (
+    end_overdue_alert,
+    help_message,
+    requester_message,
+    status_message,
+    thread_reply,
+)
 
 __all__ = [
     "DURATION_CHOICES",
@@ -41,6 +47,7 @@ __all__ = [
     "card_for",
     "decision_actions",
     "deny_reason_form",
+    "end_overdue_alert",
     "help_message",
     "history_list",
     "home_view",

@@ -51,6 +51,7 @@ _STATE_LABELS = {
     RequestState.APPROVED: ":white_check_mark: approved",
     RequestState.APPLYING: ":gear: applying",
     RequestState.APPLIED: ":white_check_mark: applied",
+    RequestState.PARTLY_APPLIED: ":warning: partly applied",
     RequestState.FAILED: ":x: failed",
     RequestState.DENIED: ":no_entry_sign: denied",
     RequestState.EXPIRED: ":hourglass: expired",

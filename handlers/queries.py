@@ -10,12 +10,13 @@ short-lived listing with the creators of the rules sgbot made.
 
 from __future__ import annotations
 
-from approvals.model import ReplyTo
+from approvals.model import ReplyTo, Request, RuleOutcome
 from bot.cloud.resolve import find_gateway
 from bot.commands import Cancel, GatewayRef, Help, History, ListPending, ListRules, Status
 from bot.deps import Deps
 from bot.errors import CloudError
 from bot.grammar import HELP_TEXT
+from handlers import describe
 from handlers.block_parts import Message, message, section
 from handlers.blocks import help_message, history_list, pending_list, rules_list, status_message
 from handlers.blocks_lists import page_bounds
@@ -55,9 +56,20 @@ async def answer(deps: Deps, command: Query, user_id: str) -> Message:
             user = await deps.approvers.slack_user(user_id)
             approver_ids = await deps.approvers.approver_ids()
             cancelled = await deps.service.cancel(request_id, user, approver_ids=approver_ids)
-            return _text(deps, f"`{cancelled.id}` is cancelled; nothing was changed in the cloud.")
+            return _text(deps, cancelled_text(cancelled))
         case ListRules():
             raise ValueError("list rules needs the cloud; use answer_later")
+
+
+def cancelled_text(request: Request) -> str:
+    """The answer to a cancel: never "nothing changed" when something in the cloud did."""
+    changed = [
+        r for r in request.results if r.outcome in {RuleOutcome.CREATED, RuleOutcome.DELETED}
+    ]
+    if not changed:
+        return f"`{request.id}` is cancelled; nothing was changed in the cloud."
+    done = "\n".join(describe.result_lines(request.with_results(changed)))
+    return f"`{request.id}` is cancelled. What it already changed in the cloud stays:\n{done}"
 
 
 async def pending_page(deps: Deps, page: int) -> Message:

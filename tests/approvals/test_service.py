@@ -64,7 +64,7 @@ async def test_only_the_requester_withdraws_a_pending_request(flow: Flow) -> Non
 
 async def test_only_requester_or_approver_revokes_and_only_applied_grants(flow: Flow) -> None:
     pending = await flow.submit_and_resolve(to_group("sg-legacyapp01"))
-    with pytest.raises(PolicyRefused, match="not an applied grant"):
+    with pytest.raises(PolicyRefused, match="not a grant holding rules"):
         await flow.service.revoke(pending.id, make_user(), approver_ids=APPROVER_IDS)
     await flow.grant_pending(pending.id)
     with pytest.raises(PolicyRefused, match="Only the requester or an approver"):

@@ -108,11 +108,13 @@ async def test_rule_is_kept_while_another_live_grant_owns_it(redis_url: str) -> 
         await store.work.add_owner(rule, "REQ-AAAA1")
         await store.work.add_owner(rule, "REQ-AAAA2")
         await store.work.add_owner(rule, "REQ-GONE1")  # never stored: not live, pruned
-        assert await store.work.remove_owner_and_count(rule, "REQ-AAAA1") == 1
+        assert await store.work.owners_besides(rule, "REQ-AAAA1") == ["REQ-AAAA2"]
+        assert await store.work.owners(rule) == {"REQ-AAAA1", "REQ-AAAA2"}  # asking removes none
+        await store.work.remove_owner(rule, "REQ-AAAA1")
         # REQ-AAAA2 ends (cancelled), so nobody needs the rule any more.
         await store.update(
             "REQ-AAAA2",
             lambda r: (transition(r, RequestState.CANCELLED, at=T0), NO_EFFECTS),
         )
-        assert await store.work.remove_owner_and_count(rule, "REQ-AAAA2") == 0
+        assert await store.work.owners_besides(rule, "REQ-AAAA1") == []
         assert await store.work.owners(rule) == set()
