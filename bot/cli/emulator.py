@@ -35,12 +35,28 @@ def register(subparsers: Any) -> None:
         "--throttle-fraction", type=float, default=0.0, help="share of calls to throttle (0-1)"
     )
     parser.add_argument("--seed", type=int, help="seed for throttling draws")
+    parser.add_argument(
+        "--lenient",
+        action="append",
+        default=[],
+        metavar="READING",
+        help="serve the friendlier reading of an ambiguous point (repeatable; 'all' for every "
+        "one); docs/emulator.md lists the readings",
+    )
+    parser.add_argument(
+        "--strict",
+        action="append",
+        default=[],
+        metavar="READING",
+        help="serve the stricter reading of a point that is lenient by default (repeatable)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from bot.cloud.emulator.backend import Backend
     from bot.cloud.emulator.faults import FaultPlan, Faults
+    from bot.cloud.emulator.readings import DEFAULT_LENIENT, Readings, parse_readings
     from bot.cloud.emulator.server import Emulator, serve
     from bot.cloud.emulator.state import EstateError, load_estate
 
@@ -49,14 +65,17 @@ def run(args: argparse.Namespace) -> int:
         plan = FaultPlan(
             latency_ms=args.latency_ms, throttle_fraction=args.throttle_fraction, seed=args.seed
         )
+        readings = Readings(
+            (DEFAULT_LENIENT | parse_readings(args.lenient)) - parse_readings(args.strict)
+        )
     except EstateError as exc:
         print(f"sgbot emulator: {exc}", file=sys.stderr)
         return ESTATE_ERROR_STATUS
     except ValueError as exc:
-        print(f"sgbot emulator: bad fault flags: {exc}", file=sys.stderr)
+        print(f"sgbot emulator: bad fault or reading flags: {exc}", file=sys.stderr)
         return ESTATE_ERROR_STATUS
     emulator = Emulator(
-        backend=Backend(estate),
+        backend=Backend(estate, readings),
         access_key_id=os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_ID") or DEMO_ACCESS_KEY_ID,
         access_key_secret=os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
         or DEMO_ACCESS_KEY_SECRET,

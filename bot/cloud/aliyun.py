@@ -18,6 +18,7 @@ from alibabacloud_cs20151215 import models as cs_models
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_mse20190531 import models as mse_models
 
+from bot.cloud import aliyun_parse as parse
 from bot.cloud.aliyun_transport import SdkCall, SdkCaller, SdkClients, build_clients
 from bot.cloud.port import (
     AddedRule,
@@ -26,8 +27,10 @@ from bot.cloud.port import (
     GatewayRule,
     GatewayService,
     GatewaySummary,
+    IngressRule,
     Instance,
     NodePool,
+    RuleListing,
     SecurityGroup,
     ServiceSource,
 )
@@ -37,6 +40,8 @@ from bot.errors import NotFound
 
 PAGE_SIZE = 100
 """MSE pages and ECS id lists both top out at 100 entries per call."""
+INGRESS_PAGE_SIZE = 1000
+"""DescribeSecurityGroupAttribute's largest page."""
 
 
 class AliyunCloud:
@@ -97,7 +102,7 @@ class AliyunCloud:
                 name=str(item.get("Name", "")),
                 namespace=item.get("Namespace") or None,
                 source_type=str(item.get("SourceType", "")),
-                source_id=_int_or_none(item.get("SourceId")),
+                source_id=parse.int_or_none(item.get("SourceId")),
                 ips=tuple(item.get("Ips") or ()),
             )
             for item in items
@@ -119,7 +124,7 @@ class AliyunCloud:
 
     async def get_cluster(self, cluster_id: str) -> Cluster:
         call = self._cs.describe_cluster_detail_with_options
-        return _cluster(
+        return parse.cluster(
             await self._caller.read("cs", "DescribeClusterDetail", call, cluster_id, {})
         )
 
@@ -129,7 +134,7 @@ class AliyunCloud:
         )
         call = self._cs.describe_clusters_v1with_options
         body = await self._caller.read("cs", "DescribeClustersV1", call, request, {})
-        return [_cluster(item) for item in body.get("clusters") or ()]
+        return [parse.cluster(item) for item in body.get("clusters") or ()]
 
     async def list_node_pools(self, cluster_id: str) -> list[NodePool]:
         request = cs_models.DescribeClusterNodePoolsRequest()
@@ -171,7 +176,7 @@ class AliyunCloud:
             "DescribeInstances", call, request, ("Instances", "Instance"),
             [("instance_ids", instance_ids), ("private_ip_addresses", private_ips)],
         )  # fmt: skip
-        return [_instance(item) for item in found]
+        return [parse.instance(item) for item in found]
 
     async def describe_security_groups(self, group_ids: Sequence[str]) -> list[SecurityGroup]:
         def request(key: str, chunk: list[str], token: str | None) -> Any:
@@ -198,19 +203,32 @@ class AliyunCloud:
         ]
 
     async def list_rules(self, gateway_id: str) -> list[GatewayRule]:
+        return list((await self.list_all_rules(gateway_id)).tcp)
+
+    async def list_all_rules(self, gateway_id: str) -> RuleListing:
         request = mse_models.ListSecurityGroupRuleRequest(gateway_unique_id=gateway_id)
         call = self._mse.list_security_group_rule_with_options
         body = await self._caller.read("mse", "ListSecurityGroupRule", call, request)
-        return [
-            GatewayRule(
-                # MSE lists ids as strings but deletes by int: normalise once, here.
-                rule_id=int(item["Id"]),
-                security_group_id=str(item.get("SecurityGroupId", "")),
-                ports=PortRange.from_mse(str(item.get("PortRange", ""))),
-                description=str(item.get("Description") or ""),
+        return parse.rule_listing(list(body.get("Data") or ()))
+
+    async def describe_ingress_rules(self, group_id: str) -> list[IngressRule]:
+        call = self._ecs.describe_security_group_attribute_with_options
+        found: list[IngressRule] = []
+        token: str | None = None
+        while True:
+            request = ecs_models.DescribeSecurityGroupAttributeRequest(
+                region_id=self._region_id,
+                security_group_id=group_id,
+                direction="ingress",
+                max_results=INGRESS_PAGE_SIZE,
+                next_token=token,
             )
-            for item in body.get("Data") or ()
-        ]
+            body = await self._caller.read("ecs", "DescribeSecurityGroupAttribute", call, request)
+            permissions = (body.get("Permissions") or {}).get("Permission") or []
+            found.extend(parse.ingress_rule(item) for item in permissions)
+            token = body.get("NextToken") or None
+            if token is None:
+                return found
 
     async def add_rule(
         self, gateway_id: str, group_id: str, ports: PortRange, description: str
@@ -223,7 +241,10 @@ class AliyunCloud:
         )
         call = self._mse.add_security_group_rule_with_options
         body = await self._caller.write("mse", "AddSecurityGroupRule", call, request)
-        return AddedRule(rule_id=int(body["Data"]), request_id=str(body.get("RequestId", "")))
+        data = body.get("Data")
+        return AddedRule(
+            data=None if data is None else str(data), request_id=str(body.get("RequestId", ""))
+        )
 
     async def delete_rule(self, gateway_id: str, rule_id: int, *, cascade: bool) -> str:
         request = mse_models.DeleteSecurityGroupRuleRequest(
@@ -274,32 +295,6 @@ class AliyunCloud:
         results = await asyncio.gather(*jobs)
         unique = {json.dumps(item, sort_keys=True): item for chunk in results for item in chunk}
         return list(unique.values())
-
-
-def _int_or_none(value: object) -> int | None:
-    return None if value in (None, "") else int(str(value))
-
-
-def _cluster(item: dict[str, Any]) -> Cluster:
-    return Cluster(
-        cluster_id=str(item.get("cluster_id", "")),
-        name=str(item.get("name", "")),
-        profile=str(item.get("profile") or "Default"),
-        security_group_id=item.get("security_group_id") or None,
-        vpc_id=str(item.get("vpc_id", "")),
-    )
-
-
-def _instance(item: dict[str, Any]) -> Instance:
-    vpc = item.get("VpcAttributes") or {}
-    ips = (vpc.get("PrivateIpAddress") or {}).get("IpAddress") or []
-    groups = (item.get("SecurityGroupIds") or {}).get("SecurityGroupId") or []
-    return Instance(
-        instance_id=str(item["InstanceId"]),
-        vpc_id=str(vpc.get("VpcId") or item.get("VpcId") or ""),
-        private_ips=tuple(ips),
-        security_group_ids=tuple(groups),
-    )
 
 
 def build_aliyun_cloud(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from bot.commands import PortRange
@@ -107,21 +108,99 @@ class SecurityGroup:
 
 @dataclass(frozen=True)
 class GatewayRule:
-    """A gateway-to-backend rule as MSE records it; ``rule_id`` is always an int."""
+    """A gateway-to-backend TCP rule as MSE records it; ``rule_id`` is always an int.
+
+    Only records whose protocol is TCP and whose range is a real port range are
+    ``GatewayRule``s, so ``ports`` is always a TCP range; MSE records for other protocols or
+    ``-1/-1`` are ``OtherRule``s. ``auth_cidrs`` are the CIDRs MSE authorized for an enterprise
+    group (empty, or ``("",)``, for a basic one).
+    """
 
     rule_id: int
     security_group_id: str
     ports: PortRange
     description: str
     security_group_name: str | None = None
+    gmt_create: datetime | None = None
+    auth_cidrs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OtherRule:
+    """An MSE record that is not a TCP port range (ICMP, all protocols, ``-1/-1``…), as listed.
+
+    sgbot never creates, matches or plans with these; it only shows them.
+    """
+
+    rule_id: int
+    security_group_id: str
+    ip_protocol: str
+    port_range: str
+    description: str
+    gmt_create: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        """How a person should read it, e.g. ``ALL -1/-1 (every port of every protocol)``."""
+        every = " (every port of every protocol)" if self.port_range == "-1/-1" else ""
+        return f"{self.ip_protocol.upper() or 'unknown protocol'} {self.port_range}{every}"
+
+
+@dataclass(frozen=True)
+class RuleListing:
+    """One ListSecurityGroupRule answer, split into the TCP rules and everything else."""
+
+    tcp: tuple[GatewayRule, ...]
+    other: tuple[OtherRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class IngressRule:
+    """One inbound permission of a backend group (ECS DescribeSecurityGroupAttribute).
+
+    ``ip_protocol`` is upper-cased; ``port_range`` is as listed (``80/80``, ``-1/-1``);
+    ``created_at`` is ECS's ``CreateTime``.
+    """
+
+    rule_id: str
+    policy: str
+    ip_protocol: str
+    port_range: str
+    source_group_id: str | None
+    source_cidr_ip: str | None
+    priority: int
+    created_at: datetime | None
+    description: str
 
 
 @dataclass(frozen=True)
 class AddedRule:
-    """What AddSecurityGroupRule answered: the new rule id and the cloud request id."""
+    """What AddSecurityGroupRule answered: its raw ``Data`` and the cloud request id.
 
-    rule_id: int
+    ``Data`` is typed as an untyped string; it is not documented to be the new record's id,
+    so the id is read from a listing and ``Data`` only compared with it.
+    """
+
+    data: str | None
     request_id: str
+
+    @property
+    def data_as_id(self) -> int | None:
+        """``Data`` read as a record id, or None when it is not a number."""
+        text = (self.data or "").strip()
+        return int(text) if text.isdigit() else None
+
+    @property
+    def rule_id(self) -> int:
+        """What ``Data`` claims the id is (raises ``ValueError`` if it claims no number).
+
+        Not to be trusted for anything that deletes: ``bot.cloud.rules.ensure_rule`` reads the
+        id from a listing instead.
+        """
+        claimed = self.data_as_id
+        if claimed is None:
+            raise ValueError(f"AddSecurityGroupRule answered Data={self.data!r}, not an id")
+        return claimed
 
 
 class CloudPort(Protocol):
@@ -164,7 +243,17 @@ class CloudPort(Protocol):
         """Groups by id in the region; ids that do not exist are simply absent."""
         ...
 
-    async def list_rules(self, gateway_id: str) -> list[GatewayRule]: ...
+    async def list_rules(self, gateway_id: str) -> list[GatewayRule]:
+        """The gateway's TCP rules (``list_all_rules(...).tcp``)."""
+        ...
+
+    async def list_all_rules(self, gateway_id: str) -> RuleListing:
+        """Every record ListSecurityGroupRule returns, TCP rules and others apart."""
+        ...
+
+    async def describe_ingress_rules(self, group_id: str) -> list[IngressRule]:
+        """The group's inbound permissions, every page (DescribeSecurityGroupAttribute)."""
+        ...
 
     async def add_rule(
         self, gateway_id: str, group_id: str, ports: PortRange, description: str

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from bot.cloud.port import Gateway, GatewayRule, SecurityGroup
+from bot.cloud.port import Gateway, GatewayRule, IngressRule, SecurityGroup
 from bot.cloud.preflight import Action, plan, plan_authorization
 from bot.cloud.resolve import Resolution
+from bot.cloud.rules import ensure_rule
 from bot.commands import GatewayRef, InstanceTarget, PortRange, ServiceTarget
 from bot.errors import Conflict
 from tests.cloud.adapter_support import PROD_GW, make_cloud
@@ -143,4 +146,60 @@ async def test_existing_rule_is_skipped_and_the_rest_added(emulator: EmulatorHan
         "DescribeClusterNodePools": 1,
         "DescribeSecurityGroups": 1,
         "ListSecurityGroupRule": 1,
+        "DescribeSecurityGroupAttribute": 3,  # one per backend group, concurrently
     }
+    # The 443 rule of sg-ackpoola01 was there before the bot; the others have none.
+    backend = {i.group.security_group_id: i.backend_rule for i in result.items}
+    assert backend["sg-ackpoola01"] is not None
+    assert backend["sg-ackpoola01"].rule_id == "sgr-demo000001"
+    assert backend["sg-ackpoolb01"] is None
+
+
+def inbound(port_range: str, *, protocol: str = "TCP", source: str = "sg-gw") -> IngressRule:
+    return IngressRule(
+        rule_id=f"sgr-{protocol.lower()}{port_range.replace('/', '-')}",
+        policy="Accept",
+        ip_protocol=protocol,
+        port_range=port_range,
+        source_group_id=source,
+        source_cidr_ip=None,
+        priority=1,
+        created_at=datetime(2024, 1, 1, tzinfo=UTC),
+        description="",
+    )
+
+
+def test_an_identical_inbound_rule_is_named_on_adds_and_skips() -> None:
+    group = SecurityGroup("sg-b", "b", "normal", "vpc-a")
+    far = SecurityGroup("sg-far", "far", "normal", "vpc-b")
+    ingress = {
+        "sg-b": [inbound("8080/8080"), inbound("443/443", protocol="UDP"), inbound("9000/9000")],
+        "sg-far": [inbound("8080/8080")],
+    }
+    existing = [rule(4, "sg-b", ports(9000))]
+    result = plan(resolution(group, far), [ports(8080), ports(443), ports(9000)], existing, ingress)
+
+    named = {
+        (i.group.security_group_id, i.ports.start): (i.action, i.backend_rule) for i in result.items
+    }
+    assert named[("sg-b", 8080)] == (Action.ADD, inbound("8080/8080"))
+    assert named[("sg-b", 443)] == (Action.ADD, None)  # UDP is not what MSE makes
+    assert named[("sg-b", 9000)] == (Action.SKIP, inbound("9000/9000"))
+    assert named[("sg-far", 8080)] == (Action.REFUSE, None)
+
+
+async def test_a_rule_left_behind_by_hand_is_found_and_reused(emulator: EmulatorHandle) -> None:
+    cloud = make_cloud(emulator)
+    # A grant that ended keeping its backend rule leaves an inbound rule with no MSE record.
+    made = await ensure_rule(cloud, PROD_GW, "sg-legacyapp02", ports(8080), "console")
+    await cloud.delete_rule(PROD_GW, made.rule_id, cascade=False)
+    target = InstanceTarget(instance_id="i-multi002")
+
+    result = await plan_authorization(cloud, GatewayRef(value=PROD_GW), target, [ports(8080)])
+
+    backend = {i.group.security_group_id: (i.action, i.backend_rule) for i in result.items}
+    action, left = backend["sg-legacyapp02"]
+    assert action is Action.ADD
+    assert left is not None
+    assert (left.source_group_id, left.port_range) == ("sg-gwprod0001", "8080/8080")
+    assert backend["sg-legacyapp01"] == (Action.ADD, None)

@@ -1,4 +1,9 @@
-"""Gateway rules through the real SDK: list, add exactly once, delete with and without cascade."""
+"""Gateway rules through the real SDK: list, add exactly once, delete with and without cascade.
+
+Tests that take ``reading`` run twice: against the stricter and the friendlier reading of what
+the API reference leaves open (``Data`` is or is not the new id; a cascading delete does or does
+not remove a pre-existing identical ECS rule the record was linked to).
+"""
 
 from __future__ import annotations
 
@@ -35,20 +40,33 @@ async def test_list_rules_joins_group_names_and_uses_int_ids(emulator: EmulatorH
     assert emulator.calls() == {"ListSecurityGroupRule": 1, "DescribeSecurityGroups": 1}
 
 
-async def test_ensure_rule_adds_once_and_then_finds_it(emulator: EmulatorHandle) -> None:
+async def test_ensure_rule_adds_once_and_then_finds_it(
+    emulator: EmulatorHandle, reading: str, caplog: pytest.LogCaptureFixture
+) -> None:
     cloud = make_cloud(emulator)
     first = await ensure_rule(cloud, PROD_GW, "sg-ackpoolb01", APP, "sgbot REQ-ABCDE")
     again = await ensure_rule(cloud, PROD_GW, "sg-ackpoolb01", APP, "sgbot REQ-ABCDE")
 
     assert first.created
     assert first.request_id
+    assert first.duplicates_deleted == ()
     assert (again.rule_id, again.created, again.request_id) == (first.rule_id, False, None)
     matching = [r for r in mse_rules(emulator) if r["security_group_id"] == "sg-ackpoolb01"]
+    # The id comes from the listing, whatever Data said.
     assert [r["id"] for r in matching] == [first.rule_id]
     assert [p["port_range"] for p in gateway_permissions(emulator, "sg-ackpoolb01")] == [
         "8080/8081"
     ]
-    assert emulator.calls() == {"ListSecurityGroupRule": 2, "AddSecurityGroupRule": 1}
+    # List, add, list to read the id; then one list finds it.
+    assert emulator.calls() == {"ListSecurityGroupRule": 3, "AddSecurityGroupRule": 1}
+    disagreements = [r.getMessage() for r in caplog.records if "answered Data=" in r.message]
+    if reading == "strict":  # Data names the id issued before: both values are logged
+        assert disagreements == [
+            f"AddSecurityGroupRule answered Data='{first.rule_id - 1}' but the listing shows "
+            f"rule {first.rule_id} for sg-ackpoolb01 8080/8081 on {PROD_GW}; using the listed id"
+        ]
+    else:
+        assert disagreements == []
 
 
 async def test_existing_rule_is_not_added_again(emulator: EmulatorHandle) -> None:
@@ -57,17 +75,29 @@ async def test_existing_rule_is_not_added_again(emulator: EmulatorHandle) -> Non
     assert "AddSecurityGroupRule" not in emulator.calls()
 
 
-@pytest.mark.parametrize(("keep_backend_rule", "left_behind"), [(False, []), (True, ["443/443"])])
+@pytest.mark.parametrize("keep_backend_rule", [False, True])
 async def test_delete_cascades_unless_asked_to_keep(
-    emulator: EmulatorHandle, keep_backend_rule: bool, left_behind: list[str]
+    emulator: EmulatorHandle, reading: str, keep_backend_rule: bool
 ) -> None:
+    # Rule 1 is linked to sgr-demo000001, an inbound rule that was there before it.
     assert len(gateway_permissions(emulator, "sg-ackpoola01")) == 1
     request_id = await delete_rule(
         make_cloud(emulator), PROD_GW, 1, keep_backend_rule=keep_backend_rule
     )
     assert request_id
     assert mse_rules(emulator) == []
+    removed = not keep_backend_rule and reading == "strict"
+    left_behind = [] if removed else ["443/443"]
     assert [p["port_range"] for p in gateway_permissions(emulator, "sg-ackpoola01")] == left_behind
+
+
+async def test_cascade_removes_a_rule_the_add_created(
+    emulator: EmulatorHandle, reading: str
+) -> None:
+    cloud = make_cloud(emulator)
+    added = await ensure_rule(cloud, PROD_GW, "sg-legacyapp01", APP, "sgbot REQ-ABCDE")
+    await delete_rule(cloud, PROD_GW, added.rule_id)
+    assert gateway_permissions(emulator, "sg-legacyapp01") == []
 
 
 async def test_delete_matching_finds_the_rule_by_group_and_range(emulator: EmulatorHandle) -> None:
@@ -108,7 +138,7 @@ async def test_timed_out_add_that_landed_is_not_repeated(emulator: EmulatorHandl
     matching = [r for r in mse_rules(emulator) if r["security_group_id"] == "sg-ackpoolb02"]
     assert [r["id"] for r in matching] == [result.rule_id]
     assert emulator.calls() == {"ListSecurityGroupRule": 2, "AddSecurityGroupRule": 1}
-    assert len(sleep.delays) == 1
+    assert sleep.delays == [1.0]  # the first patient re-list found it
 
 
 async def test_failed_add_is_retried_after_checking_it_did_not_land(
@@ -127,4 +157,6 @@ async def test_failed_add_is_retried_after_checking_it_did_not_land(
     assert result.created
     assert result.request_id
     assert len([r for r in mse_rules(emulator) if r["security_group_id"] == "sg-ackpoolb02"]) == 1
-    assert emulator.calls() == {"ListSecurityGroupRule": 2, "AddSecurityGroupRule": 2}
+    # A 500 may have committed: four patient re-lists (1, 2, 4, 8 s) before the second add.
+    assert sleep.delays[:4] == [1.0, 2.0, 4.0, 8.0]
+    assert emulator.calls() == {"ListSecurityGroupRule": 6, "AddSecurityGroupRule": 2}

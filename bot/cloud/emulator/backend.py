@@ -3,7 +3,9 @@
 ``Backend`` owns a working copy of the loaded estate and the counters that hand out MSE rule ids
 and ECS rule ids. Adding an MSE gateway rule also authorizes the backend group in ECS, as MSE's
 service-linked role does: an inbound TCP Accept whose source is the gateway's managed group, or
-the gateway's vSwitch CIDR for an enterprise group (those cannot reference other groups).
+the gateway's vSwitch CIDR for an enterprise group (those cannot reference other groups). ECS
+treats an identical inbound rule as already there, so an add whose rule exists is linked to that
+rule; a cascading delete removes the linked rule (see ``Reading.CASCADE_REMOVES_LINKED_RULE``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import itertools
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.cloud.emulator.readings import Reading, Readings
 from bot.cloud.emulator.state import (
     Cluster,
     Estate,
@@ -57,15 +60,25 @@ def _mse_timestamp() -> str:
 class Backend:
     """The loaded estate plus everything changed since the last ``reset``."""
 
-    def __init__(self, estate: Estate) -> None:
+    def __init__(self, estate: Estate, readings: Readings | None = None) -> None:
         self.loaded = estate
+        self.start_readings = readings or Readings()
         self.reset()
 
     def reset(self) -> None:
         self.estate = self.loaded.model_copy(deep=True)
+        self.readings = self.start_readings
         next_mse_id = max((rule.id for rule in self.estate.mse_rules), default=0) + 1
         self._mse_ids = itertools.count(next_mse_id)
         self._ecs_rule_ids = itertools.count(1)
+        for rule in self.estate.mse_rules:
+            gateway, group = (
+                self.gateway(rule.gateway_unique_id),
+                self.group(rule.security_group_id),
+            )
+            if rule.ecs_rule_id is None and gateway is not None and group is not None:
+                linked = self._identical(group, gateway, rule.port_range)
+                rule.ecs_rule_id = linked.security_group_rule_id if linked else None
 
     # lookups -----------------------------------------------------------------------------------
 
@@ -120,6 +133,11 @@ class Backend:
                 "InvalidParameter",
                 f"Security group {security_group_id} is not in the gateway's VPC {gateway.vpc_id}.",
             )
+        # ECS AuthorizeSecurityGroup treats an identical rule as already there: link to it.
+        linked = self._identical(group, gateway, port_range)
+        created = linked is None
+        if linked is None:
+            linked = self._authorize(group, gateway, port_range, description)
         # MSE takes no client token: a repeated add is a second record.
         rule = MseRule(
             id=next(self._mse_ids),
@@ -128,9 +146,10 @@ class Backend:
             port_range=port_range,
             description=description,
             gmt_create=_mse_timestamp(),
+            ecs_rule_id=linked.security_group_rule_id,
+            ecs_rule_created=created,
         )
         self.estate.mse_rules.append(rule)
-        self._authorize(group, gateway, port_range, description)
         return rule
 
     def delete_mse_rule(self, gateway: Gateway, rule_id: int, cascade: bool) -> MseRule:
@@ -139,33 +158,47 @@ class Backend:
             raise CloudError(404, "NotFound", f"Security group rule {rule_id} not found.")
         self.estate.mse_rules.remove(rule)
         group = self.group(rule.security_group_id)
-        if cascade and group is not None:
+        removes = rule.ecs_rule_created or self.readings.strict(Reading.CASCADE_REMOVES_LINKED_RULE)
+        if cascade and removes and group is not None and rule.ecs_rule_id is not None:
             group.permissions = [
-                p for p in group.permissions if not self._is_gateway_rule(p, group, gateway, rule)
+                p for p in group.permissions if p.security_group_rule_id != rule.ecs_rule_id
             ]
         return rule
+
+    def add_data(self, rule: MseRule) -> str:
+        """AddSecurityGroupRule's ``Data``: the id, or (strict reading) the id issued before it,
+        which may well name another gateway's or another group's record."""
+        if self.readings.strict(Reading.ADD_DATA_NOT_THE_ID):
+            return str(rule.id - 1)
+        return str(rule.id)
 
     def _gateway_source(self, group: SecurityGroup, gateway: Gateway) -> dict[str, str]:
         if group.type == "enterprise":
             return {"source_group_id": "", "source_cidr_ip": gateway.vswitch_cidr}
         return {"source_group_id": gateway.security_group_id, "source_cidr_ip": ""}
 
-    def _is_gateway_rule(
-        self, permission: Permission, group: SecurityGroup, gateway: Gateway, rule: MseRule
-    ) -> bool:
+    def _identical(
+        self, group: SecurityGroup, gateway: Gateway, port_range: str
+    ) -> Permission | None:
+        """The inbound rule ECS would take for the one MSE is about to add, if there is one."""
         source = self._gateway_source(group, gateway)
-        return (
-            permission.direction == "ingress"
-            and permission.policy == "Accept"
-            and permission.ip_protocol.upper() == "TCP"
-            and permission.port_range == rule.port_range
-            and permission.source_group_id == source["source_group_id"]
-            and permission.source_cidr_ip == source["source_cidr_ip"]
+        return next(
+            (
+                p
+                for p in group.permissions
+                if p.direction == "ingress"
+                and p.policy == "Accept"
+                and p.ip_protocol.upper() == "TCP"
+                and p.port_range == port_range
+                and p.source_group_id == source["source_group_id"]
+                and p.source_cidr_ip == source["source_cidr_ip"]
+            ),
+            None,
         )
 
     def _authorize(
         self, group: SecurityGroup, gateway: Gateway, port_range: str, description: str
-    ) -> None:
+    ) -> Permission:
         permission = Permission(
             security_group_rule_id=f"sgr-emu{next(self._ecs_rule_ids):09d}",
             port_range=port_range,
@@ -173,15 +206,8 @@ class Backend:
             create_time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             **self._gateway_source(group, gateway),
         )
-        probe = MseRule(
-            id=0,
-            gateway_unique_id=gateway.gateway_unique_id,
-            security_group_id=group.security_group_id,
-            port_range=port_range,
-        )
-        # ECS AuthorizeSecurityGroup treats an identical rule as already there.
-        if not any(self._is_gateway_rule(p, group, gateway, probe) for p in group.permissions):
-            group.permissions.append(permission)
+        group.permissions.append(permission)
+        return permission
 
     # admin -------------------------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
 """Fault injection: throttling, latency, scripted failures and "timed out but succeeded" replies.
 
 A ``FaultPlan`` is what ``POST /_emulator/faults`` (or the command-line flags) asked for. Each
-call asks it, before the action runs, whether to fail (``failure_for``) and, after it ran, how
-long to hold the reply (``reply_delay_ms``). Throttling draws from a ``random.Random`` seeded from
-the plan, so a seeded run throttles the same calls every time.
+call asks it, before the action runs, whether to fail (``failure_for``) and whether to hold its
+reply (``take_timeout``): a held call is carried out either before the reply is held or, with
+``commit_after_ms``, that long after it arrived — a write that commits after the client gave
+up, as MSE's writes through its service-linked role may. Throttling draws from a
+``random.Random`` seeded from the plan, so a seeded run throttles the same calls every time.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ class TimeoutThenSucceed(BaseModel):
     action: str
     count: int = Field(default=1, ge=1)
     delay_ms: int = Field(ge=0)
+    # None: the change is made at once and only the reply is late. A number: the change is
+    # made that many milliseconds after the call arrived (a late commit).
+    commit_after_ms: int | None = Field(default=None, ge=0)
 
 
 class FaultPlan(BaseModel):
@@ -86,14 +91,15 @@ class Faults:
             )
         return None
 
-    def reply_delay_ms(self, action: str) -> int:
+    def take_timeout(self, action: str) -> TimeoutThenSucceed | None:
+        """The hold this call of ``action`` gets, if any (one of the plan's ``count``)."""
         pending = self.plan.timeout_then_succeed
         if pending is None or pending.action != action:
-            return 0
+            return None
         pending.count -= 1
         if pending.count == 0:
             self.plan.timeout_then_succeed = None
-        return pending.delay_ms
+        return pending.model_copy()
 
 
 def access_denied_detail(product: str, action: str, account_id: str) -> dict[str, str]:

@@ -256,7 +256,7 @@ def add_security_group_rule(backend: Backend, params: Params) -> Body:
         params.required("PortRange"),
         params.optional("Description") or "",
     )
-    return _ok(str(rule.id))
+    return _ok(backend.add_data(rule))
 
 
 def delete_security_group_rule(backend: Backend, params: Params) -> Body:

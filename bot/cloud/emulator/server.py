@@ -22,8 +22,15 @@ from aiohttp import web
 
 from bot.cloud.emulator import cs, ecs, mse
 from bot.cloud.emulator.backend import Backend, CloudError
-from bot.cloud.emulator.faults import FaultPlan, Faults, InjectedError, access_denied_detail
+from bot.cloud.emulator.faults import (
+    FaultPlan,
+    Faults,
+    InjectedError,
+    TimeoutThenSucceed,
+    access_denied_detail,
+)
 from bot.cloud.emulator.params import Params
+from bot.cloud.emulator.readings import Readings, parse_readings
 from bot.cloud.emulator.signing import SignatureProblem, parse_authorization, verify
 
 log = logging.getLogger(__name__)
@@ -45,6 +52,13 @@ class Emulator:
     calls: Counter[str] = field(default_factory=Counter)
     # The client ends (host, port) that sent cloud calls: how many connections callers opened.
     peers: set[tuple[str, int]] = field(default_factory=set)
+    # Late commits still to come; a reset cancels them so they cannot touch the next estate.
+    late: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def cancel_late_commits(self) -> None:
+        for task in self.late:
+            task.cancel()
+        self.late.clear()
 
 
 EMULATOR = web.AppKey("emulator", Emulator)
@@ -161,7 +175,14 @@ async def handle_cloud(request: web.Request) -> web.Response:
         injected = emulator.faults.failure_for(call.action)
         if injected:
             raise injected
-        reply = _dispatch(request, call, body, emulator)
+        hold = emulator.faults.take_timeout(call.action)
+        if hold is not None and hold.commit_after_ms is not None:
+            reply = await _commit_late(emulator, request, call, body, hold)
+        else:
+            reply = _dispatch(request, call, body, emulator)
+            if hold is not None:
+                # The change is made; only the reply is late, as when a client times out.
+                await asyncio.sleep(hold.delay_ms / 1000)
     except CloudError as error:
         log.info("%s %s -> %s %s", request_id, call.action, error.http_status, error.code)
         return _error(call, request_id, error, emulator)
@@ -170,13 +191,31 @@ async def handle_cloud(request: web.Request) -> web.Response:
         log.exception("%s %s failed", request_id, call.action)
         internal = CloudError(500, "InternalError", "The request processing has failed.")
         return _error(call, request_id, internal, emulator)
-    delay_ms = emulator.faults.reply_delay_ms(call.action)
-    if delay_ms:
-        # The change is made; only the reply is late, as when a client times out on a success.
-        await asyncio.sleep(delay_ms / 1000)
     if call.roa:
         return web.json_response(reply, headers={"x-acs-request-id": request_id})
     return web.json_response({"RequestId": request_id, **reply})
+
+
+async def _commit_late(
+    emulator: Emulator,
+    request: web.Request,
+    call: CloudCall,
+    body: bytes,
+    hold: TimeoutThenSucceed,
+) -> Any:
+    """Carry the call out ``commit_after_ms`` after it arrived; reply after ``delay_ms`` (or
+    once it is carried out, if later). A task of its own: a client that gives up must not
+    cancel the commit."""
+
+    async def commit() -> Any:
+        await asyncio.sleep((hold.commit_after_ms or 0) / 1000)
+        return _dispatch(request, call, body, emulator)
+
+    task = asyncio.create_task(commit())
+    emulator.late.add(task)
+    task.add_done_callback(emulator.late.discard)
+    await asyncio.sleep(hold.delay_ms / 1000)
+    return await asyncio.shield(task)
 
 
 @web.middleware
@@ -205,12 +244,32 @@ async def clear_faults(request: web.Request) -> web.Response:
     return web.json_response({})
 
 
+async def set_readings(request: web.Request) -> web.Response:
+    """``{"lenient": [names]}``: the readings switched to the friendlier one; the rest strict."""
+    try:
+        payload = await request.json()
+        names = payload.get("lenient", []) if isinstance(payload, dict) else None
+        if not isinstance(names, list):
+            raise ValueError('expected {"lenient": [reading, ...]}')
+        lenient = parse_readings(str(name) for name in names)
+    except (ValueError, json.JSONDecodeError) as exc:
+        return web.json_response({"error": str(exc)}, status=400)
+    backend = request.app[EMULATOR].backend
+    backend.readings = Readings(lenient)
+    return web.json_response(backend.readings.to_json())
+
+
+async def get_readings(request: web.Request) -> web.Response:
+    return web.json_response(request.app[EMULATOR].backend.readings.to_json())
+
+
 async def get_state(request: web.Request) -> web.Response:
     return web.json_response(request.app[EMULATOR].backend.snapshot())
 
 
 async def reset(request: web.Request) -> web.Response:
     emulator = request.app[EMULATOR]
+    emulator.cancel_late_commits()
     emulator.backend.reset()
     emulator.calls.clear()
     emulator.peers.clear()
@@ -237,6 +296,8 @@ def build_app(emulator: Emulator) -> web.Application:
     app.router.add_post("/_emulator/faults", set_faults)
     app.router.add_get("/_emulator/faults", get_faults)
     app.router.add_delete("/_emulator/faults", clear_faults)
+    app.router.add_post("/_emulator/readings", set_readings)
+    app.router.add_get("/_emulator/readings", get_readings)
     app.router.add_get("/_emulator/state", get_state)
     app.router.add_post("/_emulator/reset", reset)
     app.router.add_get("/_emulator/calls", get_calls)
@@ -257,4 +318,5 @@ async def serve(emulator: Emulator, host: str, port: int, stop: asyncio.Event) -
     try:
         await stop.wait()
     finally:
+        emulator.cancel_late_commits()
         await runner.cleanup()

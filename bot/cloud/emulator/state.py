@@ -168,6 +168,10 @@ class MseRule(_Model):
     ip_protocol: str = "tcp"
     description: str = ""
     gmt_create: str = "2024-01-01T00:00:00.000+0000"
+    # The ECS rule MSE linked this record to, and whether this record's add created it; an
+    # estate may leave both out (records are linked to an identical inbound rule on load).
+    ecs_rule_id: str | None = None
+    ecs_rule_created: bool = False
 
 
 class Estate(_Model):
