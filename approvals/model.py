@@ -21,6 +21,7 @@ from pydantic import Field, model_validator
 from approvals.values import (
     Actor,
     BackendGroup,
+    BackendRule,
     CardRef,
     Decision,
     EndProgress,
@@ -48,6 +49,7 @@ from bot.commands import (
 __all__ = [
     "Actor",
     "BackendGroup",
+    "BackendRule",
     "CardRef",
     "ChangeCommandField",
     "Decision",

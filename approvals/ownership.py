@@ -4,14 +4,16 @@ One MSE rule (gateway, backend group, port range) may serve several grants: a pe
 and a time-bound one asking for the same access share it. Every write to a rule happens under
 that rule's lease (``approvals.leases``), checked again right before the call. ``add_rule``
 makes sure the rule exists (list before add, so a replayed job never duplicates it) and
-records the grant as an owner; ``release_grant`` deletes a grant's rules that no other live
-grant holds and only then gives up its ownership, so a delete the cloud refuses leaves the
-grant holding its rules (its end is tried again); rules others still hold stay, and the notes
-say for whom. ``close_rule`` is an approved revoke of one rule: it is deleted whoever held it,
-then its owners are dropped so nothing tries to keep it. A rule already gone from the cloud
-counts as deleted: removing access is idempotent. Every rule the bot creates or deletes is
-recorded in the gateway's creators hash, which also drops the gateway's cached listing
-(``Coordination.record_creator`` and ``forget_rule``).
+records the grant as an owner, first noting any identical inbound rule the backend group
+already had; ``release_grant`` deletes a grant's rules that no other live grant holds and only
+then gives up its ownership, so a delete the cloud refuses leaves the grant holding its rules
+(its end is tried again); rules others still hold stay, and the notes say for whom. A delete
+never cascades to a backend rule sgbot did not create (``approvals.backend_rules``): the notes
+say access remains through it. ``close_rule`` is an approved revoke of one rule: it is deleted
+whoever held it, then its owners are dropped so nothing tries to keep it. A rule already gone
+from the cloud counts as deleted: removing access is idempotent. Every rule the bot creates or
+deletes is recorded in the gateway's creators hash, which also drops the gateway's cached
+listing (``Coordination.record_creator`` and ``forget_rule``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from approvals.backend_rules import BackendReader, backend_rule
 from approvals.coordination import Coordination, RuleKey
 from approvals.descriptions import rule_description
 from approvals.leases import Lease, RuleLeases
@@ -64,7 +67,12 @@ async def add_rule(
     assert grant.gateway_id is not None  # a planned request always names its gateway
     key = RuleKey(grant.gateway_id, item.security_group_id, item.port_range)
     async with writer.leases.hold(key) as lease:
-        await lease.check()
+        # Read before adding: an identical inbound rule there now is not sgbot's, and MSE
+        # links the new rule to it, so the grant's end must not cascade to it.
+        inbound = await writer.cloud.describe_ingress_rules(item.security_group_id)
+        identical = rules.find_identical_ingress(
+            inbound, grant.gateway_security_group, item.port_range
+        )
         ensured = await rules.ensure_rule(
             writer.cloud,
             grant.gateway_id,
@@ -72,6 +80,7 @@ async def add_rule(
             item.port_range,
             rule_description(grant.id, until),
             retry=writer.retry,
+            before_write=lease.check,
         )
         # Owner first, result second: a crash in between leaves an owner whose rule the
         # resumed job finds again, never a recorded rule that nobody owns.
@@ -84,6 +93,7 @@ async def add_rule(
         outcome=RuleOutcome.CREATED if ensured.created else RuleOutcome.EXISTED,
         rule_id=ensured.rule_id,
         cloud_request_id=ensured.request_id,
+        backend_rule=backend_rule(identical) if identical and ensured.created else None,
     )
 
 
@@ -92,6 +102,7 @@ async def release_grant(writer: RuleWriter, grant: Request) -> Released:
     assert grant.gateway_id is not None
     results: list[RuleResult] = []
     notes: list[str] = []
+    reader = BackendReader(writer.cloud, grant.gateway_security_group)
     for held in held_results(grant):
         assert held.rule_id is not None
         key = RuleKey(grant.gateway_id, held.security_group_id, held.port_range)
@@ -105,54 +116,82 @@ async def release_grant(writer: RuleWriter, grant: Request) -> Released:
                 )
                 results.append(held.model_copy(update={"outcome": RuleOutcome.EXISTED}))
                 continue
+            backend = await reader.decide(
+                grant.gateway_id, held.rule_id, key.security_group_id, key.port_range,
+                held.backend_rule,
+            )  # fmt: skip
             cloud_request_id = await _delete(
-                writer, lease, grant.gateway_id, held.rule_id, keep_backend=False
+                writer, lease, grant.gateway_id, held.rule_id, keep_backend=backend.keep
             )
             await writer.work.remove_owner(key, grant.id)
+        kept = backend.rule if backend.keep else None
         results.append(
             held.model_copy(
-                update={"outcome": RuleOutcome.DELETED, "cloud_request_id": cloud_request_id}
+                update={
+                    "outcome": RuleOutcome.DELETED,
+                    "cloud_request_id": cloud_request_id,
+                    "backend_rule": kept,
+                }
             )
         )
+        if kept is not None:
+            notes.append(f"access remains through {kept.rule_id}, which sgbot did not create")
     return Released(results=tuple(results), notes=tuple(notes))
 
 
 async def close_rule(
-    writer: RuleWriter, gateway_id: str, item: PlannedRule, *, keep_backend_rule: bool
+    writer: RuleWriter,
+    gateway_id: str,
+    gateway_group: str | None,
+    item: PlannedRule,
+    *,
+    keep_backend_rule: bool,
 ) -> tuple[RuleResult, str | None]:
     """Delete one rule an approved revoke names; returns the result and a note on its owners."""
     assert item.existing_rule_id is not None  # revoke plans always name the rule
     key = RuleKey(gateway_id, item.security_group_id, item.port_range)
+    reader = BackendReader(writer.cloud, gateway_group)
     async with writer.leases.hold(key) as lease:
         owners = sorted(await writer.work.owners(key))
+        backend = await reader.decide(
+            gateway_id, item.existing_rule_id, key.security_group_id, key.port_range,
+            asked_to_keep=keep_backend_rule or item.keep_backend,
+        )  # fmt: skip
         cloud_request_id = await _delete(
-            writer, lease, gateway_id, item.existing_rule_id, keep_backend=keep_backend_rule
+            writer, lease, gateway_id, item.existing_rule_id, keep_backend=backend.keep
         )
         for owner in owners:
             await writer.work.remove_owner(key, owner)
-    note = (
-        f"rule {item.existing_rule_id} was held by {', '.join(owners)}; they no longer rely on it"
-        if owners
-        else None
-    )
+    notes = []
+    if owners:
+        held = ", ".join(owners)
+        notes.append(f"rule {item.existing_rule_id} was held by {held}; they no longer rely on it")
+    kept = backend.rule if backend.keep else None
+    if kept is not None:
+        notes.append(f"the backend rule stays: {backend.why}")
     result = RuleResult(
         security_group_id=item.security_group_id,
         port_range=item.port_range,
         outcome=RuleOutcome.DELETED,
         rule_id=item.existing_rule_id,
         cloud_request_id=cloud_request_id,
+        backend_rule=kept,
     )
-    return result, note
+    return result, "; ".join(notes) or None
 
 
 async def _delete(
     writer: RuleWriter, lease: Lease, gateway_id: str, rule_id: int, *, keep_backend: bool
 ) -> str | None:
     """Delete by id; None when the rule was already gone (a replayed job, or a manual delete)."""
-    await lease.check()
     try:
         deleted: str | None = await rules.delete_rule(
-            writer.cloud, gateway_id, rule_id, keep_backend_rule=keep_backend
+            writer.cloud,
+            gateway_id,
+            rule_id,
+            keep_backend_rule=keep_backend,
+            before_write=lease.check,
+            retry=writer.retry,
         )
     except NotFound:
         deleted = None
