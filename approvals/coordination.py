@@ -15,7 +15,8 @@
   when the bot adds a rule and cleared when it deletes one), and the gateway's rule listing
   cached for ``LISTING_TTL`` so paging and repeated ``list rules`` do not re-list the cloud.
   The bot drops a gateway's listing whenever it adds or deletes a rule there; a change made
-  in the console shows up within ``LISTING_TTL``.
+  in the console shows up within ``LISTING_TTL``. What the cloud said does not exist (a
+  gateway, a gateway's services) is remembered too, for as long as the caller says.
 * ``seen_once``: ``SET NX EX`` dedupe of Slack event ids and similar.
 """
 
@@ -194,6 +195,14 @@ class Coordination:
     async def cache_gateway(self, gateway_ref: str, gateway: Gateway) -> None:
         key = self._keys.gateway_cache(gateway_ref)
         await self._client.set(key, _GATEWAY.dump_json(gateway), px=_ms(LISTING_TTL))
+
+    async def known_missing(self, kind: str, ref: str) -> str | None:
+        """Why the cloud said ``ref`` does not exist, if it said so lately (else None)."""
+        text = await self._client.get(self._keys.missing_cache(kind, ref))
+        return None if text is None else str(text)
+
+    async def remember_missing(self, kind: str, ref: str, why: str, ttl: timedelta) -> None:
+        await self._client.set(self._keys.missing_cache(kind, ref), why, px=_ms(ttl))
 
     async def cached_listing(self, gateway_id: str) -> RuleListing | None:
         text = await self._client.get(self._keys.rules_cache(gateway_id))

@@ -78,7 +78,9 @@ class JobContext:
     @property
     def writer(self) -> RuleWriter:
         leases = RuleLeases(self.store.client, self.store.keys, self.lease_ttl)
-        return RuleWriter(self.cloud, self.store.work, leases, self.retry)
+        return RuleWriter(
+            self.cloud, self.store.work, leases, self.retry, self.store.audit, self.clock
+        )
 
 
 async def with_retries(ctx: JobContext, step: Callable[[], Awaitable[T]]) -> T:

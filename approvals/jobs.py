@@ -197,13 +197,8 @@ async def _apply_pass(ctx: JobContext, request_id: str) -> list[str]:
                 result = await ownership.add_rule(ctx.writer, request, item, until)
             else:
                 keep = isinstance(request.command, RevokeRule) and request.command.keep_backend_rule
-                assert request.gateway_id is not None
                 result, note = await ownership.close_rule(
-                    ctx.writer,
-                    request.gateway_id,
-                    request.gateway_security_group,
-                    item,
-                    keep_backend_rule=keep,
+                    ctx.writer, request, item, keep_backend_rule=keep
                 )
                 notes.extend([note] if note else [])
         except CloudError as exc:

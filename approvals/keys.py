@@ -38,6 +38,9 @@ key                                   lifetime
 ``{p}:cache:gateway:<name or id>``    TTL (``coordination.LISTING_TTL``): the gateway a name means
 ``{p}:cache:rules:<gateway>``         TTL (``coordination.LISTING_TTL``): rules and creators;
                                       deleted when the bot adds or deletes one of them
+``{p}:cache:missing:<kind>:<ref>``    TTL (``lookups.NEGATIVE_TTL``): a gateway, or a gateway's
+                                      services, the cloud said do not exist
+``{p}:qrate:<org>:<user>`` zset       TTL of the lookup window, renewed by each lookup
 ``{p}:creators:<gateway>`` hash       rule id -> request that created it; a field is deleted
                                       when the bot deletes that rule
 ====================================  ===========================================================
@@ -131,6 +134,12 @@ class Keys:
 
     def rules_cache(self, gateway_id: str) -> str:
         return f"{self.tag}:cache:rules:{gateway_id}"
+
+    def missing_cache(self, kind: str, ref: str) -> str:
+        return f"{self.tag}:cache:missing:{kind}:{ref}"
+
+    def query_rate(self, org_id: str, user_id: str) -> str:
+        return f"{self.tag}:qrate:{org_id}:{user_id}"
 
     def rule_creators(self, gateway_id: str) -> str:
         return f"{self.tag}:creators:{gateway_id}"

@@ -21,7 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from approvals.audit import AuditLog, write_fields
 from approvals.backend_rules import BackendReader, backend_rule
+from approvals.clock import Clock
 from approvals.coordination import Coordination, RuleKey
 from approvals.descriptions import rule_description
 from approvals.leases import Lease, RuleLeases
@@ -37,12 +39,24 @@ HELD_OUTCOMES = frozenset({RuleOutcome.CREATED, RuleOutcome.EXISTED})
 
 @dataclass(frozen=True)
 class RuleWriter:
-    """What a rule write needs: the cloud, the owners index, the rule leases, the retry policy."""
+    """What a rule write needs: the cloud, the owners index, the rule leases, the retry policy,
+    and the audit trail every write is recorded in (with the clock that dates it)."""
 
     cloud: CloudPort
     work: Coordination
     leases: RuleLeases
     retry: RetryPolicy
+    audit: AuditLog
+    clock: Clock
+
+    async def audited(
+        self, request_id: str, rule: RuleKey, what: str, cloud_request_id: str | None
+    ) -> None:
+        fields = write_fields(
+            request_id, rule.gateway_id, rule.security_group_id, rule.port_range.mse,
+            at=self.clock.now(), what=what, cloud_request_id=cloud_request_id,
+        )  # fmt: skip
+        await self.audit.append(fields)
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,13 @@ async def add_rule(
         await writer.work.add_owner(key, grant.id)
     if ensured.created:
         await writer.work.record_creator(grant.gateway_id, ensured.rule_id, grant.id)
+        linked = f", linked to the existing {identical.rule_id}" if identical else ""
+        await writer.audited(
+            grant.id, key, f"add rule {ensured.rule_id}{linked}", ensured.request_id
+        )
+    for duplicate in ensured.duplicates_deleted:
+        what = f"delete duplicate rule {duplicate} without cascade (kept {ensured.rule_id})"
+        await writer.audited(grant.id, key, what, None)
     return RuleResult(
         security_group_id=item.security_group_id,
         port_range=item.port_range,
@@ -121,7 +142,7 @@ async def release_grant(writer: RuleWriter, grant: Request) -> Released:
                 held.backend_rule,
             )  # fmt: skip
             cloud_request_id = await _delete(
-                writer, lease, grant.gateway_id, held.rule_id, keep_backend=backend.keep
+                writer, lease, grant.id, key, held.rule_id, keep_backend=backend.keep
             )
             await writer.work.remove_owner(key, grant.id)
         kept = backend.rule if backend.keep else None
@@ -141,16 +162,17 @@ async def release_grant(writer: RuleWriter, grant: Request) -> Released:
 
 async def close_rule(
     writer: RuleWriter,
-    gateway_id: str,
-    gateway_group: str | None,
+    request: Request,
     item: PlannedRule,
     *,
     keep_backend_rule: bool,
 ) -> tuple[RuleResult, str | None]:
     """Delete one rule an approved revoke names; returns the result and a note on its owners."""
     assert item.existing_rule_id is not None  # revoke plans always name the rule
+    assert request.gateway_id is not None
+    gateway_id = request.gateway_id
     key = RuleKey(gateway_id, item.security_group_id, item.port_range)
-    reader = BackendReader(writer.cloud, gateway_group)
+    reader = BackendReader(writer.cloud, request.gateway_security_group)
     async with writer.leases.hold(key) as lease:
         owners = sorted(await writer.work.owners(key))
         backend = await reader.decide(
@@ -158,7 +180,7 @@ async def close_rule(
             asked_to_keep=keep_backend_rule or item.keep_backend,
         )  # fmt: skip
         cloud_request_id = await _delete(
-            writer, lease, gateway_id, item.existing_rule_id, keep_backend=backend.keep
+            writer, lease, request.id, key, item.existing_rule_id, keep_backend=backend.keep
         )
         for owner in owners:
             await writer.work.remove_owner(key, owner)
@@ -181,9 +203,16 @@ async def close_rule(
 
 
 async def _delete(
-    writer: RuleWriter, lease: Lease, gateway_id: str, rule_id: int, *, keep_backend: bool
+    writer: RuleWriter,
+    lease: Lease,
+    request_id: str,
+    key: RuleKey,
+    rule_id: int,
+    *,
+    keep_backend: bool,
 ) -> str | None:
     """Delete by id; None when the rule was already gone (a replayed job, or a manual delete)."""
+    gateway_id = key.gateway_id
     try:
         deleted: str | None = await rules.delete_rule(
             writer.cloud,
@@ -196,4 +225,7 @@ async def _delete(
     except NotFound:
         deleted = None
     await writer.work.forget_rule(gateway_id, rule_id)
+    if deleted is not None:
+        backend = "keeping its backend rule" if keep_backend else "with its backend rule"
+        await writer.audited(request_id, key, f"delete rule {rule_id} {backend}", deleted)
     return deleted

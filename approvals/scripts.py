@@ -170,3 +170,18 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
+
+QUERY_RATE = """
+-- KEYS[1]  a person's lookup zset {p}:qrate:<org>:<user>, scored by epoch milliseconds
+-- ARGV[1]  now (ms); ARGV[2] the window (ms); ARGV[3] lookups allowed in it; ARGV[4] a member
+-- Counts one lookup and returns 0, or, when the window is full, counts nothing and returns the
+-- milliseconds until its oldest lookup leaves it.
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + tonumber(ARGV[2]) - tonumber(ARGV[1]))
+end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 0
+"""

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from approvals.audit import AuditLog, log_transition
+from approvals.audit import AuditLog, log_entry
 from approvals.connect import RedisClient
 from approvals.coordination import Coordination
 from approvals.effects import NO_EFFECTS, Effects, Job, JobKind, Timer, TimerKind
@@ -73,7 +73,7 @@ class RequestStore(RequestReader):
         self.config = config or StoreConfig()
         super().__init__(client, Keys(self.config.prefix))
         self.outbox = Outbox(client, self.keys)
-        self.audit = AuditLog(client, self.keys.audit)
+        self.audit = AuditLog(client, self.keys.audit, self.config.audit_maxlen)
         self.work = Coordination(client, self.keys)
         self.replicas = ReplicaGuard(client, self.config.wait_for_replicas)
         self._commit_script = client.register_script(COMMIT)
@@ -104,8 +104,9 @@ class RequestStore(RequestReader):
         status, detail = str(reply[0]), str(reply[1])
         if status == "stale":
             raise StaleRequest(after.id, before_version, detail)
-        if status == "ok" and plan.audit is not None:
-            log_transition(plan.audit)
+        if status == "ok":
+            for fields in plan.audits:
+                log_entry(fields)
         return status, detail, saved
 
     async def commit(

@@ -56,7 +56,8 @@ class Settings(BaseSettings):
     approver_group: str | None = Field(default=None, alias="SGBOT_APPROVER_GROUP")
     command: str = Field(default="/sg", alias="SGBOT_COMMAND")
 
-    redis_url: str = Field(default="redis://127.0.0.1:6379/0", alias="REDIS_URL")
+    # Out of the settings' repr: the URL may carry a password (``approvals.connect.redacted_url``).
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", alias="REDIS_URL", repr=False)
 
     region_id: str = Field(default="cn-hangzhou", alias="ALIBABA_CLOUD_REGION_ID")
     mse_endpoint: str | None = Field(default=None, alias="SGBOT_MSE_ENDPOINT")

@@ -19,10 +19,11 @@ from handlers.blocks_forms import (
     FormMetadata,
     Prefill,
     deny_reason_form,
+    notice_modal,
     options_response,
     request_form,
 )
-from handlers.blocks_home import home_view
+from handlers.blocks_home import home_view, refused_home_view
 from handlers.blocks_lists import PageRef, history_list, pending_list, rules_list
 from handlers.blocks_messages import (
     end_overdue_alert,
@@ -51,8 +52,10 @@ __all__ = [
     "help_message",
     "history_list",
     "home_view",
+    "notice_modal",
     "options_response",
     "pending_list",
+    "refused_home_view",
     "request_form",
     "requester_message",
     "rules_list",
