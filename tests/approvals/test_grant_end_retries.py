@@ -10,7 +10,6 @@ its end.
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -19,7 +18,7 @@ from approvals.coordination import RuleKey
 from approvals.model import RequestState, RuleAction
 from bot.commands import PortRange
 from handlers.blocks import card_for
-from tests.approvals.workflow import Flow, open_flow, to_group
+from tests.approvals.workflow import Flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
 from tests.handlers.blockkit import message_texts
@@ -35,12 +34,6 @@ REFUSED = {
     "message": "The gateway is being upgraded.",
     "count": None,
 }
-
-
-@pytest.fixture
-async def flow(redis_url: str, emulator: EmulatorHandle) -> AsyncIterator[Flow]:
-    async with open_flow(redis_url, emulator) as opened:
-        yield opened
 
 
 async def test_refused_end_backs_off_keeps_ownership_and_alerts_once(

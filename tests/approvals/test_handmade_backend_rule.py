@@ -141,3 +141,24 @@ async def test_a_rule_sgbot_made_is_still_removed_with_its_record(flow: Flow) ->
     await flow.advance(HOUR)
     assert flow.backend_permissions(HANDMADE_GROUP, "9090/9090") == []
     assert handmade_kept(flow)
+
+
+async def test_a_missing_describe_permission_fails_the_apply_naming_it(
+    flow: Flow, handmade: EmulatorHandle
+) -> None:
+    pending = await flow.submit_and_resolve(to_group(HANDMADE_GROUP, ports=(9191,)))
+    handmade.set_faults(
+        fail=[
+            {
+                "action": "DescribeSecurityGroupAttribute",
+                "code": "Forbidden.RAM",
+                "http_status": 403,
+                "count": None,
+            }
+        ]
+    )
+    failed = await flow.grant_pending(pending.id)
+    handmade.clear_faults()
+    assert failed.state is RequestState.FAILED
+    assert "ecs:DescribeSecurityGroupAttribute" in (failed.state_reason or "")
+    assert flow.rules_for(HANDMADE_GROUP, "9191/9191") == []  # nothing added unread

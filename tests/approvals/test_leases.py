@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -14,19 +13,13 @@ from approvals.leases import LeaseLost, RuleLeases
 from approvals.model import PlannedRule, RuleAction, Verdict
 from approvals.ownership import add_rule
 from bot.commands import PortRange
-from tests.approvals.workflow import Flow, open_flow, to_group
+from tests.approvals.workflow import Flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
 
 pytestmark = pytest.mark.redis
 RULE = RuleKey(PROD_GW, "sg-legacyapp01", PortRange(start=8080, end=8080))
 TTL = timedelta(milliseconds=300)
-
-
-@pytest.fixture
-async def flow(redis_url: str, emulator: EmulatorHandle) -> AsyncIterator[Flow]:
-    async with open_flow(redis_url, emulator) as opened:
-        yield opened
 
 
 def leases(flow: Flow, ttl: timedelta = TTL) -> RuleLeases:

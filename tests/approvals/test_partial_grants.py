@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -22,7 +21,7 @@ from bot.errors import PolicyRefused
 from handlers.blocks import card_for, requester_message
 from handlers.ids import ActionId
 from tests.approvals.examples import T0, make_user
-from tests.approvals.workflow import APPROVER, APPROVER_IDS, Flow, open_flow, to_group
+from tests.approvals.workflow import APPROVER, APPROVER_IDS, Flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
 from tests.handlers.blockkit import action_ids
@@ -40,12 +39,6 @@ QUOTA = {
     "count": None,
 }
 WAIT_LIMIT_S = 60.0
-
-
-@pytest.fixture
-async def flow(redis_url: str, emulator: EmulatorHandle) -> AsyncIterator[Flow]:
-    async with open_flow(redis_url, emulator) as opened:
-        yield opened
 
 
 async def partly_applied(flow: Flow, emulator: EmulatorHandle) -> Request:

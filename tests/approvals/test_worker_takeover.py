@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
 from approvals.model import RequestState, RuleOutcome, Verdict
 from approvals.worker import Worker, WorkerConfig
-from tests.approvals.workflow import Flow, open_flow, to_group
+from tests.approvals.workflow import Flow, to_group
 from tests.fixtures.emulator import EmulatorHandle
 
 pytestmark = [pytest.mark.redis, pytest.mark.fault]
@@ -26,12 +25,6 @@ PORTS = (8080, 8081, 8082)
 CLAIM_IDLE = timedelta(seconds=2)
 CLOUD_LATENCY_MS = 3000
 WAIT_LIMIT_S = 120.0
-
-
-@pytest.fixture
-async def flow(redis_url: str, emulator: EmulatorHandle) -> AsyncIterator[Flow]:
-    async with open_flow(redis_url, emulator) as opened:
-        yield opened
 
 
 async def test_two_workers_add_each_rule_once_and_record_it_once(

@@ -19,6 +19,7 @@ from approvals.model import Verdict
 from bot.slack_local.directory import APPROVER_IDS
 from handlers.ids import ActionId
 from tests.fixtures.redis_topologies import SentinelDeployment
+from tests.proof.denials import deny
 from tests.proof.harness import ProofCluster, authorize_text
 from tests.proof.invariants import stored_requests
 from tests.slack.scenario import click
@@ -65,7 +66,7 @@ def core_scenario(
 
     def deny_all() -> None:
         for request_id in denied:
-            cluster.deny(request_id, "use the staging gateway")
+            deny(cluster, request_id, "use the staging gateway")
 
     calls_before = len(cluster.slack.calls())
     with ThreadPoolExecutor(max_workers=3) as runner:
