@@ -9,7 +9,8 @@ other deployments:
   master of ``service_name`` as the listed Sentinels report it, followed across failovers.
 
 Every client decodes replies to ``str``; the store relies on it. Nothing connects until the
-first command.
+first command. A URL is only ever shown through ``redacted_url``, which hides its password, and
+a URL that cannot be used becomes one ``ConfigError`` naming it that way.
 """
 
 from __future__ import annotations
@@ -29,12 +30,26 @@ DEFAULT_PORT = 6379
 DEFAULT_SENTINEL_PORT = 26379
 
 
+def redacted_url(url: str) -> str:
+    """``url`` with any password replaced by ``***`` (user names and hosts stay)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    netloc, slash, path = rest.partition("/")
+    userinfo, at, hosts = netloc.rpartition("@")
+    if not at:
+        return url
+    user, colon, _ = userinfo.partition(":")
+    shown = f"{user}:***" if colon else ("***" if user else "")
+    return f"{scheme}://{shown}@{hosts}{slash}{path}"
+
+
 def _hosts(netloc: str, default_port: int) -> list[tuple[str, int]]:
     hosts: list[tuple[str, int]] = []
     for part in netloc.rpartition("@")[2].split(","):
         host, _, port = part.strip().rpartition(":") if ":" in part else (part.strip(), "", "")
         if not host:
-            raise ConfigError(f"Redis URL has an empty host in {netloc!r}")
+            raise ConfigError(f"Redis URL has an empty host in {netloc.rpartition('@')[2]!r}")
         hosts.append((host, int(port) if port else default_port))
     return hosts
 
@@ -49,6 +64,13 @@ def _credentials(netloc: str) -> tuple[str | None, str | None]:
 
 def connect(url: str) -> RedisClient:
     """A client for ``url`` (see the module docstring for the schemes)."""
+    try:
+        return _connect(url)
+    except ValueError as exc:
+        raise ConfigError(f"REDIS_URL {redacted_url(url)} is not usable: {exc}") from None
+
+
+def _connect(url: str) -> RedisClient:
     parts = urlsplit(url)
     if parts.scheme in {"redis", "rediss", "unix"}:
         return Redis.from_url(url, decode_responses=True)

@@ -1,42 +1,34 @@
 """The end of a grant: removing its rules when its time is up, or when it is revoked.
 
-A grant ends in ``revoking``, reached from ``applied`` by its end timer (``approvals.timers``),
-by the End access button, or by an approved "revoke REQ-…" whose apply pass calls
-``revoke_earlier``. ``ownership.release_grant`` deletes only the rules no other grant still
-holds, and the grant is then settled in ``revoked`` with what was removed and kept. A grant
-whose rules could not be removed goes back to ``applied`` with the cloud's reason and an
-incident id, and its end timer is set again ``REVOKE_RETRY_DELAY`` later
-(``grant_end_retry``, which the worker's dead-letter path uses too).
+A grant ends in ``revoking``, reached from ``applied`` or ``partly_applied`` by its end timer
+(``approvals.timers``), by the End access button, or by an approved "revoke REQ-…" whose apply
+pass calls ``revoke_earlier``. ``ownership.release_grant`` deletes only the rules no other grant
+still holds, and the grant is then settled in ``revoked`` with what was removed and kept. A
+grant whose rules the cloud would not remove goes back to holding them, with its ownership
+intact, the cloud's reason and an incident id, and its end is tried again with backoff
+(``lifecycle.end_refused``, which the worker's dead-letter path uses too).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 
-from approvals import ownership
-from approvals.effects import Effects, Timer, TimerKind
+from approvals import lifecycle, ownership
+from approvals.effects import Effects
 from approvals.job_context import (
     JobContext,
     error_code,
     record_result,
-    take,
     told,
     with_retries,
 )
-from approvals.machine import transition
+from approvals.machine import HOLDING, transition
 from approvals.model import Request, RequestState, RuleResult
 from approvals.outbox import NotificationKind, ThreadEvent
 from bot.errors import CloudError
 
 logger = logging.getLogger(__name__)
 _N = NotificationKind
-REVOKE_RETRY_DELAY = timedelta(minutes=5)  # a grant whose rules could not be removed
-
-
-def grant_end_retry(request_id: str, now: datetime) -> Timer:
-    """The end timer set again for a grant whose rules are still in the cloud."""
-    return Timer(kind=TimerKind.GRANT_END, request_id=request_id, due=now + REVOKE_RETRY_DELAY)
 
 
 async def end_grant(ctx: JobContext, request_id: str) -> None:
@@ -45,36 +37,50 @@ async def end_grant(ctx: JobContext, request_id: str) -> None:
     if grant.state is not RequestState.REVOKING:
         return
     try:
-        released = await with_retries(
-            ctx, lambda: ownership.release_grant(ctx.cloud, ctx.store.work, grant)
-        )
+        released = await with_retries(ctx, lambda: ownership.release_grant(ctx.writer, grant))
     except CloudError as exc:
         ctx.observer.cloud_failed(error_code(exc))
-        await _keep_grant(ctx, request_id, exc)
+        await keep_holding(ctx, request_id, str(exc))
         return
-    reason = "; ".join([grant.state_reason or "grant ended", *released.notes])
-    await _settle_grant(ctx, request_id, released.results, reason)
+    await _settle_grant(ctx, request_id, released, grant.state_reason or "grant ended")
 
 
 async def revoke_earlier(ctx: JobContext, request: Request, earlier_id: str) -> list[str]:
     """An approved "revoke REQ-…": end that grant now, keeping rules others still hold."""
     earlier = await ctx.store.require(earlier_id)
-    working = await take(ctx, earlier, RequestState.APPLIED, RequestState.REVOKING)
-    if working is None:
-        return [f"{earlier_id} was already {earlier.state.value}"]
-    released = await ownership.release_grant(ctx.cloud, ctx.store.work, working)
+    now = ctx.clock.now()
+    why = f"revoked by {request.id}"
+
+    def begin(current: Request) -> tuple[Request, Effects] | None:
+        if current.state not in HOLDING:
+            return None
+        ends = min(current.grant_expires_at or now, now)  # a refused removal is retried then
+        revoking = transition(current, RequestState.REVOKING, at=now, reason=why)
+        return revoking.evolve(grant_expires_at=ends), Effects()
+
+    if earlier.state is not RequestState.REVOKING:
+        earlier = await ctx.store.update(earlier_id, begin)
+        if earlier.state is not RequestState.REVOKING:
+            return [f"{earlier_id} was already {earlier.state.value}"]
+    try:
+        released = await ownership.release_grant(ctx.writer, earlier)
+    except CloudError as exc:
+        await keep_holding(ctx, earlier_id, str(exc))  # its own end retries from now on
+        raise
     # Results first: a crash before the grant is settled finds it still revoking and
     # releases again, which deletes nothing twice.
     for result in released.results:
         await record_result(ctx, request.id, result)
-    reason = "; ".join([f"revoked by {request.id}", *released.notes])
-    await _settle_grant(ctx, earlier_id, released.results, reason)
+    await _settle_grant(ctx, earlier_id, released, why)
     return list(released.notes)
 
 
 async def _settle_grant(
-    ctx: JobContext, request_id: str, results: tuple[RuleResult, ...], reason: str
+    ctx: JobContext, request_id: str, released: ownership.Released, why: str
 ) -> None:
+    reason = "; ".join([why, *released.notes])
+    results: tuple[RuleResult, ...] = released.results
+
     def settle(current: Request) -> tuple[Request, Effects] | None:
         if current.state is not RequestState.REVOKING:
             return None
@@ -87,18 +93,17 @@ async def _settle_grant(
     await ctx.store.update(request_id, settle)
 
 
-async def _keep_grant(ctx: JobContext, request_id: str, exc: CloudError) -> None:
-    """A grant whose rules could not be removed stays applied; its end timer fires again."""
-    incident = ctx.incident_id()
-    logger.error("incident %s: removing the rules of %s failed: %s", incident, request_id, exc)
+async def keep_holding(
+    ctx: JobContext, request_id: str, error: str, incident: str | None = None
+) -> None:
+    """A grant whose rules could not be removed holds them still; its end is tried again."""
+    incident = incident or ctx.incident_id()
+    logger.error("incident %s: removing the rules of %s failed: %s", incident, request_id, error)
     now = ctx.clock.now()
 
     def keep(current: Request) -> tuple[Request, Effects] | None:
         if current.state is not RequestState.REVOKING:
             return None
-        kept = transition(current, RequestState.APPLIED, at=now, reason=str(exc))
-        effects = told(current, _N.THREAD_REPLY, step=ThreadEvent.REVOKE_FAILED)
-        effects = effects.plus(Effects(set_timers=(grant_end_retry(current.id, now),)))
-        return kept.evolve(incident_id=incident), effects
+        return lifecycle.end_refused(current, now, error, incident, ctx.policy)
 
     await ctx.store.update(request_id, keep)

@@ -1,28 +1,33 @@
 """What every job handler is given, and the steps all of them share.
 
-``JobContext`` carries the store, the cloud, the clock, the policy and the retry budget into a
-handler; ``JobObserver`` is where a handler reports what it measured. The shared steps are the
-ones both the apply handlers (``approvals.jobs``) and the grant-ending ones
-(``approvals.grants``) take: retrying transient cloud errors in place, taking a request from its
-start state into its working state with a compare-and-set, recording one rule's result on the
-request being worked on, and naming the messages a commit owes.
+``JobContext`` carries the store, the cloud, the clock, the policy, the retry budget and the
+rule lease TTL into a handler (``writer`` bundles what a rule write needs); ``JobObserver`` is
+where a handler reports what it measured. The shared steps are the ones both the apply handlers
+(``approvals.jobs``) and the grant-ending ones (``approvals.grants``) take: retrying transient
+cloud errors in place, taking a request from its start state into its working state with a
+compare-and-set, recording one rule's result on the request being worked on (the first rule a
+time-bound grant holds starts its clock), and naming the messages a commit owes.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from approvals.clock import Clock
 from approvals.effects import NO_EFFECTS, Effects
 from approvals.ids import new_incident_id
+from approvals.leases import RuleLeases
 from approvals.machine import transition
 from approvals.model import Request, RequestState, RuleResult
 from approvals.outbox import NotificationKind, ThreadEvent, notifications
+from approvals.ownership import HELD_OUTCOMES, RuleWriter
 from approvals.policy import PolicyConfig
 from approvals.store import RequestStore
+from bot.cloud.factory import CloudTuning
 from bot.cloud.port import CloudPort
 from bot.cloud.retry import RetryPolicy
 from bot.errors import CloudError
@@ -51,6 +56,11 @@ class NoObserver:
         return None
 
 
+def rule_lease_ttl(tuning: CloudTuning) -> timedelta:
+    """Longer than one cloud call can take (connect plus read timeout), with a margin."""
+    return timedelta(milliseconds=tuning.connect_timeout_ms + tuning.read_timeout_ms + 5000)
+
+
 @dataclass(frozen=True)
 class JobContext:
     """What the handlers need; ``attempts`` bounds in-place retries of transient errors."""
@@ -63,6 +73,14 @@ class JobContext:
     attempts: int = 3
     incident_id: Callable[[], str] = new_incident_id
     observer: JobObserver = field(default_factory=NoObserver)
+    lease_ttl: timedelta = field(default_factory=lambda: rule_lease_ttl(CloudTuning()))
+
+    @property
+    def writer(self) -> RuleWriter:
+        leases = RuleLeases(self.store.client, self.store.keys, self.lease_ttl)
+        return RuleWriter(
+            self.cloud, self.store.work, leases, self.retry, self.store.audit, self.clock
+        )
 
 
 async def with_retries(ctx: JobContext, step: Callable[[], Awaitable[T]]) -> T:
@@ -89,9 +107,9 @@ def error_code(exc: CloudError) -> str:
 
 
 async def take(
-    ctx: JobContext, request: Request, start: RequestState, working: RequestState
+    ctx: JobContext, request: Request, start: Collection[RequestState], working: RequestState
 ) -> Request | None:
-    """The request in ``working`` state, moving it from ``start``; None if not ours to do.
+    """The request in ``working`` state, moving it from one of ``start``; None if not ours.
 
     The move goes through ``store.update``, so a lost compare-and-set is looked at again rather
     than taken as another worker's win: a write that leaves the state alone (the card's
@@ -101,13 +119,13 @@ async def take(
     """
     if request.state is working:
         return request
-    if request.state is not start:
+    if request.state not in start:
         return None
     moved = False
 
     def move(current: Request) -> tuple[Request, Effects] | None:
         nonlocal moved
-        moved = current.state is start
+        moved = current.state in start
         return (transition(current, working, at=ctx.clock.now()), NO_EFFECTS) if moved else None
 
     # Confirmed on a replica (where there is one) before any cloud call, so a failover cannot
@@ -116,14 +134,24 @@ async def take(
     return taken if moved else None  # not moved: another worker took it, or it was settled
 
 
-async def record_result(ctx: JobContext, request_id: str, result: RuleResult) -> None:
-    """Save one rule's result at once, so a crash loses at most the rule in flight."""
+async def record_result(
+    ctx: JobContext, request_id: str, result: RuleResult, grant_ends: datetime | None = None
+) -> None:
+    """Save one rule's result at once, so a crash loses at most the rule in flight.
+
+    ``grant_ends`` is the end a time-bound grant's rule was added with: the first rule the grant
+    holds fixes it (a retry never moves it).
+    """
     key = (result.security_group_id, result.port_range)
 
     def add_result(current: Request) -> tuple[Request, Effects] | None:
         if current.state is not RequestState.APPLYING:
             return None
         kept = [r for r in current.results if (r.security_group_id, r.port_range) != key]
-        return current.with_results([*kept, result]).evolve(updated_at=ctx.clock.now()), Effects()
+        saved = current.with_results([*kept, result]).evolve(updated_at=ctx.clock.now())
+        starts = grant_ends is not None and current.grant_expires_at is None
+        if starts and result.outcome in HELD_OUTCOMES:
+            saved = saved.evolve(grant_expires_at=grant_ends)
+        return saved, Effects()
 
     await ctx.store.update(request_id, add_result)

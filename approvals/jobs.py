@@ -7,7 +7,9 @@ compare-and-set (a lost race means another worker has it); a worker finding ``re
 picked up again. Applying records each rule's result as it happens and skips rules already
 recorded; ``ensure_rule`` lists before it adds, so a rule is never created twice. Transient
 cloud errors are retried in place with backoff (``JobContext.retry``, bounded by ``attempts``);
-anything else ends the request in ``failed`` with the reason and an incident id. Every message
+anything else ends the request, with the reason and an incident id, in ``failed`` or, for a
+grant that already holds some rules, ``partly_applied`` (``approvals.lifecycle``); the rule
+that failed is recorded with the cloud's error. Every message
 goes through the outbox in the commit that warrants it; a thread reply names its step. How long
 an apply took and which cloud errors ended one are told to ``JobContext.observer``. Ending a
 grant is ``approvals.grants``; the context and the steps all handlers share are
@@ -19,8 +21,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from approvals import ownership
-from approvals.effects import Effects, Job, JobKind, Timer, TimerKind
+from approvals import lifecycle, ownership
+from approvals.effects import Effects, Job, JobKind
 from approvals.grants import end_grant, revoke_earlier
 from approvals.job_context import (
     JobContext,
@@ -33,14 +35,16 @@ from approvals.job_context import (
 )
 from approvals.machine import transition
 from approvals.model import (
+    PlannedRule,
     Request,
     RequestKind,
     RequestState,
     RuleAction,
     RuleOutcome,
+    RuleResult,
     fingerprint,
 )
-from approvals.outbox import NotificationKind, ThreadEvent
+from approvals.outbox import NotificationKind
 from approvals.policy import required_approvals, risk_flags
 from approvals.resolution import Resolved, resolve_change
 from approvals.results import StaleRequest
@@ -69,7 +73,7 @@ async def run_job(ctx: JobContext, job: Job) -> None:
 
 async def resolve(ctx: JobContext, request_id: str) -> None:
     request = await ctx.store.require(request_id)
-    working = await take(ctx, request, RequestState.RECEIVED, RequestState.RESOLVING)
+    working = await take(ctx, request, {RequestState.RECEIVED}, RequestState.RESOLVING)
     if working is None:
         return
     try:
@@ -139,7 +143,7 @@ async def _make_pending(ctx: JobContext, request: Request, resolved: Resolved) -
 async def apply(ctx: JobContext, request_id: str) -> None:
     taken_at = ctx.clock.now()
     request = await ctx.store.require(request_id)
-    if await take(ctx, request, RequestState.APPROVED, RequestState.APPLYING) is None:
+    if await take(ctx, request, {RequestState.APPROVED}, RequestState.APPLYING) is None:
         return
     try:
         notes = await with_retries(ctx, lambda: _apply_pass(ctx, request_id))
@@ -155,6 +159,16 @@ def _observe_apply(ctx: JobContext, taken_at: datetime) -> None:
     ctx.observer.apply_finished(max((ctx.clock.now() - taken_at).total_seconds(), 0.0))
 
 
+def _failed(item: PlannedRule, exc: CloudError) -> RuleResult:
+    return RuleResult(
+        security_group_id=item.security_group_id,
+        port_range=item.port_range,
+        outcome=RuleOutcome.FAILED,
+        cloud_request_id=exc.request_id,
+        error=str(exc),
+    )
+
+
 async def _apply_pass(ctx: JobContext, request_id: str) -> list[str]:
     """One pass over the plan, skipping what earlier passes (or a dead worker) recorded."""
     request = await ctx.store.require(request_id)
@@ -167,22 +181,30 @@ async def _apply_pass(ctx: JobContext, request_id: str) -> list[str]:
         for r in request.results
         if r.outcome is not RuleOutcome.FAILED
     }
+    # A time-bound grant ends its duration after its first rule; later rules (and a retry)
+    # are added with that same end, which their descriptions carry.
+    until = request.grant_expires_at
+    if until is None and request.duration is not None:
+        until = ctx.clock.now() + request.duration
     notes: list[str] = []
     for item in request.plan:
         if item.action not in (RuleAction.ADD, RuleAction.DELETE):
             continue
         if (item.security_group_id, item.port_range) in done:
             continue
-        if item.action is RuleAction.ADD:
-            result = await ownership.add_rule(ctx.cloud, ctx.store.work, request, item, ctx.retry)
-        else:
-            keep = isinstance(request.command, RevokeRule) and request.command.keep_backend_rule
-            assert request.gateway_id is not None
-            result, note = await ownership.close_rule(
-                ctx.cloud, ctx.store.work, request.gateway_id, item, keep_backend_rule=keep
-            )
-            notes.extend([note] if note else [])
-        await record_result(ctx, request_id, result)
+        try:
+            if item.action is RuleAction.ADD:
+                result = await ownership.add_rule(ctx.writer, request, item, until)
+            else:
+                keep = isinstance(request.command, RevokeRule) and request.command.keep_backend_rule
+                result, note = await ownership.close_rule(
+                    ctx.writer, request, item, keep_backend_rule=keep
+                )
+                notes.extend([note] if note else [])
+        except CloudError as exc:
+            await record_result(ctx, request_id, _failed(item, exc))  # why this rule is missing
+            raise
+        await record_result(ctx, request_id, result, grant_ends=until)
     return notes
 
 
@@ -192,19 +214,7 @@ async def _finish_apply(ctx: JobContext, request_id: str, notes: list[str]) -> N
     def finish(current: Request) -> tuple[Request, Effects] | None:
         if current.state is not RequestState.APPLYING:
             return None
-        applied = transition(current, RequestState.APPLIED, at=now, reason="; ".join(notes) or None)
-        effects = told(
-            current, _N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER, step=ThreadEvent.APPLIED
-        )
-        if current.kind is RequestKind.AUTHORIZE and current.duration is not None:
-            ends = now + current.duration
-            applied = applied.evolve(grant_expires_at=ends)
-            timers = [Timer(kind=TimerKind.GRANT_END, request_id=current.id, due=ends)]
-            warn_at = ends - ctx.policy.grant_warn_before
-            if warn_at > now:
-                timers.append(Timer(kind=TimerKind.GRANT_WARN, request_id=current.id, due=warn_at))
-            effects = effects.plus(Effects(set_timers=tuple(timers)))
-        return applied, effects
+        return lifecycle.applied(current, now, notes, ctx.policy)
 
     await ctx.store.update(request_id, finish)
 
@@ -216,10 +226,6 @@ async def _fail(ctx: JobContext, request_id: str, exc: CloudError) -> None:
     def fail(current: Request) -> tuple[Request, Effects] | None:
         if current.state is not RequestState.APPLYING:
             return None
-        failed = transition(current, RequestState.FAILED, at=ctx.clock.now(), reason=str(exc))
-        effects = told(
-            current, _N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER, step=ThreadEvent.FAILED
-        )
-        return failed.evolve(incident_id=incident), effects
+        return lifecycle.apply_failed(current, ctx.clock.now(), str(exc), incident, ctx.policy)
 
     await ctx.store.update(request_id, fail)

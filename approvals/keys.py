@@ -20,11 +20,16 @@ key                                   lifetime
 ``{p}:jobs`` stream (group workers)   owner: an entry is deleted when the worker acks it
 ``{p}:outbox`` stream (group slack)   owner: an entry is deleted when the Slack layer acks it
 ``{p}:audit`` stream                  trimmed by ``MAXLEN ~`` on every append
-``{p}:timers`` zset by epoch seconds  owner: a member is removed when claimed or cleared
+``{p}:timers`` zset by epoch seconds  owner: a member is removed once handled or cleared (a
+                                      claim only leases it: its score moves to the lease end)
+``{p}:grant_ends`` zset by epoch s    owner: a time-bound grant holding rules, scored by when
+                                      its end is next due; removed when it stops holding
 ``{p}:workers`` zset by epoch seconds  worker heartbeats (``bot.backlog``); members older than a
                                       day are removed by every heartbeat
 ``{p}:owners:<gw>:<sg>:<s>-<e>`` set  owner: members removed by the worker; Redis deletes an
                                       empty set; owners that are no longer live are pruned
+``{p}:lease:<gw>:<sg>:<s>-<e>``       TTL (connect + read timeout and a margin), renewed by its
+                                      holder while it writes that rule; deleted by its holder
 ``{p}:seen:<kind>:<key>``             TTL given by the caller (Slack event dedupe)
 ``{p}:seen:delivered:<dedupe_key>``   TTL (``DELIVERED_TTL``): a notification Slack already has
 ``{p}:delivering:<dedupe_key>``       TTL (``DELIVERY_LOCK_TTL``): one replica is sending it now;
@@ -35,6 +40,9 @@ key                                   lifetime
 ``{p}:cache:gateway:<name or id>``    TTL (``coordination.LISTING_TTL``): the gateway a name means
 ``{p}:cache:rules:<gateway>``         TTL (``coordination.LISTING_TTL``): rules and creators;
                                       deleted when the bot adds or deletes one of them
+``{p}:cache:missing:<kind>:<ref>``    TTL (``lookups.NEGATIVE_TTL``): a gateway, or a gateway's
+                                      services, the cloud said do not exist
+``{p}:qrate:<org>:<user>`` zset       TTL of the lookup window, renewed by each lookup
 ``{p}:creators:<gateway>`` hash       rule id -> request that created it; a field is deleted
                                       when the bot deletes that rule
 ``{p}:reading:<id>``                  TTL (``READING_TTL``): how a request was read, waiting for
@@ -84,6 +92,7 @@ class Keys:
         self.audit = f"{self.tag}:audit"
         self.timers = f"{self.tag}:timers"
         self.workers = f"{self.tag}:workers"
+        self.grant_ends = f"{self.tag}:grant_ends"
 
     def request(self, request_id: str) -> str:
         return f"{self.tag}:req:{request_id}"
@@ -105,6 +114,9 @@ class Keys:
 
     def owners(self, gateway_id: str, security_group_id: str, start: int, end: int) -> str:
         return f"{self.tag}:owners:{gateway_id}:{security_group_id}:{start}-{end}"
+
+    def rule_lease(self, gateway_id: str, security_group_id: str, start: int, end: int) -> str:
+        return f"{self.tag}:lease:{gateway_id}:{security_group_id}:{start}-{end}"
 
     def seen(self, kind: str, key: str) -> str:
         return f"{self.tag}:seen:{kind}:{key}"
@@ -129,6 +141,12 @@ class Keys:
 
     def rules_cache(self, gateway_id: str) -> str:
         return f"{self.tag}:cache:rules:{gateway_id}"
+
+    def missing_cache(self, kind: str, ref: str) -> str:
+        return f"{self.tag}:cache:missing:{kind}:{ref}"
+
+    def query_rate(self, org_id: str, user_id: str) -> str:
+        return f"{self.tag}:qrate:{org_id}:{user_id}"
 
     def rule_creators(self, gateway_id: str) -> str:
         return f"{self.tag}:creators:{gateway_id}"

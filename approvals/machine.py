@@ -4,9 +4,12 @@ Choices the table encodes:
 
 * ``received`` may go straight to ``rejected`` when input turns out bad before resolution.
 * ``failed`` is not an end: an approver may retry (back to ``applying``, which skips rules that
-  already exist) or give up (``cancelled``; the results keep any rules that were created).
-* A failed revoke goes back to ``applied``: the rules are still in the cloud, so saying
-  "applied" stays true; ``state_reason`` carries the error and the grant sweeper tries again.
+  already exist) or give up (``cancelled``). A grant that failed after creating some of its
+  rules is ``partly_applied`` instead: it holds those rules, so it is ended (``revoking``) like
+  an applied grant, or retried to completion; it is never cancelled with rules left behind.
+* A failed removal goes back to the holding state it came from (``applied`` or
+  ``partly_applied``): the rules are still in the cloud, so that stays true; ``state_reason``
+  carries the error and the grant's end is tried again.
 
 ``transition`` leaves ``version`` alone; the store bumps it when it writes.
 """
@@ -29,13 +32,14 @@ TRANSITIONS: Mapping[RequestState, frozenset[RequestState]] = MappingProxyType(
         _S.PENDING: frozenset({_S.APPROVED, _S.DENIED, _S.EXPIRED, _S.CANCELLED}),
         _S.REJECTED: frozenset(),
         _S.APPROVED: frozenset({_S.APPLYING}),
-        _S.APPLYING: frozenset({_S.APPLIED, _S.FAILED}),
+        _S.APPLYING: frozenset({_S.APPLIED, _S.PARTLY_APPLIED, _S.FAILED}),
         _S.APPLIED: frozenset({_S.REVOKING}),
+        _S.PARTLY_APPLIED: frozenset({_S.APPLYING, _S.REVOKING}),
         _S.FAILED: frozenset({_S.APPLYING, _S.CANCELLED}),
         _S.DENIED: frozenset(),
         _S.EXPIRED: frozenset(),
         _S.CANCELLED: frozenset(),
-        _S.REVOKING: frozenset({_S.REVOKED, _S.APPLIED}),
+        _S.REVOKING: frozenset({_S.REVOKED, _S.APPLIED, _S.PARTLY_APPLIED}),
         _S.REVOKED: frozenset(),
     }
 )
@@ -44,6 +48,9 @@ TERMINAL: frozenset[RequestState] = frozenset(
     state for state, following in TRANSITIONS.items() if not following
 )
 """States nothing follows; a request in one can be archived."""
+
+HOLDING: frozenset[RequestState] = frozenset({_S.APPLIED, _S.PARTLY_APPLIED})
+"""States of a grant that holds rules in the cloud: it has an end to reach (time or revoke)."""
 
 
 class IllegalTransition(SgbotError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -21,8 +21,10 @@ from pydantic import Field, model_validator
 from approvals.values import (
     Actor,
     BackendGroup,
+    BackendRule,
     CardRef,
     Decision,
+    EndProgress,
     Frozen,
     PlannedRule,
     ReplyTo,
@@ -47,9 +49,11 @@ from bot.commands import (
 __all__ = [
     "Actor",
     "BackendGroup",
+    "BackendRule",
     "CardRef",
     "ChangeCommandField",
     "Decision",
+    "EndProgress",
     "PlannedRule",
     "ReplyTo",
     "Request",
@@ -78,7 +82,8 @@ class RequestState(StrEnum):
     APPROVED = "approved"  # quorum reached; waiting for the worker
     APPLYING = "applying"  # the worker is calling the cloud
     APPLIED = "applied"  # every planned rule is in place (or removed, for a revoke)
-    FAILED = "failed"  # the cloud refused part of the plan; an approver may retry or cancel
+    PARTLY_APPLIED = "partly_applied"  # a grant holds the rules it made; the cloud refused the rest
+    FAILED = "failed"  # the cloud refused the plan, nothing held; an approver may retry or cancel
     DENIED = "denied"  # an approver said no
     EXPIRED = "expired"  # nobody decided before expires_at
     CANCELLED = "cancelled"  # the requester withdrew it, or a failed one was given up
@@ -146,6 +151,7 @@ class Request(Frozen):
     decisions: tuple[Decision, ...] = ()
     expires_at: UtcDatetime | None = None  # pending deadline
     grant_expires_at: UtcDatetime | None = None  # when a time-bound grant is revoked
+    end: EndProgress | None = None  # set while the cloud refuses to remove the grant's rules
     results: tuple[RuleResult, ...] = ()
     card: CardRef | None = None
     incident_id: str | None = None
@@ -167,6 +173,13 @@ class Request(Frozen):
             if decision.verdict is Verdict.APPROVE and decision.actor not in seen:
                 seen.append(decision.actor)
         return tuple(seen)
+
+    @property
+    def end_due(self) -> datetime | None:
+        """When the grant's end is next to be attempted: its end, or the retry after a refusal."""
+        if self.grant_expires_at is None:
+            return None
+        return self.end.next_attempt_at if self.end is not None else self.grant_expires_at
 
     def has_approved(self, actor: Actor) -> bool:
         return actor in self.approvers

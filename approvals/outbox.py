@@ -1,7 +1,8 @@
 """The outbox: Slack messages the workflow owes, written in the same commit as the change.
 
 A state change that must be told to someone (post or update the approval card, reply in the
-requester's thread, remind approvers, warn that a grant ends) appends a ``Notification`` to the
+requester's thread, remind approvers, warn that a grant ends, alert the security channel that
+a grant's end is overdue) appends a ``Notification`` to the
 ``{p}:outbox`` stream inside the commit script, so a change is never saved without its message
 or the other way round. The Slack layer reads the stream through the ``slack`` consumer group,
 delivers, and acks. Entries stay (and are visible to ``claim_stale``) until acked: retrying a
@@ -30,6 +31,7 @@ class NotificationKind(StrEnum):
     TELL_REQUESTER = "tell_requester"  # answer the requester where they asked
     REMIND_APPROVERS = "remind_approvers"  # the pending deadline is near
     WARN_GRANT_EXPIRY = "warn_grant_expiry"  # a time-bound grant ends soon
+    ALERT_END_OVERDUE = "alert_end_overdue"  # a grant's rules outlived its end: tell security
 
 
 class ThreadEvent(StrEnum):
@@ -41,6 +43,7 @@ class ThreadEvent(StrEnum):
     APPLYING = "applying"
     APPLIED = "applied"
     FAILED = "failed"
+    PARTLY_APPLIED = "partly_applied"  # some rules were made, then the cloud refused the rest
     RETRYING = "retrying"
     CANCELLED = "cancelled"
     EXPIRED = "expired"

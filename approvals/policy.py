@@ -44,6 +44,7 @@ class PolicyConfig(BaseModel):
     pending_ttl: timedelta = timedelta(hours=24)  # SGBOT_PENDING_TTL: pending -> expired
     remind_before: timedelta = timedelta(hours=2)  # SGBOT_REMIND_BEFORE the pending deadline
     grant_warn_before: timedelta = timedelta(hours=1)  # SGBOT_GRANT_WARN_BEFORE a grant ends
+    end_overdue_after: timedelta = timedelta(minutes=15)  # SGBOT_END_OVERDUE_AFTER: then alert
 
 
 class SlackUser(BaseModel):
@@ -89,13 +90,35 @@ def _already_approved(request: Request) -> PolicyRefused:
     )
 
 
-def check_requester(user: SlackUser, config: PolicyConfig) -> None:
+def _members_only(user: SlackUser, config: PolicyConfig, refused: str, instead: str = "") -> None:
+    """Raise ``"{refused}: {why}.{instead}"`` unless ``user`` is a full member."""
     problem = _membership_problem(user, config)
     if problem is not None:
-        raise PolicyRefused(
-            f"You cannot request security group changes: {problem}. "
-            "Ask a full member of the workspace to request it for you."
-        )
+        raise PolicyRefused(f"{refused}: {problem}.{instead}")
+
+
+def check_requester(user: SlackUser, config: PolicyConfig) -> None:
+    _members_only(
+        user,
+        config,
+        "You cannot request security group changes",
+        " Ask a full member of the workspace to request it for you.",
+    )
+
+
+def check_member(user: SlackUser, config: PolicyConfig, doing: str) -> None:
+    """Refuse ``doing`` (e.g. "end REQ-7F3K2") to anyone but a full member of our organisation."""
+    _members_only(user, config, f"You cannot {doing}")
+
+
+def check_reader(user: SlackUser, config: PolicyConfig) -> None:
+    """Reads follow asks: requests, history, rules, gateways and groups are for full members."""
+    _members_only(
+        user,
+        config,
+        "You cannot see sgbot's requests, history, rules or gateways",
+        " Ask a full member of the workspace.",
+    )
 
 
 def check_approver(

@@ -1,10 +1,10 @@
 """Drift between the cloud and what the bot applied, for ``sgbot reconcile``.
 
-What the bot expects is every rule held by an applied grant (its created or adopted results,
-with the grant still registered as an owner). Two kinds of drift are reported: ``gone`` — a
-rule the bot applied that the cloud no longer has (deleted behind the bot's back) — and
-``unapproved`` — a rule on the gateway that no applied request holds (added outside the bot,
-or left from before it).
+What the bot expects is every rule held by a grant, applied or partly applied (its created or
+adopted results, with the grant still registered as an owner). Two kinds of drift are
+reported: ``gone`` — a rule the bot applied that the cloud no longer has (deleted behind the
+bot's back) — and ``unapproved`` — a rule on the gateway that no applied request holds (added
+outside the bot, or left from before it).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from approvals.coordination import RuleKey
-from approvals.model import Request, RequestKind, RequestState
+from approvals.machine import HOLDING
+from approvals.model import Request, RequestKind
 from approvals.ownership import held_results
 from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
@@ -53,7 +54,7 @@ async def applied_grants(store: RequestStore) -> list[Request]:
         grants.extend(
             r
             for r in page
-            if r.kind is RequestKind.AUTHORIZE and r.state is RequestState.APPLIED and r.gateway_id
+            if r.kind is RequestKind.AUTHORIZE and r.state in HOLDING and r.gateway_id
         )
         if len(page) < _PAGE:
             return grants

@@ -9,8 +9,11 @@ says per (group, port range) what approval would do. Choices made here:
   covered by a bot-managed rule is planned as an add anyway: that rule belongs to another grant
   and may go when it ends, so this request co-owns the same rule, or gets its own narrower one.
 * A plan with nothing to add is refused as "already in place", naming the covering rules.
+* An add names the identical inbound rule the backend group already has, if any: MSE links to
+  it, and the grant's end keeps it.
 * Revokes plan deletes: of the exact rules for a target's groups and ports, of one rule by id,
-  or of the rules an earlier applied request holds. Nothing to delete is refused too.
+  or of the rules an earlier grant holds. Each says who made the rule and whether its backend
+  rule is removed with it or kept, and why. Nothing to delete is refused too.
 
 Cloud and user errors propagate; the job turns them into a rejection.
 """
@@ -20,13 +23,14 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+from approvals.backend_rules import BackendReader, backend_rule, delete_text
 from approvals.coordination import Coordination, RuleKey
+from approvals.machine import HOLDING
 from approvals.model import (
     BackendGroup,
     PlannedRule,
     Request,
     RequestKind,
-    RequestState,
     RuleAction,
 )
 from approvals.ownership import held_results
@@ -65,9 +69,9 @@ async def resolve_change(cloud: CloudPort, store: RequestStore, request: Request
         case Authorize() as command:
             return await _authorize(cloud, store.work, command)
         case RevokeTarget() as command:
-            return await _revoke_target(cloud, command)
+            return await _revoke_target(cloud, store, command)
         case RevokeRule() as command:
-            return await _revoke_rule(cloud, command)
+            return await _revoke_rule(cloud, store, command)
         case RevokeRequest() as command:
             return await _revoke_request(cloud, store, command)
     raise InvalidInput(f"{request.id}: cannot resolve a {request.command.kind} command")
@@ -78,7 +82,11 @@ async def _authorize(cloud: CloudPort, work: Coordination, command: Authorize) -
     resolution, rules = await asyncio.gather(
         resolve_target(cloud, gateway, command.target), cloud.list_rules(gateway.unique_id)
     )
-    checked = preflight.plan(resolution, command.ports, rules)
+    # Only groups pre-flight does not refuse are read (a refused one is never written).
+    first = preflight.plan(resolution, command.ports, rules)
+    plannable = {i.group for i in first.items if i.action is not preflight.Action.REFUSE}
+    ingress = await preflight.backend_ingress(cloud, plannable)
+    checked = preflight.plan(resolution, command.ports, rules, ingress)
     groups = tuple(backend_group(g) for g in resolution.groups)
     problem = None
     try:
@@ -113,36 +121,67 @@ async def _planned(
                 f"rule {covering.rule_id} (ports {covering.ports}) belongs to "
                 f"{', '.join(sorted(holders))} and may end with it; this request holds its own"
             )
+    backend = backend_rule(item.backend_rule) if item.backend_rule is not None else None
     return PlannedRule(
         security_group_id=group_id,
         port_range=item.ports,
         action=action,
         reason=reason,
         existing_rule_id=item.existing_rule_id,
+        backend_rule=backend if action is RuleAction.ADD else None,
     )
 
 
-def _delete(rule: GatewayRule, reason: str) -> PlannedRule:
-    return PlannedRule(
-        security_group_id=rule.security_group_id,
-        port_range=rule.ports,
-        action=RuleAction.DELETE,
-        reason=reason,
-        existing_rule_id=rule.rule_id,
-    )
+async def _deletes(
+    cloud: CloudPort,
+    store: RequestStore,
+    gateway: Gateway,
+    listed: list[GatewayRule],
+    doomed: list[tuple[GatewayRule, str]],
+    *,
+    asked_to_keep: bool = False,
+) -> tuple[PlannedRule, ...]:
+    """Delete items for ``doomed`` (rule, why), each saying who made the rule and whether its
+    backend rule stays (``approvals.backend_rules``)."""
+    creators = await store.work.rule_creators(gateway.unique_id)
+    reader = BackendReader(cloud, gateway.security_group_id)
+    reader.remember(gateway.unique_id, listed)
+    planned = []
+    for rule, why in doomed:
+        maker = creators.get(rule.rule_id)
+        made_for = await store.get(maker) if maker else None
+        found = made_for.results if made_for is not None else ()
+        recorded = next((r.backend_rule for r in found if r.rule_id == rule.rule_id), None)
+        decision = await reader.decide(
+            gateway.unique_id, rule.rule_id, rule.security_group_id, rule.ports, recorded,
+            asked_to_keep=asked_to_keep,
+        )  # fmt: skip
+        planned.append(
+            PlannedRule(
+                security_group_id=rule.security_group_id,
+                port_range=rule.ports,
+                action=RuleAction.DELETE,
+                reason=f"{why}; {delete_text(maker, decision)}",
+                existing_rule_id=rule.rule_id,
+                created_by=maker,
+                keep_backend=decision.keep,
+            )
+        )
+    return tuple(planned)
 
 
-async def _revoke_target(cloud: CloudPort, command: RevokeTarget) -> Resolved:
+async def _revoke_target(cloud: CloudPort, store: RequestStore, command: RevokeTarget) -> Resolved:
     gateway = await find_gateway(cloud, command.gateway)
     resolution, rules = await asyncio.gather(
         resolve_target(cloud, gateway, command.target), cloud.list_rules(gateway.unique_id)
     )
-    planned = [
-        _delete(rule, f"close ports {ports}")
+    doomed = [
+        (rule, f"close ports {ports}")
         for group in resolution.groups
         for ports in command.ports
         if (rule := find_rule(rules, group.security_group_id, ports)) is not None
     ]
+    planned = await _deletes(cloud, store, gateway, rules, doomed)
     problem = (
         None
         if planned
@@ -152,15 +191,13 @@ async def _revoke_target(cloud: CloudPort, command: RevokeTarget) -> Resolved:
         )
     )
     groups = tuple(backend_group(g) for g in resolution.groups)
-    return Resolved(gateway, groups, resolution.path, tuple(planned), command.ports, problem)
+    return Resolved(gateway, groups, resolution.path, planned, command.ports, problem)
 
 
-async def _revoke_rule(cloud: CloudPort, command: RevokeRule) -> Resolved:
+async def _revoke_rule(cloud: CloudPort, store: RequestStore, command: RevokeRule) -> Resolved:
     gateway = await find_gateway(cloud, command.gateway)
-    rule = next(
-        (r for r in await cloud.list_rules(gateway.unique_id) if r.rule_id == command.rule_id),
-        None,
-    )
+    listed = await cloud.list_rules(gateway.unique_id)
+    rule = next((r for r in listed if r.rule_id == command.rule_id), None)
     if rule is None:
         raise NotFound(
             f"gateway {gateway.name} has no rule {command.rule_id}; "
@@ -169,7 +206,10 @@ async def _revoke_rule(cloud: CloudPort, command: RevokeRule) -> Resolved:
     found = await cloud.describe_security_groups([rule.security_group_id])
     groups = tuple(backend_group(g) for g in found)
     keep = " (keeping the backend group's inbound rule)" if command.keep_backend_rule else ""
-    planned = (_delete(rule, f"delete rule {rule.rule_id}{keep}"),)
+    doomed = [(rule, f"delete rule {rule.rule_id}{keep}")]
+    planned = await _deletes(
+        cloud, store, gateway, listed, doomed, asked_to_keep=command.keep_backend_rule
+    )
     path = f"rule {rule.rule_id} → {rule.security_group_id}"
     return Resolved(gateway, groups, path, planned, (rule.ports,))
 
@@ -182,16 +222,18 @@ async def _revoke_request(
         raise InvalidInput(f"{earlier.id} opened no ports, so there is nothing to revoke")
     gateway = await cloud.get_gateway(earlier.gateway_id)
     path = f"the grant of {earlier.id}"
-    if earlier.state is not RequestState.APPLIED:
+    if earlier.state not in HOLDING:
         return Resolved(
             gateway, earlier.groups, path, (), earlier.ports,
-            f"{earlier.id} is {earlier.state.value}, not applied; it holds no rules to revoke",
+            f"{earlier.id} is {earlier.state.value}; it holds no rules to revoke",
         )  # fmt: skip
-    rules = {r.rule_id: r for r in await cloud.list_rules(gateway.unique_id)}
-    planned = tuple(
-        _delete(rules[held.rule_id], f"end the grant of {earlier.id}")
+    listed = await cloud.list_rules(gateway.unique_id)
+    rules = {r.rule_id: r for r in listed}
+    doomed = [
+        (rules[held.rule_id], f"end the grant of {earlier.id}")
         for held in held_results(earlier)
         if held.rule_id in rules
-    )
+    ]
+    planned = await _deletes(cloud, store, gateway, listed, doomed)
     problem = None if planned else f"the rules of {earlier.id} are already gone"
     return Resolved(gateway, earlier.groups, path, planned, earlier.ports, problem)

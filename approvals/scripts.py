@@ -93,24 +93,43 @@ return {'ok', version}
 
 CLAIM_DUE_TIMERS = """
 -- KEYS[1]  timers zset {p}:timers, scored by epoch seconds
--- ARGV[1]  now (epoch seconds); ARGV[2] most members to claim
--- Returns a flat {member, score, ...} of due members, each removed so one caller owns it.
+-- ARGV[1]  now (epoch seconds); ARGV[2] most members to claim; ARGV[3] lease end (epoch s)
+-- Returns a flat {member, score, ...} of due members with the score each was due at. Each is
+-- re-scored to the lease end, not removed: one caller owns it until then, and if that caller
+-- dies before ``ACK_TIMER`` the timer is due again at the lease end for anyone to claim.
 local due = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, ARGV[2],
                        'WITHSCORES')
-for i = 1, #due, 2 do redis.call('ZREM', KEYS[1], due[i]) end
+for i = 1, #due, 2 do redis.call('ZADD', KEYS[1], 'XX', ARGV[3], due[i]) end
 return due
 """
 
-REMOVE_OWNER_AND_COUNT = """
+ACK_TIMER = """
+-- KEYS[1]  timers zset {p}:timers
+-- ARGV[1]  a member the caller claimed; ARGV[2] the lease end it was claimed with
+-- Removes the member only while it still carries that lease: a commit that set the timer
+-- again meanwhile (a retry, a new deadline) moved its score, and that timer must stay.
+-- Returns 1 when removed, 0 otherwise.
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) == tonumber(ARGV[2]) then
+  return redis.call('ZREM', KEYS[1], ARGV[1])
+end
+return 0
+"""
+
+OWNERS_BESIDES = """
 -- KEYS[1]  owners set {p}:owners:<gw>:<sg>:<start>-<end>
 -- KEYS[2]  live zset {p}:live
--- ARGV[1]  the request id giving up the rule
--- Returns how many other owners remain; owners that are no longer live are pruned first.
-redis.call('SREM', KEYS[1], ARGV[1])
+-- ARGV[1]  the request id asking
+-- Returns the owners other than ARGV[1] that are still live; owners no longer live are pruned.
+local others = {}
 for _, owner in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if not redis.call('ZSCORE', KEYS[2], owner) then redis.call('SREM', KEYS[1], owner) end
+  if not redis.call('ZSCORE', KEYS[2], owner) then
+    redis.call('SREM', KEYS[1], owner)
+  elseif owner ~= ARGV[1] then
+    table.insert(others, owner)
+  end
 end
-return redis.call('SCARD', KEYS[1])
+return others
 """
 
 ACK_AND_DELETE = """
@@ -120,4 +139,49 @@ ACK_AND_DELETE = """
 local acked = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 if acked > 0 then redis.call('XDEL', KEYS[1], ARGV[2]) end
 return acked
+"""
+
+HEARTBEAT = """
+-- KEYS[1]  a stream; ARGV[1] its consumer group; ARGV[2] the consumer; ARGV[3] an entry id
+-- Resets the entry's idle time (XCLAIM ... JUSTID, which leaves the delivery count alone) while
+-- ARGV[2] still holds it, so ``XAUTOCLAIM`` hands it to another consumer only once its holder
+-- stops beating. Returns 1 while held, 0 when another consumer took it or it was acked.
+local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
+if #pending == 0 or pending[1][2] ~= ARGV[2] then return 0 end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')
+return 1
+"""
+
+LEASE_RENEW = """
+-- KEYS[1]  a lease key; ARGV[1] the holder's token; ARGV[2] the new TTL in milliseconds
+-- Extends the lease only while the token still holds it. Returns 1 if held, 0 if lost.
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
+LEASE_RELEASE = """
+-- KEYS[1]  a lease key; ARGV[1] the holder's token
+-- Deletes the lease only while the token still holds it, so a holder whose lease expired never
+-- frees one another caller took since. Returns 1 if released, 0 if it was no longer held.
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+QUERY_RATE = """
+-- KEYS[1]  a person's lookup zset {p}:qrate:<org>:<user>, scored by epoch milliseconds
+-- ARGV[1]  now (ms); ARGV[2] the window (ms); ARGV[3] lookups allowed in it; ARGV[4] a member
+-- Counts one lookup and returns 0, or, when the window is full, counts nothing and returns the
+-- milliseconds until its oldest lookup leaves it.
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + tonumber(ARGV[2]) - tonumber(ARGV[1]))
+end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 0
 """

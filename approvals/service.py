@@ -1,30 +1,43 @@
-"""The workflow facade the Slack layer calls: submit, decide, cancel, retry, revoke, and queries.
+"""The workflow facade the Slack layer calls: submit, decide, cancel, retry, revoke, and reads.
 
 Each method is one short step over the store: it checks who may act, commits one change with
 its effects (jobs, outbox messages) and returns at once; cloud work happens in the worker.
-``list_rules`` is the one read that asks the cloud, because it shows the gateway as it is (its
-answer is kept briefly in Redis, so paging through it does not ask again).
+Reads here come from Redis only; those that ask the cloud are ``approvals.lookups``. Every
+policy refusal (to ask, decide, cancel, retry, end or read) is recorded in the audit trail.
 Who may do what beyond the approval policy:
 
-* cancel: the requester, while pending; the requester or an approver, once failed;
-* retry: an approver, on a failed request (it goes back to applying);
-* revoke: the requester or an approver ends an applied grant now with the card's End access
-  button (removing access needs no second approval); rules other grants still hold stay. A
-  typed ``revoke REQ-…`` is a change like any other and is ``submit``-ted for approval.
+* cancel: the requester, while pending; the requester or an approver, once failed. A grant
+  that holds some rules (``partly_applied``) is not cancelled but ended, so nothing it made
+  is left behind;
+* retry: an approver, on a failed or partly applied request (it goes back to applying and
+  completes the rest; a time-bound grant keeps the end its first rule fixed, and one past that
+  end is not retried);
+* revoke: the requester or an approver ends a grant that holds rules (applied or partly
+  applied) now with the card's End access button (removing access needs no second approval);
+  rules other grants still hold stay. A typed ``revoke REQ-…`` is a change like any other and is
+  ``submit``-ted for approval.
+
+Everyone acting or reading must be a full member of our organisation (``check_member``,
+``check_reader``).
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from redis.exceptions import RedisError
+
+from approvals.audit import refusal_fields
 from approvals.clock import Clock
 from approvals.effects import Effects, Job, JobKind
 from approvals.ids import RandomSource, new_request_id
-from approvals.machine import transition
+from approvals.job_context import told
+from approvals.machine import HOLDING, transition
 from approvals.model import (
     ReplyTo,
     Request,
@@ -33,14 +46,18 @@ from approvals.model import (
     Verdict,
     kind_of,
 )
-from approvals.outbox import NotificationKind, ThreadEvent, notifications
-from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_requester
+from approvals.outbox import NotificationKind, ThreadEvent
+from approvals.policy import (
+    PolicyConfig,
+    SlackUser,
+    actor_from_user,
+    check_member,
+    check_reader,
+    check_requester,
+)
 from approvals.results import CreateResult, DecideResult
 from approvals.store import RequestIdTaken, RequestStore
-from bot.cloud.port import CloudPort, Gateway, GatewayRule
-from bot.cloud.resolve import find_gateway
-from bot.cloud.rules import list_rules
-from bot.commands import Authorize, ChangeCommand, GatewayRef, RevokeTarget
+from bot.commands import Authorize, ChangeCommand, RevokeTarget
 from bot.errors import PolicyRefused, UsageError
 from bot.settings import Settings
 
@@ -51,19 +68,9 @@ log = logging.getLogger(__name__)
 ID_ATTEMPTS = 5
 
 
-@dataclass(frozen=True)
-class RulesListing:
-    """A gateway's rules; ``creators`` maps the id of each rule sgbot made to its request."""
-
-    gateway: Gateway
-    rules: Sequence[GatewayRule]
-    creators: Mapping[int, str]
-
-
 @dataclass
 class Service:
     store: RequestStore
-    cloud: CloudPort
     clock: Clock
     policy: PolicyConfig
     settings: Settings
@@ -75,6 +82,12 @@ class Service:
         self, command: ChangeCommand, requester: SlackUser, reply_to: ReplyTo, intake_key: str
     ) -> CreateResult:
         """Store a change as ``received`` and queue its resolution; Slack retries dedupe."""
+        async with self._audit_refusal(requester, f"ask for a {command.kind} change"):
+            return await self._submit(command, requester, reply_to, intake_key)
+
+    async def _submit(
+        self, command: ChangeCommand, requester: SlackUser, reply_to: ReplyTo, intake_key: str
+    ) -> CreateResult:
         check_requester(requester, self.policy)
         too_long = isinstance(command, Authorize) and (
             command.duration is not None and command.duration > self.settings.max_duration
@@ -127,15 +140,16 @@ class Service:
         approver_ids: frozenset[str],
         reason: str | None = None,
     ) -> DecideResult:
-        return await self.store.decide(
-            request_id,
-            user,
-            verdict,
-            reason=reason,
-            now=self.clock.now(),
-            approver_ids=approver_ids,
-            policy=self.policy,
-        )
+        async with self._audit_refusal(user, f"{verdict.value} {request_id}", request_id):
+            return await self.store.decide(
+                request_id,
+                user,
+                verdict,
+                reason=reason,
+                now=self.clock.now(),
+                approver_ids=approver_ids,
+                policy=self.policy,
+            )
 
     async def cancel(
         self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
@@ -145,6 +159,11 @@ class Service:
 
         def cancel_once(current: Request) -> tuple[Request, Effects] | None:
             is_requester = current.requester == actor
+            if current.state is RequestState.PARTLY_APPLIED:
+                raise PolicyRefused(
+                    f"{current.id} holds rules it created, so it is not cancelled but ended: "
+                    f"press End access on its card, or type `revoke {current.id}`."
+                )
             if current.state is RequestState.PENDING and not is_requester:
                 raise PolicyRefused(
                     f"Only the requester can withdraw {current.id}; to refuse it, deny it."
@@ -158,57 +177,73 @@ class Service:
                     f"{current.id} is {current.state.value}; it cannot be cancelled."
                 )
             cancelled = transition(current, RequestState.CANCELLED, at=now, reason="cancelled")
-            return cancelled, _told(current, _N.UPDATE_CARD, _N.TELL_REQUESTER)
+            return cancelled, told(current, _N.UPDATE_CARD, _N.TELL_REQUESTER)
 
-        return await self.store.update(request_id, cancel_once, actor=actor)
+        async with self._audit_refusal(user, f"cancel {request_id}", request_id):
+            check_member(user, self.policy, f"cancel {request_id}")
+            return await self.store.update(request_id, cancel_once, actor=actor)
 
     async def retry(
         self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
     ) -> Request:
         """An approver sends a failed request back to applying; rules in place are kept."""
-        self._require_approver(user, approver_ids, f"retry {request_id}")
         now = self.clock.now()
 
         def retry_once(current: Request) -> tuple[Request, Effects] | None:
-            if current.state is not RequestState.FAILED:
+            if current.state not in (RequestState.FAILED, RequestState.PARTLY_APPLIED):
                 raise PolicyRefused(
-                    f"{current.id} is {current.state.value}; only failed ones retry."
+                    f"{current.id} is {current.state.value}; only failed or partly applied "
+                    "ones retry."
+                )
+            ends = current.grant_expires_at
+            if ends is not None and now >= ends:
+                raise PolicyRefused(
+                    f"The time of {current.id} ended {ends:%Y-%m-%d %H:%M} UTC; its rules are "
+                    "being removed. Ask again for new access."
                 )
             applying = transition(current, RequestState.APPLYING, at=now, reason="retried")
             job = Job(kind=JobKind.APPLY, request_id=current.id)
-            told = _told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.RETRYING)
-            return applying, told.plus(Effects(jobs=(job,)))
+            said = told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.RETRYING)
+            return applying, said.plus(Effects(jobs=(job,)))
 
-        return await self.store.update(request_id, retry_once, actor=actor_from_user(user))
+        async with self._audit_refusal(user, f"retry {request_id}", request_id):
+            self._require_approver(user, approver_ids, f"retry {request_id}")
+            return await self.store.update(request_id, retry_once, actor=actor_from_user(user))
 
     async def revoke(
         self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
     ) -> Request:
-        """End an applied grant now; the worker removes the rules nobody else holds."""
+        """End a grant holding rules now; the worker removes the rules nobody else holds."""
         actor = actor_from_user(user)
         now = self.clock.now()
 
         def revoke_once(current: Request) -> tuple[Request, Effects] | None:
             if current.requester != actor and not self._is_approver(user, approver_ids):
                 raise PolicyRefused(f"Only the requester or an approver can revoke {current.id}.")
-            if (
-                current.kind is not RequestKind.AUTHORIZE
-                or current.state is not RequestState.APPLIED
-            ):
+            if current.kind is not RequestKind.AUTHORIZE or current.state not in HOLDING:
                 raise PolicyRefused(
-                    f"{current.id} is not an applied grant ({current.state.value}); "
+                    f"{current.id} is not a grant holding rules ({current.state.value}); "
                     "nothing to revoke."
                 )
+            # A refused removal is retried by the grant's end timer, from now at the latest.
+            ends = min(current.grant_expires_at or now, now)
             revoking = transition(
                 current, RequestState.REVOKING, at=now, reason=f"revoked by <@{actor.user_id}>"
-            ).evolve(grant_expires_at=now)  # a failed removal is retried by the grant timer
+            ).evolve(grant_expires_at=ends)
             job = Job(kind=JobKind.REVOKE, request_id=current.id)
-            told = _told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.REVOKING)
-            return revoking, told.plus(Effects(jobs=(job,)))
+            said = told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.REVOKING)
+            return revoking, said.plus(Effects(jobs=(job,)))
 
-        return await self.store.update(request_id, revoke_once, actor=actor)
+        async with self._audit_refusal(user, f"end {request_id}", request_id):
+            check_member(user, self.policy, f"end {request_id}")
+            return await self.store.update(request_id, revoke_once, actor=actor)
 
     # -- queries ---------------------------------------------------------------------
+
+    async def check_reader(self, user: SlackUser, doing: str) -> None:
+        """Refuse (and audit) a read of requests or history by anyone but a full member."""
+        async with self._audit_refusal(user, doing):
+            check_reader(user, self.policy)
 
     async def status(self, request_id: str) -> Request:
         return await self.store.require(request_id)
@@ -225,35 +260,30 @@ class Service:
     async def list_mine(self, user: SlackUser, limit: int = 20) -> list[Request]:
         return await self.store.list_for_user(actor_from_user(user), limit)
 
-    async def list_rules(self, gateway: GatewayRef) -> Sequence[GatewayRule]:
-        return (await self.rules_listing(gateway)).rules
-
-    async def rules_listing(self, gateway: GatewayRef) -> RulesListing:
-        """The gateway's rules and which requests created them; the cloud's answer is reused
-        for ``LISTING_TTL`` (the bot's own rule changes drop it at once)."""
-        work = self.store.work
-        found = await work.cached_gateway(gateway.value)
-        if found is None:
-            found = await find_gateway(self.cloud, gateway)
-            await work.cache_gateway(gateway.value, found)
-        listing = await work.cached_listing(found.unique_id)
-        if listing is None:
-            rules = tuple(await list_rules(self.cloud, found.unique_id))
-            listing = (rules, await work.rule_creators(found.unique_id))
-            await work.cache_listing(found.unique_id, listing)
-        return RulesListing(found, *listing)
-
     # -- who may act -----------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _audit_refusal(
+        self, user: SlackUser, doing: str, request_id: str = ""
+    ) -> AsyncIterator[None]:
+        """Record in the audit trail any policy refusal the block raises, then re-raise it."""
+        try:
+            yield
+        except PolicyRefused as exc:
+            now = self.clock.now()
+            fields = refusal_fields(
+                actor_from_user(user), doing, str(exc), at=now, request_id=request_id
+            )
+            try:
+                await self.store.audit.append(fields)
+            except RedisError as lost:
+                log.warning("refusal not audited (%s): %s", type(lost).__name__, fields)
+            raise
 
     def _is_approver(self, user: SlackUser, approver_ids: frozenset[str]) -> bool:
         return user.user_id in self.policy.approvers | approver_ids
 
     def _require_approver(self, user: SlackUser, approver_ids: frozenset[str], what: str) -> None:
-        check_requester(user, self.policy)  # a full member of our organisation
+        check_member(user, self.policy, what)
         if not self._is_approver(user, approver_ids):
             raise PolicyRefused(f"Only an approver can {what}.")
-
-
-def _told(request: Request, *kinds: NotificationKind, step: ThreadEvent | None = None) -> Effects:
-    """The messages owed by the commit that saves ``request``'s next version."""
-    return Effects(notifications=notifications(request.id, request.version + 1, *kinds, step=step))

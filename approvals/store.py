@@ -6,18 +6,19 @@ script moves the indexes, appends jobs, outbox notifications and the audit entry
 clears timers (``approvals.writes`` plans it). A lost race raises ``StaleRequest``; ``update``
 is the reload-decide-commit loop everyone uses; ``create``, ``mark_pending`` and ``decide`` are
 the workflow steps that need more than a version check. Lists read an index zset and fetch the
-hashes in one pipeline. Jobs, timers and rule owners are ``store.work``
-(``approvals.coordination``), Slack messages ``store.outbox``, the trail ``store.audit``. The
-client must decode responses to ``str`` (``approvals.connect.connect`` does).
+hashes in one pipeline (``approvals.store_reads``, the reading half this class extends). Jobs,
+timers and rule owners are ``store.work`` (``approvals.coordination``), Slack messages
+``store.outbox``, the trail ``store.audit``. The client must decode responses to ``str``
+(``approvals.connect.connect`` does).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from approvals.audit import AuditLog, log_transition
+from approvals.audit import AuditLog, log_entry
 from approvals.connect import RedisClient
 from approvals.coordination import Coordination
 from approvals.effects import NO_EFFECTS, Effects, Job, JobKind, Timer, TimerKind
@@ -40,12 +41,12 @@ from approvals.results import (
     RateLimited,
     StaleRequest,
     StoreConfig,
-    UnknownRequest,
     decided_message,
     decision_effects,
     settled_message,
 )
 from approvals.scripts import COMMIT
+from approvals.store_reads import RequestReader
 from approvals.writes import CommitPlan, Limits, epoch_ms, plan_commit
 from bot.errors import SgbotError
 
@@ -67,13 +68,12 @@ def _ms(seconds: float) -> str:
     return str(int(seconds * 1000))
 
 
-class RequestStore:
+class RequestStore(RequestReader):
     def __init__(self, client: RedisClient, config: StoreConfig | None = None) -> None:
         self.config = config or StoreConfig()
-        self.keys = Keys(self.config.prefix)
-        self.client = client
+        super().__init__(client, Keys(self.config.prefix))
         self.outbox = Outbox(client, self.keys)
-        self.audit = AuditLog(client, self.keys.audit)
+        self.audit = AuditLog(client, self.keys.audit, self.config.audit_maxlen)
         self.work = Coordination(client, self.keys)
         self.replicas = ReplicaGuard(client, self.config.wait_for_replicas)
         self._commit_script = client.register_script(COMMIT)
@@ -104,8 +104,9 @@ class RequestStore:
         status, detail = str(reply[0]), str(reply[1])
         if status == "stale":
             raise StaleRequest(after.id, before_version, detail)
-        if status == "ok" and plan.audit is not None:
-            log_transition(plan.audit)
+        if status == "ok":
+            for fields in plan.audits:
+                log_entry(fields)
         return status, detail, saved
 
     async def commit(
@@ -281,54 +282,3 @@ class RequestStore:
             return DecideResult(request=saved, outcome=None, message=settled_message(saved))
         outcome = DecisionOutcome(saved, outcomes[0].approvals, outcomes[0].required)
         return DecideResult(request=saved, outcome=outcome, message=decided_message(outcome))
-
-    # -- reading -------------------------------------------------------------------------
-
-    async def get(self, request_id: str) -> Request | None:
-        text = await self.client.hget(self.keys.request(request_id), "json")
-        return None if text is None else Request.model_validate_json(text)
-
-    async def require(self, request_id: str) -> Request:
-        request = await self.get(request_id)
-        if request is None:
-            raise UnknownRequest(request_id)
-        return request
-
-    async def get_many(self, request_ids: Sequence[str]) -> list[Request]:
-        """The requests that exist, in the order asked; expired or unknown ids are skipped."""
-        async with self.client.pipeline(transaction=False) as pipe:
-            for request_id in request_ids:
-                pipe.hget(self.keys.request(request_id), "json")
-            texts = await pipe.execute()
-        return [Request.model_validate_json(text) for text in texts if text is not None]
-
-    async def _ranked(self, key: str, offset: int, limit: int, *, newest: bool) -> list[Request]:
-        ids = await self.client.zrange(key, offset, offset + limit - 1, desc=newest)
-        return await self.get_many([str(request_id) for request_id in ids])
-
-    async def list_pending(self, limit: int = 50, offset: int = 0) -> list[Request]:
-        """Pending requests, soonest deadline first."""
-        return await self._ranked(self.keys.pending, offset, limit, newest=False)
-
-    async def count_pending(self) -> int:
-        count: int = await self.client.zcard(self.keys.pending)
-        return count
-
-    async def list_live(self, limit: int = 500, offset: int = 0) -> list[Request]:
-        """Requests not yet in a terminal state, oldest first (crash recovery walks these)."""
-        return await self._ranked(self.keys.live, offset, limit, newest=False)
-
-    async def list_for_user(self, actor: Actor, limit: int = 20) -> list[Request]:
-        """The person's requests, newest first, any state."""
-        index = self.keys.user_index(actor.org_id, actor.user_id)
-        return await self._ranked(index, 0, limit, newest=True)
-
-    async def list_for_gateway(self, gateway_id: str, limit: int = 20) -> list[Request]:
-        """Requests on one gateway, newest first, any state."""
-        return await self._ranked(self.keys.gateway_index(gateway_id), 0, limit, newest=True)
-
-    async def history(self, gateway_id: str | None = None, limit: int = 20) -> list[Request]:
-        """Newest first, all gateways or one; finished requests drop out after retention."""
-        if gateway_id is not None:
-            return await self.list_for_gateway(gateway_id, limit)
-        return await self._ranked(self.keys.history, 0, limit, newest=True)

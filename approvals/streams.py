@@ -7,7 +7,9 @@ Acking deletes the entry too, so the stream holds only unfinished work. The grou
 (with ``MKSTREAM``, reading from the start) by ``ensure_group`` and again on demand when a
 read or a claim finds it missing (``NOGROUP``), e.g. after a flush or a deleted stream.
 ``delivery_count`` is how often the group has handed out an entry (Redis counts each read and
-each claim), which lets a consumer give up on an entry that keeps failing.
+each claim), which lets a consumer give up on an entry that keeps failing. ``heartbeat`` lets a
+consumer that is still working on an entry keep it: it resets the entry's idle time while the
+consumer holds it, so ``claim_stale`` takes over only what a stopped consumer left.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pydantic import BaseModel
 from redis.exceptions import ResponseError
 
 from approvals.connect import RedisClient
-from approvals.scripts import ACK_AND_DELETE
+from approvals.scripts import ACK_AND_DELETE, HEARTBEAT
 
 ItemT = TypeVar("ItemT", bound=BaseModel)
 T = TypeVar("T")
@@ -44,6 +46,7 @@ class StreamQueue(Generic[ItemT]):
         self.group = group
         self._model = model
         self._ack_and_delete = client.register_script(ACK_AND_DELETE)
+        self._heartbeat = client.register_script(HEARTBEAT)
 
     async def ensure_group(self) -> None:
         """Create the group if it does not exist; safe to call from every replica."""
@@ -101,6 +104,13 @@ class StreamQueue(Generic[ItemT]):
             )
         )
         return self._decode(reply[1])
+
+    async def heartbeat(self, consumer: str, entry_id: str) -> bool:
+        """Reset the idle time of ``entry_id`` while ``consumer`` holds it; False if it does not."""
+        held = await self._with_group(
+            lambda: self._heartbeat(keys=[self.stream], args=[self.group, consumer, entry_id])
+        )
+        return bool(held)
 
     async def delivery_count(self, entry_id: str) -> int:
         """How many times the group handed out ``entry_id``; 0 once it is acked."""

@@ -114,12 +114,26 @@ class BackendGroup(Frozen):
     vpc_id: str
 
 
+class BackendRule(Frozen):
+    """An inbound rule of a backend group, identical to one MSE would create (ECS's id)."""
+
+    rule_id: str = Field(min_length=1)  # sgr-…
+    created_at: UtcDatetime | None = None  # ECS CreateTime
+
+
 class PlannedRule(Frozen):
     security_group_id: str = Field(pattern=r"^sg-[0-9a-z]+$")
     port_range: PortRange
     action: RuleAction
     reason: str | None = None
     existing_rule_id: int | None = None  # the rule that makes a skip unnecessary or a delete target
+    # Add or skip: the identical inbound rule the backend group already had (made by hand or
+    # by another tool), which MSE links to instead of creating one.
+    backend_rule: BackendRule | None = None
+    # Delete: the request that made the rule (None: not sgbot), and whether the backend rule
+    # stays (asked for, or it predates the MSE rule); ``reason`` says which and why.
+    created_by: str | None = None
+    keep_backend: bool = False
 
 
 class RuleResult(Frozen):
@@ -129,6 +143,9 @@ class RuleResult(Frozen):
     rule_id: int | None = None
     cloud_request_id: str | None = None
     error: str | None = None
+    # Created: the identical inbound rule found before the add, which MSE linked to and which
+    # sgbot did not create. Deleted: that rule, left in place, through which access remains.
+    backend_rule: BackendRule | None = None
 
 
 class Decision(Frozen):
@@ -136,3 +153,13 @@ class Decision(Frozen):
     verdict: Verdict
     at: UtcDatetime
     reason: str | None = None
+
+
+class EndProgress(Frozen):
+    """A grant whose rules the cloud has refused to remove: how its end is being retried."""
+
+    why: str  # why the grant is ending: its time limit, or who revoked it
+    failures: int = Field(ge=1)
+    next_attempt_at: UtcDatetime
+    last_error: str
+    overdue_since: UtcDatetime | None = None  # when the security channel was alerted, once

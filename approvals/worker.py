@@ -2,14 +2,18 @@
 
 Any number of workers (``sgbot worker`` processes, or a ``Worker`` the serve process embeds)
 share the ``workers`` consumer group, so each job goes to one of them. A job's entry is acked
-only after its handler returns; a worker that dies leaves it pending, and after ``claim_idle``
-another worker takes it over with ``XAUTOCLAIM`` and finishes it (the handlers resume from the
-stored state, see ``approvals.jobs``). A handler that fails unexpectedly is logged with an
-incident id and its entry left for a later claim, so an outage never loses a job; but once
-the group has handed the entry out ``max_deliveries`` times (Redis counts every read and
-claim) it is a dead letter: the request is settled (``failed``, or ``rejected`` before it was
-pending, or left ``applied`` with its end retried for a grant being removed) with the incident
-id, which the audit entry and an error log line record, and the job is acked.
+only after its handler returns; while the handler runs the worker beats on the entry
+(``heartbeat``, every third of ``claim_idle``), so a slow cloud call keeps its owner. A worker
+that dies stops beating, and after ``claim_idle`` another worker takes the entry over with
+``XAUTOCLAIM`` and finishes it (the handlers resume from the stored state, see
+``approvals.jobs``). Timers are leased for ``claim_idle`` (``approvals.timers``), and every
+``sweep_every`` the worker re-derives due work from the requests (``approvals.sweep``).
+A handler that fails unexpectedly is logged with an incident id and its entry left for a later
+claim, so an outage never loses a job; but once the group has handed the entry out
+``max_deliveries`` times (Redis counts every read and claim) it is a dead letter: the request
+is settled (``failed``, or ``partly_applied`` if it holds rules, or ``rejected`` before it was
+pending, or left holding its rules with its end retried for a grant being removed) with the
+incident id, which the audit entry and an error log line record, and the job is acked.
 ``run_once`` is one round (timers, stale claims, new jobs) for tests and tools; ``run`` loops
 until its stop event is set and then finishes the jobs it holds.
 """
@@ -17,20 +21,24 @@ until its stop event is set and then finishes the jobs it holds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from approvals import lifecycle
 from approvals.effects import Effects, Job
-from approvals.grants import grant_end_retry
+from approvals.grants import keep_holding
+from approvals.job_context import told
 from approvals.jobs import JobContext, run_job
 from approvals.machine import transition
 from approvals.model import Request, RequestState
-from approvals.outbox import NotificationKind, ThreadEvent, notifications
+from approvals.outbox import NotificationKind
 from approvals.streams import Entry
+from approvals.sweep import sweep
 from approvals.timers import run_due_timers
 from bot.logs import bind, log_context, request_fields
 
@@ -49,6 +57,10 @@ class WorkerConfig:
     concurrency: int = 4  # SGBOT_WORKER_CONCURRENCY: jobs handled at once
     block: timedelta = timedelta(seconds=1)  # how long ``run`` waits for new jobs per round
     max_deliveries: int = 5  # SGBOT_JOB_MAX_DELIVERIES: deliveries before a dead letter
+    sweep_every: timedelta = timedelta(minutes=1)  # SGBOT_SWEEP_EVERY
+
+
+MIN_HEARTBEAT_SECONDS = 0.05  # a claim idle of a few milliseconds (tests) must not spin
 
 
 class Worker:
@@ -57,10 +69,12 @@ class Worker:
         self.config = config
         self._work = ctx.store.work
         self.last_round_at: float | None = None  # time.monotonic() after the last full round
+        self._next_sweep: datetime | None = None  # None: the first, full sweep is still to do
 
     async def run_once(self, *, block: timedelta | None = None) -> int:
         """One round; returns how many timers and jobs it handled (0: nothing to do)."""
-        handled = await run_due_timers(self.ctx)
+        await self._sweep_if_due()
+        handled = await run_due_timers(self.ctx, self.config.claim_idle)
         limit = self.config.concurrency
         idle_ms = int(self.config.claim_idle.total_seconds() * 1000)
         entries = await self._work.claim_stale_jobs(self.config.consumer, idle_ms, limit)
@@ -96,11 +110,49 @@ class Worker:
                 await _wait(stop, self.config.block)
         logger.info("worker %s stopped", self.config.consumer)
 
+    async def _sweep_if_due(self) -> None:
+        now = self.ctx.clock.now()
+        if self._next_sweep is not None and now < self._next_sweep:
+            return
+        try:
+            await sweep(self.ctx.store, now, full=self._next_sweep is None)
+        except Exception:
+            # Redis away: the timers still run; the sweep is tried again next round.
+            logger.exception("sweep failed; trying again")
+            return
+        self._next_sweep = now + self.config.sweep_every
+
+    async def _beat(self, entry: Entry[Job]) -> None:
+        """Keep the claim on ``entry`` alive while its handler runs."""
+        interval = max(self.config.claim_idle.total_seconds() / 3, MIN_HEARTBEAT_SECONDS)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                held = await self._work.heartbeat_job(self.config.consumer, entry.entry_id)
+            except Exception as exc:
+                logger.warning("heartbeat of job %s failed (%s)", entry.entry_id, exc)
+                continue
+            if not held:
+                logger.warning(
+                    "%s job for %s was taken over by another worker",
+                    entry.item.kind.value, entry.item.request_id,
+                )  # fmt: skip
+                return
+
     async def _handle(self, entry: Entry[Job]) -> int:
         with log_context(request_id=entry.item.request_id, job=entry.item.kind.value):
             return await self._handle_in_context(entry)
 
     async def _handle_in_context(self, entry: Entry[Job]) -> int:
+        beat = asyncio.create_task(self._beat(entry))
+        try:
+            return await self._handle_beating(entry)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+
+    async def _handle_beating(self, entry: Entry[Job]) -> int:
         job = entry.item
         try:
             bind(**request_fields(await self.ctx.store.get(job.request_id)))
@@ -124,44 +176,27 @@ class Worker:
         return 1
 
 
-_N = NotificationKind
-_FAILED_MOVE = (RequestState.FAILED, (_N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER))
-_DEAD_LETTER_MOVES = {
-    # the state the job left: where the request ends, and who hears about it
-    RequestState.RECEIVED: (RequestState.REJECTED, (_N.TELL_REQUESTER,)),
-    RequestState.RESOLVING: (RequestState.REJECTED, (_N.TELL_REQUESTER,)),
-    RequestState.APPROVED: _FAILED_MOVE,
-    RequestState.APPLYING: _FAILED_MOVE,
-    # The grant's rules are still in the cloud: it stays applied and its end is tried again.
-    RequestState.REVOKING: (RequestState.APPLIED, (_N.THREAD_REPLY,)),
-}
-_THREAD_STEP = {
-    RequestState.FAILED: ThreadEvent.FAILED,
-    RequestState.APPLIED: ThreadEvent.REVOKE_FAILED,
-}
-
-
 async def settle_dead_letter(ctx: JobContext, request_id: str, incident: str, why: str) -> None:
     """Settle the request of a job given up on, so nobody waits on it forever."""
     if await ctx.store.get(request_id) is None:
         return  # nothing left to settle
     now = ctx.clock.now()
     reason = f"gave up after repeated internal errors ({why}); incident {incident}"
+    if (await ctx.store.require(request_id)).state is RequestState.REVOKING:
+        # The grant's rules are still in the cloud: it keeps them and its end is tried again.
+        await keep_holding(ctx, request_id, reason, incident)
+        return
 
     def settle(current: Request) -> tuple[Request, Effects] | None:
-        move = _DEAD_LETTER_MOVES.get(current.state)
-        if move is None:
-            return None  # settled meanwhile
-        end, kinds = move
-        working = current
+        if current.state in (RequestState.RECEIVED, RequestState.RESOLVING):
+            rejected = transition(current, RequestState.REJECTED, at=now, reason=reason)
+            effects = told(current, NotificationKind.TELL_REQUESTER)
+            return rejected.evolve(incident_id=incident), effects
         if current.state is RequestState.APPROVED:
-            working = transition(current, RequestState.APPLYING, at=now)
-        settled = transition(working, end, at=now, reason=reason).evolve(incident_id=incident)
-        told = notifications(current.id, current.version + 1, *kinds, step=_THREAD_STEP.get(end))
-        effects = Effects(notifications=told)
-        if end is RequestState.APPLIED:
-            effects = effects.plus(Effects(set_timers=(grant_end_retry(current.id, now),)))
-        return settled, effects
+            current = transition(current, RequestState.APPLYING, at=now)
+        if current.state is RequestState.APPLYING:
+            return lifecycle.apply_failed(current, now, reason, incident, ctx.policy)
+        return None  # settled meanwhile
 
     await ctx.store.update(request_id, settle)
 

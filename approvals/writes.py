@@ -9,7 +9,11 @@ only executes. Pure: no I/O, so the rules below are the whole story of how index
 * entering ``pending``: the ``pending`` zset by deadline;
 * leaving ``pending``: out of ``pending``, its fingerprint key released, expiry and reminder
   timers cleared;
-* reaching a terminal state: out of ``live``, every timer cleared, the hash given a TTL.
+* a time-bound grant holding rules (``applied`` or ``partly_applied``): in ``grant_ends``,
+  scored by when its end is next due, so the sweep finds every overdue grant from the requests'
+  own record; out of it once the grant stops holding rules;
+* reaching a terminal state: out of ``live``, every timer cleared, the hash given a TTL;
+* every new decision, then a change of state, appends an audit entry (``approvals.audit``).
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from approvals.audit import audit_fields
+from approvals.audit import audit_fields, decision_fields
 from approvals.effects import Effects, TimerKind, timer_member
 from approvals.keys import Keys
-from approvals.machine import TERMINAL
+from approvals.machine import HOLDING, TERMINAL
 from approvals.model import Actor, Request, RequestState
 from approvals.streams import FIELD
 
@@ -82,11 +86,11 @@ class ScriptPlan:
 
 @dataclass
 class CommitPlan:
-    """A script plan, the TTL of the request hash (0: none) and the audit record, if any."""
+    """A script plan, the TTL of the request hash (0: none) and the audit entries it appends."""
 
     script: ScriptPlan
     ttl_ms: int
-    audit: dict[str, str] | None
+    audits: list[dict[str, str]]
 
 
 def _index_new(plan: ScriptPlan, keys: Keys, limits: Limits, after: Request) -> None:
@@ -95,6 +99,15 @@ def _index_new(plan: ScriptPlan, keys: Keys, limits: Limits, after: Request) -> 
     for index in (keys.history, keys.user_index(after.requester.org_id, after.requester.user_id)):
         plan.zadd(index, created, after.id)
         plan.op("ztrim", index, str(limits.history_length))
+
+
+def _index_grant_end(plan: ScriptPlan, keys: Keys, before: Request | None, after: Request) -> None:
+    due = after.end_due
+    if after.state in HOLDING and due is not None:
+        if before is None or before.state not in HOLDING or before.end_due != due:
+            plan.zadd(keys.grant_ends, epoch(due), after.id)
+    elif before is not None and before.state in HOLDING and before.end_due is not None:
+        plan.op("zrem", keys.grant_ends, after.id)
 
 
 def plan_commit(
@@ -125,6 +138,7 @@ def plan_commit(
         if before is not None and before.fingerprint:
             plan.op("del_if", keys.fingerprint(before.fingerprint), after.id)
         cleared.extend(_PENDING_TIMERS)
+    _index_grant_end(plan, keys, before, after)
     ttl_ms = 0
     if after.state in TERMINAL:
         plan.op("zrem", keys.live, after.id)
@@ -138,8 +152,10 @@ def plan_commit(
         plan.xadd(keys.jobs, {FIELD: job.model_dump_json()})
     for notification in effects.notifications:
         plan.xadd(keys.outbox, {FIELD: notification.model_dump_json()})
-    audit = None
+    decided = after.decisions[len(before.decisions) :] if before is not None else ()
+    audits = [decision_fields(after, decision) for decision in decided]
     if before is None or before.state is not after.state:
-        audit = audit_fields(before, after, actor)
-        plan.xadd(keys.audit, audit, limits.audit_maxlen)
-    return CommitPlan(plan, ttl_ms, audit)
+        audits.append(audit_fields(before, after, actor))
+    for fields in audits:
+        plan.xadd(keys.audit, fields, limits.audit_maxlen)
+    return CommitPlan(plan, ttl_ms, audits)

@@ -3,7 +3,7 @@
 It seeds Redis (``bench.seed``: the pending requests, and every other extra rule recorded as
 created by sgbot) and starts the emulator on an estate with ``--rules`` extra rules on prod-gw,
 then measures two ways. In process, the calls the handlers make (``count_pending`` +
-``list_pending`` of one page + ``pending_list``; ``Service.rules_listing`` + ``rules_list``),
+``list_pending`` of one page + ``pending_list``; ``CloudLookups.rules_listing`` + ``rules_list``),
 each phase timed; the rules listing is timed cold (its cached gateway and rules dropped before
 each sample, so it asks the cloud) and warm (cached). End to end, through ``sgbot serve``:
 ``list pending`` is answered in the ack, so it is timed to the ack; ``list rules`` is acked at
@@ -29,8 +29,9 @@ import redis
 from approvals.clock import SystemClock
 from approvals.connect import connect
 from approvals.keys import Keys
+from approvals.lookups import CloudLookups
+from approvals.policy import SlackUser
 from approvals.results import StoreConfig
-from approvals.service import Service
 from approvals.store import RequestStore
 from bench import processes
 from bench.e2e import get_json, post_json
@@ -117,9 +118,8 @@ async def in_process(redis_url: str, samples: int) -> dict[str, Any]:
     client = connect(redis_url)
     store = RequestStore(client, StoreConfig(prefix=settings.key_prefix))
     policy = policy_config(settings, frozenset({"T0SGBOT01"}))
-    service = Service(
-        store=store, cloud=cloud, clock=SystemClock(), policy=policy, settings=settings
-    )
+    lookups = CloudLookups(store, cloud, SystemClock(), policy, rate_limit=1_000_000)
+    reader = SlackUser(user_id="U0BENCH01", team_id="T0SGBOT01")
     prod_gw = GatewayRef(value="prod-gw")
     cached = listing_keys(settings.key_prefix, prod_gw.value, GATEWAY_ID)
 
@@ -138,8 +138,8 @@ async def in_process(redis_url: str, samples: int) -> dict[str, Any]:
             if cold:
                 await client.delete(*cached)
             started = time.perf_counter()
-            listing = await service.rules_listing(prod_gw)
-            started = lap(timed, "service.rules_listing", started)
+            listing = await lookups.rules_listing(reader, prod_gw)
+            started = lap(timed, "lookups.rules_listing", started)
             reply = rules_list(listing.gateway, listing.rules, listing.creators, emulated=False)
             lap(timed, "rules_list", started)
             return reply

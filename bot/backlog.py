@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 from redis.exceptions import RedisError, ResponseError
 
 from approvals.effects import TimerKind
-from approvals.grants import REVOKE_RETRY_DELAY
 from approvals.keys import JOBS_GROUP
+from approvals.lifecycle import END_RETRY_CAP
+from approvals.machine import HOLDING
 from approvals.model import RequestState
 from approvals.store import RequestStore
 from bot.metrics import Metrics
@@ -39,7 +40,7 @@ HEARTBEAT_KEPT = timedelta(days=1)
 TIMER_GRACE = timedelta(minutes=1)
 GRANT_GRACE = timedelta(minutes=2)
 SCAN_LIMIT = 1000
-_STILL_IN_PLACE = frozenset({RequestState.APPLIED, RequestState.REVOKING})
+_STILL_IN_PLACE = HOLDING | {RequestState.REVOKING}
 
 
 async def refresh(metrics: Metrics, store: RequestStore, now: datetime) -> None:
@@ -52,7 +53,7 @@ async def refresh(metrics: Metrics, store: RequestStore, now: datetime) -> None:
     reply: Any = await client.zrangebyscore(
         keys.timers,
         "-inf",
-        (now + REVOKE_RETRY_DELAY).timestamp(),
+        now.timestamp(),
         start=0,
         num=SCAN_LIMIT,
         withscores=True,
@@ -62,7 +63,7 @@ async def refresh(metrics: Metrics, store: RequestStore, now: datetime) -> None:
     late = Counter(member.partition(":")[0] for member, score in due if score <= late_before)
     for kind in TimerKind:
         metrics.timers_overdue.labels(kind=kind.value).set(late[kind.value])
-    metrics.grants_overdue.set(await _grants_overdue(store, due, now))
+    metrics.grants_overdue.set(await _grants_overdue(store, now))
 
 
 async def _redelivered(store: RequestStore) -> int:
@@ -99,12 +100,13 @@ async def beat(probe: Probe, consumer: str, stop: asyncio.Event) -> None:
             continue
 
 
-async def _grants_overdue(store: RequestStore, due: list[tuple[str, float]], now: datetime) -> int:
-    """Grants whose end timer is due (or was set again after a failed removal, at most
-    ``REVOKE_RETRY_DELAY`` ahead) while their end passed more than ``GRANT_GRACE`` ago."""
-    prefix = f"{TimerKind.GRANT_END.value}:"
-    ids = [member.removeprefix(prefix) for member, _ in due if member.startswith(prefix)]
-    grants = await store.get_many(ids)
+async def _grants_overdue(store: RequestStore, now: datetime) -> int:
+    """Grants still holding rules more than ``GRANT_GRACE`` past their end. Such a grant's
+    next attempt (``grant_ends``) is never more than ``END_RETRY_CAP`` ahead."""
+    ids: Any = await store.client.zrangebyscore(
+        store.keys.grant_ends, "-inf", (now + END_RETRY_CAP).timestamp(), start=0, num=SCAN_LIMIT
+    )
+    grants = await store.get_many([str(request_id) for request_id in ids])
     return sum(
         1
         for grant in grants

@@ -32,10 +32,17 @@ from approvals.effects import NO_EFFECTS, Effects
 from approvals.keys import DELIVERED_TTL, DELIVERY_LOCK_TTL
 from approvals.model import CardRef, Request, RequestState
 from approvals.outbox import Notification, NotificationKind
+from approvals.scripts import LEASE_RELEASE
 from approvals.streams import Entry
 from bot.deps import Deps
 from bot.logs import bind, log_context, request_fields
-from handlers.blocks import ThreadEvent, card_for, requester_message, thread_reply
+from handlers.blocks import (
+    ThreadEvent,
+    card_for,
+    end_overdue_alert,
+    requester_message,
+    thread_reply,
+)
 from handlers.replies import ResponseUrlFailed, direct_message, reply_privately
 
 log = logging.getLogger(__name__)
@@ -87,16 +94,6 @@ class DeliveryBusy(Exception):
     """Another replica holds this notification's delivery lock; wait, then look again."""
 
 
-# KEYS[1] the delivery lock; ARGV[1] the holder's token. Deletes the lock only if still ours,
-# so a holder whose lock expired never frees the one another replica took since.
-RELEASE_LOCK = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-"""
-
-
 _S = RequestState
 # Answered where the requester asked; every later outcome goes to their DM.
 _FIRST_ANSWER_STATES = frozenset({_S.RECEIVED, _S.RESOLVING, _S.PENDING, _S.REJECTED})
@@ -133,6 +130,11 @@ async def deliver_notification(deps: Deps, note: Notification) -> None:
                 text=reply["text"],
                 blocks=reply["blocks"],
             )
+    elif note.kind is NotificationKind.ALERT_END_OVERDUE:
+        alert = end_overdue_alert(request, emulated=emulated)
+        await deps.slack.chat_postMessage(
+            channel=deps.settings.security_channel or "", text=alert["text"], blocks=alert["blocks"]
+        )
     elif note.kind is NotificationKind.WARN_GRANT_EXPIRY:
         reply = requester_message(request, emulated=emulated, grant_ending=True)
         await direct_message(deps.slack, request.requester.user_id, reply)
@@ -188,7 +190,9 @@ class Deliverer:
         self._backoff = backoff or Backoff()
         self._monotonic = monotonic
         self._stale_after_ms = int(stale_after.total_seconds() * 1000)
-        self._release_lock = deps.redis.register_script(RELEASE_LOCK)
+        # Deletes the lock only while still ours (a holder whose lock expired never frees the
+        # one another replica took since): the same script as a rule lease's release.
+        self._release_lock = deps.redis.register_script(LEASE_RELEASE)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; an entry being retried then stays for a restart."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import redis
 
+from approvals.connect import redacted_url
 from bot.errors import ConfigError
 
 START_TIMEOUT_SECONDS = 15.0
@@ -105,7 +106,7 @@ def demo_redis(
 ) -> Iterator[DemoRedis]:
     """The demo's Redis for as long as the block runs."""
     if not embedded and redis_url and answers(redis_url):
-        yield DemoRedis(redis_url, f"Redis at {redis_url}")
+        yield DemoRedis(redis_url, f"Redis at {redacted_url(redis_url)}")
         return
     redis_server = None if embedded else find_redis_server()
     if redis_server is not None:

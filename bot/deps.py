@@ -1,8 +1,9 @@
 """The dependency container of a serving process, and how one is built and torn down.
 
 ``Deps`` holds everything a handler, the deliverer or the health check needs: settings, the
-Redis client and store, the workflow service, the cloud, the clock, the Slack client, the
-approver directory and the metrics. ``open_deps`` builds it at start-up, which is also where a
+Redis client and store, the workflow service, the cloud lookups people's reads go through (on
+a cloud adapter with threads of their own), the worker's cloud, the clock, the Slack client,
+the approver directory and the metrics. ``open_deps`` builds it at start-up, which is also where a
 bad setup stops the process with one ``ConfigError`` line: unusable cloud credentials (never
 replaced by the emulator behind the operator's back), a Slack token ``auth.test`` refuses.
 An emulated cloud (``emulated_cloud``) is the emulator ``SGBOT_*_ENDPOINT`` name when they are
@@ -39,8 +40,10 @@ from bot.metrics import Metrics
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from approvals.lookups import CloudLookups
     from approvals.service import Service
     from approvals.worker import WorkerConfig
+    from bot.cloud.factory import CloudTuning
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,7 @@ class Deps:
     store: RequestStore
     outbox: Outbox
     service: Service
+    lookups: CloudLookups
     cloud: CloudPort
     clock: Clock
     slack: AsyncWebClient
@@ -82,6 +86,7 @@ def policy_config(settings: Settings, home_org_ids: frozenset[str]) -> PolicyCon
         pending_ttl=settings.pending_ttl,
         remind_before=settings.remind_before,
         grant_warn_before=settings.grant_warn_before,
+        end_overdue_after=settings.end_overdue_after,
     )
 
 
@@ -106,6 +111,7 @@ def worker_config(settings: Settings, consumer: str) -> WorkerConfig:
         claim_idle=settings.job_claim_idle,
         concurrency=settings.worker_concurrency,
         max_deliveries=settings.job_max_deliveries,
+        sweep_every=settings.sweep_every,
     )
 
 
@@ -211,24 +217,32 @@ async def emulated_cloud(settings: Settings) -> AsyncIterator[Settings]:
         await runner.cleanup()
 
 
-def emulator_cloud(settings: Settings) -> CloudPort:
+def emulator_cloud(settings: Settings, tuning: CloudTuning | None = None) -> CloudPort:
     """The cloud adapter pointed at an emulator (``settings`` from ``emulated_cloud``)."""
     from bot.cloud.factory import build_cloud, static_credential
 
-    return build_cloud(settings, credential=static_credential(*emulator_keys()))
+    return build_cloud(settings, credential=static_credential(*emulator_keys()), tuning=tuning)
 
 
-async def _cloud(settings: Settings, emulated: bool) -> CloudPort:
-    from bot.cloud.factory import build_cloud
+async def _clouds(settings: Settings, emulated: bool) -> tuple[CloudPort, CloudPort]:
+    """The worker's cloud adapter, and one for people's lookups with threads of its own."""
+    from approvals.lookups import QUERY_THREADS
+    from bot.cloud.factory import CloudTuning, build_cloud
 
+    queries = CloudTuning(max_concurrency=QUERY_THREADS)
     if emulated:
-        return emulator_cloud(settings)
-    return build_cloud(settings, credential=await _checked_credential())
+        return emulator_cloud(settings), emulator_cloud(settings, queries)
+    credential = await _checked_credential()
+    return (
+        build_cloud(settings, credential=credential),
+        build_cloud(settings, credential=credential, tuning=queries),
+    )
 
 
 @asynccontextmanager
 async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps]:
     """Everything a serving process needs, closed again on exit."""
+    from approvals.lookups import CloudLookups
     from approvals.service import Service
 
     slack = AsyncWebClient(
@@ -244,7 +258,7 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
     store = request_store(settings, redis)
     try:
         await store.setup()
-        cloud = await _cloud(settings, emulated)
+        cloud, query_cloud = await _clouds(settings, emulated)
         outbox = Outbox(redis, keys)
         await outbox.queue.ensure_group()
         yield Deps(
@@ -253,9 +267,8 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
             keys=keys,
             store=store,
             outbox=outbox,
-            service=Service(
-                store=store, cloud=cloud, clock=clock, policy=policy, settings=settings
-            ),
+            service=Service(store=store, clock=clock, policy=policy, settings=settings),
+            lookups=CloudLookups(store, query_cloud, clock, policy, settings.query_rate_limit),
             cloud=cloud,
             clock=clock,
             slack=slack,

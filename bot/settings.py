@@ -57,7 +57,8 @@ class Settings(BaseSettings):
     approver_group: str | None = Field(default=None, alias="SGBOT_APPROVER_GROUP")
     command: str = Field(default="/sg", alias="SGBOT_COMMAND")
 
-    redis_url: str = Field(default="redis://127.0.0.1:6379/0", alias="REDIS_URL")
+    # Out of the settings' repr: the URL may carry a password (``approvals.connect.redacted_url``).
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", alias="REDIS_URL", repr=False)
 
     region_id: str = Field(default="cn-hangzhou", alias="ALIBABA_CLOUD_REGION_ID")
     mse_endpoint: str | None = Field(default=None, alias="SGBOT_MSE_ENDPOINT")
@@ -89,6 +90,11 @@ class Settings(BaseSettings):
     job_claim_idle: timedelta = Field(default=timedelta(seconds=30), alias="SGBOT_JOB_CLAIM_IDLE")
     worker_concurrency: int = Field(default=4, ge=1, le=64, alias="SGBOT_WORKER_CONCURRENCY")
     job_max_deliveries: int = Field(default=5, ge=1, le=100, alias="SGBOT_JOB_MAX_DELIVERIES")
+    sweep_every: timedelta = Field(default=timedelta(minutes=1), alias="SGBOT_SWEEP_EVERY")
+    end_overdue_after: timedelta = Field(
+        default=timedelta(minutes=15), alias="SGBOT_END_OVERDUE_AFTER"
+    )
+    query_rate_limit: int = Field(default=30, ge=1, alias="SGBOT_QUERY_RATE_LIMIT")
 
     log_format: Literal["text", "json"] = Field(default="text", alias="SGBOT_LOG_FORMAT")
     health_port: int | None = Field(default=None, ge=0, le=65535, alias="SGBOT_HEALTH_PORT")
@@ -184,6 +190,8 @@ class Settings(BaseSettings):
         "grant_warn_before",
         "retention",
         "job_claim_idle",
+        "sweep_every",
+        "end_overdue_after",
         mode="before",
     )
     @classmethod

@@ -147,7 +147,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     async def on_open_form(ack: Any, body: dict[str, Any]) -> None:
         user_id = str(body["user"]["id"])
         reply_to = ReplyTo(surface=Surface.HOME, channel_id=user_id)
-        await views.open_request_form(deps, body["trigger_id"], reply_to, None)
+        await views.open_request_form(deps, body["trigger_id"], reply_to, None, user_id)
         await ack()
 
     app.action(ActionId.APPROVE)(on_approve)

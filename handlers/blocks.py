@@ -19,12 +19,19 @@ from handlers.blocks_forms import (
     FormMetadata,
     Prefill,
     deny_reason_form,
+    notice_modal,
     options_response,
     request_form,
 )
-from handlers.blocks_home import home_view
+from handlers.blocks_home import home_view, refused_home_view
 from handlers.blocks_lists import PageRef, history_list, pending_list, rules_list
-from handlers.blocks_messages import help_message, requester_message, status_message, thread_reply
+from handlers.blocks_messages import (
+    end_overdue_alert,
+    help_message,
+    requester_message,
+    status_message,
+    thread_reply,
+)
 
 __all__ = [
     "DURATION_CHOICES",
@@ -41,11 +48,14 @@ __all__ = [
     "card_for",
     "decision_actions",
     "deny_reason_form",
+    "end_overdue_alert",
     "help_message",
     "history_list",
     "home_view",
+    "notice_modal",
     "options_response",
     "pending_list",
+    "refused_home_view",
     "request_form",
     "requester_message",
     "rules_list",

@@ -3,15 +3,18 @@
 ``approval_card`` is the pending card with Approve and Deny; ``card_for`` renders whatever
 state the request is in, so one ``chat.update`` after every transition keeps the card true:
 the buttons give way to who decided and when, then to the apply result, a failed request
-offers Retry and Cancel, and an applied grant offers End access (the requester or an approver
-ends it at once; removing access needs no second approval). Buttons carry only the request id.
+offers Retry and Cancel, an applied grant offers End access (the requester or an approver
+ends it at once; removing access needs no second approval) and a partly applied one Retry and
+End access. A grant whose rules the cloud will not remove says so, and "end overdue" once it
+is. Buttons carry only the request id.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from approvals.model import Request, RequestKind, RequestState, RiskFlag
+from approvals.machine import HOLDING
+from approvals.model import EndProgress, Request, RequestKind, RequestState, RiskFlag
 from handlers import describe
 from handlers.block_parts import (
     Block,
@@ -128,9 +131,11 @@ def _outcome(request: Request, now: datetime) -> list[Block]:
         lines.append(f"Nobody decided before {date(request.expires_at or request.updated_at)}.")
     elif state in {RequestState.REVOKED, RequestState.CANCELLED, RequestState.REJECTED}:
         lines.append(f"{state.value.capitalize()} {date(request.updated_at)}.")
-    if state is RequestState.APPLIED and request.grant_expires_at is not None:
+    if state in HOLDING and request.grant_expires_at is not None:
         verb = "ends" if request.grant_expires_at > now else "ended"
         lines.append(f"The grant {verb} {date(request.grant_expires_at)}.")
+    if state in HOLDING and request.end is not None:
+        lines.append(_end_progress(request.end))
     reason = describe.state_reason_text(request)
     if reason:
         lines.append(f"_Why:_ {reason}")
@@ -142,6 +147,16 @@ def _outcome(request: Request, now: datetime) -> list[Block]:
         text = fit_lines(results, SECTION_TEXT_LIMIT - 12, noun="more")
         blocks.append(section(f"*Results*\n{text}"))
     return blocks
+
+
+def _end_progress(progress: EndProgress) -> str:
+    retry = f"next attempt {date(progress.next_attempt_at)}"
+    if progress.overdue_since is not None:
+        return (
+            f":rotating_light: *End overdue* since {date(progress.overdue_since)}: the cloud "
+            f"has refused to remove its rules {progress.failures} times; {retry}."
+        )
+    return f"Removing its rules failed {progress.failures} times; {retry}."
 
 
 def _failure_actions(request: Request) -> Block:
@@ -161,10 +176,12 @@ def _grant_actions(request: Request) -> Block:
         go="End access",
         danger=True,
     )
-    return actions(
-        [button("End access", ActionId.END_GRANT, request.id, confirm_dialog=ending)],
-        block_id=BlockId.GRANT,
-    )
+    end = button("End access", ActionId.END_GRANT, request.id, confirm_dialog=ending)
+    if request.state is RequestState.PARTLY_APPLIED:
+        # Retry completes the rest; the block id differs from a failed card's Retry + Cancel.
+        retry = button("Retry", ActionId.RETRY, request.id, style="primary")
+        return actions([retry, end], block_id=BlockId.GRANT)
+    return actions([end], block_id=BlockId.GRANT)
 
 
 def _fallback(request: Request) -> str:
@@ -195,6 +212,6 @@ def card_for(request: Request, *, now: datetime, emulated: bool) -> Message:
     blocks = card_body(request, now=now)
     if request.state is RequestState.FAILED:
         blocks.append(_failure_actions(request))
-    elif request.state is RequestState.APPLIED and request.kind is RequestKind.AUTHORIZE:
+    elif request.state in HOLDING and request.kind is RequestKind.AUTHORIZE:
         blocks.append(_grant_actions(request))
     return message(_fallback(request), blocks, emulated=emulated)

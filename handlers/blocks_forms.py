@@ -239,6 +239,16 @@ def deny_reason_form(request_id: str) -> dict[str, Any]:
     )
 
 
+def notice_modal(title: str, text: str) -> dict[str, Any]:
+    """A modal that only says ``text`` (our own words) and closes."""
+    return {
+        "type": "modal",
+        "title": plain_text(title, VIEW_TITLE_LIMIT),
+        "close": plain_text("Close", VIEW_TITLE_LIMIT),
+        "blocks": [section(text)],
+    }
+
+
 def options_response(options: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """The answer to an external select's ``block_suggestion``: at most 100 options.
 

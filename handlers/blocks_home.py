@@ -1,5 +1,8 @@
 """The App Home tab: a button to open the request form, my requests, and what awaits me.
 
+Someone who may not read requests (a guest, a bot, another organisation) gets
+``refused_home_view``: the reason, and no requests.
+
 Approvers (``pending_for_approver`` given) see every pending request with the same Approve and
 Deny buttons as the card, so a click from Home runs the same listener and the same checks.
 Sections are capped so the view stays within Slack's 100 blocks however many requests exist.
@@ -62,6 +65,13 @@ def _awaiting(pending: Sequence[Request], now: datetime) -> list[Block]:
         more = len(waiting) - PENDING_SHOWN
         blocks.append(context(f"…and {more} more; type `list pending`."))
     return blocks
+
+
+def refused_home_view(reason: str, *, emulated: bool) -> dict[str, Any]:
+    """The Home view for someone who may not read requests: why, and nothing else."""
+    blocks: list[Block] = [emulated_notice()] if emulated else []
+    blocks += [header("Gateway access"), section(reason)]
+    return {"type": "home", "blocks": blocks}
 
 
 def home_view(

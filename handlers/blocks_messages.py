@@ -23,8 +23,10 @@ from handlers.mrkdwn import (
     chunk_lines,
     code,
     date,
+    escape,
     escape_entities,
     fit_lines,
+    mention,
 )
 
 _S = RequestState
@@ -46,6 +48,11 @@ def _incident(request: Request) -> str:
     return f" Incident {code(request.incident_id)}." if request.incident_id else ""
 
 
+def _ends(request: Request) -> str:
+    ends = request.grant_expires_at
+    return f" until {date(ends)}, when they are removed" if ends is not None else ""
+
+
 def _thread_text(request: Request, event: ThreadEvent) -> str:
     rid = code(request.id)
     match event:
@@ -65,6 +72,13 @@ def _thread_text(request: Request, event: ThreadEvent) -> str:
                 f":x: Applying {rid} failed{_why(request)}{_incident(request)} "
                 f"An approver can press Retry or Cancel on the card.{_results(request)}"
             )
+        case ThreadEvent.PARTLY_APPLIED:
+            return (
+                f":warning: {rid} is partly applied: the cloud refused the rest{_why(request)}"
+                f"{_incident(request)} It keeps the rules it made{_ends(request)}. An approver "
+                "can press Retry to complete it; End access removes what it made."
+                f"{_results(request)}"
+            )
         case ThreadEvent.RETRYING:
             return f":repeat: Retrying {rid}; rules that already exist are skipped."
         case ThreadEvent.CANCELLED:
@@ -82,7 +96,8 @@ def _thread_text(request: Request, event: ThreadEvent) -> str:
         case ThreadEvent.REVOKE_FAILED:
             return (
                 f":warning: Removing the rules of {rid} failed{_why(request)}{_incident(request)} "
-                "The rules stay in place; I try again in a few minutes."
+                f"The rules stay in place, held by {rid}; I keep trying, less often each time "
+                "(at least hourly), and alert this channel if its end becomes overdue."
             )
 
 
@@ -130,6 +145,13 @@ def _requester_text(request: Request, grant_ending: bool) -> str:
         return f":white_check_mark: {rid} is applied.{ends}{_results(request)}"
     if state is _S.DENIED:
         return f":no_entry_sign: {rid}: {describe.decision_text(request) or 'Denied'}."
+    if state is _S.PARTLY_APPLIED:
+        return (
+            f":warning: {rid} is partly applied.{_incident(request)} Some rules were made and "
+            f"the cloud refused the rest; you have the access they give{_ends(request)}. The "
+            f"approvers can retry it, and `revoke {request.id}` or End access removes what it "
+            f"made.{_results(request)}"
+        )
     if state is _S.FAILED:
         return (
             f":x: Applying {rid} failed.{_incident(request)} The approvers were told and can "
@@ -147,6 +169,21 @@ def _requester_text(request: Request, grant_ending: bool) -> str:
 def requester_message(request: Request, *, emulated: bool, grant_ending: bool = False) -> Message:
     """What the requester hears about ``request`` now; ``grant_ending`` warns of its end."""
     text = _requester_text(request, grant_ending)
+    return message(text, [section(text)], emulated=emulated)
+
+
+def end_overdue_alert(request: Request, *, emulated: bool) -> Message:
+    """The one alert to the security channel when a grant's rules outlive its end."""
+    ends = date(request.grant_expires_at or request.updated_at)
+    progress = request.end
+    error = escape(progress.last_error, 600) if progress else "the cloud refused the removal"
+    retry = f" I try again {date(progress.next_attempt_at)}." if progress else ""
+    text = (
+        f":rotating_light: End overdue: the access {code(request.id)} granted to "
+        f"{mention(request.requester.user_id)} on {describe.gateway_text(request)} should have "
+        f"ended {ends}, but its rules are still in the cloud: {error}.{_incident(request)}"
+        f"{retry} Remove them by hand if this persists.{_results(request)}"
+    )
     return message(text, [section(text)], emulated=emulated)
 
 

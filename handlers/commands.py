@@ -141,7 +141,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
 
         async def open_form(incomplete: IncompleteCommand | None) -> None:
             nonlocal acked
-            await views.open_request_form(deps, body["trigger_id"], reply_to, incomplete)
+            await views.open_request_form(deps, body["trigger_id"], reply_to, incomplete, user_id)
             acked = True
             await ack()
 

@@ -51,6 +51,7 @@ _STATE_LABELS = {
     RequestState.APPROVED: ":white_check_mark: approved",
     RequestState.APPLYING: ":gear: applying",
     RequestState.APPLIED: ":white_check_mark: applied",
+    RequestState.PARTLY_APPLIED: ":warning: partly applied",
     RequestState.FAILED: ":x: failed",
     RequestState.DENIED: ":no_entry_sign: denied",
     RequestState.EXPIRED: ":hourglass: expired",
@@ -198,7 +199,13 @@ def plan_lines(request: Request) -> list[str]:
     for planned in request.plan:
         where = f"{code(planned.security_group_id)} port {planned.port_range}"
         if planned.action is RuleAction.ADD:
-            lines.append(f":heavy_plus_sign: add {where}")
+            linked = (
+                f" — links to the existing {code(planned.backend_rule.rule_id)}, which sgbot did"
+                " not create and keeps when this access ends"
+                if planned.backend_rule is not None
+                else ""
+            )
+            lines.append(f":heavy_plus_sign: add {where}{linked}")
         elif planned.action is RuleAction.SKIP:
             covered = (
                 f"rule {code(str(planned.existing_rule_id))}"
@@ -208,7 +215,8 @@ def plan_lines(request: Request) -> list[str]:
             lines.append(f":fast_forward: skip {where} — already covered by {covered}")
         elif planned.action is RuleAction.DELETE:
             rule = code(str(planned.existing_rule_id)) if planned.existing_rule_id else "the rule"
-            lines.append(f":heavy_minus_sign: delete {rule} ({where})")
+            why = f" — {escape(planned.reason, 400)}" if planned.reason else ""
+            lines.append(f":heavy_minus_sign: delete {rule} ({where}){why}")
         else:
             why = escape(planned.reason, 300) if planned.reason else "refused by pre-flight"
             lines.append(f":no_entry: refuse {where} — {why}")
@@ -220,12 +228,17 @@ def result_lines(request: Request) -> list[str]:
     for result in request.results:
         where = f"{code(result.security_group_id)} port {result.port_range}"
         rule = f"rule {code(str(result.rule_id))}" if result.rule_id is not None else "a rule"
+        backend = code(result.backend_rule.rule_id) if result.backend_rule is not None else None
         if result.outcome is RuleOutcome.CREATED:
-            lines.append(f":white_check_mark: created {rule} for {where}")
+            linked = f", linked to the existing {backend}" if backend else ""
+            lines.append(f":white_check_mark: created {rule} for {where}{linked}")
         elif result.outcome is RuleOutcome.EXISTED:
             lines.append(f":fast_forward: {rule} already allowed {where}")
         elif result.outcome is RuleOutcome.DELETED:
-            lines.append(f":wastebasket: deleted {rule} for {where}")
+            remains = (
+                f"; access remains through {backend}, which sgbot did not create" if backend else ""
+            )
+            lines.append(f":wastebasket: deleted {rule} for {where}{remains}")
         else:
             error = escape(result.error, 300) if result.error else "the cloud refused"
             lines.append(f":x: {where} failed: {error}")

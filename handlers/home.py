@@ -1,7 +1,9 @@
 """The App Home tab: a person's own requests and, for approvers, what waits for them.
 
-``app_home_opened`` publishes a fresh view from Redis each time the tab is opened; the pending
-list with its buttons is shown only to people in the approver set right now.
+``app_home_opened`` publishes a fresh view from Redis each time the tab is opened. Every
+section is a read, so it follows the membership policy: anyone but a full member of our
+organisation sees only why; the pending list with its buttons is shown only to full members
+in the approver set right now.
 """
 
 from __future__ import annotations
@@ -13,13 +15,20 @@ from slack_bolt.async_app import AsyncApp
 
 from approvals.policy import actor_from_user
 from bot.deps import Deps
-from handlers.blocks import home_view
+from bot.errors import PolicyRefused
+from handlers.blocks import home_view, refused_home_view
 
 log = logging.getLogger(__name__)
 
 
 async def publish_home(deps: Deps, user_id: str) -> None:
     user = await deps.approvers.slack_user(user_id)
+    try:
+        await deps.service.check_reader(user, "open App Home")
+    except PolicyRefused as exc:
+        view = refused_home_view(str(exc), emulated=deps.emulated)
+        await deps.slack.views_publish(user_id=user_id, view=view)
+        return
     mine = await deps.store.list_for_user(actor_from_user(user))
     is_approver = user_id in await deps.approvers.approver_ids()
     pending = await deps.store.list_pending() if is_approver else None

@@ -4,7 +4,7 @@ A pager button's value names the page (a number for pending requests, a ``PageRe
 rules); the handler acks at once, draws that page as ``list pending`` or ``list rules`` would,
 and puts it in place of the clicked message through the click's response URL (by DM when the
 URL has expired). Rule pages reuse the gateway's cached listing, so paging does not re-list
-the cloud.
+the cloud. Each page is read under the same membership check as the command that drew it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.commands import GatewayRef
 from bot.deps import Deps
-from bot.errors import CloudError
+from bot.errors import CloudError, PolicyRefused
 from handlers import queries
 from handlers.block_parts import Message, message, section
 from handlers.blocks import PageRef
@@ -59,7 +59,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
         except ValidationError:
             await show_page(deps, body, _note(deps, "That button does not name a page."))
             return
-        await show_page(deps, body, await queries.pending_page(deps, wanted.page))
+        user_id = str(body["user"]["id"])
+        refused = await queries.read_refusal(deps, user_id, "read: ListPending page")
+        await show_page(deps, body, refused or await queries.pending_page(deps, wanted.page))
 
     async def on_rules_page(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
@@ -68,8 +70,12 @@ def register(app: AsyncApp, deps: Deps) -> None:
         except ValidationError:
             await show_page(deps, body, _note(deps, "That button does not name a page."))
             return
+        user = await deps.approvers.slack_user(str(body["user"]["id"]))
+        gateway = GatewayRef(value=wanted.gateway_id)
         try:
-            page = await queries.rules_page(deps, GatewayRef(value=wanted.gateway_id), wanted.page)
+            page = await queries.rules_page(deps, user, gateway, wanted.page)
+        except PolicyRefused as exc:
+            page = _note(deps, str(exc))
         except CloudError as exc:
             log.warning("rules page of %s failed: %s", wanted.gateway_id, exc)
             page = _note(deps, f"I could not read the gateway: {exc}")

@@ -2,20 +2,24 @@
 
 ``answer`` reads only Redis, so it runs in the ack path. ``answer_later`` is for what needs
 the cloud (``list rules``, and ``history`` of a gateway named rather than given by id): it is
-run after the ack and posts its answer privately where the person asked. ``pending_page`` and
-``rules_page`` draw one page of either list, for the command and for the pager buttons alike:
-pending requests are paged by the store, and a gateway's rules come from the service's
-short-lived listing with the creators of the rules sgbot made.
+run after the ack and posts its answer privately where the person asked; its cloud reads go
+through ``deps.lookups`` (rate-limited per person, cached, on their own threads). Reads follow
+the same membership policy as asks: anyone but a full member of our organisation (a guest, a
+bot, someone from another organisation through Slack Connect) gets a refusal saying why,
+and only ``help``. ``pending_page`` and ``rules_page`` draw one page of either list, for the
+command and for the pager buttons alike: pending requests are paged by the store, and a
+gateway's rules come from the short-lived listing with the creators of the rules sgbot made.
 """
 
 from __future__ import annotations
 
-from approvals.model import ReplyTo
-from bot.cloud.resolve import find_gateway
+from approvals.model import ReplyTo, Request, RuleOutcome
+from approvals.policy import SlackUser
 from bot.commands import Cancel, GatewayRef, Help, History, ListPending, ListRules, Status
 from bot.deps import Deps
-from bot.errors import CloudError
+from bot.errors import CloudError, PolicyRefused
 from bot.grammar import HELP_TEXT
+from handlers import describe
 from handlers.block_parts import Message, message, section
 from handlers.blocks import help_message, history_list, pending_list, rules_list, status_message
 from handlers.blocks_lists import page_bounds
@@ -35,9 +39,27 @@ def _text(deps: Deps, text: str) -> Message:
     return message(text, [section(text)], emulated=deps.emulated)
 
 
+async def read_refusal(deps: Deps, user_id: str, doing: str) -> Message | None:
+    """The refusal to show ``user_id`` instead of what they asked to read, or None."""
+    user = await deps.approvers.slack_user(user_id)
+    try:
+        await deps.service.check_reader(user, doing)
+    except PolicyRefused as exc:
+        return _text(deps, str(exc))
+    return None
+
+
+def _doing(command: Query) -> str:
+    return f"read: {type(command).__name__}"
+
+
 async def answer(deps: Deps, command: Query, user_id: str) -> Message:
     """The reply to a query that Redis alone answers."""
     now = deps.clock.now()
+    if not isinstance(command, Help | Cancel):  # cancel checks who acts on its own
+        refused = await read_refusal(deps, user_id, _doing(command))
+        if refused is not None:
+            return refused
     match command:
         case Help():
             return help_message(HELP_TEXT, emulated=deps.emulated)
@@ -55,9 +77,20 @@ async def answer(deps: Deps, command: Query, user_id: str) -> Message:
             user = await deps.approvers.slack_user(user_id)
             approver_ids = await deps.approvers.approver_ids()
             cancelled = await deps.service.cancel(request_id, user, approver_ids=approver_ids)
-            return _text(deps, f"`{cancelled.id}` is cancelled; nothing was changed in the cloud.")
+            return _text(deps, cancelled_text(cancelled))
         case ListRules():
             raise ValueError("list rules needs the cloud; use answer_later")
+
+
+def cancelled_text(request: Request) -> str:
+    """The answer to a cancel: never "nothing changed" when something in the cloud did."""
+    changed = [
+        r for r in request.results if r.outcome in {RuleOutcome.CREATED, RuleOutcome.DELETED}
+    ]
+    if not changed:
+        return f"`{request.id}` is cancelled; nothing was changed in the cloud."
+    done = "\n".join(describe.result_lines(request.with_results(changed)))
+    return f"`{request.id}` is cancelled. What it already changed in the cloud stays:\n{done}"
 
 
 async def pending_page(deps: Deps, page: int) -> Message:
@@ -75,9 +108,9 @@ async def pending_page(deps: Deps, page: int) -> Message:
     )
 
 
-async def rules_page(deps: Deps, gateway: GatewayRef, page: int) -> Message:
+async def rules_page(deps: Deps, user: SlackUser, gateway: GatewayRef, page: int) -> Message:
     """Page ``page`` of the gateway's rules, saying which ones sgbot made."""
-    listing = await deps.service.rules_listing(gateway)
+    listing = await deps.lookups.rules_listing(user, gateway)
     return rules_list(
         listing.gateway, listing.rules, listing.creators, page=page, emulated=deps.emulated
     )
@@ -88,13 +121,16 @@ async def answer_later(
 ) -> None:
     """Look the gateway up in the cloud, then answer privately where the person asked."""
     assert command.gateway is not None
+    user = await deps.approvers.slack_user(user_id)
     try:
         if isinstance(command, History):
-            gateway = await find_gateway(deps.cloud, command.gateway)
+            gateway = await deps.lookups.gateway(user, command.gateway)
             requests = await deps.store.history(gateway.unique_id)
             reply = history_list(requests, emulated=deps.emulated)
         else:
-            reply = await rules_page(deps, command.gateway, 1)
+            reply = await rules_page(deps, user, command.gateway, 1)
+    except PolicyRefused as exc:
+        reply = _text(deps, str(exc))
     except CloudError as exc:
         reply = _text(deps, f"I could not read the gateway: {exc}")
     await reply_privately(deps.slack, reply_to, user_id, reply)

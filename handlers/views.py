@@ -1,11 +1,13 @@
 """The request form: opening it, its external selects, and its submission.
 
 The form opens in the ack path (a ``trigger_id`` lives about 3 seconds), pre-filled with what
-an incomplete command gave. Gateway and service options come from a Redis cache that a lookup
-fills; a lookup slower than ``OPTIONS_BUDGET_SECONDS`` keeps running and fills the cache for
-the next keystroke, so Slack always gets its answer in time. A submission is validated field
-by field; problems go back inline (``response_action: errors``) and a valid one is stored as a
-request exactly like a typed command.
+an incomplete command gave; anyone who may not read gateways (a guest, a bot, another
+organisation) gets a modal saying why instead, and the pickers answer them nothing. Gateway
+and service options come from a Redis cache that a lookup (``deps.lookups``: rate-limited per
+person, on its own cloud threads) fills; a lookup slower than ``OPTIONS_BUDGET_SECONDS`` keeps
+running and fills the cache for the next keystroke, so Slack always gets its answer in time.
+A submission is validated field by field; problems go back inline (``response_action:
+errors``) and a valid one is stored as a request exactly like a typed command.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -22,10 +25,16 @@ from approvals.keys import OPTIONS_CACHE_TTL
 from approvals.model import ReplyTo, Surface
 from bot.commands import Authorize, GatewayRef, ServiceTarget, Target
 from bot.deps import Deps
-from bot.errors import CloudError, IncompleteCommand, UsageError, UserError
+from bot.errors import CloudError, IncompleteCommand, PolicyRefused, UsageError, UserError
 from bot.grammar import parse_command, parse_ports
 from bot.settings import parse_duration
-from handlers.blocks import FormMetadata, Prefill, options_response, request_form
+from handlers.blocks import (
+    FormMetadata,
+    Prefill,
+    notice_modal,
+    options_response,
+    request_form,
+)
 from handlers.ids import ActionId, BlockId, CallbackId
 
 log = logging.getLogger(__name__)
@@ -55,8 +64,20 @@ def prefill_from(incomplete: IncompleteCommand | None) -> Prefill:
 
 
 async def open_request_form(
-    deps: Deps, trigger_id: str, reply_to: ReplyTo, incomplete: IncompleteCommand | None
+    deps: Deps,
+    trigger_id: str,
+    reply_to: ReplyTo,
+    incomplete: IncompleteCommand | None,
+    user_id: str,
 ) -> None:
+    """The request form, or for anyone who may not ask a modal saying why (its pickers would
+    show gateways and services)."""
+    user = await deps.approvers.slack_user(user_id)
+    try:
+        await deps.service.check_reader(user, "open the request form")
+    except PolicyRefused as exc:
+        await deps.slack.views_open(trigger_id=trigger_id, view=notice_modal("sgbot", str(exc)))
+        return
     metadata = FormMetadata(channel_id=reply_to.channel_id, surface=reply_to.surface)
     view = request_form(prefill_from(incomplete), metadata)
     await deps.slack.views_open(trigger_id=trigger_id, view=view)
@@ -121,7 +142,9 @@ def command_from_form(
     return command, {}
 
 
-async def _cached_options(deps: Deps, key: str, lookup: Any) -> list[tuple[str, str]]:
+async def _cached_options(
+    deps: Deps, key: str, lookup: Callable[[], Awaitable[list[tuple[str, str]]]]
+) -> list[tuple[str, str]]:
     cache_key = deps.keys.options_cache(key)
     cached = await deps.redis.get(cache_key)
     if cached is not None:
@@ -139,19 +162,24 @@ async def _cached_options(deps: Deps, key: str, lookup: Any) -> list[tuple[str, 
         return await asyncio.wait_for(asyncio.shield(task), OPTIONS_BUDGET_SECONDS)
     except TimeoutError:
         log.info("options lookup %s is slow; answering without it", key)
-    except CloudError as exc:
+    except (CloudError, PolicyRefused) as exc:
         log.warning("options lookup %s failed: %s", key, exc)
     return []
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
     async def gateway_options(ack: Any, body: dict[str, Any]) -> None:
-        async def lookup() -> list[tuple[str, str]]:
-            found = await deps.cloud.find_gateways_by_name("")
-            return [(f"{g.name} ({g.unique_id})", g.unique_id) for g in found]
+        user = await deps.approvers.slack_user(str(body["user"]["id"]))
+        try:
+            await deps.lookups.check_reader(user, "list gateways")
+        except PolicyRefused:
+            await ack(options_response([]))  # nothing to show them; the form never opened
+            return
 
         typed = str(body.get("value") or "").casefold()
-        options = await _cached_options(deps, "gateways", lookup)
+        options = await _cached_options(
+            deps, "gateways", lambda: deps.lookups.gateway_options(user)
+        )
         await ack(options_response([o for o in options if typed in o[0].casefold()]))
 
     async def service_options(ack: Any, body: dict[str, Any]) -> None:
@@ -161,12 +189,17 @@ def register(app: AsyncApp, deps: Deps) -> None:
             await ack(options_response([]))
             return
 
-        async def lookup() -> list[tuple[str, str]]:
-            found = await deps.cloud.list_gateway_services(gateway, "", None)
-            return [(s.qualified_name, s.qualified_name) for s in found]
+        user = await deps.approvers.slack_user(str(body["user"]["id"]))
+        try:
+            await deps.lookups.check_reader(user, f"list services of {gateway}")
+        except PolicyRefused:
+            await ack(options_response([]))
+            return
 
         typed = str(body.get("value") or "").casefold()
-        options = await _cached_options(deps, f"services:{gateway}", lookup)
+        options = await _cached_options(
+            deps, f"services:{gateway}", lambda: deps.lookups.service_options(user, gateway)
+        )
         await ack(options_response([o for o in options if typed in o[0].casefold()]))
 
     async def on_submit(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -19,4 +19,5 @@ pytest_plugins = [
     "tests.fixtures.sgbot_process",
     "tests.fixtures.redis_topologies",
     "tests.fixtures.socket_mode",
+    "tests.fixtures.handmade",
 ]

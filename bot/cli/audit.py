@@ -2,8 +2,11 @@
 
 ``--since`` takes an ISO 8601 instant (``2025-03-01T09:00:00Z``) or a span back from now
 (``30m``, ``4h``, ``2d``); ``--gateway`` keeps the entries of one gateway (its unique id).
-Each line is one state change: when, who, which request, from and to which state, the
-gateway, groups, ports, the cloud request ids and the reason.
+Each line is one entry, its ``event`` saying which kind: a state change (from and to which
+state), an approver's decision (``detail``: the verdict and how many approvals it made), a
+cloud write sgbot sent (``detail``: which add or delete; the cloud request id), or a policy
+refusal (``detail``: what was refused; ``reason``: why). Every line has when, who, which
+request, the gateway, groups, ports, cloud request ids and reason.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "audit",
         help="print the audit trail as JSON lines",
-        description="Print request state changes from the audit stream, oldest first.",
+        description="Print state changes, decisions, cloud writes and refusals, oldest first.",
     )
     parser.add_argument("--since", help="ISO 8601 instant, or a span such as 30m, 4h, 2d")
     parser.add_argument("--gateway", help="only this gateway (gw-… unique id)")

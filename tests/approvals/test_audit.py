@@ -1,4 +1,4 @@
-"""The audit trail: one entry per state change, readable by time and gateway."""
+"""The audit trail: state changes, every decision, readable by time and gateway."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from approvals.audit import audit_fields
+from approvals.audit import AuditEvent, audit_fields
 from approvals.model import RequestState, Verdict
+from bot.errors import PolicyRefused
 from tests.approvals.examples import HOME_ENTERPRISE, T0, make_config, make_request, make_user
 from tests.approvals.store_helpers import GATEWAY, open_store, walk_to_pending
+from tests.approvals.workflow import APPROVER_IDS, open_flow, to_group
+from tests.fixtures.emulator import EmulatorHandle
 
 pytestmark = pytest.mark.redis
 
@@ -31,7 +34,7 @@ async def test_every_transition_is_audited_in_order(
             policy=make_config(),
         )
         entries = await store.audit.read()
-    moves = [(entry.from_state, entry.to_state) for entry in entries]
+    moves = [(e.from_state, e.to_state) for e in entries if e.event is AuditEvent.STATE]
     assert moves == [
         ("", RequestState.RECEIVED),
         ("received", RequestState.RESOLVING),
@@ -47,6 +50,34 @@ async def test_every_transition_is_audited_in_order(
     )
     assert approved.at == T0 + timedelta(minutes=3)
     assert "request REQ-AAAA1 pending -> approved" in caplog.text
+
+
+async def test_both_approvers_of_a_two_approver_request_are_audited(redis_url: str) -> None:
+    async with open_store(redis_url) as store:
+        await walk_to_pending(store, "REQ-AAAA1", required_approvals=2)
+        for minutes, approver, reason in ((2, "U0ALICE", "checked"), (5, "U0BOB", None)):
+            await store.decide(
+                "REQ-AAAA1",
+                make_user(approver),
+                Verdict.APPROVE,
+                reason=reason,
+                now=T0 + timedelta(minutes=minutes),
+                approver_ids=frozenset(),
+                policy=make_config(),
+            )
+        entries = await store.audit.read()
+    decisions = [e for e in entries if e.event is AuditEvent.DECISION]
+    assert [(e.actor, e.at, e.reason, e.detail) for e in decisions] == [
+        (
+            f"{HOME_ENTERPRISE}:U0ALICE",
+            T0 + timedelta(minutes=2),
+            "checked",
+            "approve; 1 of 2 approvals",
+        ),
+        (f"{HOME_ENTERPRISE}:U0BOB", T0 + timedelta(minutes=5), "", "approve; 2 of 2 approvals"),
+    ]
+    assert all(e.to_state is None and e.request_id == "REQ-AAAA1" for e in decisions)
+    assert entries[-1].to_state is RequestState.APPROVED
 
 
 async def test_read_filters_by_time_and_gateway(redis_url: str) -> None:
@@ -67,3 +98,29 @@ def test_audit_fields_never_carry_the_response_url() -> None:
         reply_to={"surface": "slash", "channel_id": "C1", "response_url": secret}
     )
     assert secret not in repr(audit_fields(None, request, actor=None))
+
+
+async def test_cloud_writes_and_refusals_are_audited(
+    redis_url: str, emulator: EmulatorHandle
+) -> None:
+    async with open_flow(redis_url, emulator) as flow:
+        granted = await flow.grant(to_group("sg-legacyapp01"))
+        await flow.service.revoke(granted.id, make_user(), approver_ids=APPROVER_IDS)
+        await flow.worker.run_until_idle()
+        with pytest.raises(PolicyRefused):
+            await flow.service.revoke(
+                granted.id, make_user("U0GUEST", is_restricted=True), approver_ids=APPROVER_IDS
+            )
+        entries = await flow.store.audit.read()
+        [result] = (await flow.store.require(granted.id)).results
+    writes = [e for e in entries if e.event is AuditEvent.CLOUD_WRITE]
+    assert [e.detail for e in writes] == [
+        f"add rule {result.rule_id}",
+        f"delete rule {result.rule_id} with its backend rule",
+    ]
+    assert all(e.cloud_request_ids and e.request_id == granted.id for e in writes)
+    assert writes[1].cloud_request_ids == (result.cloud_request_id,)
+    assert (writes[0].groups, writes[0].ports) == (("sg-legacyapp01",), ("8080/8080",))
+    [refusal] = [e for e in entries if e.event is AuditEvent.REFUSED]
+    assert (refusal.actor, refusal.detail) == (f"{HOME_ENTERPRISE}:U0GUEST", f"end {granted.id}")
+    assert "guest accounts cannot" in refusal.reason

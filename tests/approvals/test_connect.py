@@ -10,11 +10,12 @@ from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.sentinel import SentinelConnectionPool
 
-from approvals.connect import connect
+from approvals.connect import connect, redacted_url
 from approvals.model import RequestState, Verdict
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bot.errors import ConfigError
+from bot.settings import load_settings
 from tests.approvals.examples import T0, make_config, make_user
 from tests.approvals.store_helpers import walk_to_pending
 from tests.fixtures.redis_server import RedisServer, free_port
@@ -109,3 +110,46 @@ async def test_store_workflow_runs_on_redis_cluster(
     assert result.request.state is RequestState.APPROVED
     assert pending == "REQ-AAAA1"
     assert len(jobs) == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://:s3cret@cache:6379/0", "redis://:***@cache:6379/0"),
+        ("redis://app:s3cret@cache:6379/0", "redis://app:***@cache:6379/0"),
+        (
+            "rediss://lonetoken@cache:6380",
+            "rediss://***@cache:6380",
+        ),  # a lone token may be a password
+        (
+            "redis+sentinel://app:s3cret@s1:26379,s2:26379/main/2",
+            "redis+sentinel://app:***@s1:26379,s2:26379/main/2",
+        ),
+        ("redis+cluster://u:p%40ss@n1:7000,n2:7001", "redis+cluster://u:***@n1:7000,n2:7001"),
+        ("redis://cache:6379/0", "redis://cache:6379/0"),
+        ("unix:///run/redis.sock", "unix:///run/redis.sock"),
+    ],
+)
+def test_redacted_url_hides_only_the_password(url: str, shown: str) -> None:
+    assert redacted_url(url) == shown
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://app:s3cret@cache:notaport/0",
+        "redis+cluster://app:s3cret@:7000",
+        "redis+sentinel://app:s3cret@s1:26379",
+        "redis+sentinel://app:s3cret@s1:x/main",
+    ],
+)
+def test_an_unusable_url_is_named_without_its_password(url: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        connect(url)
+    assert "s3cret" not in str(refused.value)
+
+
+def test_settings_never_show_the_redis_password() -> None:
+    settings = load_settings(REDIS_URL="redis://app:s3cret@cache:6379/0")
+    assert "s3cret" not in repr(settings)
+    assert "s3cret" not in str(settings)

@@ -81,8 +81,10 @@ async def test_revoke_rule_keeping_the_backend_rule(flow: Flow) -> None:
     )
 
     assert revoke.state is RequestState.APPLIED
-    assert (
-        revoke.state_reason == f"rule {rule_id} was held by {granted.id}; they no longer rely on it"
+    assert revoke.state_reason == (
+        f"rule {rule_id} was held by {granted.id}; they no longer rely on it; "
+        f"the backend rule stays: {flow.backend_permissions(LEGACY)[0]['security_group_rule_id']} "
+        "is kept as asked"
     )
     assert flow.rules_for(LEGACY) == []
     assert len(flow.backend_permissions(LEGACY)) == 1  # kept as asked

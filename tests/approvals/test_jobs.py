@@ -156,7 +156,7 @@ async def test_a_write_that_keeps_the_state_does_not_make_an_apply_give_up(flow:
     await flow.store.update(request_id, lambda current: (current.with_card(card), NO_EFFECTS))
 
     taken = await take(
-        flow.worker.ctx, read_by_worker, RequestState.APPROVED, RequestState.APPLYING
+        flow.worker.ctx, read_by_worker, {RequestState.APPROVED}, RequestState.APPLYING
     )
     await flow.worker.run_until_idle()
 

@@ -7,7 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from approvals.machine import TERMINAL, TRANSITIONS, IllegalTransition, can_transition, transition
+from approvals.machine import (
+    HOLDING,
+    TERMINAL,
+    TRANSITIONS,
+    IllegalTransition,
+    can_transition,
+    transition,
+)
 from approvals.model import RequestState
 from bot.errors import SgbotError
 from tests.approvals.examples import T0, make_request
@@ -52,11 +59,15 @@ DOCUMENTED_MOVES = [
     ("approved", "applying"),
     ("applying", "applied"),
     ("applying", "failed"),
+    ("applying", "partly_applied"),
     ("failed", "applying"),
     ("failed", "cancelled"),
+    ("partly_applied", "applying"),  # retry completes the rest
+    ("partly_applied", "revoking"),  # its end, End access or a revoke removes what it made
     ("applied", "revoking"),
     ("revoking", "revoked"),
     ("revoking", "applied"),
+    ("revoking", "partly_applied"),
 ]
 
 
@@ -90,6 +101,11 @@ def test_every_state_is_reachable_from_received() -> None:
                 reached.add(following)
                 frontier.append(following)
     assert reached == set(RequestState)
+
+
+def test_a_partly_applied_grant_can_never_be_cancelled_with_its_rules_left() -> None:
+    assert not can_transition(RequestState.PARTLY_APPLIED, RequestState.CANCELLED)
+    assert {RequestState.APPLIED, RequestState.PARTLY_APPLIED} == HOLDING
 
 
 def test_transition_without_reason_clears_the_old_one() -> None:

@@ -94,5 +94,12 @@ async def test_audit_command_prints_each_state_change_as_json(
 
     assert done.returncode == 0, done.stderr
     entries = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [e["to_state"] for e in entries] == ["pending", "approved", "applying", "applied"]
+    assert [e["to_state"] or e["detail"] for e in entries] == [
+        "pending",
+        "approve; 1 of 1 approvals",
+        "approved",
+        "applying",
+        f"add rule {granted.results[0].rule_id}",
+        "applied",
+    ]
     assert {e["request_id"] for e in entries} == {granted.id}

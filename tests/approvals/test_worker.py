@@ -65,12 +65,14 @@ async def test_approved_request_is_applied_once_per_group(flow: Flow) -> None:
         "tell_requester",
     ]
     audit = [e for e in await flow.store.audit.read() if e.request_id == request.id]
-    assert [e.to_state for e in audit] == [
+    assert [e.to_state or e.event.value for e in audit] == [
         RequestState.RECEIVED,
         RequestState.RESOLVING,
         RequestState.PENDING,
+        "decision",
         RequestState.APPROVED,
         RequestState.APPLYING,
+        *["cloud_write"] * 3,
         RequestState.APPLIED,
     ]
     assert audit[-1].cloud_request_ids

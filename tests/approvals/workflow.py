@@ -18,6 +18,7 @@ from typing import Any
 from approvals.clock import FixedClock
 from approvals.connect import RedisClient, connect
 from approvals.jobs import JobContext
+from approvals.lookups import CloudLookups
 from approvals.model import ReplyTo, Request, Surface, Verdict
 from approvals.outbox import Notification
 from approvals.results import DecideResult, StoreConfig
@@ -72,6 +73,7 @@ class Flow:
     cloud: CloudPort
     emulator: EmulatorHandle
     context: JobContext
+    lookups: CloudLookups
 
     async def submit(self, command: ChangeCommand, user_id: str = "U0REQUESTER") -> str:
         created = await self.service.submit(
@@ -142,7 +144,11 @@ def fast_retry() -> RetryPolicy:
 
 @asynccontextmanager
 async def open_flow(
-    redis_url: str, emulator: EmulatorHandle, prefix: str = "sgbot", read_timeout_ms: int = 10_000
+    redis_url: str,
+    emulator: EmulatorHandle,
+    prefix: str = "sgbot",
+    read_timeout_ms: int = 10_000,
+    lookup_limit: int = 30,
 ) -> AsyncIterator[Flow]:
     client: RedisClient = connect(redis_url)
     store = RequestStore(client, StoreConfig(prefix=prefix, wait_for_replicas=False))
@@ -152,7 +158,6 @@ async def open_flow(
     cloud = make_cloud(emulator, sleep=RecordingSleep(), read_timeout_ms=read_timeout_ms)
     service = Service(
         store=store,
-        cloud=cloud,
         clock=clock,
         policy=policy,
         settings=load_settings(),
@@ -160,7 +165,8 @@ async def open_flow(
     )
     context = JobContext(store=store, cloud=cloud, clock=clock, policy=policy, retry=fast_retry())
     worker = Worker(context, WorkerConfig(consumer="test-worker"))
+    lookups = CloudLookups(store, cloud, clock, policy, rate_limit=lookup_limit)
     try:
-        yield Flow(store, service, worker, clock, cloud, emulator, context)
+        yield Flow(store, service, worker, clock, cloud, emulator, context, lookups)
     finally:
         await client.aclose()

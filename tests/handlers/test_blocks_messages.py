@@ -10,6 +10,7 @@ from approvals.model import (
     Actor,
     CardRef,
     Decision,
+    EndProgress,
     Request,
     RequestState,
     RuleOutcome,
@@ -20,6 +21,7 @@ from bot.commands import PortRange
 from bot.grammar.usage import HELP_TEXT
 from handlers.blocks import (
     ThreadEvent,
+    end_overdue_alert,
     help_message,
     requester_message,
     status_message,
@@ -122,3 +124,57 @@ def test_help_keeps_our_formatting() -> None:
     texts = "\n".join(message_texts(message)[1:])
     assert "*Commands*" in texts
     assert "`REQ-7F3K2`" in texts
+
+
+def test_a_partly_applied_grant_says_what_it_keeps_and_what_can_follow() -> None:
+    failed = RuleResult(
+        security_group_id="sg-backend2",
+        port_range=PortRange(start=8080, end=8080),
+        outcome=RuleOutcome.FAILED,
+        error="QuotaExceeded <@U0EVIL>",
+    )
+    request = make_request(
+        state=RequestState.PARTLY_APPLIED,
+        decisions=(APPROVAL,),
+        results=(CREATED, failed),
+        state_reason="the cloud refused",
+        incident_id="INC-ABCDEFGH",
+        grant_expires_at=T0 + timedelta(hours=4),
+    )
+    for reply in (
+        thread_reply(request, ThreadEvent.PARTLY_APPLIED, emulated=False),
+        requester_message(request, emulated=False),
+    ):
+        check_message(reply)
+        text = "\n".join(message_texts(reply))
+        assert "partly applied" in text
+        assert "created rule `4711`" in text
+        assert "`sg-backend2` port 8080 failed" in text
+        assert "nothing" not in text
+        assert_inert(message_texts(reply), {REQUESTER_ID, "U0ALICE"})
+
+
+def test_the_end_overdue_alert_names_the_grant_the_reason_and_the_next_try() -> None:
+    request = make_request(
+        state=RequestState.APPLIED,
+        gateway_id="gw-" + "a" * 32,
+        results=(CREATED,),
+        state_reason="gateway upgrading",
+        incident_id="INC-ABCDEFGH",
+        grant_expires_at=T0,
+        end=EndProgress(
+            why="time limit reached",
+            failures=5,
+            next_attempt_at=T0 + timedelta(minutes=31),
+            last_error="IncorrectStatus.Gateway <!channel>",
+            overdue_since=T0 + timedelta(minutes=15),
+        ),
+    )
+    alert = end_overdue_alert(request, emulated=False)
+    check_message(alert)
+    text = "\n".join(message_texts(alert))
+    assert "End overdue" in text
+    assert "`REQ-7K2QD`" in text
+    assert "IncorrectStatus.Gateway" in text
+    assert "INC-ABCDEFGH" in text
+    assert "<!channel>" not in text  # the cloud's words are escaped

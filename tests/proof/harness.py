@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -27,13 +28,16 @@ from approvals.model import RequestState
 from bot.commands import REQUEST_ID_RE
 from bot.slack_local import LocalSlack, SlackSigner
 from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
-from handlers.ids import ActionId, BlockId
+from handlers.ids import ActionId
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.sgbot_process import SgbotProcess, launch
 from tests.proof.invariants import (
     Acked,
     cloud_problems,
+    end_bound,
+    late_grants,
     lost_or_stuck,
+    preexisting_rules_deleted,
     record_summary,
     stored_request,
     stored_requests,
@@ -58,13 +62,15 @@ CLICK_ATTEMPTS = 6
 # Low limits so a test sees takeovers in seconds; a high rate limit so volume is never refused.
 PROOF_SETTINGS = {
     "SGBOT_RATE_LIMIT": "100000",
+    "SGBOT_QUERY_RATE_LIMIT": "100000",
     "SGBOT_JOB_CLAIM_IDLE": "2s",
 }
 
 
-def authorize_text(port: int, target: str = BACKEND_GROUP) -> str:
+def authorize_text(port: int, target: str = BACKEND_GROUP, duration: str | None = None) -> str:
     """A change request for one port: distinct ports make distinct rules and fingerprints."""
-    return f"authorize gateway {PROD_GW} to {target} on {port}"
+    text = f"authorize gateway {PROD_GW} to {target} on {port}"
+    return f"{text} for {duration}" if duration else text
 
 
 def request_id_in(answer: str) -> str | None:
@@ -85,6 +91,7 @@ class ProofCluster:
     retired: list[SgbotProcess] = field(default_factory=list)
     repeated_clicks: int = 0
     card_seconds: float = CARD_SECONDS
+    redis_down_seconds: float = 0.0  # added up by tests that take Redis away
     _turn: Iterator[int] = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -187,9 +194,12 @@ class ProofCluster:
                 status = 0  # the replica died under the click; it may or may not have counted
             if self.leaves_pending(request_id):
                 return status
-            with self._lock:
-                self.repeated_clicks += 1
+            self.count_repeated_click()
         raise AssertionError(f"{request_id} stayed pending after {CLICK_ATTEMPTS} approvals")
+
+    def count_repeated_click(self) -> None:
+        with self._lock:
+            self.repeated_clicks += 1
 
     def leaves_pending(self, request_id: str) -> bool:
         deadline = time.monotonic() + DECISION_SECONDS
@@ -210,29 +220,6 @@ class ProofCluster:
             list(pool.map(self.approve_if_carded, ids))
         return ids
 
-    def deny(self, request_id: str, reason: str, approver: str = APPROVER_IDS[0]) -> None:
-        """Click Deny and submit the reason form; again, like approving, if it did not take."""
-        card = self.wait_for_card(request_id)
-        reason_value = {"type": "plain_text_input", "value": reason}
-        state: dict[str, Any] = {BlockId.DENY_REASON: {ActionId.DENY_REASON_INPUT: reason_value}}
-        for _ in range(CLICK_ATTEMPTS):
-            views_before = len(self.slack.views(approver))
-
-            def new_forms(seen: int = views_before) -> list[dict[str, Any]]:
-                return self.slack.views(approver)[seen:]
-
-            try:
-                click(self.signer, self.next_url(), approver, card, ActionId.DENY)
-                forms = self.slack.wait_for(new_forms, DECISION_SECONDS)
-                self.post(self.signer.view_submission(approver, forms[-1], state))
-            except (OSError, TimeoutError):
-                pass  # no form, or the replica died: the approver tries again
-            if self.leaves_pending(request_id):
-                return
-            with self._lock:
-                self.repeated_clicks += 1
-        raise AssertionError(f"{request_id} stayed pending after {CLICK_ATTEMPTS} denials")
-
     def card_text(self, request_id: str) -> str:
         card = self.card(request_id)
         return "" if card is None else text_of(card)
@@ -248,10 +235,13 @@ class ProofCluster:
     def problems(self, baseline: dict[str, Any]) -> list[str]:
         """Every invariant violation in the deployment as it is now."""
         requests = stored_requests(self.redis_url, self.prefix)
+        state = self.emulator.state()
         return [
             *lost_or_stuck(self.acked, requests),
-            *cloud_problems(baseline, self.emulator.state(), requests, GATEWAY_GROUPS),
+            *cloud_problems(baseline, state, requests, GATEWAY_GROUPS),
             *untold(self.slack, self.acked, requests),
+            *late_grants(requests, datetime.now(UTC), end_bound(self))[0],
+            *preexisting_rules_deleted(baseline, state),
         ]
 
     def settle(self, baseline: dict[str, Any], within: float = SETTLE_SECONDS) -> list[str]:

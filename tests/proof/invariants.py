@@ -1,6 +1,6 @@
 """The promises every proof run is held to, checked from the outside after the run settles.
 
-Four invariants, read from what the deployment left behind (the Redis store, the emulator's
+Six invariants, read from what the deployment left behind (the Redis store, the emulator's
 state, the local Slack's messages) rather than from the bot's own logs:
 
 * nothing lost: every request id a replica acknowledged is stored and settled: applied,
@@ -10,7 +10,12 @@ state, the local Slack's messages) rather than from the bot's own logs:
 * nothing twice: one MSE record per (gateway, group, port range), one inbound permission per
   (group, source group, port range); and every applied request's rules are in place;
 * everyone told: each requester heard the final outcome (a DM, or the slash command's
-  response URL for a request rejected before approval).
+  response URL for a request rejected before approval);
+* access closes on time: no time-bound grant outlives its end by more than the bound (the
+  sweep interval plus the claim idle plus the time Redis was unavailable, plus a few seconds
+  for the delete itself) unless it is marked "end overdue";
+* nothing sgbot did not create is deleted: every inbound rule the backend groups had before
+  the run is still there.
 
 ``record_summary`` writes a run's figures to ``artifacts/proof/<name>.json`` for the README.
 """
@@ -23,23 +28,28 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from approvals.connect import connect
 from approvals.model import Request, RequestKind, RequestState
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
+from bot.settings import parse_duration
 from bot.slack_local import LocalSlack
 from bot.slack_local.directory import dm_channel_id
 from tests.slack.scenario import text_of
 
 _S = RequestState
-SETTLED = frozenset({_S.APPLIED, _S.REJECTED, _S.DENIED, _S.FAILED, _S.EXPIRED, _S.CANCELLED})
+SETTLED = frozenset(
+    {_S.APPLIED, _S.PARTLY_APPLIED, _S.REJECTED, _S.DENIED, _S.FAILED, _S.EXPIRED, _S.CANCELLED}
+)
 SETTLED_OR_REVOKED = SETTLED | {_S.REVOKED}
 # What the requester's final message starts with, per state (handlers.blocks_messages).
 OUTCOME_MARKS = {
     _S.APPLIED: ":white_check_mark:",
+    _S.PARTLY_APPLIED: ":warning:",
     _S.REJECTED: ":no_entry:",
     _S.DENIED: ":no_entry_sign:",
     _S.FAILED: ":x:",
@@ -100,7 +110,7 @@ def lost_or_stuck(acked: Mapping[str, Acked], requests: Mapping[str, Request]) -
             problems.append(f"{request_id} was acknowledged but is not stored")
         elif request.state not in SETTLED_OR_REVOKED:
             problems.append(f"{request_id} is stuck in {request.state}")
-        elif request.state is _S.FAILED and not _failure_reason(request):
+        elif request.state in {_S.FAILED, _S.PARTLY_APPLIED} and not _failure_reason(request):
             problems.append(f"{request_id} failed without a reason")
     return problems
 
@@ -179,6 +189,61 @@ def cloud_problems(
                     if key not in present:
                         problems.append(f"{request.id} is applied but {key} is missing")
     return problems
+
+
+# Time to delete a grant's rules and record it once a worker acts on its end; the bound of the
+# "access closes on time" invariant adds it to the sweep interval, claim idle and Redis downtime.
+END_HANDLING_ALLOWANCE = timedelta(seconds=5)
+
+
+class Deployment(Protocol):
+    env: dict[str, str]
+    redis_down_seconds: float
+
+
+def end_bound(deployment: Deployment) -> timedelta:
+    """How long past its end a grant may hold its rules in ``deployment``."""
+    sweep = parse_duration(deployment.env.get("SGBOT_SWEEP_EVERY", "1m"))
+    claim_idle = parse_duration(deployment.env["SGBOT_JOB_CLAIM_IDLE"])
+    down = timedelta(seconds=deployment.redis_down_seconds)
+    return sweep + claim_idle + down + END_HANDLING_ALLOWANCE
+
+
+def late_grants(
+    requests: Mapping[str, Request], now: datetime, bound: timedelta
+) -> tuple[list[str], list[float]]:
+    """Grants that outlived their end by more than ``bound``, and every ended grant's lateness
+    in seconds (time from its end to its rules being gone)."""
+    problems: list[str] = []
+    lateness: list[float] = []
+    for request in requests.values():
+        ends = request.grant_expires_at
+        if request.kind is not RequestKind.AUTHORIZE or ends is None:
+            continue
+        if request.state is _S.REVOKED:
+            late = (request.updated_at - ends).total_seconds()
+            lateness.append(late)
+            if late > bound.total_seconds():
+                problems.append(f"{request.id} ended {late:.1f} s after its end (bound {bound})")
+        elif now - ends > bound:
+            overdue = request.end is not None and request.end.overdue_since is not None
+            if not overdue:
+                problems.append(
+                    f"{request.id} is {request.state} {(now - ends).total_seconds():.0f} s "
+                    "after its end, and not marked end overdue"
+                )
+    return problems, lateness
+
+
+def preexisting_rules_deleted(baseline: Mapping[str, Any], state: Mapping[str, Any]) -> list[str]:
+    """Inbound rules the backend groups had before the run that are gone now."""
+    now = {p.get("security_group_rule_id") for _, p in _permissions(state)}
+    return [
+        f"inbound rule {p.get('security_group_rule_id')} of {group} existed before the run and "
+        "was deleted"
+        for group, p in _permissions(baseline)
+        if p.get("security_group_rule_id") not in now
+    ]
 
 
 def untold(

@@ -19,6 +19,7 @@ from approvals.model import Verdict
 from bot.slack_local.directory import APPROVER_IDS
 from handlers.ids import ActionId
 from tests.fixtures.redis_topologies import SentinelDeployment
+from tests.proof.denials import deny
 from tests.proof.harness import ProofCluster, authorize_text
 from tests.proof.invariants import stored_requests
 from tests.slack.scenario import click
@@ -65,7 +66,7 @@ def core_scenario(
 
     def deny_all() -> None:
         for request_id in denied:
-            cluster.deny(request_id, "use the staging gateway")
+            deny(cluster, request_id, "use the staging gateway")
 
     calls_before = len(cluster.slack.calls())
     with ThreadPoolExecutor(max_workers=3) as runner:
@@ -78,6 +79,14 @@ def core_scenario(
         during()
         for decision in decisions:
             decision.result()
+    # A decision the old primary took but never passed on is lost with it: the card still shows
+    # its buttons after the failover, and the approver clicks again (counted as a repeat).
+    for request_id in [*approved, raced]:
+        if not cluster.leaves_pending(request_id):
+            cluster.approve(request_id)
+    for request_id in denied:
+        if not cluster.leaves_pending(request_id):
+            deny(cluster, request_id, "use the staging gateway")
     problems = cluster.settle(baseline)
     requests = stored_requests(cluster.redis_url, cluster.prefix)
     states = {request_id: requests[request_id].state.value for request_id in asked}

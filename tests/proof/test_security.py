@@ -28,6 +28,7 @@ from bot.slack_local.directory import (
     SECURITY_CHANNEL_ID,
 )
 from handlers.ids import ActionId, BlockId
+from tests.proof.denials import deny
 from tests.proof.harness import ProofCluster, authorize_text
 from tests.proof.invariants import Acked, stored_request, stored_requests
 from tests.slack.scenario import click, private_notes
@@ -150,7 +151,7 @@ def test_a_denied_request_cannot_be_approved_afterwards(cluster: ProofCluster) -
     request_id = cluster.submit(authorize_text(30300))
     assert request_id is not None
     card = cluster.wait_for_card(request_id)
-    cluster.deny(request_id, "not this quarter")
+    deny(cluster, request_id, "not this quarter")
     cluster.wait_until(lambda: state_of(cluster, request_id) == "denied", 30)
     for approver in APPROVER_IDS:
         assert click(cluster.signer, cluster.next_url(), approver, card, ActionId.APPROVE)[0] == 200

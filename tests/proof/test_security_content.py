@@ -12,6 +12,7 @@ import json
 import pytest
 
 from bot.slack_local.directory import DEV_CHANNEL_ID, DEVELOPER_ID
+from tests.proof.denials import deny
 from tests.proof.harness import BACKEND_GROUP, PROD_GW, ProofCluster
 from tests.proof.invariants import stored_requests
 from tests.slack.scenario import private_notes
@@ -105,7 +106,7 @@ def test_control_characters_and_lookalikes_never_reach_a_real_gateway(
     for request_id in (i for i in folded if i):
         if cluster.approve_if_carded(request_id, decide=False):
             assert PROD_GW in cluster.card_text(request_id)
-            cluster.deny(request_id, "checking look-alikes")
+            deny(cluster, request_id, "checking look-alikes")
     assert cluster.settle(baseline, 60) == []
     requests = stored_requests(cluster.redis_url, cluster.prefix)
     for request_id in (i for i in spoofed if i):

@@ -1,0 +1,110 @@
+"""Whether deleting an MSE record may take the backend group's inbound rule with it.
+
+MSE creates an authorization as an inbound rule in the backend group; but ECS treats an
+identical rule (ingress, Accept, TCP, the same port range, from the gateway's group) as a
+duplicate, so when one is already there MSE links the new record to it instead. Deleting the
+record with ``CascadingDelete=true`` then removes that rule, which sgbot did not create, and
+the access it gave before sgbot. So a delete keeps the backend rule (``CascadingDelete=false``)
+when it predates the record: it was recorded before sgbot's add, or its ``CreateTime`` is
+older than the record's ``GmtCreate``. ``decide`` is that rule, pure; ``BackendReader`` reads
+what it needs, once per gateway and group. ``revoke rule N`` and ``revoke … from …`` plans use
+the same decision and say it, with who made each rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from approvals.model import BackendRule
+from bot.cloud.port import CloudPort, GatewayRule, IngressRule
+from bot.cloud.rules import find_identical_ingress
+from bot.commands import PortRange
+
+
+@dataclass(frozen=True)
+class BackendDecision:
+    """``keep`` the backend rule ``rule`` (if any) when the record is deleted, and ``why``."""
+
+    keep: bool
+    rule: BackendRule | None
+    why: str
+
+
+def backend_rule(rule: IngressRule) -> BackendRule:
+    return BackendRule(rule_id=rule.rule_id, created_at=rule.created_at)
+
+
+def decide(
+    record: GatewayRule | None,
+    identical: IngressRule | None,
+    recorded: BackendRule | None = None,
+    *,
+    asked_to_keep: bool = False,
+) -> BackendDecision:
+    """What a delete of ``record`` does to the backend rule ``identical`` (found now).
+
+    ``recorded`` is the identical rule seen before sgbot added the record.
+    """
+    if recorded is not None:
+        why = f"{recorded.rule_id} was there before sgbot added the rule; sgbot did not create it"
+        return BackendDecision(True, recorded, why)
+    if identical is None:
+        return BackendDecision(asked_to_keep, None, "no matching backend rule was found")
+    found = backend_rule(identical)
+    made = record.gmt_create if record is not None else None
+    if identical.created_at is not None and made is not None and identical.created_at < made:
+        why = f"{identical.rule_id} predates the MSE rule; sgbot did not create it"
+        return BackendDecision(True, found, why)
+    if asked_to_keep:
+        return BackendDecision(True, found, f"{identical.rule_id} is kept as asked")
+    return BackendDecision(False, found, f"{identical.rule_id} came with the MSE rule")
+
+
+def delete_text(created_by: str | None, decision: BackendDecision) -> str:
+    """What a plan says about deleting one rule: who made it, and its backend rule's fate."""
+    maker = f"made by sgbot for {created_by}" if created_by else "not made by sgbot"
+    if decision.rule is None:
+        return f"{maker}; {decision.why}"
+    fate = "stays" if decision.keep else "is removed with it"
+    return f"{maker}; backend rule {decision.rule.rule_id} {fate}: {decision.why}"
+
+
+@dataclass
+class BackendReader:
+    """The cloud reads a decision needs, each made once (per gateway, per group)."""
+
+    cloud: CloudPort
+    gateway_group: str | None
+    _records: dict[str, dict[int, GatewayRule]] = field(default_factory=dict)
+    _inbound: dict[str, list[IngressRule]] = field(default_factory=dict)
+
+    def remember(self, gateway_id: str, rules: list[GatewayRule]) -> None:
+        """A listing of the gateway the caller already has."""
+        self._records[gateway_id] = {rule.rule_id: rule for rule in rules}
+
+    async def record(self, gateway_id: str, rule_id: int) -> GatewayRule | None:
+        if gateway_id not in self._records:
+            listed = await self.cloud.list_rules(gateway_id)
+            self._records[gateway_id] = {rule.rule_id: rule for rule in listed}
+        return self._records[gateway_id].get(rule_id)
+
+    async def identical(self, group_id: str, ports: PortRange) -> IngressRule | None:
+        if group_id not in self._inbound:
+            self._inbound[group_id] = await self.cloud.describe_ingress_rules(group_id)
+        return find_identical_ingress(self._inbound[group_id], self.gateway_group, ports)
+
+    async def decide(
+        self,
+        gateway_id: str,
+        rule_id: int,
+        group_id: str,
+        ports: PortRange,
+        recorded: BackendRule | None = None,
+        *,
+        asked_to_keep: bool = False,
+    ) -> BackendDecision:
+        if recorded is not None:
+            return decide(None, None, recorded)
+        record = await self.record(gateway_id, rule_id)
+        identical = await self.identical(group_id, ports)
+        return decide(record, identical, asked_to_keep=asked_to_keep)

@@ -1,0 +1,149 @@
+"""Reads that ask the cloud on a person's behalf: bounded, cached, and on threads of their own.
+
+``list rules for gateway <anything>``, ``history gateway <name>`` and the request form's
+gateway and service pickers ask the cloud, so a flood of them must not slow applies and
+revokes. Three bounds:
+
+* each person may make ``rate_limit`` lookups that reach the cloud per ``RATE_WINDOW`` (a
+  sliding window in Redis, shared by every replica; an answer from a cache is not counted);
+* a gateway that does not exist, and a gateway with no services (or none at all), are
+  remembered for ``NEGATIVE_TTL``, so asking again costs no cloud call; a gateway that exists
+  and its rule listing are cached for ``coordination.LISTING_TTL``;
+* ``cloud`` is an adapter of its own (the serving process builds it with
+  ``QUERY_THREADS`` threads), so queries never wait for, or hold, the worker's cloud threads.
+
+Every lookup checks first that the person is a full member (``policy.check_reader``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from approvals.audit import refusal_fields
+from approvals.clock import Clock
+from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_reader
+from approvals.results import RateLimited
+from approvals.scripts import QUERY_RATE
+from approvals.store import RequestStore
+from bot.cloud.port import CloudPort, Gateway, GatewayRule
+from bot.cloud.resolve import find_gateway
+from bot.cloud.rules import list_rules
+from bot.commands import GatewayRef
+from bot.errors import NotFound, PolicyRefused
+
+QUERY_THREADS = 2
+RATE_WINDOW = timedelta(minutes=1)
+NEGATIVE_TTL = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class RulesListing:
+    """A gateway's rules; ``creators`` maps the id of each rule sgbot made to its request."""
+
+    gateway: Gateway
+    rules: Sequence[GatewayRule]
+    creators: Mapping[int, str]
+
+
+class CloudLookups:
+    def __init__(
+        self,
+        store: RequestStore,
+        cloud: CloudPort,
+        clock: Clock,
+        policy: PolicyConfig,
+        rate_limit: int = 30,
+    ) -> None:
+        self.store = store
+        self.cloud = cloud
+        self._clock = clock
+        self._policy = policy
+        self._rate_limit = rate_limit
+        self._rate = store.client.register_script(QUERY_RATE)
+
+    async def check_reader(self, user: SlackUser, doing: str) -> None:
+        """Refuse (and audit) a read by anyone but a full member of our organisation."""
+        try:
+            check_reader(user, self._policy)
+        except PolicyRefused as exc:
+            await self._audit_refusal(user, doing, str(exc))
+            raise
+
+    async def _audit_refusal(self, user: SlackUser, doing: str, reason: str) -> None:
+        now = self._clock.now()
+        fields = refusal_fields(actor_from_user(user), doing, reason, at=now)
+        await self.store.audit.append(fields)
+
+    async def _count(self, user: SlackUser, doing: str) -> None:
+        """Count one lookup that reaches the cloud; ``RateLimited`` past the person's limit."""
+        now_ms = int(self._clock.now().timestamp() * 1000)
+        window_ms = int(RATE_WINDOW.total_seconds() * 1000)
+        key = self.store.keys.query_rate(user.org_id, user.user_id)
+        member = f"{now_ms}:{secrets.token_hex(4)}"
+        wait_ms = int(
+            await self._rate(keys=[key], args=[now_ms, window_ms, self._rate_limit, member])
+        )
+        if wait_ms > 0:
+            reason = (
+                f"You have made {self._rate_limit} cloud lookups in the last minute, the most "
+                f"allowed. Try again in {max(wait_ms // 1000, 1)} s."
+            )
+            await self._audit_refusal(user, doing, reason)
+            raise RateLimited(reason)
+
+    async def gateway(self, user: SlackUser, ref: GatewayRef) -> Gateway:
+        """The gateway ``ref`` names, from the caches when they know it."""
+        await self.check_reader(user, f"look up gateway {ref.value}")
+        work = self.store.work
+        found = await work.cached_gateway(ref.value)
+        if found is not None:
+            return found
+        missing = await work.known_missing("gateway", ref.value)
+        if missing is not None:
+            raise NotFound(missing)
+        await self._count(user, f"look up gateway {ref.value}")
+        try:
+            found = await find_gateway(self.cloud, ref)
+        except NotFound as exc:
+            await work.remember_missing("gateway", ref.value, str(exc), NEGATIVE_TTL)
+            raise
+        await work.cache_gateway(ref.value, found)
+        return found
+
+    async def rules_listing(self, user: SlackUser, ref: GatewayRef) -> RulesListing:
+        """The gateway's rules and which requests created them; the cloud's answer is reused
+        for ``LISTING_TTL`` (the bot's own rule changes drop it at once)."""
+        found = await self.gateway(user, ref)
+        work = self.store.work
+        listing = await work.cached_listing(found.unique_id)
+        if listing is None:
+            await self._count(user, f"list rules of {found.unique_id}")
+            rules = tuple(await list_rules(self.cloud, found.unique_id))
+            listing = (rules, await work.rule_creators(found.unique_id))
+            await work.cache_listing(found.unique_id, listing)
+        return RulesListing(found, *listing)
+
+    async def gateway_options(self, user: SlackUser) -> list[tuple[str, str]]:
+        """Every gateway, as (label, unique id) for the request form's picker."""
+        await self.check_reader(user, "list gateways")
+        await self._count(user, "list gateways")
+        found = await self.cloud.find_gateways_by_name("")
+        return [(f"{g.name} ({g.unique_id})", g.unique_id) for g in found]
+
+    async def service_options(self, user: SlackUser, gateway_id: str) -> list[tuple[str, str]]:
+        """A gateway's services, as (name, name) for the picker; none for a missing gateway."""
+        await self.check_reader(user, f"list services of {gateway_id}")
+        work = self.store.work
+        if await work.known_missing("services", gateway_id) is not None:
+            return []
+        await self._count(user, f"list services of {gateway_id}")
+        try:
+            found = await self.cloud.list_gateway_services(gateway_id, "", None)
+        except NotFound:
+            found = []
+        if not found:  # no such gateway, or no services yet: either way, not again soon
+            await work.remember_missing("services", gateway_id, "no services", NEGATIVE_TTL)
+        return [(s.qualified_name, s.qualified_name) for s in found]
