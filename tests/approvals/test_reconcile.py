@@ -34,9 +34,12 @@ async def make_drift(flow: Flow) -> tuple[str, int, int]:
     assert gone_rule is not None
     assert kept.results[0].rule_id is not None
     await flow.cloud.delete_rule(PROD_GW, gone_rule, cascade=True)
-    added = await flow.cloud.add_rule(
+    await flow.cloud.add_rule(
         PROD_GW, "sg-legacyapp02", PortRange(start=9090, end=9090), "added in the console"
     )
+    # AddSecurityGroupRule's Data need not be the record's id: read it back from a listing.
+    listed = await flow.cloud.list_rules(PROD_GW)
+    added = next(rule for rule in listed if rule.description == "added in the console")
     return gone.id, gone_rule, added.rule_id
 
 

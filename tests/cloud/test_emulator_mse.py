@@ -54,7 +54,17 @@ def add_rule(client: MseClient, group_id: str, port_range: str) -> str:
     body = client.add_security_group_rule_with_options(request, RuntimeOptions()).body
     assert body.success is True
     assert isinstance(body.data, str)
-    return str(body.data)
+    # Data need not be the new record's id (the emulator's strict reading): read it back.
+    listed = client.list_security_group_rule_with_options(
+        mse.ListSecurityGroupRuleRequest(gateway_unique_id=PROD_GW), RuntimeOptions()
+    ).body.data
+    return str(
+        max(
+            int(rule.id)
+            for rule in listed
+            if (rule.security_group_id, rule.port_range) == (group_id, port_range)
+        )
+    )
 
 
 def test_get_gateway_names_its_managed_group(client: MseClient) -> None:

@@ -42,7 +42,7 @@ def delete(client: MseClient, rule_id: int, *, cascade: bool) -> None:
 
 def test_default_readings(emulator: EmulatorHandle) -> None:
     readings = emulator.admin("GET", "readings")
-    assert readings["lenient"] == ["add-data-not-the-id"]
+    assert readings["lenient"] == []
     assert "cascade-removes-linked-rule" in readings["strict"]
 
 

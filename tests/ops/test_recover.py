@@ -54,10 +54,13 @@ async def cloud_holds_grants(flow: Flow) -> tuple[str, dict[str, int]]:
         ("timed-b", TIMED, "sg-legacyapp02", 9001, T0 + timedelta(hours=2)),
         ("overdue", OVERDUE, "sg-legacyapp01", 9100, T0 - timedelta(minutes=30)),
     ):
-        added = await flow.cloud.add_rule(
-            PROD_GW, group, PortRange(start=port, end=port), rule_description(request_id, until)
+        description = rule_description(request_id, until)
+        await flow.cloud.add_rule(PROD_GW, group, PortRange(start=port, end=port), description)
+        # AddSecurityGroupRule's Data need not be the record's id: read it from a listing.
+        listed = await flow.cloud.list_rules(PROD_GW)
+        rule_ids[name] = next(
+            r.rule_id for r in listed if r.description == description and r.ports.start == port
         )
-        rule_ids[name] = added.rule_id
     await flow.cloud.add_rule(
         PROD_GW, "sg-legacyapp02", PortRange(start=7000, end=7000), "added in the console"
     )

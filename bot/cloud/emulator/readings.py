@@ -1,9 +1,9 @@
 """Where the API reference is ambiguous, which reading the emulator serves.
 
 Each ``Reading`` names the stricter reading of one point: what is harder on a client that
-assumed the friendlier one. By default every reading is strict except those in
-``DEFAULT_LENIENT``; each can be switched either way (``--lenient``/``--strict``, or
-``POST /_emulator/readings``), so the same test can run against both and pass under both.
+assumed the friendlier one. By default every reading is strict; each can be switched either
+way (``--lenient``/``--strict``, or ``POST /_emulator/readings``), so the same test can run
+against both and pass under both.
 """
 
 from __future__ import annotations
@@ -38,9 +38,8 @@ class Reading(StrEnum):
     MSE_MESSAGES_IN_CHINESE = "mse-messages-in-chinese"
 
 
-DEFAULT_LENIENT = frozenset({Reading.ADD_DATA_NOT_THE_ID})
-"""Lenient unless asked: MSE's own example answers the id, and tooling written against it (a
-test helper that reads ``Data`` as the id) would otherwise break; sgbot itself never uses it."""
+DEFAULT_LENIENT: frozenset[Reading] = frozenset()
+"""Every reading is strict unless a run asks otherwise."""
 
 
 class Readings:
