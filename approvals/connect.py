@@ -86,7 +86,7 @@ def _connect(url: str) -> RedisClient:
             raise ConfigError(
                 f"a Sentinel URL ends in /<service_name>[/<db>], not {parts.path or '(nothing)'}"
             )
-        sentinel = Sentinel(  # type: ignore[no-untyped-call]
+        sentinel = Sentinel(
             _hosts(parts.netloc, DEFAULT_SENTINEL_PORT),
             sentinel_kwargs={"username": username, "password": password},
             username=username,
