@@ -110,7 +110,10 @@ def end_refused(
     kept = transition(current, holding_state(current), at=now, reason=error)
     kept = kept.evolve(incident_id=incident, end=progress)
     if before is None:
-        effects = _told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.REVOKE_FAILED)
+        # The first refusal may itself come after the overdue mark (the end ran late): the
+        # alert goes out with it, since ``overdue_since`` set here stops any later one.
+        kinds = (_N.UPDATE_CARD, _N.THREAD_REPLY) + ((_N.ALERT_END_OVERDUE,) if alert else ())
+        effects = _told(current, *kinds, step=ThreadEvent.REVOKE_FAILED)
     elif alert:
         effects = _told(current, _N.UPDATE_CARD, _N.ALERT_END_OVERDUE)
     else:

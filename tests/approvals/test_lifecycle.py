@@ -110,3 +110,24 @@ def test_the_overdue_alert_is_never_late_for_the_backoff() -> None:
     assert kept.end is not None
     assert kept.end.overdue_since == END + timedelta(minutes=10)
     assert kept.end.why == "time limit reached"
+
+
+def test_a_first_refusal_past_the_overdue_mark_alerts_at_once() -> None:
+    # The end itself ran late (the workers were down): its first refusal is already overdue.
+    policy = make_config(end_overdue_after=timedelta(minutes=15))
+    current = grant(
+        RequestState.REVOKING,
+        result(P8080, RuleOutcome.CREATED),
+        grant_expires_at=END,
+        state_reason="time limit reached",
+    )
+    kept, effects = end_refused(current, END + timedelta(minutes=40), "refused", "INC-1", policy)
+    kinds = [n.kind for n in effects.notifications]
+    assert NotificationKind.ALERT_END_OVERDUE in kinds
+    assert NotificationKind.THREAD_REPLY in kinds
+    assert kept.end is not None
+    assert kept.end.overdue_since == END + timedelta(minutes=40)
+    # Later refusals do not alert again.
+    again = kept.evolve(state=RequestState.REVOKING)
+    _, later = end_refused(again, kept.end.next_attempt_at, "refused", "INC-1", policy)
+    assert NotificationKind.ALERT_END_OVERDUE not in [n.kind for n in later.notifications]
