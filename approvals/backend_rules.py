@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from approvals.model import BackendRule
 from bot.cloud.port import CloudPort, GatewayRule, IngressRule
-from bot.cloud.rules import find_identical_ingress
+from bot.cloud.rules import identical_ingress_rules
 from bot.commands import PortRange
 
 
@@ -52,7 +52,12 @@ def decide(
         return BackendDecision(asked_to_keep, None, "no matching backend rule was found")
     found = backend_rule(identical)
     made = record.gmt_create if record is not None else None
-    if identical.created_at is not None and made is not None and identical.created_at < made:
+    if identical.created_at is None or made is None:
+        # Without both times nothing shows the rule came with the record: keep it rather than
+        # risk deleting access sgbot did not give (an orphan is reported; a loss is silent).
+        why = f"{identical.rule_id} cannot be dated against the MSE rule, so it is kept"
+        return BackendDecision(True, found, why)
+    if identical.created_at < made:
         why = f"{identical.rule_id} predates the MSE rule; sgbot did not create it"
         return BackendDecision(True, found, why)
     if asked_to_keep:
@@ -75,6 +80,7 @@ class BackendReader:
 
     cloud: CloudPort
     gateway_group: str | None
+    enterprise: frozenset[str] = frozenset()  # groups matched on any CIDR source
     _records: dict[str, dict[int, GatewayRule]] = field(default_factory=dict)
     _inbound: dict[str, list[IngressRule]] = field(default_factory=dict)
 
@@ -91,7 +97,15 @@ class BackendReader:
     async def identical(self, group_id: str, ports: PortRange) -> IngressRule | None:
         if group_id not in self._inbound:
             self._inbound[group_id] = await self.cloud.describe_ingress_rules(group_id)
-        return find_identical_ingress(self._inbound[group_id], self.gateway_group, ports)
+        # The newest: if any identical rule came with (or after) the record, MSE made its own
+        # and the record is linked to that one; only when all predate it was one adopted.
+        found = identical_ingress_rules(
+            self._inbound[group_id],
+            self.gateway_group,
+            ports,
+            any_cidr=group_id in self.enterprise,
+        )
+        return found[-1] if found else None
 
     async def decide(
         self,

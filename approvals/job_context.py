@@ -24,7 +24,7 @@ from approvals.leases import RuleLeases
 from approvals.machine import transition
 from approvals.model import Request, RequestState, RuleResult
 from approvals.outbox import NotificationKind, ThreadEvent, notifications
-from approvals.ownership import HELD_OUTCOMES, RuleWriter
+from approvals.ownership import RELIED_ON_OUTCOMES, RuleWriter
 from approvals.policy import PolicyConfig
 from approvals.store import RequestStore
 from bot.cloud.factory import CloudTuning
@@ -150,7 +150,7 @@ async def record_result(
         kept = [r for r in current.results if (r.security_group_id, r.port_range) != key]
         saved = current.with_results([*kept, result]).evolve(updated_at=ctx.clock.now())
         starts = grant_ends is not None and current.grant_expires_at is None
-        if starts and result.outcome in HELD_OUTCOMES:
+        if starts and result.outcome in RELIED_ON_OUTCOMES:
             saved = saved.evolve(grant_expires_at=grant_ends)
         return saved, Effects()
 

@@ -21,7 +21,7 @@ from approvals.effects import Effects, Timer, TimerKind
 from approvals.machine import transition
 from approvals.model import EndProgress, Request, RequestKind, RequestState, RuleAction
 from approvals.outbox import NotificationKind, ThreadEvent, notifications
-from approvals.ownership import held_results
+from approvals.ownership import RELIED_ON_OUTCOMES, held_results
 from approvals.policy import PolicyConfig
 
 _N = NotificationKind
@@ -74,8 +74,12 @@ def apply_failed(
 
 
 def holding_state(grant: Request) -> RequestState:
-    """``applied`` when every rule the plan adds is held, else ``partly_applied``."""
-    held = {(r.security_group_id, r.port_range) for r in held_results(grant)}
+    """``applied`` when every rule the plan adds is in place for it, else ``partly_applied``."""
+    held = {
+        (r.security_group_id, r.port_range)
+        for r in grant.results
+        if r.outcome in RELIED_ON_OUTCOMES and r.rule_id is not None
+    }
     wanted = {(p.security_group_id, p.port_range) for p in grant.plan if p.action is RuleAction.ADD}
     return RequestState.APPLIED if wanted <= held else RequestState.PARTLY_APPLIED
 

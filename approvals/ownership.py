@@ -29,12 +29,15 @@ from approvals.descriptions import rule_description
 from approvals.leases import Lease, RuleLeases
 from approvals.model import PlannedRule, Request, RuleOutcome, RuleResult
 from bot.cloud import rules
-from bot.cloud.port import CloudPort
+from bot.cloud.port import CloudPort, IngressRule
 from bot.cloud.retry import RetryPolicy
 from bot.errors import NotFound
 
 HELD_OUTCOMES = frozenset({RuleOutcome.CREATED, RuleOutcome.EXISTED})
-"""Results that mean "this grant relies on the rule"."""
+"""Results that mean "this grant holds the rule": its end deletes it unless others hold it."""
+
+RELIED_ON_OUTCOMES = HELD_OUTCOMES | {RuleOutcome.FOUND}
+"""Results that give the grant its access, held or not."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,13 @@ class Released:
     notes: tuple[str, ...]
 
 
+def enterprise_groups(request: Request) -> frozenset[str]:
+    """The request's backend groups that are enterprise groups: MSE authorizes CIDRs there,
+    which sgbot may not know, so any inbound rule from a CIDR on the ports may be the one MSE
+    links to."""
+    return frozenset(g.security_group_id for g in request.groups if g.group_type != "normal")
+
+
 def held_results(grant: Request) -> tuple[RuleResult, ...]:
     return tuple(r for r in grant.results if r.outcome in HELD_OUTCOMES and r.rule_id is not None)
 
@@ -80,42 +90,87 @@ async def add_rule(
     """
     assert grant.gateway_id is not None  # a planned request always names its gateway
     key = RuleKey(grant.gateway_id, item.security_group_id, item.port_range)
+    enterprise = item.security_group_id in enterprise_groups(grant)
     async with writer.leases.hold(key) as lease:
         # Read before adding: an identical inbound rule there now is not sgbot's, and MSE
         # links the new rule to it, so the grant's end must not cascade to it.
         inbound = await writer.cloud.describe_ingress_rules(item.security_group_id)
         identical = rules.find_identical_ingress(
-            inbound, grant.gateway_security_group, item.port_range
+            inbound,
+            grant.gateway_security_group,
+            item.port_range,
+            any_cidr=enterprise,
         )
+        description = rule_description(grant.id, until)
         ensured = await rules.ensure_rule(
             writer.cloud,
             grant.gateway_id,
             item.security_group_id,
             item.port_range,
-            rule_description(grant.id, until),
+            description,
             retry=writer.retry,
             before_write=lease.check,
         )
-        # Owner first, result second: a crash in between leaves an owner whose rule the
-        # resumed job finds again, never a recorded rule that nobody owns.
-        await writer.work.add_owner(key, grant.id)
-    if ensured.created:
+        # A record with this grant's own description is its add from before a restart; one
+        # another sgbot grant wrote is shared; any other was made outside sgbot and is only
+        # relied on: the grant never owns it, so its end never deletes it.
+        resumed = not ensured.created and ensured.description == description
+        made_by_sgbot = ensured.created or rules.is_sgbot_description(ensured.description)
+        if identical is not None and ensured.created and enterprise:
+            identical = await _still_linked(writer, item, grant, inbound, identical)
+        if made_by_sgbot:
+            # Owner first, result second: a crash in between leaves an owner whose rule the
+            # resumed job finds again, never a recorded rule that nobody owns.
+            await writer.work.add_owner(key, grant.id)
+    if ensured.created or resumed:
         await writer.work.record_creator(grant.gateway_id, ensured.rule_id, grant.id)
-        linked = f", linked to the existing {identical.rule_id}" if identical else ""
+        linked = (
+            f", linked to the existing {identical.rule_id}" if identical and not resumed else ""
+        )
+        found = " (found after a restart)" if resumed else ""
         await writer.audited(
-            grant.id, key, f"add rule {ensured.rule_id}{linked}", ensured.request_id
+            grant.id, key, f"add rule {ensured.rule_id}{linked}{found}", ensured.request_id
         )
     for duplicate in ensured.duplicates_deleted:
         what = f"delete duplicate rule {duplicate} without cascade (kept {ensured.rule_id})"
         await writer.audited(grant.id, key, what, None)
+    if ensured.created or resumed:
+        outcome = RuleOutcome.CREATED
+    else:
+        outcome = RuleOutcome.EXISTED if made_by_sgbot else RuleOutcome.FOUND
     return RuleResult(
         security_group_id=item.security_group_id,
         port_range=item.port_range,
-        outcome=RuleOutcome.CREATED if ensured.created else RuleOutcome.EXISTED,
+        outcome=outcome,
         rule_id=ensured.rule_id,
         cloud_request_id=ensured.request_id,
+        # After a restart the inbound rule seen now may be the one this add made: the end
+        # then dates it against the record instead (``approvals.backend_rules``).
         backend_rule=backend_rule(identical) if identical and ensured.created else None,
     )
+
+
+async def _still_linked(
+    writer: RuleWriter,
+    item: PlannedRule,
+    grant: Request,
+    before: list[IngressRule],
+    candidate: IngressRule,
+) -> IngressRule | None:
+    """In an enterprise group, whether the record was linked to the CIDR rule found before.
+
+    Matching any CIDR source is a guess; if the add made inbound rules of its own, MSE did
+    not link to the older one, and the grant's end may cascade to what the add made.
+    """
+    seen = {rule.rule_id for rule in before}
+    after = await writer.cloud.describe_ingress_rules(item.security_group_id)
+    made = rules.find_identical_ingress(
+        [rule for rule in after if rule.rule_id not in seen],
+        grant.gateway_security_group,
+        item.port_range,
+        any_cidr=True,
+    )
+    return None if made is not None else candidate
 
 
 async def release_grant(writer: RuleWriter, grant: Request) -> Released:
@@ -123,7 +178,7 @@ async def release_grant(writer: RuleWriter, grant: Request) -> Released:
     assert grant.gateway_id is not None
     results: list[RuleResult] = []
     notes: list[str] = []
-    reader = BackendReader(writer.cloud, grant.gateway_security_group)
+    reader = BackendReader(writer.cloud, grant.gateway_security_group, enterprise_groups(grant))
     for held in held_results(grant):
         assert held.rule_id is not None
         key = RuleKey(grant.gateway_id, held.security_group_id, held.port_range)
@@ -172,7 +227,7 @@ async def close_rule(
     assert request.gateway_id is not None
     gateway_id = request.gateway_id
     key = RuleKey(gateway_id, item.security_group_id, item.port_range)
-    reader = BackendReader(writer.cloud, request.gateway_security_group)
+    reader = BackendReader(writer.cloud, request.gateway_security_group, enterprise_groups(request))
     async with writer.leases.hold(key) as lease:
         owners = sorted(await writer.work.owners(key))
         backend = await reader.decide(

@@ -55,7 +55,10 @@ class RuleAction(StrEnum):
 
 class RuleOutcome(StrEnum):
     CREATED = "created"
-    EXISTED = "existed"
+    EXISTED = "existed"  # another sgbot grant's rule, now shared
+    # An identical rule sgbot did not make (console, another tool) was there: the grant relies
+    # on it, never holds it, and its end never deletes it.
+    FOUND = "found"
     DELETED = "deleted"
     FAILED = "failed"
 

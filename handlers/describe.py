@@ -234,6 +234,11 @@ def result_lines(request: Request) -> list[str]:
             lines.append(f":white_check_mark: created {rule} for {where}{linked}")
         elif result.outcome is RuleOutcome.EXISTED:
             lines.append(f":fast_forward: {rule} already allowed {where}")
+        elif result.outcome is RuleOutcome.FOUND:
+            lines.append(
+                f":fast_forward: {rule} already allowed {where}; sgbot did not create it, "
+                "so it stays when this grant ends"
+            )
         elif result.outcome is RuleOutcome.DELETED:
             remains = (
                 f"; access remains through {backend}, which sgbot did not create" if backend else ""

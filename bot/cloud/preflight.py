@@ -118,7 +118,11 @@ def _decide(
 ) -> PlanItem:
     gateway_group = resolution.gateway_group
     backend = find_identical_ingress(
-        inbound, gateway_group.security_group_id, port_range, source_cidrs=cidrs
+        inbound,
+        gateway_group.security_group_id,
+        port_range,
+        source_cidrs=cidrs,
+        any_cidr=not group.is_basic and not cidrs,
     )
     covering = next((r for r in rules if r.ports.covers(port_range)), None)
     if covering is not None:

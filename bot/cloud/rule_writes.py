@@ -39,7 +39,8 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True)
 class EnsuredRule:
-    """``created`` False: the rule was already there, or another sgbot worker's record was kept.
+    """``created`` False: the rule was already there, or another sgbot worker's record was kept;
+    ``description`` then says whose it is.
 
     ``request_id`` None: no add answered. ``duplicates_deleted``: younger sgbot records for the
     same (group, range) removed (without cascade) after the add.
@@ -49,6 +50,7 @@ class EnsuredRule:
     created: bool
     request_id: str | None
     duplicates_deleted: tuple[int, ...] = ()
+    description: str = ""  # the kept record's: whose it is, when it was already there
 
 
 def is_sgbot_description(description: str) -> bool:
@@ -150,6 +152,7 @@ class Writes:
             created=not existing and kept.description == description,
             request_id=added.request_id if added is not None else None,
             duplicates_deleted=tuple(deleted),
+            description=kept.description,
         )
 
     async def delete(self, rule_id: int, *, cascade: bool) -> str | None:

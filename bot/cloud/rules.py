@@ -53,17 +53,20 @@ def find_rule(rules: Iterable[GatewayRule], group_id: str, ports: PortRange) -> 
     return next((r for r in rules if r.security_group_id == group_id and r.ports == ports), None)
 
 
-def find_identical_ingress(
+def identical_ingress_rules(
     rules: Iterable[IngressRule],
     source_group_id: str | None,
     ports: PortRange,
     *,
     source_cidrs: Sequence[str] = (),
-) -> IngressRule | None:
-    """The inbound rule ECS would treat as identical to the one MSE would create.
+    any_cidr: bool = False,
+) -> list[IngressRule]:
+    """The inbound rules ECS would treat as identical to the one MSE would create, oldest first.
 
     That is ingress, Accept, TCP, exactly ``ports``, from the gateway's group (basic groups) or
-    from one of the CIDRs MSE authorizes (``source_cidrs``, enterprise groups). Oldest first.
+    from one of the CIDRs MSE authorizes (``source_cidrs``, enterprise groups). ``any_cidr``
+    counts every CIDR source: for an enterprise group whose authorized CIDRs are not known,
+    a rule that might be the one MSE links to is treated as if it were.
     """
     cidrs = {c for c in source_cidrs if c}
     matches = [
@@ -74,10 +77,25 @@ def find_identical_ingress(
         and rule.port_range == ports.mse
         and (
             (source_group_id is not None and rule.source_group_id == source_group_id)
-            or (rule.source_cidr_ip is not None and rule.source_cidr_ip in cidrs)
+            or (rule.source_cidr_ip is not None and (any_cidr or rule.source_cidr_ip in cidrs))
         )
     ]
-    return min(matches, key=lambda r: (r.created_at or EPOCH, r.rule_id), default=None)
+    return sorted(matches, key=lambda r: (r.created_at or EPOCH, r.rule_id))
+
+
+def find_identical_ingress(
+    rules: Iterable[IngressRule],
+    source_group_id: str | None,
+    ports: PortRange,
+    *,
+    source_cidrs: Sequence[str] = (),
+    any_cidr: bool = False,
+) -> IngressRule | None:
+    """The oldest of ``identical_ingress_rules``, if any."""
+    found = identical_ingress_rules(
+        rules, source_group_id, ports, source_cidrs=source_cidrs, any_cidr=any_cidr
+    )
+    return found[0] if found else None
 
 
 async def ensure_rule(
@@ -104,7 +122,10 @@ async def ensure_rule(
         ours = candidates(listed, group_id, ports, description)
         if len(ours) > 1:  # an earlier add committed after its worker had moved on
             return await writes.settle(group_id, ports, description, None, ours, existing=True)
-        return EnsuredRule((ours or [existing])[0].rule_id, created=False, request_id=None)
+        kept = (ours or [existing])[0]
+        return EnsuredRule(
+            kept.rule_id, created=False, request_id=None, description=kept.description
+        )
     failures = 0
     while True:
         await writes.before()
@@ -184,6 +205,7 @@ __all__ = [
     "ensure_rule",
     "find_identical_ingress",
     "find_rule",
+    "identical_ingress_rules",
     "is_sgbot_description",
     "list_rules",
 ]

@@ -35,13 +35,19 @@ def inbound(created: datetime | None) -> IngressRule:
         (MADE - timedelta(seconds=1), True),
         (MADE, False),  # came with the record
         (MADE + timedelta(seconds=2), False),
-        (None, False),  # no CreateTime: nothing says it predates
+        (None, True),  # no CreateTime: it cannot be shown to have come with the record
     ],
 )
 def test_a_backend_rule_older_than_the_record_stays(created: datetime | None, keep: bool) -> None:
     decision = decide(record(), inbound(created))
     assert decision.keep is keep
     assert decision.rule == BackendRule(rule_id="sgr-1", created_at=created)
+
+
+def test_a_record_without_a_time_keeps_the_backend_rule() -> None:
+    decision = decide(record(made=None), inbound(MADE + timedelta(hours=1)))
+    assert decision.keep
+    assert "cannot be dated" in decision.why
 
 
 def test_a_rule_recorded_before_the_add_stays_whatever_its_times() -> None:

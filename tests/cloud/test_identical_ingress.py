@@ -79,3 +79,12 @@ def test_the_oldest_identical_rule_is_the_one_reported() -> None:
 )
 def test_sgbot_descriptions(description: str, ours: bool) -> None:
     assert is_sgbot_description(description) is ours
+
+
+def test_any_cidr_counts_every_cidr_source_when_the_authorized_ones_are_unknown() -> None:
+    by_cidr = replace(MATCH, source_group_id=None, source_cidr_ip="10.0.0.0/24")
+    assert find_identical_ingress([by_cidr], None, HTTP) is None
+    assert find_identical_ingress([by_cidr], None, HTTP, any_cidr=True) == by_cidr
+    # Still only an Accept on exactly the ports.
+    dropped = replace(by_cidr, policy="Drop")
+    assert find_identical_ingress([dropped], None, HTTP, any_cidr=True) is None
