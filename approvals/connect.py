@@ -15,6 +15,7 @@ a URL that cannot be used becomes one ``ConfigError`` naming it that way.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlsplit
 
 from redis.asyncio import Redis
@@ -31,17 +32,25 @@ DEFAULT_SENTINEL_PORT = 26379
 
 
 def redacted_url(url: str) -> str:
-    """``url`` with any password replaced by ``***`` (user names and hosts stay)."""
+    """``url`` with any password replaced by ``***`` (user names and hosts stay), whether in
+    the user info or in the query (``?password=…``, which redis-py reads too)."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         return url
     netloc, slash, path = rest.partition("/")
+    path = _QUERY_SECRET.sub(r"\1***", path)
+    if slash == "" and "?" in netloc:  # no path: the query follows the hosts directly
+        netloc, _, query = netloc.partition("?")
+        path = _QUERY_SECRET.sub(r"\1***", "?" + query)
     userinfo, at, hosts = netloc.rpartition("@")
     if not at:
-        return url
+        return f"{scheme}://{netloc}{slash}{path}"
     user, colon, _ = userinfo.partition(":")
     shown = f"{user}:***" if colon else ("***" if user else "")
     return f"{scheme}://{shown}@{hosts}{slash}{path}"
+
+
+_QUERY_SECRET = re.compile(r"([?&](?:password|sentinel_password)=)[^&#]*", re.IGNORECASE)
 
 
 def _hosts(netloc: str, default_port: int) -> list[tuple[str, int]]:

@@ -71,7 +71,14 @@ async def service_walk(cloud: CloudPort, cluster: Cluster, label: str, ips: Sequ
     overlay = [ip for ip in ips if _in(ip, cluster.container_cidr)]
     on_vpc = [ip for ip in ips if ip not in overlay]
     trace = await trace_ips(cloud, cluster.vpc_id, on_vpc, instances_first=False)
-    overlay += trace.unmatched
+    notes: tuple[str, ...] = ()
+    if trace.unmatched and any(hop.via.startswith("ENI") for hop in trace.hops):
+        # Pods on ENIs mean they get VPC IPs of their own: an IP no ENI holds is a pod that
+        # is gone or not yet wired, not one behind a node, so it never opens the cluster.
+        gone = listed(list(trace.unmatched))
+        notes = (f"not opened: {gone} (no ENI in the VPC holds them; pods starting or gone)",)
+    else:
+        overlay += trace.unmatched
     if not ips and not cluster.container_cidr:
         raise InvalidInput(
             f"service {label} has no endpoints, and ACK cluster {title(cluster)} gives pods "
@@ -80,7 +87,7 @@ async def service_walk(cloud: CloudPort, cluster: Cluster, label: str, ips: Sequ
         )
     parts = [f"pods {trace.text}"] if trace.hops else []  # IpTrace.text lists a few per hop
     if not overlay and ips:
-        return Walk(trace.group_ids, f"{label} → {'; '.join(parts)}")
+        return Walk(trace.group_ids, f"{label} → {'; '.join(parts)}", notes)
     on_overlay = listed(overlay) if overlay else "none yet"
     where = f"the overlay {cluster.container_cidr}" if cluster.container_cidr else "no VPC ENI"
     why = "pods on an overlay network reach the VPC through whichever node runs them"

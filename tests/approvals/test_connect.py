@@ -128,6 +128,13 @@ async def test_store_workflow_runs_on_redis_cluster(
         ("redis+cluster://u:p%40ss@n1:7000,n2:7001", "redis+cluster://u:***@n1:7000,n2:7001"),
         ("redis://cache:6379/0", "redis://cache:6379/0"),
         ("unix:///run/redis.sock", "unix:///run/redis.sock"),
+        ("redis://cache:6379/0?password=s3cret", "redis://cache:6379/0?password=***"),
+        ("redis://cache?db=1&Password=s3cret", "redis://cache?db=1&Password=***"),
+        (
+            "redis+sentinel://s1:26379/main?sentinel_password=s3cret",
+            "redis+sentinel://s1:26379/main?sentinel_password=***",
+        ),
+        ("unix:///run/redis.sock?password=s3cret", "unix:///run/redis.sock?password=***"),
     ],
 )
 def test_redacted_url_hides_only_the_password(url: str, shown: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.cloud.resolve import Resolution, find_gateway, resolve_target
 from bot.cloud.resolve_ips import IpHop, IpTrace, addresses
-from bot.cloud.resolve_k8s import listed
+from bot.cloud.resolve_k8s import listed, service_walk
 from bot.commands import GatewayRef, InstanceTarget, ServiceTarget
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from tests.cloud.adapter_support import PROD_GW, make_cloud
@@ -164,3 +164,28 @@ async def test_a_missing_permission_is_named(
         await resolve(emulator, target)
     assert caught.value.action == named
     assert f"may not call {named}" in str(caught.value)
+
+
+async def test_an_ip_no_eni_holds_never_opens_a_whole_eni_mode_cluster(
+    emulator: EmulatorHandle, reading: str
+) -> None:
+    # prod-terway gives pods ENIs; 10.0.6.99 is a pod that is gone (or not yet wired).
+    cloud = make_cloud(emulator)
+    cluster = await cloud.get_cluster("c3b4c5d6e7f8091a2b3c4d5e6f708192a")
+    walk = await service_walk(cloud, cluster, "inventory.default", ["10.0.6.21", "10.0.6.99"])
+    assert walk.group_ids == ["sg-terwaypods01"]  # not the node pool's sg-terwaynode01
+    assert walk.notes == (
+        "not opened: 10.0.6.99 (no ENI in the VPC holds them; pods starting or gone)",
+    )
+
+
+async def test_ips_no_eni_holds_in_a_cluster_without_eni_pods_reach_through_the_nodes(
+    emulator: EmulatorHandle,
+) -> None:
+    # Nothing ties the IP to an ENI, and the cluster reports no overlay range: it may be an
+    # overlay the API does not report, so every node that can run the pod is opened.
+    cloud = make_cloud(emulator)
+    cluster = await cloud.get_cluster("c3b4c5d6e7f8091a2b3c4d5e6f708192a")
+    walk = await service_walk(cloud, cluster, "inventory.default", ["10.0.6.99"])
+    assert walk.group_ids == ["sg-terwaynode01"]
+    assert walk.notes[0].startswith("grant is cluster-wide")
