@@ -77,7 +77,11 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
             log.error(
                 "incident %s: %s from user %s failed", incident, kind, user_id, exc_info=error
             )
-            text = f"Something went wrong on our side; nothing was changed. Incident {incident}."
+            # It may have failed after a request was stored: say where to look, not "nothing".
+            text = (
+                f"Something went wrong on our side (incident {incident}). Anything already "
+                "stored is kept: check `/sg list pending` before asking again."
+            )
         if response is not None:
             return BoltResponse(status=200, body=text)
         # The listener failed after its ack had already answered Slack: the only way left to
