@@ -131,9 +131,9 @@ async def add_rule(
         await writer.audited(
             grant.id, key, f"add rule {ensured.rule_id}{linked}{found}", ensured.request_id
         )
-    for duplicate in ensured.duplicates_deleted:
+    for duplicate, cloud_request_id in ensured.duplicates_deleted:
         what = f"delete duplicate rule {duplicate} without cascade (kept {ensured.rule_id})"
-        await writer.audited(grant.id, key, what, None)
+        await writer.audited(grant.id, key, what, cloud_request_id)
     if ensured.created or resumed:
         outcome = RuleOutcome.CREATED
     else:

@@ -49,7 +49,7 @@ class EnsuredRule:
     rule_id: int
     created: bool
     request_id: str | None
-    duplicates_deleted: tuple[int, ...] = ()
+    duplicates_deleted: tuple[tuple[int, str | None], ...] = ()  # (rule id, cloud request id)
     description: str = ""  # the kept record's: whose it is, when it was already there
 
 
@@ -134,18 +134,19 @@ class Writes:
                 "on %s; using the listed id",
                 added.data, kept.rule_id, group_id, ports.mse, self.gateway_id,
             )  # fmt: skip
-        deleted: list[int] = []
+        deleted: list[tuple[int, str | None]] = []
         for duplicate in younger:
             if not is_sgbot_description(duplicate.description):
                 continue  # never delete what sgbot did not write
             # The duplicate shares the kept record's ECS rule: cascading would remove it.
+            request_id = None
             with contextlib.suppress(NotFound):  # its own worker deleted it first
-                await self.delete(duplicate.rule_id, cascade=False)
-            deleted.append(duplicate.rule_id)
+                request_id = await self.delete(duplicate.rule_id, cascade=False)
+            deleted.append((duplicate.rule_id, request_id))
         if deleted:
             logger.warning(
                 "rule %s %s on %s had duplicates %s; kept %s",
-                group_id, ports.mse, self.gateway_id, deleted, kept.rule_id,
+                group_id, ports.mse, self.gateway_id, [d for d, _ in deleted], kept.rule_id,
             )  # fmt: skip
         return EnsuredRule(
             kept.rule_id,
