@@ -13,7 +13,7 @@ from datetime import datetime
 
 from approvals.model import Request, RequestState
 from approvals.outbox import ThreadEvent
-from handlers import describe
+from handlers import describe, describe_plan
 from handlers.block_parts import Message, message, section
 from handlers.blocks_card import card_body
 from handlers.mrkdwn import (
@@ -35,8 +35,8 @@ _PLAN_LIMIT = 1800
 
 
 def _results(request: Request) -> str:
-    lines = describe.result_lines(request)
-    return "\n" + fit_lines(lines, _RESULTS_LIMIT, noun="more") if lines else ""
+    lines = describe_plan.result_lines(request)
+    return "\n" + fit_lines(lines, _RESULTS_LIMIT) if lines else ""
 
 
 def _why(request: Request) -> str:
@@ -121,7 +121,7 @@ def _requester_text(request: Request, grant_ending: bool) -> str:
         where = channel_link(request.card.channel_id) if request.card else "the security channel"
         count = request.required_approvals
         plural = "approval" if count == 1 else "approvals from different approvers"
-        plan = fit_lines(describe.plan_lines(request), _PLAN_LIMIT, noun="more changes")
+        plan = fit_lines(describe_plan.plan_lines(request), _PLAN_LIMIT, more="more.changes")
         named = describe.target_text(request).splitlines()[0]
         return (
             f"{rid} was sent to {where} for approval; it needs {count} {plural}.\n"

@@ -19,7 +19,7 @@ from bot.commands import Cancel, GatewayRef, Help, History, ListPending, ListRul
 from bot.deps import Deps
 from bot.errors import CloudError, PolicyRefused
 from bot.grammar import HELP_TEXT
-from handlers import describe
+from handlers import describe_plan
 from handlers.block_parts import Message, message, section
 from handlers.blocks import help_message, history_list, pending_list, rules_list, status_message
 from handlers.blocks_lists import page_bounds
@@ -89,7 +89,7 @@ def cancelled_text(request: Request) -> str:
     ]
     if not changed:
         return f"`{request.id}` is cancelled; nothing was changed in the cloud."
-    done = "\n".join(describe.result_lines(request.with_results(changed)))
+    done = "\n".join(describe_plan.result_lines(request.with_results(changed)))
     return f"`{request.id}` is cancelled. What it already changed in the cloud stays:\n{done}"
 
 

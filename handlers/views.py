@@ -23,6 +23,7 @@ from slack_bolt.async_app import AsyncApp
 
 from approvals.keys import OPTIONS_CACHE_TTL
 from approvals.model import ReplyTo, Surface
+from bot.catalogue import say
 from bot.commands import Authorize, GatewayRef, ServiceTarget, Target
 from bot.deps import Deps
 from bot.errors import CloudError, IncompleteCommand, PolicyRefused, UsageError, UserError
@@ -101,7 +102,7 @@ def _target(service: str | None, other: str | None) -> Target:
     if service:
         name, _, namespace = service.partition(".")
         return ServiceTarget(name=name, namespace=namespace or None)
-    raise UsageError("pick a service, or give a security group, instance, cluster or node pool")
+    raise UsageError(say("form.error.no_target"))
 
 
 def command_from_form(

@@ -1,0 +1,85 @@
+"""Refusals and errors: what was refused, why, and what to type or do instead."""
+
+MESSAGES = {
+    "error.incident": (
+        "Something went wrong on our side (incident {incident}). Anything already stored is "
+        "kept: check `/sg list pending` before asking again."
+    ),
+    "cloud.with_request_id": "{message} (cloud request id {request_id})",
+    "usage.incomplete": "`{verb}` needs {missing}",
+    "usage.list_separator": ", ",
+    "part.gateway": "gateway",
+    "part.target": "target",
+    "part.ports": "ports",
+    "part.rule_id": "rule_id",
+    "usage.not_a_request_id": (
+        "{text} is not a request id; they look like REQ-7K2QD (REQ- and five letters or digits)"
+    ),
+    "usage.too_long": (
+        "that is longer than the longest grant allowed ({longest}); ask for less, e.g. `for 7d`"
+    ),
+    "form.error.no_target": (
+        "pick a service, or give a security group, instance, cluster or node pool"
+    ),
+    "member.deactivated": "this account is deactivated",
+    "member.bot": "bots and apps cannot take part in approvals",
+    "member.stranger": "you are in another organisation",
+    "member.guest": "guest accounts cannot take part in approvals",
+    "refuse.request_not_member": (
+        "You cannot request security group changes: {problem}. Ask a full member of the "
+        "workspace to request it for you."
+    ),
+    "refuse.not_member": "You cannot {doing}: {problem}.",
+    "refuse.read_not_member": (
+        "You cannot see sgbot's requests, history, rules or gateways: {problem}. Ask a full "
+        "member of the workspace."
+    ),
+    "refuse.already_approved": (
+        "You already approved {request_id}; it needs approval from another approver."
+    ),
+    "refuse.decide_not_member": (
+        "You cannot decide {request_id}: {problem}. It stays pending for an approver."
+    ),
+    "refuse.decide_not_approver": (
+        "You are not an approver, so you cannot decide {request_id}. It stays pending until an "
+        "approver decides."
+    ),
+    "refuse.decide_own": (
+        "You asked for {request_id}, so you cannot decide it yourself. Another approver must; "
+        "to withdraw it, cancel it instead."
+    ),
+    "refuse.decide_expired": "{request_id} expired before your decision; nothing changed.",
+    "refuse.cancel_holding": (
+        "{request_id} holds rules it created, so it is not cancelled but ended: press End "
+        "access on its card, or type `revoke {request_id}`."
+    ),
+    "refuse.withdraw_not_requester": (
+        "Only the requester can withdraw {request_id}; to refuse it, deny it."
+    ),
+    "refuse.cancel_not_allowed": "Only the requester or an approver can cancel {request_id}.",
+    "refuse.cancel_state": "{request_id} is {state}; it cannot be cancelled.",
+    "refuse.retry_state": "{request_id} is {state}; only failed or partly applied ones retry.",
+    "refuse.retry_ended": (
+        "The time of {request_id} ended {at} UTC; its rules are being removed. Ask again for "
+        "new access."
+    ),
+    "refuse.revoke_not_allowed": "Only the requester or an approver can revoke {request_id}.",
+    "refuse.revoke_state": (
+        "{request_id} is not a grant holding rules ({state}); nothing to revoke."
+    ),
+    "refuse.approvers_only": "Only an approver can {doing}.",
+    "state_name.received": "received",
+    "state_name.resolving": "resolving",
+    "state_name.pending": "pending",
+    "state_name.rejected": "rejected",
+    "state_name.approved": "approved",
+    "state_name.applying": "applying",
+    "state_name.applied": "applied",
+    "state_name.partly_applied": "partly_applied",
+    "state_name.failed": "failed",
+    "state_name.denied": "denied",
+    "state_name.expired": "expired",
+    "state_name.cancelled": "cancelled",
+    "state_name.revoking": "revoking",
+    "state_name.revoked": "revoked",
+}

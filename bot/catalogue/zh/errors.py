@@ -1,0 +1,68 @@
+"""拒绝与错误：拒绝了什么、为什么，以及应改为输入或操作什么。"""
+
+MESSAGES = {
+    "error.incident": (
+        "我们这边出了问题（事件编号 {incident}）。已保存的内容不会丢失："
+        "再次申请前请先用 `/sg list pending` 查看。"
+    ),
+    "cloud.with_request_id": "{message}（云端请求编号 {request_id}）",
+    "usage.incomplete": "`{verb}` 还缺少：{missing}",
+    "usage.list_separator": "、",
+    "part.gateway": "网关",
+    "part.target": "目标",
+    "part.ports": "端口",
+    "part.rule_id": "规则编号",
+    "usage.not_a_request_id": (
+        "{text} 不是请求编号；请求编号形如 REQ-7K2QD（REQ- 加五个字母或数字）"
+    ),
+    "usage.too_long": "超过了允许的最长授权时长（{longest}）；请缩短，例如 `for 7d` 或 `7天`",
+    "form.error.no_target": "请选择一个服务，或填写安全组、实例、集群或节点池",
+    "member.deactivated": "此账号已停用",
+    "member.bot": "机器人和应用不能参与审批",
+    "member.stranger": "你属于其他组织",
+    "member.guest": "访客账号不能参与审批",
+    "refuse.request_not_member": (
+        "你不能申请安全组变更：{problem}。请让工作区的正式成员代你申请。"
+    ),
+    "refuse.not_member": "你不能执行“{doing}”：{problem}。",
+    "refuse.read_not_member": (
+        "你不能查看 sgbot 的请求、历史、规则或网关：{problem}。请联系工作区的正式成员。"
+    ),
+    "refuse.already_approved": "你已批准过 {request_id}；还需要另一位审批人批准。",
+    "refuse.decide_not_member": "你不能审批 {request_id}：{problem}。它仍在等待审批人处理。",
+    "refuse.decide_not_approver": (
+        "你不是审批人，不能审批 {request_id}。它会一直待审批，直到审批人处理。"
+    ),
+    "refuse.decide_own": (
+        "{request_id} 是你本人申请的，不能自己审批，需由其他审批人处理；如要撤回，请取消它。"
+    ),
+    "refuse.decide_expired": "{request_id} 在你审批前已过期；未做任何更改。",
+    "refuse.cancel_holding": (
+        "{request_id} 持有它创建的规则，因此不能取消，只能结束：请在卡片上点击“结束访问”，"
+        "或输入 `revoke {request_id}`。"
+    ),
+    "refuse.withdraw_not_requester": "只有申请人可以撤回 {request_id}；如要拒绝，请驳回它。",
+    "refuse.cancel_not_allowed": "只有申请人或审批人可以取消 {request_id}。",
+    "refuse.cancel_state": "{request_id} 当前为“{state}”，不能取消。",
+    "refuse.retry_state": "{request_id} 当前为“{state}”；只有失败或部分生效的请求可以重试。",
+    "refuse.retry_ended": (
+        "{request_id} 的授权已于 {at} UTC 结束，其规则正在删除。如需访问请重新申请。"
+    ),
+    "refuse.revoke_not_allowed": "只有申请人或审批人可以撤销 {request_id}。",
+    "refuse.revoke_state": "{request_id} 不是持有规则的授权（{state}）；无可撤销。",
+    "refuse.approvers_only": "只有审批人可以执行“{doing}”。",
+    "state_name.received": "已收到",
+    "state_name.resolving": "解析中",
+    "state_name.pending": "待审批",
+    "state_name.rejected": "已拒收",
+    "state_name.approved": "已批准",
+    "state_name.applying": "执行中",
+    "state_name.applied": "已生效",
+    "state_name.partly_applied": "部分生效",
+    "state_name.failed": "失败",
+    "state_name.denied": "已驳回",
+    "state_name.expired": "已过期",
+    "state_name.cancelled": "已取消",
+    "state_name.revoking": "撤销中",
+    "state_name.revoked": "已撤销",
+}

@@ -1,0 +1,101 @@
+"""The message catalogue: both languages say the same things, with the same placeholders.
+
+Every key has a text in English and Chinese with the same named fields, no Chinese text is
+left in English (a text may be identical only when it holds nothing but placeholders,
+emoji and punctuation), no key is defined twice, every key is used by the code and every
+key the code names exists. ``SGBOT_LANGUAGE`` is checked at start-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import catalogue
+from bot.catalogue import en, placeholders, zh
+from bot.errors import ConfigError
+from bot.settings import load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [
+    path
+    for folder in ("bot", "handlers", "approvals")
+    for path in (ROOT / folder).rglob("*.py")
+    if "catalogue" not in path.parts
+]
+# A key as the code names it: a dotted lower-case literal passed to ``say`` or kept in a table.
+KEY_LITERAL = re.compile(r"""["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
+SAID = re.compile(r"""\bsay\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
+COMPUTED = re.compile(r"""f["']([a-z_]+(?:\.[a-z0-9_]+)*\.)\{""")
+EMOJI = re.compile(r":[a-z0-9_+\-]+:")
+
+
+@pytest.fixture
+def chinese() -> Iterator[None]:
+    catalogue.use("zh")
+    yield
+    catalogue.use("en")
+
+
+def test_both_languages_have_the_same_keys() -> None:
+    assert set(en.MESSAGES) == set(zh.MESSAGES)
+
+
+@pytest.mark.parametrize("part", ["en", "zh"])
+def test_no_key_is_defined_twice(part: str) -> None:
+    parts = (en if part == "en" else zh).PARTS
+    keys = [key for module in parts for key in module.MESSAGES]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("key", sorted(en.MESSAGES))
+def test_a_key_has_the_same_placeholders_in_both(key: str) -> None:
+    assert placeholders(en.MESSAGES[key]) == placeholders(zh.MESSAGES[key])
+
+
+@pytest.mark.parametrize("key", sorted(en.MESSAGES))
+def test_no_chinese_text_is_left_in_english(key: str) -> None:
+    english, chinese_text = en.MESSAGES[key], zh.MESSAGES[key]
+    if chinese_text != english:
+        return
+    bare = EMOJI.sub("", re.sub(r"\{[^{}]*\}", "", english))
+    assert not re.search(r"[A-Za-z]{2,}", bare), f"{key} is not translated"
+
+
+def test_every_key_the_code_says_exists() -> None:
+    said = {key for path in SOURCES for key in SAID.findall(path.read_text(encoding="utf-8"))}
+    assert said, "no say() calls found"
+    assert said <= set(en.MESSAGES), sorted(said - set(en.MESSAGES))
+
+
+def test_every_key_is_used_by_the_code() -> None:
+    texts = [path.read_text("utf-8") for path in SOURCES]
+    named = {key for text in texts for key in KEY_LITERAL.findall(text)}
+    # Keys built from an enum value (``f"state_name.{state.value}"``) count by their prefix.
+    prefixes = tuple({prefix for text in texts for prefix in COMPUTED.findall(text)})
+    unused = {key for key in en.MESSAGES if key not in named and not key.startswith(prefixes)}
+    assert not unused, sorted(unused)
+
+
+def test_say_fills_named_fields_in_the_chosen_language(chinese: None) -> None:
+    assert catalogue.say("time.in", amount="3 小时") == "3 小时后"
+    catalogue.use("en")
+    assert catalogue.say("time.in", amount="3 hours") == "in 3 hours"
+
+
+def test_an_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="use en or zh"):
+        catalogue.use("fr")
+    assert catalogue.current() == "en"
+
+
+def test_the_setting_takes_en_or_zh_and_refuses_anything_else() -> None:
+    assert load_settings(SGBOT_LANGUAGE="ZH").language == "zh"
+    assert load_settings().language == "en"
+    with pytest.raises(ConfigError) as caught:
+        load_settings(SGBOT_LANGUAGE="chinese")
+    assert str(caught.value).startswith("SGBOT_LANGUAGE:")
+    assert "use en or zh" in str(caught.value)
