@@ -1,6 +1,6 @@
 """The English catalogue, gathered from one module per area of the bot."""
 
-from bot.catalogue.en import card, errors, request
+from bot.catalogue.en import card, errors, messages, request
 
-PARTS = (request, card, errors)
+PARTS = (request, card, errors, messages)
 MESSAGES: dict[str, str] = {key: text for part in PARTS for key, text in part.MESSAGES.items()}
