@@ -1,6 +1,6 @@
 """The English catalogue, gathered from one module per area of the bot."""
 
-from bot.catalogue.en import card, errors, lists, messages, request
+from bot.catalogue.en import card, errors, forms, lists, messages, request
 
-PARTS = (request, card, errors, messages, lists)
+PARTS = (request, card, errors, messages, lists, forms)
 MESSAGES: dict[str, str] = {key: text for part in PARTS for key, text in part.MESSAGES.items()}
