@@ -29,3 +29,21 @@ MESSAGES = {
     "deny.placeholder": "The requester sees this",
     "deny.title": "Deny {request_id}",
 }
+
+MESSAGES |= {
+    "reading.read_as": "I read this as {shown}",
+    "reading.guessed": "{read_as}\nI had to guess:\n{notes}",
+    "reading.confirm": "Confirm",
+    "reading.edit": "Edit",
+    "reading.nothing_before": (
+        "Confirm sends it as read; nothing is stored or sent to approvers before."
+    ),
+    "reading.query": "{read_as} ({notes})",
+    "reading.duration_nearest": (
+        "you asked for {asked}; the form offers fixed durations, so it shows the nearest "
+        "shorter one. Choose again if you need another."
+    ),
+    "reading.duration_shortest": (
+        "you asked for {asked}; the shortest the form offers is {shortest}."
+    ),
+}

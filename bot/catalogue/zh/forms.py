@@ -29,3 +29,17 @@ MESSAGES = {
     "deny.placeholder": "申请人会看到这段说明",
     "deny.title": "驳回 {request_id}",
 }
+
+MESSAGES |= {
+    "reading.read_as": "我理解为 {shown}",
+    "reading.guessed": "{read_as}\n其中以下部分是我推断的：\n{notes}",
+    "reading.confirm": "确认",
+    "reading.edit": "修改",
+    "reading.nothing_before": "点击“确认”后按此理解发送；在此之前不会保存，也不会发给审批人。",
+    "reading.query": "{read_as}（{notes}）",
+    "reading.duration_nearest": (
+        "你申请的时长是 {asked}；表单只提供固定时长，因此显示最接近且更短的选项。"
+        "如需其他时长请重新选择。"
+    ),
+    "reading.duration_shortest": "你申请的时长是 {asked}；表单提供的最短时长为 {shortest}。",
+}
