@@ -112,7 +112,7 @@ def command_from_form(
     errors: dict[str, str] = {}
     gateway = _value(values, BlockId.GATEWAY, ActionId.GATEWAY_SELECT)
     if not gateway:
-        errors[BlockId.GATEWAY] = "choose a gateway"
+        errors[BlockId.GATEWAY] = say("form.error.no_gateway")
     target: Target | None = None
     try:
         target = _target(
@@ -129,7 +129,7 @@ def command_from_form(
     duration_text = _value(values, BlockId.DURATION, ActionId.DURATION_SELECT) or "permanent"
     duration = None if duration_text == "permanent" else parse_duration(duration_text)
     if duration is not None and duration > max_duration:
-        errors[BlockId.DURATION] = "longer than this workspace allows"
+        errors[BlockId.DURATION] = say("form.error.too_long")
     if errors or gateway is None or target is None or ports is None:
         return None, errors
     reason = _value(values, BlockId.REASON, ActionId.REASON_INPUT)

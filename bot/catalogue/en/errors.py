@@ -83,3 +83,21 @@ MESSAGES = {
     "state_name.revoking": "revoking",
     "state_name.revoked": "revoked",
 }
+
+MESSAGES |= {
+    "refuse.unknown_request": (
+        "There is no request {request_id}; check the id (`status REQ-XXXXX`)."
+    ),
+    "click.unknown_request": "That button does not name a request I know.",
+    "click.unknown_page": "That button does not name a page.",
+    "usage.incomplete_help": "{problem}. Type `help` for the forms.",
+    "form.error.no_gateway": "choose a gateway",
+    "form.error.too_long": "longer than this workspace allows",
+    "reading.expired": "That reading has expired. Type the request again to send it.",
+    "reading.not_yours": "Only the person who typed this request can confirm or edit it.",
+    "reading.change_it": "Change it and send it again: {shown}",
+    "reading.editing": "Editing the request in the form…",
+    "query.no_request": "There is no request `{request_id}`; check the id.",
+    "query.gateway_unreadable": "I could not read the gateway: {error}",
+    "query.looking": "Looking that up in the cloud; the answer follows here shortly.",
+}

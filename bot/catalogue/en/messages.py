@@ -97,3 +97,25 @@ MESSAGES = {
     "status.fallback": "{request_id}: {state}",
     "help.fallback": "sgbot commands",
 }
+
+MESSAGES |= {
+    "intake.received": "`{request_id}` received; checking the gateway and backend…",
+    "query.cancelled_nothing": "`{request_id}` is cancelled; nothing was changed in the cloud.",
+    "query.cancelled_stays": (
+        "`{request_id}` is cancelled. What it already changed in the cloud stays:\n{results}"
+    ),
+    "decided.approved": "{request_id} is approved; applying it now.",
+    "decided.denied": "{request_id} is denied.",
+    "decided.recorded": "Approval recorded for {request_id}: {progress} approvals.",
+    "settled.preparing": "{request_id} is still being prepared; try again in a moment.",
+    "settled.denied": "{request_id} was already denied by {who}.",
+    "settled.expired": (
+        "{request_id} expired before anyone decided; ask again if it is still needed."
+    ),
+    "settled.cancelled": "{request_id} was cancelled.",
+    "settled.rejected": "{request_id} was rejected: {reason}",
+    "settled.approved": "{request_id} is already approved by {who} (now {state}).",
+    "settled.approved_by_someone": (
+        "{request_id} is already approved by an approver (now {state})."
+    ),
+}

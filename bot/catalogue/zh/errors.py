@@ -66,3 +66,19 @@ MESSAGES = {
     "state_name.revoking": "撤销中",
     "state_name.revoked": "已撤销",
 }
+
+MESSAGES |= {
+    "refuse.unknown_request": "没有请求 {request_id}；请核对编号（`status REQ-XXXXX`）。",
+    "click.unknown_request": "这个按钮指向的请求我不认识。",
+    "click.unknown_page": "这个按钮没有指向有效的页码。",
+    "usage.incomplete_help": "{problem}。输入 `help` 或 `帮助` 查看命令格式。",
+    "form.error.no_gateway": "请选择一个网关",
+    "form.error.too_long": "超过了本工作区允许的最长时长",
+    "reading.expired": "这条理解已过期。请重新输入请求再发送。",
+    "reading.not_yours": "只有输入这条请求的人可以确认或修改它。",
+    "reading.change_it": "修改后重新发送：{shown}",
+    "reading.editing": "正在表单中修改请求…",
+    "query.no_request": "没有请求 `{request_id}`；请核对编号。",
+    "query.gateway_unreadable": "无法读取该网关：{error}",
+    "query.looking": "正在云端查询；结果稍后会在这里显示。",
+}

@@ -84,3 +84,19 @@ MESSAGES = {
     "status.fallback": "{request_id}：{state}",
     "help.fallback": "sgbot 命令",
 }
+
+MESSAGES |= {
+    "intake.received": "已收到 `{request_id}`；正在检查网关和后端…",
+    "query.cancelled_nothing": "`{request_id}` 已取消；云端未做任何更改。",
+    "query.cancelled_stays": "`{request_id}` 已取消。它已在云端做出的更改仍然保留：\n{results}",
+    "decided.approved": "{request_id} 已批准；正在执行。",
+    "decided.denied": "{request_id} 已驳回。",
+    "decided.recorded": "已记录对 {request_id} 的批准：{progress} 个批准。",
+    "settled.preparing": "{request_id} 仍在准备中；请稍后再试。",
+    "settled.denied": "{request_id} 已被 {who} 驳回。",
+    "settled.expired": "{request_id} 在无人处理前已过期；如仍需要，请重新申请。",
+    "settled.cancelled": "{request_id} 已取消。",
+    "settled.rejected": "{request_id} 已拒收：{reason}",
+    "settled.approved": "{request_id} 已由 {who} 批准（当前：{state}）。",
+    "settled.approved_by_someone": "{request_id} 已由审批人批准（当前：{state}）。",
+}
