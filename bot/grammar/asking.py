@@ -9,6 +9,7 @@ strict-grammar text; anything left over is refused, naming the word.
 
 from __future__ import annotations
 
+from bot.catalogue import say
 from bot.grammar.lexicon import SUGGESTIONS, Term
 from bot.grammar.usage import (
     HISTORY_FORM,
@@ -54,7 +55,7 @@ def read_leading_id(words: Words, request: Word) -> str:
     verb = verbs[0].term if verbs else None
     _only([word for word in rest if word not in verbs], (Term.OF, Term.REQUEST), form=LIST_FORM)
     if verb is None:
-        words.note(Inferred.VERB, f"`{shown(request.text)}` on its own read as its status")
+        words.note(Inferred.VERB, say("infer.status", word=shown(request.text)))
     return f"{verb or 'status'} {emit(request)}"
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.catalogue import say
 from bot.commands import GATEWAY_ID_RE
 from bot.errors import UsageError
 from bot.grammar.clauses import DURATION_FORM, not_a_duration
@@ -159,17 +160,17 @@ class ChangeReader:
         if side is Term.GATEWAY:
             if GATEWAY_ID_RE.fullmatch(key) is None:
                 check_name(word, form=self.form)
-                self.words.note(Inferred.ROLE, f"`{shown(word.text)}` taken as the gateway")
+                self.words.note(Inferred.ROLE, say("infer.gateway", word=shown(word.text)))
             return Term.GATEWAY
         if key.startswith("sg-"):
             return Term.SECURITY_GROUP
         if key.startswith("i-"):
             return Term.INSTANCE
         if _CLUSTER_ID_RE.fullmatch(key):
-            self.words.note(Inferred.ROLE, f"`{shown(word.text)}` taken as a cluster id")
+            self.words.note(Inferred.ROLE, say("infer.cluster", word=shown(word.text)))
             return Term.CLUSTER
         check_name(word, form=self.form)
-        self.words.note(Inferred.ROLE, f"`{shown(word.text)}` taken as a service")
+        self.words.note(Inferred.ROLE, say("infer.service", word=shown(word.text)))
         return Term.SERVICE
 
     def _value_at(self, index: int) -> Word | None:

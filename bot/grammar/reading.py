@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.catalogue import say
 from bot.commands import Authorize, Command
 from bot.errors import IncompleteCommand, UsageError
 from bot.grammar.asking import read_leading_id, read_query, read_revoke_of_one
@@ -56,10 +57,8 @@ class NeedsConfirmation(UsageError):
 
     def __init__(self, reading: Reading) -> None:
         self.reading = reading
-        notes = "; ".join(inference.note for inference in reading.inferred)
-        super().__init__(
-            f"I read this as `{shown(reading.shown)}` ({notes}). Type it that way to use it."
-        )
+        notes = say("usage.list_separator").join(i.note for i in reading.inferred)
+        super().__init__(say("infer.needs_confirmation", shown=shown(reading.shown), notes=notes))
 
 
 def read_command(text: str, *, max_duration: timedelta | None = None) -> Reading:
@@ -106,14 +105,14 @@ def _strict_text(words: Words) -> str:
     if first.term not in _CHANGE_VERBS:
         return _without_reason(words, read_query(words, first))
     if first.term is Term.CLOSE:
-        words.note(Inferred.VERB, f"`{shown(first.text)}` read as `revoke`")
+        words.note(Inferred.VERB, say("infer.revoke", word=shown(first.text)))
     one = read_revoke_of_one(words) if first.term is not Term.AUTHORIZE else None
     text = one or ChangeReader(words, first).read()
     if words.reason is None:
         return text
     if first.term is Term.AUTHORIZE:
         return f"{text} because {words.reason}"
-    words.note(Inferred.DROPPED, "the reason left out: a revoke carries none")
+    words.note(Inferred.DROPPED, say("infer.no_reason"))
     return text
 
 
@@ -144,8 +143,5 @@ def _note_dropped(words: Words, command: Command) -> None:
     if not words.dropped or (isinstance(command, Authorize) and command.duration is not None):
         return
     for word in words.dropped:
-        if isinstance(command, Authorize):
-            note = "left out: no duration was given, so the access would be permanent"
-        else:
-            note = "left out"
-        words.note(Inferred.DROPPED, f"`{shown(word.text)}` {note}")
+        key = "infer.dropped_permanent" if isinstance(command, Authorize) else "infer.dropped"
+        words.note(Inferred.DROPPED, say(key, word=shown(word.text)))

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.catalogue import say
 from bot.errors import UsageError
 from bot.grammar.lexicon import KIND_NOUNS, LONGEST_PHRASE, NOT_NAMES, PHRASES, SUGGESTIONS, Term
 from bot.grammar.pieces import Piece, chinese_duration, prepare, split_pieces
@@ -89,7 +90,7 @@ def read_words(cleaned: str) -> Words:
     pieces, guessed = split_pieces(prepare(cleaned))
     words = Words(cleaned, _phrases(pieces))
     for run in guessed:
-        words.note(Inferred.SPLIT, f"`{shown(run)}` split into words where I took names to end")
+        words.note(Inferred.SPLIT, say("infer.split", word=shown(run)))
     _cut_reason(words)
     while words.items and words.items[0].is_value() and words.items[0].text.startswith("@"):
         words.items.pop(0)  # a leading address: "@sgbot", or a mention of the bot unwrapped
