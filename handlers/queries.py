@@ -19,7 +19,7 @@ from bot.catalogue import say
 from bot.commands import Cancel, GatewayRef, Help, History, ListPending, ListRules, Status
 from bot.deps import Deps
 from bot.errors import CloudError, PolicyRefused
-from bot.grammar import HELP_TEXT
+from bot.grammar.usage import help_text
 from handlers import describe_plan
 from handlers.block_parts import Message, message, section
 from handlers.blocks import help_message, history_list, pending_list, rules_list, status_message
@@ -63,7 +63,7 @@ async def answer(deps: Deps, command: Query, user_id: str) -> Message:
             return refused
     match command:
         case Help():
-            return help_message(HELP_TEXT, emulated=deps.emulated)
+            return help_message(help_text(), emulated=deps.emulated)
         case Status(request_id=request_id):
             request = await deps.store.get(request_id)
             if request is None:

@@ -38,7 +38,12 @@ def current() -> str:
 
 def say(key: str, **fields: object) -> str:
     """The message ``key`` in the chosen language with ``fields`` filled in."""
-    return CATALOGUES[_chosen[0]][key].format(**fields)
+    return say_in(_chosen[0], key, **fields)
+
+
+def say_in(language: str, key: str, **fields: object) -> str:
+    """The message ``key`` in ``language``, whichever is chosen."""
+    return CATALOGUES[language][key].format(**fields)
 
 
 def placeholders(template: str) -> frozenset[str]:

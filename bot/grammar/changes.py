@@ -59,7 +59,7 @@ class _Request:
 
     def set_gateway(self, value: str) -> None:
         if self.gateway is not None:
-            raise UsageError("The gateway is given twice. Type it once and send the request again.")
+            raise UsageError(say("usage.twice.gateway"))
         self.gateway = value
 
     def set_target(self, kind: Term, words: list[str]) -> None:
@@ -68,7 +68,7 @@ class _Request:
         elif self.target_kind is Term.NODEPOOL and kind is Term.CLUSTER and "in" not in self.target:
             self.target = [*self.target, "in", *words]
         elif self.target_kind is not None:
-            raise UsageError("The target is given twice. Type it once and send the request again.")
+            raise UsageError(say("usage.twice.target"))
         else:
             self.target = words
         self.target_kind = kind if self.target_kind is None else Term.NODEPOOL
@@ -217,7 +217,7 @@ class ChangeReader:
                 break
         if found:
             if self.request.ports is not None:
-                raise UsageError("The ports are given twice. Type them once, e.g. `on 80, 443`.")
+                raise UsageError(say("usage.twice.ports"))
             self.request.ports = found
         return index
 
@@ -233,7 +233,7 @@ class ChangeReader:
         if self.revoking:
             raise unexpected(self.items[intro].text, form=REVOKE_FORM)
         if self.request.duration is not None:
-            raise UsageError("The duration is given twice. Type it once, e.g. `for 4h`.")
+            raise UsageError(say("usage.twice.duration"))
         spec = duration_of(self.items[index:])
         if spec is None:
             if index >= len(self.items):
@@ -250,7 +250,7 @@ class ChangeReader:
         if self.revoking:
             raise unexpected(tail[0].text, form=REVOKE_FORM)
         if self.request.duration is not None:
-            raise UsageError("The duration is given twice. Type it once, e.g. `for 4h`.")
+            raise UsageError(say("usage.twice.duration"))
         spec = duration_of(tail[1:])
         self.request.duration = [spec[0]] if spec else None
 
@@ -259,7 +259,7 @@ class ChangeReader:
         if value is None:
             raise needs("namespace", form=_NAMESPACE_FORM)
         if self.request.namespace is not None:
-            raise UsageError("The namespace is given twice. Type it once.")
+            raise UsageError(say("usage.twice.namespace"))
         self.request.namespace = emit(value)
         return index + 1
 
@@ -285,10 +285,7 @@ class ChangeReader:
         request = self.request
         if request.namespace is not None:
             if request.target_kind is not Term.SERVICE:
-                raise UsageError(
-                    "A namespace belongs to a service: `namespace` needs `service NAME`. "
-                    f"Type {_NAMESPACE_FORM}."
-                )
+                raise UsageError(say("usage.namespace_needs_service", form=_NAMESPACE_FORM))
             request.target += ["in", request.namespace]
         verb, into = ("revoke", "from") if self.revoking else ("authorize", "to")
         parts = [verb]

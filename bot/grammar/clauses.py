@@ -7,6 +7,7 @@ readers return None for "not given" and raise ``UsageError`` for "given but wron
 
 from __future__ import annotations
 
+from bot.catalogue import say
 from bot.commands import (
     MAX_REASON_CHARS,
     ClusterTarget,
@@ -61,12 +62,9 @@ class Cursor:
         if token is None or token.word in stops or token.word.startswith(REASON_PREFIX):
             return None
         if token.unclosed:
-            raise UsageError(
-                f"The quote at `{shown(token.text)}` is never closed. "
-                'Type a closing `"` after the name.'
-            )
+            raise UsageError(say("usage.unclosed_quote", word=shown(token.text)))
         if not token.text.strip():
-            raise UsageError("A quoted name is empty. Type the name between the quotes.")
+            raise UsageError(say("usage.empty_quote"))
         self.position += 1
         return token
 
@@ -106,7 +104,7 @@ def parse_target(cursor: Cursor, stops: frozenset[str]) -> Target | None:
     if word in ("nodepool", "node-pool"):
         nodepool = cursor.require_value(stops | {"in"}, what=word, form=_NODEPOOL_FORM)
         if not cursor.take_word("in"):
-            raise UsageError(f"A node pool needs its cluster. Type {_NODEPOOL_FORM}.")
+            raise UsageError(say("usage.nodepool_needs_cluster", form=_NODEPOOL_FORM))
         cursor.take_word("cluster")
         cluster = cursor.require_value(stops, what="in cluster", form=_NODEPOOL_FORM)
         return NodePoolTarget(nodepool_id=nodepool.text, cluster_id=cluster.text)
@@ -123,7 +121,7 @@ def _parse_service(cursor: Cursor, stops: frozenset[str]) -> ServiceTarget:
     if not token.quoted and token.text.count(".") == 1:
         name, namespace = token.text.split(".")
         if not name or not namespace:
-            raise UsageError(f"`{shown(token.text)}` is not a service. Type {_SERVICE_FORM}.")
+            raise UsageError(say("usage.not_a_service", word=shown(token.text), form=_SERVICE_FORM))
         return ServiceTarget(name=name, namespace=namespace)
     return ServiceTarget(name=token.text)
 
@@ -148,9 +146,7 @@ def take_duration(cursor: Cursor) -> DurationSpec:
 
 
 def not_a_duration(text: str) -> UsageError:
-    return UsageError(
-        f"`{shown(text)}` is not a duration. Type {DURATION_FORM}; a reason goes after `because`."
-    )
+    return UsageError(say("usage.not_a_duration", word=shown(text), form=DURATION_FORM))
 
 
 def take_reason(cursor: Cursor, start: int) -> tuple[str, DurationSpec | None]:
@@ -158,10 +154,7 @@ def take_reason(cursor: Cursor, start: int) -> tuple[str, DurationSpec | None]:
     reason, trailing_duration = split_reason(cursor.text[start:])
     cursor.position = len(cursor.tokens)
     if not reason:
-        raise UsageError("The reason is empty. Type it after `because`: `because load test`.")
+        raise UsageError(say("usage.empty_reason"))
     if len(reason) > MAX_REASON_CHARS:
-        raise UsageError(
-            f"The reason is {len(reason)} characters long. Type a shorter one, at most "
-            f"{MAX_REASON_CHARS} characters."
-        )
+        raise UsageError(say("usage.long_reason", length=len(reason), most=MAX_REASON_CHARS))
     return reason, trailing_duration

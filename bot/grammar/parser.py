@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from bot.catalogue import say
 from bot.commands import (
     Authorize,
     Cancel,
@@ -79,9 +80,7 @@ class _ChangeParts:
         if value is None:
             return
         if getattr(self, field) is not None:
-            raise UsageError(
-                f"The {field} is given twice. Type it once and send the request again."
-            )
+            raise UsageError(say(f"usage.twice.{field}"))
         setattr(self, field, value)
 
     def given(self) -> dict[str, Any]:
@@ -113,7 +112,7 @@ def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
     cursor = Cursor(text)
     first = cursor.peek()
     if first is None:
-        raise UsageError(f"There is no command. Type `help` to see them all, or {VERB_FORM}.")
+        raise UsageError(say("usage.no_command", form=VERB_FORM))
     cursor.position += 1
     verb = first.word
     if verb in AUTHORIZE_VERBS:
@@ -142,8 +141,7 @@ def _parse_authorize(cursor: Cursor, max_duration: timedelta | None) -> Authoriz
     if duration is not None and max_duration is not None and duration > max_duration:
         longest = format_duration(max_duration)
         raise UsageError(
-            f"`{format_duration(duration)}` is longer than the longest grant allowed, "
-            f"{longest}. Type `for {longest}` or less."
+            say("usage.duration_too_long", asked=format_duration(duration), longest=longest)
         )
     gateway, target, ports = parts.complete("authorize")
     return Authorize(
@@ -205,9 +203,7 @@ def _parse_revoke_rule(cursor: Cursor) -> RevokeRule:
             cursor.take_word("gateway")
             name = cursor.take_value(stops)
             if name is not None and gateway is not None:
-                raise UsageError(
-                    "The gateway is given twice. Type it once and send the request again."
-                )
+                raise UsageError(say("usage.twice.gateway"))
             gateway = gateway_ref(name.text) if name else gateway
         elif token.word == "keep" and cursor.take_word("backend"):
             cursor.take_word("rule", "rules")

@@ -31,7 +31,6 @@ from bot.grammar.values import shown
 from bot.grammar.words import Inference, Inferred, Words, read_words, request_id_word
 
 _CHANGE_VERBS = (Term.AUTHORIZE, Term.REVOKE, Term.CLOSE)
-_NO_COMMAND = "There is no command. Type `help` to see them all, or {form}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +90,7 @@ def parse_command(text: str, *, max_duration: timedelta | None = None) -> Comman
 
 def _strict_text(words: Words) -> str:
     if not words.items:
-        raise UsageError(_NO_COMMAND.format(form=VERB_FORM))
+        raise UsageError(say("usage.no_command", form=VERB_FORM))
     _verb_first(words)
     first = words.items[0]
     if first.is_value() and request_id_word([first]) is not None:
@@ -132,9 +131,7 @@ def _verb_first(words: Words) -> None:
 
 def _without_reason(words: Words, text: str) -> str:
     if words.reason is not None:
-        raise UsageError(
-            "Only a request for access takes a reason. Leave out `because …` and send it again."
-        )
+        raise UsageError(say("usage.reason_only_authorize"))
     return text
 
 

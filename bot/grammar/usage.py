@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from bot.catalogue import current, say, say_in
 from bot.errors import UsageError
 from bot.grammar.values import shown
 
@@ -61,26 +62,21 @@ HELP_EXAMPLES = (
     "history gateway prod-gw",
 )
 
-HELP_TEXT = "\n".join(
-    (
-        "*Commands* (keywords in any case; a name with spaces goes in double quotes)",
-        f"• {AUTHORIZE_FORM}. Also `allow`, `grant`, `open`, `give`.",
-        f"• {REVOKE_FORM}. Also `remove`, `delete`.",
-        f"• {LIST_FORM}, `status REQUEST_ID`, `cancel REQUEST_ID`, {HISTORY_FORM}, `help`.",
-        "GATEWAY is a gateway id (gw- and 32 hex digits) or its exact name.",
-        "PORTS: `8080`, `8080-8090`, `8080/8090`, lists joined by commas, spaces or `and`, "
-        "or `all`.",
-        "DURATION: `30m`, `4h`, `2d`, `1w` or `permanent` (the default). "
-        "REASON: free text, at most 500 characters; a `for DURATION` at its end is the duration.",
-        "REQUEST_ID looks like `REQ-7F3K2`.",
-        "I also read everyday phrasings (`please allow prod-gw to reach orders on port 8080`, "
-        "`show pending requests`) and Chinese keywords (`授权 网关 prod-gw 访问 服务 orders "
-        "端口 8080`). When I have to guess, I show how I read the request and wait for your "
-        "Confirm before sending it.",
-        "*Examples*",
-        *(f"• `{example}`" for example in HELP_EXAMPLES),
+
+def help_text(language: str | None = None) -> str:
+    """The ``help`` answer in ``language`` (the chosen one by default); forms stay as typed."""
+    return say_in(
+        language or current(),
+        "help.text",
+        authorize=AUTHORIZE_FORM,
+        revoke=REVOKE_FORM,
+        list=LIST_FORM,
+        history=HISTORY_FORM,
+        examples="\n".join(f"• `{example}`" for example in HELP_EXAMPLES),
     )
-)
+
+
+HELP_TEXT = help_text("en")
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
@@ -91,10 +87,12 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
 def unexpected(word: str, *, form: str, choices: Iterable[str] = ()) -> UsageError:
     """The error for a word the grammar cannot place: name it, suggest, show the form."""
     suggestion = suggest(word, choices)
-    hint = f" Did you mean `{suggestion}`?" if suggestion else ""
-    return UsageError(f"I don't understand `{shown(word)}` there.{hint} Type {form}.")
+    if suggestion:
+        text = say("usage.unexpected_suggest", word=shown(word), suggestion=suggestion, form=form)
+        return UsageError(text)
+    return UsageError(say("usage.unexpected", word=shown(word), form=form))
 
 
 def needs(what: str, *, form: str) -> UsageError:
     """The error for a keyword written without the value it introduces."""
-    return UsageError(f"`{what}` needs a value. Type {form}.")
+    return UsageError(say("usage.needs_value", what=what, form=form))
