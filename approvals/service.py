@@ -169,7 +169,9 @@ class Service:
                 raise PolicyRefused(
                     say("refuse.cancel_state", request_id=current.id, state=_state(current))
                 )
-            cancelled = transition(current, RequestState.CANCELLED, at=now, reason="cancelled")
+            cancelled = transition(
+                current, RequestState.CANCELLED, at=now, reason=say("why.cancelled")
+            )
             return cancelled, told(current, _N.UPDATE_CARD, _N.TELL_REQUESTER)
 
         async with self._audit_refusal(user, f"cancel {request_id}", request_id):
@@ -192,7 +194,7 @@ class Service:
                 raise PolicyRefused(
                     say("refuse.retry_ended", request_id=current.id, at=f"{ends:%Y-%m-%d %H:%M}")
                 )
-            applying = transition(current, RequestState.APPLYING, at=now, reason="retried")
+            applying = transition(current, RequestState.APPLYING, at=now, reason=say("why.retried"))
             job = Job(kind=JobKind.APPLY, request_id=current.id)
             said = told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.RETRYING)
             return applying, said.plus(Effects(jobs=(job,)))
@@ -218,7 +220,10 @@ class Service:
             # A refused removal is retried by the grant's end timer, from now at the latest.
             ends = min(current.grant_expires_at or now, now)
             revoking = transition(
-                current, RequestState.REVOKING, at=now, reason=f"revoked by <@{actor.user_id}>"
+                current,
+                RequestState.REVOKING,
+                at=now,
+                reason=say("why.revoked_by", who=f"<@{actor.user_id}>"),
             ).evolve(grant_expires_at=ends)
             job = Job(kind=JobKind.REVOKE, request_id=current.id)
             said = told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.REVOKING)

@@ -48,6 +48,7 @@ from approvals.results import (
 from approvals.scripts import COMMIT
 from approvals.store_reads import RequestReader
 from approvals.writes import CommitPlan, Limits, epoch_ms, plan_commit
+from bot.catalogue import say
 from bot.errors import SgbotError
 
 logger = logging.getLogger(__name__)
@@ -241,7 +242,7 @@ class RequestStore(RequestReader):
         status, holder, saved = await self._execute(plan, before.version, pending)
         if status == "ok":
             return saved
-        reason = f"same as {holder}, which is pending"
+        reason = say("why.duplicate_pending", holder=holder)
         rejected = transition(resolved, RequestState.REJECTED, at=at, reason=reason)
         told = notification(NotificationKind.TELL_REQUESTER, rejected.id, before.version + 1)
         return await self.commit(before, rejected, Effects(notifications=(told,)))

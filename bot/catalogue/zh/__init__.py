@@ -1,6 +1,6 @@
 """The Chinese catalogue, gathered from one module per area of the bot."""
 
-from bot.catalogue.zh import card, errors, forms, grammar, lists, messages, request
+from bot.catalogue.zh import card, errors, forms, grammar, lists, messages, reasons, request
 
-PARTS = (request, card, errors, messages, lists, forms, grammar)
+PARTS = (request, card, errors, messages, lists, forms, grammar, reasons)
 MESSAGES: dict[str, str] = {key: text for part in PARTS for key, text in part.MESSAGES.items()}
