@@ -15,3 +15,31 @@ MESSAGES = {
     "why.retried": "retried",
     "why.revoked_by": "revoked by {who}",
 }
+
+# What releasing or deleting a rule did, and why a backend rule stays or goes.
+MESSAGES |= {
+    "note.rule_still_needed": "rule {rule} ({group} ports {ports}) stays: still needed by {others}",
+    "note.access_remains": "access remains through {rule}, which sgbot did not create",
+    "note.was_held": "rule {rule} was held by {holders}; they no longer rely on it",
+    "note.backend_stays": "the backend rule stays: {why}",
+    "backend.there_before": (
+        "{rule} was there before sgbot added the rule; sgbot did not create it"
+    ),
+    "backend.none_found": "no matching backend rule was found",
+    "backend.undated": "{rule} cannot be dated against the MSE rule, so it is kept",
+    "backend.predates": "{rule} predates the MSE rule; sgbot did not create it",
+    "backend.kept_as_asked": "{rule} is kept as asked",
+    "backend.came_with": "{rule} came with the MSE rule",
+    "delete.made": "made by sgbot for {request_id}; {why}",
+    "delete.made_backend_stays": (
+        "made by sgbot for {request_id}; backend rule {rule} stays: {why}"
+    ),
+    "delete.made_backend_removed": (
+        "made by sgbot for {request_id}; backend rule {rule} is removed with it: {why}"
+    ),
+    "delete.foreign": "not made by sgbot; {why}",
+    "delete.foreign_backend_stays": "not made by sgbot; backend rule {rule} stays: {why}",
+    "delete.foreign_backend_removed": (
+        "not made by sgbot; backend rule {rule} is removed with it: {why}"
+    ),
+}

@@ -14,3 +14,25 @@ MESSAGES = {
     "why.retried": "已重试",
     "why.revoked_by": "由 {who} 撤销",
 }
+
+# 释放或删除规则的结果，以及后端规则保留或删除的原因。
+MESSAGES |= {
+    "note.rule_still_needed": "规则 {rule}（{group} 端口 {ports}）保留：{others} 仍需要它",
+    "note.access_remains": "访问仍通过 {rule} 保留，该规则并非 sgbot 创建",
+    "note.was_held": "规则 {rule} 曾被 {holders} 持有；它们不再依赖该规则",
+    "note.backend_stays": "后端规则保留：{why}",
+    "backend.there_before": "{rule} 在 sgbot 添加规则前就已存在；它不是 sgbot 创建的",
+    "backend.none_found": "未找到匹配的后端规则",
+    "backend.undated": "{rule} 无法与 MSE 规则比较创建时间，因此保留",
+    "backend.predates": "{rule} 早于 MSE 规则创建；它不是 sgbot 创建的",
+    "backend.kept_as_asked": "{rule} 按要求保留",
+    "backend.came_with": "{rule} 随 MSE 规则一同创建",
+    "delete.made": "由 sgbot 为 {request_id} 创建；{why}",
+    "delete.made_backend_stays": "由 sgbot 为 {request_id} 创建；后端规则 {rule} 保留：{why}",
+    "delete.made_backend_removed": (
+        "由 sgbot 为 {request_id} 创建；后端规则 {rule} 随之删除：{why}"
+    ),
+    "delete.foreign": "非 sgbot 创建；{why}",
+    "delete.foreign_backend_stays": "非 sgbot 创建；后端规则 {rule} 保留：{why}",
+    "delete.foreign_backend_removed": "非 sgbot 创建；后端规则 {rule} 随之删除：{why}",
+}
