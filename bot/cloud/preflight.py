@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.catalogue import say
 from bot.cloud.port import CloudPort, GatewayRule, IngressRule, SecurityGroup
 from bot.cloud.resolve import Resolution, find_gateway, resolve_target
 from bot.cloud.rules import find_identical_ingress
@@ -64,7 +65,7 @@ class Plan:
         if self.refused:
             reasons = "; ".join(f"{i.group.security_group_id}: {i.reason}" for i in self.refused)
             route = self.resolution.hops or self.resolution.path
-            raise Conflict(f"cannot authorize {route}: {reasons}")
+            raise Conflict(say("cloud.cannot_authorize", route=route, reasons=reasons))
 
 
 GROUP_RULE_QUOTA = 20

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.catalogue import say
 from bot.cloud.port import CloudPort, Cluster, Gateway, GatewayService, Instance, SecurityGroup
 from bot.cloud.resolve_ips import addresses, trace_ips
 from bot.cloud.resolve_k8s import (
@@ -70,20 +71,18 @@ async def find_gateway(cloud: CloudPort, ref: GatewayRef) -> Gateway:
             return await cloud.get_gateway(ref.value)
         except NotFound as exc:
             raise NotFound(
-                f"there is no gateway {ref.value} in {cloud.region_id}; "
-                "check the id in the MSE console, or use the gateway's name",
+                say("cloud.no_gateway_id", gateway=ref.value, region=cloud.region_id),
                 request_id=exc.request_id,
                 code=exc.code,
             ) from exc
     hits = [g for g in await cloud.find_gateways_by_name(ref.value) if g.name == ref.value]
     if not hits:
         raise NotFound(
-            f"there is no gateway named {ref.value!r} in {cloud.region_id}; names are exact "
-            "and case-sensitive — the MSE console lists them under Cloud-native Gateways"
+            say("cloud.no_gateway_name", gateway=repr(ref.value), region=cloud.region_id)
         )
     if len(hits) > 1:
         choices = ", ".join(sorted(g.unique_id for g in hits))
-        raise InvalidInput(f"several gateways are named {ref.value!r}; use one id: {choices}")
+        raise InvalidInput(say("cloud.several_gateways", gateway=repr(ref.value), choices=choices))
     return await cloud.get_gateway(hits[0].unique_id)
 
 
@@ -195,17 +194,20 @@ async def _find_service(
 ) -> GatewayService:
     listed = await cloud.list_gateway_services(gateway.unique_id, target.name, target.namespace)
     exact = [s for s in listed if s.name == target.name and target.namespace in (None, s.namespace)]
-    where = f" in namespace {target.namespace}" if target.namespace else ""
     if not exact:
-        raise NotFound(
-            f"gateway {gateway.name} routes no service named {target.name!r}{where}; "
-            "the MSE console lists a gateway's services under Routes → Services"
-        )
+        fields = {"gateway": gateway.name, "service": repr(target.name)}
+        if target.namespace:
+            raise NotFound(say("cloud.no_service_in", namespace=target.namespace, **fields))
+        raise NotFound(say("cloud.no_service", **fields))
     if len(exact) > 1:
         choices = ", ".join(sorted(f"`{s.qualified_name}`" for s in exact))
         raise InvalidInput(
-            f"service {target.name!r} exists in several namespaces on gateway {gateway.name}; "
-            f"say which: {choices}"
+            say(
+                "cloud.several_namespaces",
+                service=repr(target.name),
+                gateway=gateway.name,
+                choices=choices,
+            )
         )
     return exact[0]
 

@@ -101,3 +101,28 @@ MESSAGES |= {
     "query.gateway_unreadable": "I could not read the gateway: {error}",
     "query.looking": "Looking that up in the cloud; the answer follows here shortly.",
 }
+
+# The cloud's answers a requester reads when their request is rejected.
+MESSAGES |= {
+    "cloud.no_gateway_id": (
+        "there is no gateway {gateway} in {region}; check the id in the MSE console, or use "
+        "the gateway's name"
+    ),
+    "cloud.no_gateway_name": (
+        "there is no gateway named {gateway} in {region}; names are exact and case-sensitive "
+        "— the MSE console lists them under Cloud-native Gateways"
+    ),
+    "cloud.several_gateways": "several gateways are named {gateway}; use one id: {choices}",
+    "cloud.no_service": (
+        "gateway {gateway} routes no service named {service}; the MSE console lists a "
+        "gateway's services under Routes → Services"
+    ),
+    "cloud.no_service_in": (
+        "gateway {gateway} routes no service named {service} in namespace {namespace}; the "
+        "MSE console lists a gateway's services under Routes → Services"
+    ),
+    "cloud.several_namespaces": (
+        "service {service} exists in several namespaces on gateway {gateway}; say which: {choices}"
+    ),
+    "cloud.cannot_authorize": "cannot authorize {route}: {reasons}",
+}

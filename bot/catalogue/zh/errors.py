@@ -82,3 +82,26 @@ MESSAGES |= {
     "query.gateway_unreadable": "无法读取该网关：{error}",
     "query.looking": "正在云端查询；结果稍后会在这里显示。",
 }
+
+# 申请被拒收时，申请人看到的云端结果。
+MESSAGES |= {
+    "cloud.no_gateway_id": (
+        "{region} 中没有网关 {gateway}；请在 MSE 控制台核对 ID，或改用网关名称"
+    ),
+    "cloud.no_gateway_name": (
+        "{region} 中没有名为 {gateway} 的网关；名称须完全一致且区分大小写"
+        "——MSE 控制台的“云原生网关”列表中可以查到"
+    ),
+    "cloud.several_gateways": "有多个网关名为 {gateway}；请改用其中一个 ID：{choices}",
+    "cloud.no_service": (
+        "网关 {gateway} 没有名为 {service} 的服务；MSE 控制台的“路由 → 服务”中列出了网关的服务"
+    ),
+    "cloud.no_service_in": (
+        "网关 {gateway} 在命名空间 {namespace} 中没有名为 {service} 的服务；"
+        "MSE 控制台的“路由 → 服务”中列出了网关的服务"
+    ),
+    "cloud.several_namespaces": (
+        "服务 {service} 在网关 {gateway} 的多个命名空间中都存在；请指明是哪一个：{choices}"
+    ),
+    "cloud.cannot_authorize": "无法授权 {route}：{reasons}",
+}
