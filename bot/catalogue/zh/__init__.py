@@ -1,6 +1,6 @@
 """The Chinese catalogue, gathered from one module per area of the bot."""
 
-from bot.catalogue.zh import card, errors, forms, grammar, lists, messages, reasons, request
+from bot.catalogue.zh import card, errors, forms, grammar, lists, messages, paths, reasons, request
 
-PARTS = (request, card, errors, messages, lists, forms, grammar, reasons)
+PARTS = (request, card, errors, messages, lists, forms, grammar, reasons, paths)
 MESSAGES: dict[str, str] = {key: text for part in PARTS for key, text in part.MESSAGES.items()}

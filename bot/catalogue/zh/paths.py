@@ -1,0 +1,40 @@
+"""目标如何对应到安全组，即卡片上“经由”一行的内容。"""
+
+MESSAGES = {
+    "path.eni_of": "ENI {eni}（属于 {instance}）",
+    "path.eni_alone": "ENI {eni}（无实例：ECI 或未挂载）",
+    "path.and_more": "{shown} 等另外 {count} 个",
+    "path.serverless_no_group": "ACK Serverless 集群 {cluster} 没有报告安全组",
+    "path.serverless": "ACK Serverless 集群 {cluster} → 集群安全组 {group}",
+    "path.why_whole_cluster": "目标是整个集群",
+    "path.why_overlay": "overlay 网络上的 Pod 经由其所在节点访问 VPC",
+    "path.not_opened": "未开通：{ips}（VPC 中没有 ENI 持有这些 IP；Pod 正在启动或已消失）",
+    "path.no_endpoints": (
+        "服务 {service} 没有端点，且 ACK 集群 {cluster} 为 Pod 分配独立网卡"
+        "（无 overlay Pod 网段），"
+        "因此在 Pod 运行前无法得知其使用的安全组；请稍后重试，或直接指定后端：`sg-…` 或 "
+        "`instance i-…`"
+    ),
+    "path.pods": "Pod {trace}",
+    "path.none_yet": "暂无",
+    "path.none": "无",
+    "path.pods_overlay": "Pod {ips}（位于 overlay 网段 {cidr}）→ {hops}",
+    "path.pods_no_eni": "Pod {ips}（不在任何 VPC ENI 上）→ {hops}",
+    "path.no_node_groups": (
+        "ACK 集群 {cluster} 没有带安全组的节点池或节点；请直接指定后端：`sg-…` 或 `instance i-…`"
+    ),
+    "path.cluster_pools": "ACK 集群 {cluster} → 节点池 {pools}",
+    "path.pool_wide": (
+        "授权覆盖整个节点池：{why}，因此节点池 {pool} 的所有节点都会开通（当前 {count} 个节点）"
+    ),
+    "path.cluster_wide": (
+        "授权覆盖整个集群：{why}，因此 ACK 集群 {cluster} 的所有节点都会开通（当前 {count} 个节点）"
+    ),
+    "path.node_in_pool": "{node} 位于 {pool}（模板 {template}）",
+    "path.nodes_outside": "不属于任何节点池的节点：{nodes}",
+    "path.nodes_differ": "安全组与所在节点池模板不一致的节点：{nodes}",
+    "path.nodes_missing": (
+        "DescribeInstances 未返回的节点：{nodes}"
+        "（虚拟节点，或 RAM 策略对 ecs:DescribeInstances 隐藏了它们）"
+    ),
+}
