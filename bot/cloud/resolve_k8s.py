@@ -22,8 +22,6 @@ from bot.cloud.port import CloudPort, Cluster, ClusterNode, Instance, NodePool
 from bot.cloud.resolve_ips import trace_ips
 from bot.errors import InvalidInput
 
-EXPLICIT_TARGET = "name the backend directly instead: `sg-…` or `instance i-…`"
-
 
 @dataclass(frozen=True)
 class Walk:

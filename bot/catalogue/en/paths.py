@@ -40,3 +40,41 @@ MESSAGES = {
         "hides them from ecs:DescribeInstances)"
     ),
 }
+
+MESSAGES |= {
+    "path.why_pool": "the target is a node pool",
+    "cloud.gateway_group_hidden": (
+        "the managed security group {group} of gateway {gateway} is not visible to "
+        "ecs:DescribeSecurityGroups in {region}: either the bot's RAM policy limits that action "
+        "by resource or condition (allow it on the gateway's group), or the group belongs to "
+        "another account (MSE's own); sgbot needs its type and VPC to check the backend groups "
+        "against it"
+    ),
+    "cloud.no_group": (
+        "security group {groups} does not exist in {region}; check the id (security groups are "
+        "per region); if it exists, the bot's RAM identity may not see it: a policy limited by "
+        "resource or condition makes ecs:DescribeSecurityGroups answer an empty list rather "
+        "than an error"
+    ),
+    "cloud.no_instance": (
+        "there is no ECS instance {instance} in {region}; if it exists, the bot's RAM identity "
+        "may not see it: a policy limited by resource or condition makes ecs:DescribeInstances "
+        "answer an empty list rather than an error"
+    ),
+    "cloud.no_pool": "cluster {cluster} has no node pool {pool} (it has: {names})",
+    "cloud.source_gone": (
+        "service {service} comes from a Kubernetes source the gateway no longer lists; name the "
+        "backend directly instead: `sg-…` or `instance i-…`"
+    ),
+    "cloud.service_no_ips": (
+        "service {service} is a {source} service without IP addresses, so its security group "
+        "cannot be found; name the backend directly instead: `sg-…` or `instance i-…`"
+    ),
+    "cloud.ips_unmatched": (
+        "service {service} sends traffic to {ips}, which no ECS instance or network interface "
+        "in the gateway's VPC {vpc} holds; if it exists, the bot's RAM identity may not see it: "
+        "a policy limited by resource or condition makes ecs:DescribeInstances or "
+        "ecs:DescribeNetworkInterfaces answer an empty list rather than an error; otherwise "
+        "name the backend directly instead: `sg-…` or `instance i-…`"
+    ),
+}

@@ -38,3 +38,36 @@ MESSAGES = {
         "（虚拟节点，或 RAM 策略对 ecs:DescribeInstances 隐藏了它们）"
     ),
 }
+
+MESSAGES |= {
+    "path.why_pool": "目标是一个节点池",
+    "cloud.gateway_group_hidden": (
+        "网关 {gateway} 的托管安全组 {group} 在 {region} 中对 ecs:DescribeSecurityGroups 不可见："
+        "可能是 sgbot 的 RAM 策略按资源或条件限制了该操作（请对网关的安全组放开），"
+        "也可能该安全组属于其他账号（MSE 自己的）；sgbot 需要它的类型和 VPC 来核对后端安全组"
+    ),
+    "cloud.no_group": (
+        "{region} 中不存在安全组 {groups}；请核对 ID（安全组按地域区分）。如果它确实存在，"
+        "可能是 sgbot 的 RAM 身份看不到它：按资源或条件限制的策略会让 "
+        "ecs:DescribeSecurityGroups 返回空列表而不是报错"
+    ),
+    "cloud.no_instance": (
+        "{region} 中没有 ECS 实例 {instance}。如果它确实存在，可能是 sgbot 的 RAM 身份看不到它："
+        "按资源或条件限制的策略会让 ecs:DescribeInstances 返回空列表而不是报错"
+    ),
+    "cloud.no_pool": "集群 {cluster} 中没有节点池 {pool}（现有：{names}）",
+    "cloud.source_gone": (
+        "服务 {service} 来自网关已不再列出的 Kubernetes 服务来源；请直接指定后端：`sg-…` 或 "
+        "`instance i-…`"
+    ),
+    "cloud.service_no_ips": (
+        "服务 {service} 是没有 IP 地址的 {source} 服务，无法找到其安全组；请直接指定后端："
+        "`sg-…` 或 `instance i-…`"
+    ),
+    "cloud.ips_unmatched": (
+        "服务 {service} 的流量发往 {ips}，但网关所在 VPC {vpc} 中没有 ECS 实例或网卡持有这些地址。"
+        "如果它们确实存在，可能是 sgbot 的 RAM 身份看不到：按资源或条件限制的策略会让 "
+        "ecs:DescribeInstances 或 ecs:DescribeNetworkInterfaces 返回空列表而不是报错；"
+        "否则请直接指定后端：`sg-…` 或 `instance i-…`"
+    ),
+}
