@@ -35,7 +35,7 @@ from bot.grammar.words import (
 )
 
 _CLUSTER_ID_RE = re.compile(r"c[0-9a-f]{32}")
-_NAMESPACE_FORM = "`service NAME in namespace NAMESPACE`"
+_NAMESPACE_FORM = "syntax.namespace"
 _PORT_WORDS = (Term.ON, Term.PORT, Term.TCP)
 _TARGET_WORDS = {
     Term.SERVICE: "service",
@@ -285,7 +285,7 @@ class ChangeReader:
         request = self.request
         if request.namespace is not None:
             if request.target_kind is not Term.SERVICE:
-                raise UsageError(say("usage.namespace_needs_service", form=_NAMESPACE_FORM))
+                raise UsageError(say("usage.namespace_needs_service", form=say(_NAMESPACE_FORM)))
             request.target += ["in", request.namespace]
         verb, into = ("revoke", "from") if self.revoking else ("authorize", "to")
         parts = [verb]

@@ -20,7 +20,7 @@ from bot.commands import (
 )
 from bot.errors import UsageError
 from bot.grammar.text import Token, tokenize
-from bot.grammar.usage import TARGET_FORM, needs, unexpected
+from bot.grammar.usage import A_TARGET_FORM, needs, unexpected
 from bot.grammar.values import (
     DurationSpec,
     instance_id,
@@ -33,9 +33,9 @@ from bot.grammar.values import (
 
 REASON_PREFIX = "reason:"
 NO_STOPS: frozenset[str] = frozenset()
-_SERVICE_FORM = "`service NAME`, `service NAME.NAMESPACE` or `service NAME in NAMESPACE`"
-_NODEPOOL_FORM = "`nodepool NODEPOOL_ID in cluster CLUSTER_ID`"
-DURATION_FORM = "`for 30m`, `for 4h`, `for 2d`, `for 1w` or `for permanent`"
+_SERVICE_FORM = "syntax.service"
+_NODEPOOL_FORM = "syntax.nodepool"
+DURATION_FORM = "syntax.duration"
 
 
 class Cursor:
@@ -89,27 +89,27 @@ def parse_target(cursor: Cursor, stops: frozenset[str]) -> Target | None:
         return _parse_service(cursor, stops)
     if word in ("security", "security-group", "sg"):
         cursor.take_word("group")
-        value = cursor.require_value(stops, what=word, form="`security group sg-ID`")
+        value = cursor.require_value(stops, what=word, form="syntax.security_group")
         return SecurityGroupTarget(security_group_id=security_group_id(value.text))
     if word.startswith("sg-"):
         return SecurityGroupTarget(security_group_id=security_group_id(token.text))
     if word == "instance":
-        value = cursor.require_value(stops, what=word, form="`instance i-ID`")
+        value = cursor.require_value(stops, what=word, form="syntax.instance")
         return InstanceTarget(instance_id=instance_id(value.text))
     if word.startswith("i-"):
         return InstanceTarget(instance_id=instance_id(token.text))
     if word == "cluster":
-        value = cursor.require_value(stops, what=word, form="`cluster CLUSTER_ID`")
+        value = cursor.require_value(stops, what=word, form="syntax.cluster")
         return ClusterTarget(cluster_id=value.text)
     if word in ("nodepool", "node-pool"):
         nodepool = cursor.require_value(stops | {"in"}, what=word, form=_NODEPOOL_FORM)
         if not cursor.take_word("in"):
-            raise UsageError(say("usage.nodepool_needs_cluster", form=_NODEPOOL_FORM))
+            raise UsageError(say("usage.nodepool_needs_cluster", form=say(_NODEPOOL_FORM)))
         cursor.take_word("cluster")
         cluster = cursor.require_value(stops, what="in cluster", form=_NODEPOOL_FORM)
         return NodePoolTarget(nodepool_id=nodepool.text, cluster_id=cluster.text)
     targets = ("service", "security", "instance", "cluster", "nodepool")
-    raise unexpected(token.text, form=f"a target: {TARGET_FORM}", choices=targets)
+    raise unexpected(token.text, form=A_TARGET_FORM, choices=targets)
 
 
 def _parse_service(cursor: Cursor, stops: frozenset[str]) -> ServiceTarget:
@@ -121,7 +121,9 @@ def _parse_service(cursor: Cursor, stops: frozenset[str]) -> ServiceTarget:
     if not token.quoted and token.text.count(".") == 1:
         name, namespace = token.text.split(".")
         if not name or not namespace:
-            raise UsageError(say("usage.not_a_service", word=shown(token.text), form=_SERVICE_FORM))
+            raise UsageError(
+                say("usage.not_a_service", word=shown(token.text), form=say(_SERVICE_FORM))
+            )
         return ServiceTarget(name=name, namespace=namespace)
     return ServiceTarget(name=token.text)
 
@@ -146,7 +148,7 @@ def take_duration(cursor: Cursor) -> DurationSpec:
 
 
 def not_a_duration(text: str) -> UsageError:
-    return UsageError(say("usage.not_a_duration", word=shown(text), form=DURATION_FORM))
+    return UsageError(say("usage.not_a_duration", word=shown(text), form=say(DURATION_FORM)))
 
 
 def take_reason(cursor: Cursor, start: int) -> tuple[str, DurationSpec | None]:

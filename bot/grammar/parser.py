@@ -46,6 +46,7 @@ from bot.grammar.text import clean_text
 from bot.grammar.usage import (
     AUTHORIZE_FORM,
     AUTHORIZE_VERBS,
+    BY_ID_FORMS,
     HISTORY_FORM,
     LIST_FORM,
     REVOKE_FORM,
@@ -53,6 +54,7 @@ from bot.grammar.usage import (
     REVOKE_VERBS,
     RULES_FORM,
     VERB_FORM,
+    VERB_OR_HELP_FORM,
     VERBS,
     needs,
     unexpected,
@@ -112,7 +114,7 @@ def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
     cursor = Cursor(text)
     first = cursor.peek()
     if first is None:
-        raise UsageError(say("usage.no_command", form=VERB_FORM))
+        raise UsageError(say("usage.no_command", form=say(VERB_FORM)))
     cursor.position += 1
     verb = first.word
     if verb in AUTHORIZE_VERBS:
@@ -124,7 +126,7 @@ def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
     if verb == "rules":
         return _parse_rules(cursor)
     if verb in ("status", "cancel"):
-        form = f"`{verb} REQUEST_ID`, e.g. `{verb} REQ-7F3K2`"
+        form = BY_ID_FORMS[verb]
         request = request_id(cursor.require_value(NO_STOPS, what=verb, form=form).text)
         cursor.expect_end(form)
         return Status(request_id=request) if verb == "status" else Cancel(request_id=request)
@@ -132,7 +134,7 @@ def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
         return _parse_history(cursor)
     if verb == "help":
         return Help()
-    raise unexpected(first.text, form=f"{VERB_FORM}, or `help` to see them all", choices=VERBS)
+    raise unexpected(first.text, form=VERB_OR_HELP_FORM, choices=VERBS)
 
 
 def _parse_authorize(cursor: Cursor, max_duration: timedelta | None) -> Authorize:

@@ -26,7 +26,7 @@ from bot.grammar.lexicon import SUGGESTIONS, VERBS, Term
 from bot.grammar.parser import parse_clean
 from bot.grammar.render import render_command
 from bot.grammar.text import clean_text, unwrap_slack_markup
-from bot.grammar.usage import VERB_FORM, unexpected
+from bot.grammar.usage import VERB_FORM, VERB_OR_HELP_FORM, unexpected
 from bot.grammar.values import shown
 from bot.grammar.words import Inference, Inferred, Words, read_words, request_id_word
 
@@ -90,7 +90,7 @@ def parse_command(text: str, *, max_duration: timedelta | None = None) -> Comman
 
 def _strict_text(words: Words) -> str:
     if not words.items:
-        raise UsageError(say("usage.no_command", form=VERB_FORM))
+        raise UsageError(say("usage.no_command", form=say(VERB_FORM)))
     _verb_first(words)
     first = words.items[0]
     if first.is_value() and request_id_word([first]) is not None:
@@ -98,7 +98,7 @@ def _strict_text(words: Words) -> str:
     if first.term is Term.PENDING:
         return _without_reason(words, read_query(words, first))
     if first.term not in VERBS:
-        form = f"{VERB_FORM}, or `help` to see them all"
+        form = VERB_OR_HELP_FORM
         choices = [word for word in SUGGESTIONS if word != first.key]
         raise unexpected(first.text, form=form, choices=choices)
     if first.term not in _CHANGE_VERBS:

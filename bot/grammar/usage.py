@@ -28,23 +28,18 @@ KEYWORDS = frozenset(
     }
 )
 
-TARGET_FORM = (
-    "service NAME (or NAME.NAMESPACE, or NAME in NAMESPACE), sg-ID, security group sg-ID, "
-    "instance i-ID, cluster CLUSTER_ID, or nodepool NODEPOOL_ID in cluster CLUSTER_ID"
-)
-AUTHORIZE_FORM = (
-    "`authorize gateway GATEWAY to TARGET on PORTS [for DURATION] [because REASON]`, "
-    f"where TARGET is {TARGET_FORM}"
-)
-REVOKE_FORM = (
-    "`revoke gateway GATEWAY from TARGET on PORTS`, "
-    "`revoke rule RULE_ID on gateway GATEWAY [keep backend rule]` or `revoke REQUEST_ID`"
-)
-REVOKE_RULE_FORM = "`revoke rule RULE_ID on gateway GATEWAY [keep backend rule]`"
-LIST_FORM = "`list rules for gateway GATEWAY` or `list pending`"
-RULES_FORM = "`rules GATEWAY` or `list rules for gateway GATEWAY`"
-HISTORY_FORM = "`history` or `history gateway GATEWAY`"
-VERB_FORM = "a command such as `authorize gateway GATEWAY to service NAME on 443`"
+# Command forms are catalogue keys: a refusal shows the form in the reply language.
+TARGET_FORM = "syntax.target"
+AUTHORIZE_FORM = "syntax.authorize"
+REVOKE_FORM = "syntax.revoke"
+REVOKE_RULE_FORM = "syntax.revoke_rule"
+LIST_FORM = "syntax.list"
+RULES_FORM = "syntax.rules"
+HISTORY_FORM = "syntax.history"
+VERB_FORM = "syntax.verb"
+VERB_OR_HELP_FORM = "syntax.verb_or_help"
+A_TARGET_FORM = "syntax.a_target"
+BY_ID_FORMS = {"status": "syntax.status", "cancel": "syntax.cancel"}
 
 HELP_EXAMPLES = (
     "authorize gateway prod-gw to service orders.shop on 8080 for 4h because load test",
@@ -68,10 +63,10 @@ def help_text(language: str | None = None) -> str:
     return say_in(
         language or current(),
         "help.text",
-        authorize=AUTHORIZE_FORM,
-        revoke=REVOKE_FORM,
-        list=LIST_FORM,
-        history=HISTORY_FORM,
+        authorize=say_in(language or current(), AUTHORIZE_FORM),
+        revoke=say_in(language or current(), REVOKE_FORM),
+        list=say_in(language or current(), LIST_FORM),
+        history=say_in(language or current(), HISTORY_FORM),
         examples="\n".join(f"• `{example}`" for example in HELP_EXAMPLES),
     )
 
@@ -85,14 +80,17 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
 
 
 def unexpected(word: str, *, form: str, choices: Iterable[str] = ()) -> UsageError:
-    """The error for a word the grammar cannot place: name it, suggest, show the form."""
+    """The error for a word the grammar cannot place: name it, suggest, show the form
+    (``form`` is the catalogue key of a command form, ``syntax.…``)."""
     suggestion = suggest(word, choices)
     if suggestion:
-        text = say("usage.unexpected_suggest", word=shown(word), suggestion=suggestion, form=form)
+        text = say(
+            "usage.unexpected_suggest", word=shown(word), suggestion=suggestion, form=say(form)
+        )
         return UsageError(text)
-    return UsageError(say("usage.unexpected", word=shown(word), form=form))
+    return UsageError(say("usage.unexpected", word=shown(word), form=say(form)))
 
 
 def needs(what: str, *, form: str) -> UsageError:
     """The error for a keyword written without the value it introduces."""
-    return UsageError(say("usage.needs_value", what=what, form=form))
+    return UsageError(say("usage.needs_value", what=what, form=say(form)))
