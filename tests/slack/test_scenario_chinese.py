@@ -168,3 +168,25 @@ def test_a_bad_language_stops_the_bot_at_start_with_a_clear_line(
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 78  # EX_CONFIG
     assert "SGBOT_LANGUAGE: 'klingon' is not a language sgbot speaks; use en or zh" in done.stderr
+
+
+def ask(chat: Chat, text: str) -> str:
+    """The slash command's private answer as a reader sees it."""
+    command = chat.signer.slash_command(DEVELOPER_ID, DEV_CHANNEL_ID, text)
+    status, body = chat.post(command)
+    assert status == 200, body
+    return said(json.loads(body))
+
+
+def test_refusals_and_help_are_in_chinese(chinese_chat: Chat, sgbot_env: dict[str, str]) -> None:
+    refused = ask(chinese_chat, "你好 世界")
+    assert "我不明白这里的" in refused
+    assert "授权 网关 GATEWAY 访问 服务 NAME 端口 443" in refused
+    assert_chinese(refused)
+    assert "I don't understand" not in refused
+
+    helped = ask(chinese_chat, "帮助")
+    assert "*命令*" in helped
+    assert "*Commands*" not in helped
+    assert "`授权 网关 prod-gw 访问 服务 orders 端口 8080`" in helped
+    assert stored_requests(sgbot_env) == 0
