@@ -78,3 +78,28 @@ MESSAGES |= {
         "name the backend directly instead: `sg-…` or `instance i-…`"
     ),
 }
+
+# Why pre-flight refuses a backend group.
+MESSAGES |= {
+    "preflight.not_running": (
+        "gateway {gateway} is {status}, not running, and MSE changes no rules until it runs; "
+        "ask again once the MSE console shows it Running"
+    ),
+    "preflight.other_vpc": (
+        "it is in {vpc}, the gateway in {gateway_vpc}; a gateway can only reach groups in its "
+        "own VPC"
+    ),
+    "preflight.other_type": (
+        "its type is {kind} and the gateway group {gateway_group}'s is {gateway_kind}; MSE "
+        "authorizes only between groups of one type: {advice}"
+    ),
+    "preflight.same_type": (
+        "select the same security group type for the gateway as the one used by the backend service"
+    ),
+    "preflight.basic": "basic (normal)",
+    "preflight.over_quota": (
+        "it already holds {held} of the {quota} rules referencing another security group that "
+        "a basic group may have, and this would add {new}; remove rules it no longer needs, or "
+        "ask for fewer port ranges"
+    ),
+}

@@ -71,3 +71,24 @@ MESSAGES |= {
         "否则请直接指定后端：`sg-…` 或 `instance i-…`"
     ),
 }
+
+# 预检拒绝某个后端安全组的原因。
+MESSAGES |= {
+    "preflight.not_running": (
+        "网关 {gateway} 当前为 {status}，未在运行，MSE 在其运行前不会变更任何规则；"
+        "请在 MSE 控制台显示“运行中”后再申请"
+    ),
+    "preflight.other_vpc": (
+        "它位于 {vpc}，而网关位于 {gateway_vpc}；网关只能访问同一 VPC 内的安全组"
+    ),
+    "preflight.other_type": (
+        "它的类型是 {kind}，而网关安全组 {gateway_group} 的类型是 {gateway_kind}；"
+        "MSE 只在同类型的安全组之间授权：{advice}"
+    ),
+    "preflight.same_type": ("请为网关选择与后端服务所用安全组相同的安全组类型"),
+    "preflight.basic": "普通安全组",
+    "preflight.over_quota": (
+        "它已有 {held} 条引用其他安全组的规则（普通安全组最多 {quota} 条），本次还会新增 {new} 条；"
+        "请删除不再需要的规则，或减少端口范围"
+    ),
+}
