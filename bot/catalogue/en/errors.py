@@ -126,3 +126,23 @@ MESSAGES |= {
     ),
     "cloud.cannot_authorize": "cannot authorize {route}: {reasons}",
 }
+
+# How Alibaba Cloud failed, as the request's card and the requester read it.
+MESSAGES |= {
+    "aliyun.unreachable": (
+        "Alibaba Cloud {service} did not answer {action} (timed out or unreachable: {error}); "
+        "try again shortly"
+    ),
+    "aliyun.throttled": "Alibaba Cloud is rate-limiting {where}; try again in a minute",
+    "aliyun.credentials": (
+        "Alibaba Cloud rejected the bot's credentials ({code}) on {where}; an operator must fix "
+        "the access key the bot runs with"
+    ),
+    "aliyun.ram_denied": (
+        "the bot's RAM identity may not call {action}; an operator must grant it (see the bot's "
+        "RAM policy)"
+    ),
+    "aliyun.no_code": "HTTP {status}, no error code: {message}",
+    "aliyun.failed": "Alibaba Cloud failed on {where} ({what}); try again shortly",
+    "aliyun.refused": "{where} refused the request ({what})",
+}

@@ -105,3 +105,19 @@ MESSAGES |= {
     ),
     "cloud.cannot_authorize": "无法授权 {route}：{reasons}",
 }
+
+# 阿里云调用失败的说明，显示在请求卡片上并告知申请人。
+MESSAGES |= {
+    "aliyun.unreachable": "阿里云 {service} 未响应 {action}（超时或无法连接：{error}）；请稍后重试",
+    "aliyun.throttled": "阿里云正在对 {where} 限流；请一分钟后重试",
+    "aliyun.credentials": (
+        "阿里云拒绝了 sgbot 的凭证（{code}），调用 {where} 失败；"
+        "需要运维人员修复 sgbot 使用的 AccessKey"
+    ),
+    "aliyun.ram_denied": (
+        "sgbot 的 RAM 身份无权调用 {action}；需要运维人员授权（参见 sgbot 的 RAM 策略）"
+    ),
+    "aliyun.no_code": "HTTP {status}，无错误码：{message}",
+    "aliyun.failed": "阿里云处理 {where} 失败（{what}）；请稍后重试",
+    "aliyun.refused": "{where} 拒绝了请求（{what}）",
+}
