@@ -43,3 +43,24 @@ MESSAGES |= {
         "not made by sgbot; backend rule {rule} is removed with it: {why}"
     ),
 }
+
+# What a removal plans, and why a request has nothing to do.
+MESSAGES |= {
+    "plan.covers": "rule {rule} covers {group} ports {ports}",
+    "plan.already_in_place": "already in place: {covered}",
+    "plan.close_ports": "close ports {ports}",
+    "plan.no_rule_for_ports": (
+        "gateway {gateway} has no rule for exactly those ports on {path}; "
+        "`list rules {gateway}` shows what there is"
+    ),
+    "plan.no_rule": (
+        "gateway {gateway} has no rule {rule}; `list rules {gateway}` shows the rule ids"
+    ),
+    "plan.delete_rule": "delete rule {rule}",
+    "plan.delete_rule_keeping": "delete rule {rule} (keeping the backend group's inbound rule)",
+    "plan.rule_path": "rule {rule} → {group}",
+    "plan.opened_nothing": "{request_id} opened no ports, so there is nothing to revoke",
+    "plan.holds_nothing": "{request_id} is {state}; it holds no rules to revoke",
+    "plan.end_grant": "end the grant of {request_id}",
+    "plan.already_gone": "the rules of {request_id} are already gone",
+}

@@ -36,3 +36,22 @@ MESSAGES |= {
     "delete.foreign_backend_stays": "非 sgbot 创建；后端规则 {rule} 保留：{why}",
     "delete.foreign_backend_removed": "非 sgbot 创建；后端规则 {rule} 随之删除：{why}",
 }
+
+# 撤销请求的计划，以及请求无事可做的原因。
+MESSAGES |= {
+    "plan.covers": "规则 {rule} 已覆盖 {group} 端口 {ports}",
+    "plan.already_in_place": "已经生效：{covered}",
+    "plan.close_ports": "关闭端口 {ports}",
+    "plan.no_rule_for_ports": (
+        "网关 {gateway} 在 {path} 上没有与这些端口完全一致的规则；"
+        "输入 `list rules {gateway}` 查看现有规则"
+    ),
+    "plan.no_rule": "网关 {gateway} 没有规则 {rule}；输入 `list rules {gateway}` 查看规则编号",
+    "plan.delete_rule": "删除规则 {rule}",
+    "plan.delete_rule_keeping": "删除规则 {rule}（保留后端安全组的入方向规则）",
+    "plan.rule_path": "规则 {rule} → {group}",
+    "plan.opened_nothing": "{request_id} 没有开通任何端口，因此无可撤销",
+    "plan.holds_nothing": "{request_id} 当前为“{state}”；它不持有可撤销的规则",
+    "plan.end_grant": "结束 {request_id} 的授权",
+    "plan.already_gone": "{request_id} 的规则已不存在",
+}
