@@ -62,7 +62,8 @@ async def revoke_earlier(ctx: JobContext, request: Request, earlier_id: str) -> 
     if earlier.state is not RequestState.REVOKING:
         earlier = await ctx.store.update(earlier_id, begin)
         if earlier.state is not RequestState.REVOKING:
-            return [f"{earlier_id} was already {earlier.state.value}"]
+            state = say(f"state_name.{earlier.state.value}")
+            return [say("note.already", request_id=earlier_id, state=state)]
     try:
         released = await ownership.release_grant(ctx.writer, earlier)
     except CloudError as exc:

@@ -190,8 +190,12 @@ class RequestStore(RequestReader):
         if status == "limited":
             retry_at = datetime.fromtimestamp((float(detail) / 1000) + window_s, UTC)
             raise RateLimited(
-                f"You have made {limit} requests in the last {window_s / 60:g} minutes, the "
-                f"most allowed. Try again after {retry_at:%H:%M} UTC."
+                say(
+                    "refuse.request_rate",
+                    count=limit,
+                    minutes=f"{window_s / 60:g}",
+                    at=f"{retry_at:%H:%M}",
+                )
             )
         return CreateResult(request_id=request.id, created=True)
 

@@ -146,3 +146,15 @@ MESSAGES |= {
     "aliyun.failed": "Alibaba Cloud failed on {where} ({what}); try again shortly",
     "aliyun.refused": "{where} refused the request ({what})",
 }
+
+MESSAGES |= {
+    "refuse.lookup_rate": (
+        "You have made {count} cloud lookups in the last minute, the most allowed. Try again in "
+        "{wait} s."
+    ),
+    "refuse.request_rate": (
+        "You have made {count} requests in the last {minutes} minutes, the most allowed. Try "
+        "again after {at} UTC."
+    ),
+    "note.already": "{request_id} was already {state}",
+}

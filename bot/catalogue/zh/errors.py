@@ -121,3 +121,13 @@ MESSAGES |= {
     "aliyun.failed": "阿里云处理 {where} 失败（{what}）；请稍后重试",
     "aliyun.refused": "{where} 拒绝了请求（{what}）",
 }
+
+MESSAGES |= {
+    "refuse.lookup_rate": (
+        "你在过去一分钟内已进行 {count} 次云端查询，已达上限。请 {wait} 秒后重试。"
+    ),
+    "refuse.request_rate": (
+        "你在过去 {minutes} 分钟内已提交 {count} 个请求，已达上限。请在 {at} UTC 之后重试。"
+    ),
+    "note.already": "{request_id} 已经是“{state}”",
+}
