@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot import catalogue
+from bot.__main__ import main
 from bot.catalogue import en, placeholders, zh
 from bot.errors import ConfigError
 from bot.settings import load_settings
@@ -113,3 +114,19 @@ def test_the_setting_takes_en_or_zh_and_refuses_anything_else() -> None:
         load_settings(SGBOT_LANGUAGE="chinese")
     assert str(caught.value).startswith("SGBOT_LANGUAGE:")
     assert "use en or zh" in str(caught.value)
+
+
+def test_sgbot_parse_explains_in_the_chosen_language(
+    chinese: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no developer's .env
+    monkeypatch.setenv("SGBOT_LANGUAGE", "zh")
+    assert main(["parse", "授权 prod-gw 访问 orders 端口 8080"]) == 0
+    assert "`prod-gw` 理解为网关" in capsys.readouterr().err
+    assert main(["parse", "你好"]) == 2
+    assert "没有命令" in capsys.readouterr().err
+    assert main(["parse", "你好 世界"]) == 2
+    assert "我不明白这里的 `世界`" in capsys.readouterr().err
