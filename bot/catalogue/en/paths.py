@@ -103,3 +103,13 @@ MESSAGES |= {
         "ask for fewer port ranges"
     ),
 }
+
+# What the cloud showed of a rule sgbot wrote or removes.
+MESSAGES |= {
+    "rules.not_listed_yet": (
+        "MSE accepted rule {group} ports {ports} on {gateway} but does not list it yet; the "
+        "next attempt lists before it adds"
+    ),
+    "rules.gone": "rule {rule} of gateway {gateway} is gone (a timed-out delete)",
+    "rules.none_for": "gateway {gateway} has no rule for {group} ports {ports}",
+}

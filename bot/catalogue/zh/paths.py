@@ -92,3 +92,13 @@ MESSAGES |= {
         "请删除不再需要的规则，或减少端口范围"
     ),
 }
+
+# 云端对 sgbot 写入或删除的规则的反馈。
+MESSAGES |= {
+    "rules.not_listed_yet": (
+        "MSE 已接受网关 {gateway} 上 {group} 端口 {ports} 的规则，但尚未在列表中显示；"
+        "下次尝试会先查询再添加"
+    ),
+    "rules.gone": "网关 {gateway} 的规则 {rule} 已不存在（一次超时的删除）",
+    "rules.none_for": "网关 {gateway} 没有 {group} 端口 {ports} 的规则",
+}
