@@ -6,6 +6,7 @@ only keeps it remembered (``DRIFT_ITEM_TTL``; an ignored item is kept for good).
 a compare-and-set on the item, so two approvers pressing different buttons at once cannot both
 act. ``start_round`` claims this period's round (``{p}:drift:due``, which lives one period) and
 the running lease (``{p}:drift:running``): a replica runs a round only when both are its own.
+The open set holds the items waiting for a button or for the request a button asked for.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ return 1
 """
 
 _ATTEMPTS = 5
+WATCHED = frozenset({DriftStatus.OPEN, DriftStatus.REAPPLYING, DriftStatus.REVOKING})
+"""Statuses kept in the open set: waiting for a button, or for the request a button asked for."""
 
 
 def _ms(delta: timedelta) -> int:
@@ -95,6 +98,18 @@ class DriftStore:
             raise PolicyRefused(f"I no longer know drift item {item_id}; nothing changed.")
         return item
 
+    async def redraw(self, item_id: str, why: str) -> None:
+        """Queue a redraw of the item's post (its status changed without a click)."""
+        note = Notification(
+            kind=NotificationKind.DRIFT_ITEM,
+            request_id=item_id,
+            dedupe_key=f"{NotificationKind.DRIFT_ITEM}:{item_id}:{why}:{secrets.token_hex(4)}",
+        )
+        await self.client.xadd(self.keys.outbox, {FIELD: note.model_dump_json()})
+
+    async def forget_open(self, item_id: str) -> None:
+        await self.client.srem(self.keys.drift_open, item_id)
+
     async def open_ids(self) -> set[str]:
         return {str(member) for member in await self.client.smembers(self.keys.drift_open)}
 
@@ -113,7 +128,7 @@ class DriftStore:
                 return current
             # An ignored item is kept for good, so no later round posts it again.
             ttl = 0 if changed.status is DriftStatus.IGNORED else _ms(DRIFT_ITEM_TTL)
-            still_open = "1" if changed.status is DriftStatus.OPEN else "0"
+            still_open = "1" if changed.status in WATCHED else "0"
             args: list[str | int] = [str(raw), changed.model_dump_json(), ttl, item_id, still_open]
             if await self._settle(keys=[key, self.keys.drift_open], args=args):
                 return changed
@@ -133,8 +148,9 @@ class DriftStore:
             try:
                 if (await self.update(item_id, gone)).status is DriftStatus.RESOLVED:
                     resolved.append(item_id)
+                    await self.redraw(item_id, "resolved")
             except PolicyRefused:
-                await self.client.srem(self.keys.drift_open, item_id)  # expired meanwhile
+                await self.forget_open(item_id)  # expired meanwhile
         return resolved
 
     # -- one round at a time ----------------------------------------------------------

@@ -4,7 +4,8 @@ Each worker runs ``DriftWatch.run`` beside its job loop. Every ``SGBOT_RECONCILE
 them wins the round (``DriftStore.start_round``), looks at each managed gateway in turn
 (renewing its lease between gateways, and stopping if it lost it), records what it found and
 queues the post of each new item to the security channel (``approvals.drift_store``). Items
-still open that a round no longer finds on a gateway it looked at are marked resolved. A cloud
+still open that a round no longer finds on a gateway it looked at are marked resolved, and an
+item whose Re-apply or Revoke request did nothing (denied, expired, failed) is open again. A cloud
 error on one gateway is logged and that gateway is skipped this round; its open items stay open.
 """
 
@@ -17,8 +18,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from approvals.clock import Clock
-from approvals.drift import DriftIgnore, DriftItem, find_items, managed_gateways
+from approvals.drift import DriftIgnore, DriftItem, DriftStatus, find_items, managed_gateways
 from approvals.drift_store import DriftStore
+from approvals.machine import HOLDING
+from approvals.model import RequestState
 from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
 from bot.cloud.resolve import find_gateway
@@ -42,8 +45,29 @@ class Round:
     resolved: tuple[str, ...]  # ids of open items no longer found
 
 
+NOT_DONE = frozenset(
+    {
+        RequestState.DENIED,
+        RequestState.EXPIRED,
+        RequestState.CANCELLED,
+        RequestState.REJECTED,
+        RequestState.FAILED,
+    }
+)
+"""States of a follow-up request that did nothing: its drift item takes buttons again."""
+
+
 def _not_counted(kind: str) -> None:
     return None
+
+
+def _reopened(follow_up: str) -> Callable[[DriftItem], DriftItem | None]:
+    def reopen(current: DriftItem) -> DriftItem | None:
+        if current.follow_up != follow_up:
+            return None
+        return current.settled(DriftStatus.OPEN, None, None)
+
+    return reopen
 
 
 @dataclass
@@ -89,7 +113,27 @@ class DriftWatch:
                 self.counted(item.kind.value)
                 log.info("drift %s: %s on %s", item.id, item.kind.value, item.gateway_id)
         resolved = await self.drift.resolve_unseen({item.id for item in found}, looked)
+        await self._follow_ups()
         return Round(tuple(looked), tuple(found), tuple(posted), tuple(resolved))
+
+    async def _follow_ups(self) -> None:
+        """Items waiting on a request a button asked for: done once it holds or applied; open
+        again (buttons back) when it was denied, expired, withdrawn or failed."""
+        for item_id in sorted(await self.drift.open_ids()):
+            item = await self.drift.get(item_id)
+            if item is None:
+                await self.drift.forget_open(item_id)
+                continue
+            if item.follow_up is None:
+                continue
+            asked = await self.store.get(item.follow_up)
+            state = asked.state if asked is not None else RequestState.EXPIRED
+            if state in HOLDING or state is RequestState.REVOKED:
+                await self.drift.forget_open(item_id)
+            elif state in NOT_DONE:
+                await self.drift.update(item_id, _reopened(item.follow_up))
+                await self.drift.redraw(item_id, f"reopened-{item.follow_up}")
+                log.info("drift %s: %s was %s; open again", item_id, item.follow_up, state.value)
 
     async def _watched_ids(self) -> list[str]:
         ids = []

@@ -49,7 +49,8 @@ key                                   lifetime
                                       the Confirm of the person who typed it
 ``{p}:drift:item:<id>``               TTL (``DRIFT_ITEM_TTL``), renewed while the drift is seen;
                                       an ignored item has none (owner: the approver who ignored it)
-``{p}:drift:open`` set                owner: members removed when their item is settled
+``{p}:drift:open`` set                owner: members removed when their item is settled (or the
+                                      request a button asked for is)
 ``{p}:drift:due``                     TTL (``SGBOT_RECONCILE_EVERY``): this period's round is taken
 ``{p}:drift:running``                 TTL (``DRIFT_LEASE_TTL``), renewed by the round that holds
                                       it; deleted by its holder when the round ends

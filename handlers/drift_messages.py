@@ -83,15 +83,21 @@ def _settled_text(item: DriftItem) -> str:
 
 
 async def deliver_drift(deps: Deps, note: Notification) -> None:
-    """Post the item ``note`` names to the security channel and remember where."""
+    """Post the item ``note`` names to the security channel and remember where; an item
+    already posted is redrawn in place (its status changed without a click)."""
     from bot.delivery import NotDeliverable
 
-    item_id = note.request_id
     drift = DriftStore(deps.redis, deps.keys)
-    item = await drift.get(item_id)
+    item = await drift.get(note.request_id)
     if item is None:
         raise NotDeliverable("the drift item no longer exists")
     post = drift_message(item, emulated=deps.emulated)
+    if item.message is not None:
+        ref = item.message
+        await deps.slack.chat_update(
+            channel=ref.channel_id, ts=ref.message_ts, text=post["text"], blocks=post["blocks"]
+        )
+        return
     posted = await deps.slack.chat_postMessage(
         channel=deps.settings.security_channel or "", text=post["text"], blocks=post["blocks"]
     )
@@ -100,4 +106,4 @@ async def deliver_drift(deps: Deps, note: Notification) -> None:
     def attach(current: DriftItem) -> DriftItem | None:
         return None if current.message is not None else current.model_copy(update={"message": ref})
 
-    await drift.update(item_id, attach)
+    await drift.update(item.id, attach)

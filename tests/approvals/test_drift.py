@@ -61,7 +61,13 @@ async def make_drift(flow: Flow) -> tuple[str, int, int]:
 
 
 async def posted_ids(flow: Flow) -> list[str]:
-    return [n.request_id for n in await flow.outbox() if n.kind is NotificationKind.DRIFT_ITEM]
+    """Items whose first post was queued (redraws of a post carry a longer dedupe key)."""
+    first = f"{NotificationKind.DRIFT_ITEM}:"
+    return [
+        n.request_id
+        for n in await flow.outbox()
+        if n.kind is NotificationKind.DRIFT_ITEM and n.dedupe_key == first + n.request_id
+    ]
 
 
 async def next_round(watch: DriftWatch) -> list[tuple[str, int]]:
@@ -120,6 +126,9 @@ async def test_a_drift_that_went_away_is_resolved_and_not_posted_again(flow: Flo
     resolved = await watch.drift.require(done.resolved[0])
     assert (resolved.rule_id, resolved.status) == (added_rule, DriftStatus.RESOLVED)
     assert len(await posted_ids(flow)) == 4
+    redraws = [n.dedupe_key for n in await flow.outbox(resolved.id)]
+    assert len(redraws) == 2  # the post, then its redraw without buttons
+    assert ":resolved:" in redraws[1]
 
 
 async def test_watched_gateways_are_reconciled_without_any_grant(flow: Flow) -> None:

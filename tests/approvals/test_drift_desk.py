@@ -172,3 +172,24 @@ async def test_ignore_keeps_the_item_for_good_and_it_is_not_posted_again(
     assert (await desk_of(flow).drift.require(orphan.id)).status is DriftStatus.IGNORED
     entries = [e for e in await flow.store.audit.read(limit=1000) if e.event == "drift"]
     assert [e.detail for e in entries] == [f"{orphan.id}: ignore"]
+
+
+async def test_a_denied_revoke_opens_the_item_again(
+    flow: Flow, items: dict[tuple[DriftKind, int], DriftItem]
+) -> None:
+    added = items[(DriftKind.UNAPPROVED, 0)]
+    await press(flow, added, DriftAction.REVOKE)
+    asked = (await desk_of(flow).drift.require(added.id)).follow_up
+    assert asked is not None
+    await flow.worker.run_until_idle()
+    await next_round(watch_of(flow))
+    assert (await desk_of(flow).drift.require(added.id)).status is DriftStatus.REVOKING
+
+    await flow.decide(asked, Verdict.DENY, SECOND_APPROVER)
+    await next_round(watch_of(flow))
+
+    reopened = await desk_of(flow).drift.require(added.id)
+    assert (reopened.status, reopened.follow_up) == (DriftStatus.OPEN, None)
+    redraws = [n for n in await flow.outbox(added.id) if "reopened" in n.dedupe_key]
+    assert len(redraws) == 1
+    assert "Adopted" in await press(flow, added, DriftAction.ADOPT, SECOND_APPROVER)
