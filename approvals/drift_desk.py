@@ -151,7 +151,7 @@ class DriftDesk:
             reason=f"re-apply rule {item.rule_id}, deleted outside sgbot ({item.id})",
         )
         asked = await self.service.submit(
-            command, user, self._reply_to(), intake_key=f"drift:{item.id}:reapply"
+            command, user, self._reply_to(), intake_key=self._intake(item, "reapply")
         )
         return asked.request_id, (
             f"Asked to add rule {item.rule_id} again as {asked.request_id}; "
@@ -246,12 +246,17 @@ class DriftDesk:
     async def _revoke(self, item: DriftItem, user: SlackUser) -> tuple[str | None, str]:
         command = RevokeRule(gateway=GatewayRef(value=item.gateway_id), rule_id=item.rule_id)
         asked = await self.service.submit(
-            command, user, self._reply_to(), intake_key=f"drift:{item.id}:revoke"
+            command, user, self._reply_to(), intake_key=self._intake(item, "revoke")
         )
         return asked.request_id, (
             f"Asked to delete rule {item.rule_id} as {asked.request_id}; nothing is deleted "
             "until another approver approves its card."
         )
+
+    def _intake(self, item: DriftItem, action: str) -> str:
+        # The claim already makes a click act once; a fresh key lets an item whose request was
+        # denied (and that is open again) ask anew instead of finding the denied one.
+        return f"drift:{item.id}:{action}:{secrets.token_hex(6)}"
 
     def _reply_to(self) -> ReplyTo:
         return ReplyTo(surface=Surface.MENTION, channel_id=self.security_channel)

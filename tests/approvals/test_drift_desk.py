@@ -193,3 +193,20 @@ async def test_a_denied_revoke_opens_the_item_again(
     redraws = [n for n in await flow.outbox(added.id) if "reopened" in n.dedupe_key]
     assert len(redraws) == 1
     assert "Adopted" in await press(flow, added, DriftAction.ADOPT, SECOND_APPROVER)
+
+
+async def test_a_denied_reapply_can_be_asked_again(
+    flow: Flow, items: dict[tuple[DriftKind, int], DriftItem]
+) -> None:
+    gone = gone_of(items)
+    await press(flow, gone, DriftAction.REAPPLY)
+    first = (await desk_of(flow).drift.require(gone.id)).follow_up
+    assert first is not None
+    await flow.worker.run_until_idle()
+    await flow.decide(first, Verdict.DENY, SECOND_APPROVER)
+    await next_round(watch_of(flow))
+
+    await press(flow, gone, DriftAction.REAPPLY, SECOND_APPROVER)
+
+    second = (await desk_of(flow).drift.require(gone.id)).follow_up
+    assert second not in (None, first)
