@@ -166,6 +166,10 @@ class DriftStore:
             return None
         return token
 
+    async def defer_round(self, every: timedelta) -> None:
+        """Take this period without running a round, unless a round already took it."""
+        await self.client.set(self.keys.drift_due, "deferred", nx=True, px=_ms(every))
+
     async def renew_round(self, token: str) -> bool:
         """Keep the running lease; False if it was lost (the round then stops)."""
         args: list[str | int] = [token, _ms(DRIFT_LEASE_TTL)]

@@ -147,6 +147,12 @@ class DriftWatch:
     async def run(self, stop: asyncio.Event) -> None:
         """Take part in the rounds until ``stop`` is set."""
         poll = min(self.every, MAX_POLL).total_seconds()
+        try:
+            # The first round comes a period after start-up, not at once: a restart, or tests
+            # and tools that start a bot on a prepared Redis, are not a reason to reconcile.
+            await self.drift.defer_round(self.every)
+        except Exception:
+            log.exception("drift: could not schedule the first round; polling anyway")
         while not stop.is_set():
             try:
                 done = await self.run_once()
