@@ -19,7 +19,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from approvals.coordination import RuleKey
-from approvals.model import CardRef, UtcDatetime
+from approvals.model import CardRef, Request, UtcDatetime
 from approvals.ownership import enterprise_groups, held_results
 from approvals.reconcile import Drift, find_drift
 from approvals.store import RequestStore
@@ -119,11 +119,9 @@ class DriftIgnore:
         )
 
 
-async def managed_gateways(store: RequestStore, watched: Sequence[str]) -> list[str]:
+def managed_gateways(grants: Iterable[Request], watched: Sequence[str]) -> list[str]:
     """Gateways an applied grant is on, and the watched ones (ids), sorted."""
-    from approvals.reconcile import applied_grants
-
-    on = {grant.gateway_id for grant in await applied_grants(store) if grant.gateway_id}
+    on = {grant.gateway_id for grant in grants if grant.gateway_id}
     return sorted(on | set(watched))
 
 
@@ -133,9 +131,12 @@ async def find_items(
     gateway_ids: Sequence[str],
     ignore: DriftIgnore,
     now: UtcDatetime,
+    *,
+    grants: list[Request] | None = None,
 ) -> list[DriftItem]:
-    """Every drift item on ``gateway_ids`` now, ignored rules left out."""
-    drift = await find_drift(store, cloud, gateway_ids)
+    """Every drift item on ``gateway_ids`` now, ignored rules left out; ``grants`` are the
+    applied grants when the caller already has them."""
+    drift = await find_drift(store, cloud, gateway_ids, grants)
     descriptions: dict[tuple[str, int], str] = {}
     for gateway_id in sorted({d.gateway_id for d in drift if d.kind == "unapproved"}):
         for rule in await cloud.list_rules(gateway_id):

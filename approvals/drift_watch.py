@@ -22,6 +22,7 @@ from approvals.drift import DriftIgnore, DriftItem, DriftStatus, find_items, man
 from approvals.drift_store import DriftStore
 from approvals.machine import HOLDING
 from approvals.model import RequestState
+from approvals.reconcile import applied_grants
 from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
 from bot.cloud.resolve import find_gateway
@@ -92,7 +93,8 @@ class DriftWatch:
             await self.drift.end_round(token)
 
     async def _round(self, token: str) -> Round:
-        gateways = await managed_gateways(self.store, await self._watched_ids())
+        grants = await applied_grants(self.store)  # walked once for every gateway
+        gateways = managed_gateways(grants, await self._watched_ids())
         found: list[DriftItem] = []
         looked: list[str] = []
         for gateway_id in gateways:
@@ -101,7 +103,9 @@ class DriftWatch:
                 break
             try:
                 now = self.clock.now()
-                found += await find_items(self.store, self.cloud, [gateway_id], self.ignore, now)
+                found += await find_items(
+                    self.store, self.cloud, [gateway_id], self.ignore, now, grants=grants
+                )
             except CloudError as exc:
                 log.warning("drift: %s skipped this round (%s)", gateway_id, exc)
                 continue
