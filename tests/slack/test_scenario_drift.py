@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.commands import PortRange
 from bot.slack_local import LocalSlack
 from bot.slack_local.directory import APPROVER_IDS, DEVELOPER_ID, SECURITY_CHANNEL_ID
 from handlers.ids import ActionId, BlockId
@@ -116,3 +117,43 @@ def test_drift_posted_once_and_each_button_does_what_it_says(
     local_slack.wait_for(lambda: all(r["id"] != 1 for r in mse_rules(emulator)), 30)
     second = press(chat, APPROVER_IDS[1], unapproved[0], ActionId.DRIFT_IGNORE)
     assert "already revoking" in second
+
+
+def test_forget_ignore_and_adopt_from_the_channel(
+    start_chat: StartChat,
+    sgbot_env: dict[str, str],
+    local_slack: LocalSlack,
+    emulator: EmulatorHandle,
+) -> None:
+    chat = start_chat(sgbot_env | DRIFT_ENV | {"SGBOT_DRIFT_IGNORE": "id:1"})
+    card = chat.request_card(DEVELOPER_ID, REQUEST)[0]
+    assert chat.click(APPROVER_IDS[0], card, ActionId.APPROVE)[0] == 200
+    local_slack.wait_for(lambda: any("8080" in r["port_range"] for r in mse_rules(emulator)), 30)
+    deleted = next(r for r in mse_rules(emulator) if r["port_range"] == "8080/8080")
+    cloud = make_cloud(emulator)
+    # Deleted in the console without its inbound rule, and a rule added there.
+    asyncio.run(cloud.delete_rule(PROD_GW_ID, int(deleted["id"]), cascade=False))
+    asyncio.run(cloud.add_rule(PROD_GW_ID, "sg-legacyapp02", PortRange(start=9090, end=9090), "x"))
+
+    gone = local_slack.wait_for(lambda: drift_posts(local_slack, "gone from the cloud"), 30)
+    orphan = local_slack.wait_for(lambda: drift_posts(local_slack, "inbound rule whose"), 30)
+    added = local_slack.wait_for(lambda: drift_posts(local_slack, "no request explains"), 30)
+    assert "9090/9090" in text_of(added[0])  # rule 1, from before the bot, is ignored
+
+    assert "no longer expect" in press(chat, APPROVER_IDS[0], gone[0], ActionId.DRIFT_FORGET)
+    assert "Ignored" in press(chat, APPROVER_IDS[1], orphan[0], ActionId.DRIFT_IGNORE)
+    adopted = press(chat, APPROVER_IDS[0], added[0], ActionId.DRIFT_ADOPT)
+    grant = adopted.split("permanent grant ")[1].split(";")[0]
+
+    assert "applied" in chat.ask(APPROVER_IDS[0], f"status {grant}")
+    for words, said in [
+        ("gone from the cloud", "forgot it"),
+        ("inbound rule whose", "ignored it"),
+        ("no request explains", "adopted it"),
+    ]:
+        redrawn = drift_posts(local_slack, words)
+        assert len(redrawn) == 1
+        assert said in text_of(redrawn[0])
+        assert "drift_" not in str(redrawn[0]["blocks"])  # no buttons left
+    time.sleep(2)  # two more rounds post nothing again
+    assert len([m for m in cards(local_slack) if "Drift DR-" in str(m.get("text"))]) == 3
