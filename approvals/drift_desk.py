@@ -13,7 +13,8 @@
   an inbound rule on its own).
 
 The item is claimed first (a compare-and-set), so two clicks never both act; a request that
-could not be asked for puts the item back. Every button and every refusal is audited.
+could not be asked for puts the item back, and one that was denied, expired or failed opens it
+again at the next round (``approvals.drift_watch``). Every button and every refusal is audited.
 """
 
 from __future__ import annotations
