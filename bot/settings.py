@@ -183,7 +183,12 @@ class Settings(BaseSettings):
     @classmethod
     def _parse_reconcile_every(cls, value: object) -> object:
         if isinstance(value, str):
-            return None if value.strip().lower() == "off" else parse_duration(value)
+            if value.strip().lower() == "off":
+                return None
+            try:
+                return parse_duration(value)
+            except ValueError as exc:
+                raise ValueError(f"{exc}, or off to disable it") from None
         return value
 
     @field_validator("drift_ignore")

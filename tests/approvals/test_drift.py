@@ -189,4 +189,6 @@ def test_ignore_forms_are_checked_and_can_be_extended() -> None:
     with pytest.raises(ConfigError, match="SGBOT_DRIFT_IGNORE: 'tf' is neither"):
         load_settings(SGBOT_DRIFT_IGNORE="tf")
     assert load_settings().reconcile_every == timedelta(minutes=15)
+    with pytest.raises(ConfigError, match=r"SGBOT_RECONCILE_EVERY: 'often' is not a duration.*off"):
+        load_settings(SGBOT_RECONCILE_EVERY="often")
     assert DriftKind("orphan") is DriftKind.ORPHAN
