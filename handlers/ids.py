@@ -32,6 +32,11 @@ class ActionId(StrEnum):
     DURATION_SELECT = "duration_select"
     REASON_INPUT = "reason_input"
     DENY_REASON_INPUT = "deny_reason_input"
+    DRIFT_REAPPLY = "drift_reapply"  # value: drift item id (``DR-…``), as for every drift button
+    DRIFT_FORGET = "drift_forget"
+    DRIFT_ADOPT = "drift_adopt"
+    DRIFT_IGNORE = "drift_ignore"
+    DRIFT_REVOKE = "drift_revoke"
 
 
 class BlockId(StrEnum):
@@ -51,6 +56,7 @@ class BlockId(StrEnum):
     DURATION = "duration"
     REASON = "reason"
     DENY_REASON = "deny_reason"
+    DRIFT = "drift"  # the buttons of a drift item
 
 
 class CallbackId(StrEnum):

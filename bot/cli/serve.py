@@ -109,6 +109,7 @@ async def running(
 ) -> AsyncIterator[tuple[Deps, Probe]]:
     """Dependencies plus the background loops (deliverer, worker) and what the health
     endpoints look at; the loops are stopped on exit."""
+    from approvals.drift_watch import build_watch
     from approvals.jobs import JobContext
     from approvals.worker import Worker, default_consumer_name
     from bot import backlog
@@ -134,6 +135,10 @@ async def running(
             )
             probe.worker = Worker(context, worker_config(settings, consumer))
             loops += [probe.worker.run(stop), backlog.beat(probe, consumer, stop)]
+            watch = build_watch(
+                settings, deps.store, deps.cloud, deps.clock, deps.metrics.drift_found
+            )
+            loops += [watch.run(stop)] if watch is not None else []
         tasks = [asyncio.create_task(loop) for loop in loops]
         try:
             yield deps, probe

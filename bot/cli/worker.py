@@ -64,6 +64,7 @@ def worker_cloud(settings: Settings) -> CloudPort:
 async def _work(settings: Settings, consumer: str | None) -> None:
     from approvals.clock import SystemClock
     from approvals.connect import connect
+    from approvals.drift_watch import build_watch
     from approvals.jobs import JobContext
     from approvals.worker import Worker, default_consumer_name
     from bot.backlog import beat
@@ -92,6 +93,8 @@ async def _work(settings: Settings, consumer: str | None) -> None:
         async with health_listener(settings.health_host, settings.health_port, probe) as health:
             if health is not None:
                 print(health, flush=True)
-            await asyncio.gather(worker.run(stop), beat(probe, name, stop))
+            watch = build_watch(settings, store, cloud, clock, metrics.drift_found)
+            loops = [worker.run(stop), beat(probe, name, stop)]
+            await asyncio.gather(*loops, *([watch.run(stop)] if watch else []))
     finally:
         await redis.aclose()
