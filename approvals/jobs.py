@@ -45,7 +45,9 @@ from approvals.model import (
     fingerprint,
 )
 from approvals.outbox import NotificationKind
-from approvals.policy import required_approvals, risk_flags
+from approvals.policy import risk_flags
+from approvals.policy_decide import auto_approved, policy_outcome
+from approvals.policy_limits import AutoApprovalLimit
 from approvals.resolution import Resolved, resolve_change
 from approvals.results import StaleRequest
 from bot.commands import RevokeRequest, RevokeRule
@@ -114,12 +116,20 @@ async def _make_pending(ctx: JobContext, request: Request, resolved: Resolved) -
     now = ctx.clock.now()
     policy = ctx.policy
     flags = risk_flags(resolved.ports, policy) if request.kind is RequestKind.AUTHORIZE else ()
+    limits = AutoApprovalLimit(ctx.store.client, ctx.store.keys)
+    ruled = await policy_outcome(ctx.policy_source, limits, request, resolved, now)
+    if ruled.deny is not None:
+        noted = request.evolve(policy=ruled.note)
+        await _reject(ctx, noted, f"{ruled.note.text}: {ruled.deny}", resolved)
+        return
     expires_at = now + policy.pending_ttl
     remind_at = expires_at - policy.remind_before
     filled = request.evolve(
         **_filled(resolved),
         risk_flags=flags,
-        required_approvals=required_approvals(flags),
+        required_approvals=ruled.required,
+        approver_group=ruled.approver_group,
+        policy=ruled.note,
         fingerprint=fingerprint(
             resolved.gateway.unique_id, resolved.groups, resolved.ports, request.kind
         ),
@@ -127,14 +137,17 @@ async def _make_pending(ctx: JobContext, request: Request, resolved: Resolved) -
         updated_at=now,
     )
     try:
-        await ctx.store.mark_pending(
+        saved = await ctx.store.mark_pending(
             request,
             filled,
             remind_at=remind_at if remind_at > now else None,
-            effects=told(request, _N.POST_CARD, _N.TELL_REQUESTER),
+            effects=told(request, _N.POST_CARD, *(() if ruled.auto else (_N.TELL_REQUESTER,))),
         )
     except StaleRequest:
         logger.info("request %s was settled by another worker", request.id)
+        return
+    if ruled.auto and saved.state is RequestState.PENDING:
+        await auto_approved(ctx.store, saved.id, now)
 
 
 # -- apply -----------------------------------------------------------------------------

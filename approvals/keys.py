@@ -47,6 +47,7 @@ key                                   lifetime
                                       when the bot deletes that rule
 ``{p}:reading:<id>``                  TTL (``READING_TTL``): how a request was read, waiting for
                                       the Confirm of the person who typed it
+``{p}:auto:<org>:<user>`` zset        TTL of a day, renewed by each grant the policy auto-approves
 ====================================  ===========================================================
 
 History indexes may name requests whose hash has expired; readers skip those.
@@ -150,6 +151,9 @@ class Keys:
 
     def rule_creators(self, gateway_id: str) -> str:
         return f"{self.tag}:creators:{gateway_id}"
+
+    def auto_approvals(self, org_id: str, user_id: str) -> str:
+        return f"{self.tag}:auto:{org_id}:{user_id}"
 
     def reading(self, reading_id: str) -> str:
         return f"{self.tag}:reading:{reading_id}"

@@ -55,6 +55,8 @@ from approvals.policy import (
     check_reader,
     check_requester,
 )
+from approvals.policy_groups import GroupMembers, approvers_for, requester_groups
+from approvals.policy_source import PolicySource
 from approvals.results import CreateResult, DecideResult
 from approvals.store import RequestIdTaken, RequestStore
 from bot.commands import Authorize, ChangeCommand, RevokeTarget
@@ -75,6 +77,8 @@ class Service:
     policy: PolicyConfig
     settings: Settings
     random_source: RandomSource = field(default=secrets.token_bytes)
+    rules: PolicySource | None = None  # the policy file, for the user groups its rules name
+    groups: GroupMembers | None = None  # Slack user group members
 
     # -- changes ---------------------------------------------------------------------
 
@@ -99,14 +103,17 @@ class Service:
             )
         now = self.clock.now()
         limit = (self.policy.rate_limit, self.policy.rate_window.total_seconds())
-        for _ in range(ID_ATTEMPTS - 1):
+        member_of = await requester_groups(self.rules, self.groups, requester.user_id)
+        for attempt in range(ID_ATTEMPTS):
             request = self._new_request(command, requester, reply_to, intake_key, now)
+            request = request.evolve(requester_full_member=True, requester_groups=member_of)
             try:
                 return await self.store.create(request, rate_limit=limit)
             except RequestIdTaken:
+                if attempt + 1 >= ID_ATTEMPTS:
+                    raise
                 log.info("request id %s is taken; drawing another", request.id)
-        last = self._new_request(command, requester, reply_to, intake_key, now)
-        return await self.store.create(last, rate_limit=limit)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _new_request(
         self,
@@ -141,6 +148,10 @@ class Service:
         reason: str | None = None,
     ) -> DecideResult:
         async with self._audit_refusal(user, f"{verdict.value} {request_id}", request_id):
+            request = await self.store.require(request_id)
+            approver_ids, policy = await approvers_for(
+                request, approver_ids, self.policy, self.groups
+            )
             return await self.store.decide(
                 request_id,
                 user,
@@ -148,7 +159,7 @@ class Service:
                 reason=reason,
                 now=self.clock.now(),
                 approver_ids=approver_ids,
-                policy=self.policy,
+                policy=policy,
             )
 
     async def cancel(

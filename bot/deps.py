@@ -31,12 +31,14 @@ from approvals.connect import RedisClient, connect
 from approvals.keys import Keys
 from approvals.outbox import Outbox
 from approvals.policy import PolicyConfig
+from approvals.policy_source import PolicySource
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bot.approvers import ApproverDirectory
 from bot.cloud.port import CloudPort
 from bot.errors import ConfigError
 from bot.metrics import Metrics
+from bot.policy_setup import channel_reporter, policy_source
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -63,6 +65,7 @@ class Deps:
     approvers: ApproverDirectory
     metrics: Metrics
     policy: PolicyConfig
+    rules: PolicySource
     bot_user_id: str
     emulated: bool
 
@@ -261,26 +264,37 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
         cloud, query_cloud = await _clouds(settings, emulated)
         outbox = Outbox(redis, keys)
         await outbox.queue.ensure_group()
+        approvers = ApproverDirectory(
+            redis=redis,
+            slack=slack,
+            keys=keys,
+            configured=settings.approvers,
+            group_id=settings.approver_group,
+        )
+        reporter = channel_reporter(slack, settings.security_channel, redis, keys)
+        rules = policy_source(settings, reporter)
         yield Deps(
             settings=settings,
             redis=redis,
             keys=keys,
             store=store,
             outbox=outbox,
-            service=Service(store=store, clock=clock, policy=policy, settings=settings),
+            service=Service(
+                store=store,
+                clock=clock,
+                policy=policy,
+                settings=settings,
+                rules=rules,
+                groups=approvers,
+            ),
             lookups=CloudLookups(store, query_cloud, clock, policy, settings.query_rate_limit),
             cloud=cloud,
             clock=clock,
             slack=slack,
-            approvers=ApproverDirectory(
-                redis=redis,
-                slack=slack,
-                keys=keys,
-                configured=settings.approvers,
-                group_id=settings.approver_group,
-            ),
+            approvers=approvers,
             metrics=Metrics(),
             policy=policy,
+            rules=rules,
             bot_user_id=bot_user_id,
             emulated=emulated,
         )

@@ -131,9 +131,13 @@ async def running(
                 clock=deps.clock,
                 policy=deps.policy,
                 observer=deps.metrics,
+                rules=deps.rules,
             )
             probe.worker = Worker(context, worker_config(settings, consumer))
             loops += [probe.worker.run(stop), backlog.beat(probe, consumer, stop)]
+        # Commands and the worker read the same policy: one reload serves both.
+        loops.append(deps.rules.watch(stop, settings.policy_check_every))
+        deps.rules.install_sighup(asyncio.get_running_loop())
         tasks = [asyncio.create_task(loop) for loop in loops]
         try:
             yield deps, probe

@@ -71,7 +71,9 @@ async def _work(settings: Settings, consumer: str | None) -> None:
     from bot.deps import policy_config, request_store, worker_config
     from bot.health import Probe, health_listener
     from bot.metrics import Metrics
+    from bot.policy_setup import policy_source
 
+    rules = policy_source(settings)
     cloud = worker_cloud(settings)
     stop = stop_on_signals()
     redis = connect(settings.redis_url)
@@ -83,7 +85,9 @@ async def _work(settings: Settings, consumer: str | None) -> None:
         clock=clock,
         policy=policy_config(settings, frozenset(settings.home_orgs) or WORKER_ORGS),
         observer=metrics,
+        rules=rules,
     )
+    rules.install_sighup(asyncio.get_running_loop())
     name = consumer or default_consumer_name()
     worker = Worker(context, worker_config(settings, name))
     label = "emulator" if settings.cloud == "emulator" else "aliyun"
@@ -92,6 +96,10 @@ async def _work(settings: Settings, consumer: str | None) -> None:
         async with health_listener(settings.health_host, settings.health_port, probe) as health:
             if health is not None:
                 print(health, flush=True)
-            await asyncio.gather(worker.run(stop), beat(probe, name, stop))
+            await asyncio.gather(
+                worker.run(stop),
+                beat(probe, name, stop),
+                rules.watch(stop, settings.policy_check_every),
+            )
     finally:
         await redis.aclose()
