@@ -102,9 +102,13 @@ def _filled(resolved: Resolved) -> dict[str, object]:
 
 
 async def _reject(
-    ctx: JobContext, request: Request, reason: str, resolved: Resolved | None = None
+    ctx: JobContext,
+    request: Request,
+    reason: str,
+    resolved: Resolved | None = None,
+    **noted: object,
 ) -> None:
-    details = request.evolve(**_filled(resolved)) if resolved else request
+    details = request.evolve(**_filled(resolved), **noted) if resolved else request
     rejected = transition(details, RequestState.REJECTED, at=ctx.clock.now(), reason=reason)
     try:
         await ctx.store.commit(request, rejected, told(request, _N.TELL_REQUESTER))
@@ -119,8 +123,8 @@ async def _make_pending(ctx: JobContext, request: Request, resolved: Resolved) -
     limits = AutoApprovalLimit(ctx.store.client, ctx.store.keys)
     ruled = await policy_outcome(ctx.policy_source, limits, request, resolved, now)
     if ruled.deny is not None:
-        noted = request.evolve(policy=ruled.note)
-        await _reject(ctx, noted, f"{ruled.note.text}: {ruled.deny}", resolved)
+        reason = f"{ruled.note.text}: {ruled.deny}"
+        await _reject(ctx, request, reason, resolved, policy=ruled.note)
         return
     expires_at = now + policy.pending_ttl
     remind_at = expires_at - policy.remind_before

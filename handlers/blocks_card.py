@@ -31,7 +31,7 @@ from handlers.block_parts import (
     section,
 )
 from handlers.ids import ActionId, BlockId
-from handlers.mrkdwn import SECTION_TEXT_LIMIT, code, date, fit_lines, mention
+from handlers.mrkdwn import SECTION_TEXT_LIMIT, code, date, escape, fit_lines, mention
 
 _STRONG_FLAGS = frozenset({RiskFlag.BROAD, RiskFlag.ALL_PORTS, RiskFlag.SENSITIVE_PORT})
 
@@ -67,6 +67,9 @@ def _body(request: Request, now: datetime) -> list[Block]:
         left = describe.time_left(request.expires_at, now)
         times.append(f"Expires {date(request.expires_at)} ({left}) unless decided")
     blocks.append(context(*times))
+    if request.policy is not None:
+        said = request.policy.text
+        blocks.append(context(escape(said[:1].upper() + said[1:])))
     if request.plan:
         plan = fit_lines(describe.plan_lines(request), SECTION_TEXT_LIMIT - 10, noun="more")
         blocks.append(section(f"*Plan*\n{plan}"))
