@@ -46,12 +46,15 @@ def _duration(value: object) -> object:
 def _port_range(value: object) -> object:
     """``22``, ``"22"`` or ``"8000-8100"`` as a ``PortRange``."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return PortRange(start=value, end=value)
+        value = str(value)
     if isinstance(value, str):
         start, _, end = value.strip().partition("-")
         if not start.isdigit() or (end and not end.isdigit()):
             raise ValueError(f"{value!r} is not a port or a range like 8000-8100")
-        return PortRange(start=int(start), end=int(end or start))
+        low, high = int(start), int(end or start)
+        if not 1 <= low <= high <= MAX_PORT:
+            raise ValueError(f"{value!r} is not a port range within 1-{MAX_PORT}")
+        return PortRange(start=low, end=high)
     return value
 
 
