@@ -76,6 +76,8 @@ class JobContext:
     observer: JobObserver = field(default_factory=NoObserver)
     lease_ttl: timedelta = field(default_factory=lambda: rule_lease_ttl(CloudTuning()))
     rules: PolicySource | None = None  # the policy file; None: the built-in rules
+    max_duration: timedelta = timedelta(days=30)  # SGBOT_MAX_DURATION, caps an extension
+    max_extensions: int = 3  # SGBOT_MAX_EXTENSIONS per grant
 
     @property
     def policy_source(self) -> PolicySource:

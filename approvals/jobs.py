@@ -23,6 +23,7 @@ from datetime import datetime
 
 from approvals import lifecycle, ownership
 from approvals.effects import Effects, Job, JobKind
+from approvals.extend import apply_extension, extension_fingerprint, resolve_extension
 from approvals.grants import end_grant, revoke_earlier
 from approvals.job_context import (
     JobContext,
@@ -79,7 +80,12 @@ async def resolve(ctx: JobContext, request_id: str) -> None:
     if working is None:
         return
     try:
-        resolved = await with_retries(ctx, lambda: resolve_change(ctx.cloud, ctx.store, working))
+        if working.extends is not None:
+            resolved = await with_retries(ctx, lambda: resolve_extension(ctx, working))
+        else:
+            resolved = await with_retries(
+                ctx, lambda: resolve_change(ctx.cloud, ctx.store, working)
+            )
     except SgbotError as exc:
         await _reject(ctx, working, str(exc))
         return
@@ -134,9 +140,9 @@ async def _make_pending(ctx: JobContext, request: Request, resolved: Resolved) -
         required_approvals=ruled.required,
         approver_group=ruled.approver_group,
         policy=ruled.note,
-        fingerprint=fingerprint(
-            resolved.gateway.unique_id, resolved.groups, resolved.ports, request.kind
-        ),
+        fingerprint=extension_fingerprint(request.extends)
+        if request.extends is not None
+        else fingerprint(resolved.gateway.unique_id, resolved.groups, resolved.ports, request.kind),
         expires_at=expires_at,
         updated_at=now,
     )
@@ -160,6 +166,9 @@ async def _make_pending(ctx: JobContext, request: Request, resolved: Resolved) -
 async def apply(ctx: JobContext, request_id: str) -> None:
     taken_at = ctx.clock.now()
     request = await ctx.store.require(request_id)
+    if request.extends is not None:
+        await apply_extension(ctx, request_id)
+        return
     if await take(ctx, request, {RequestState.APPROVED}, RequestState.APPLYING) is None:
         return
     try:

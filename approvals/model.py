@@ -163,6 +163,7 @@ class Request(Frozen):
     policy: PolicyNote | None = None
     approver_group: str | None = None  # the deciding rule's approvers, replacing the defaults
     extends: str | None = None  # the grant an extension request would lengthen
+    extensions: int = Field(default=0, ge=0)  # extensions applied to this grant
     version: int = Field(default=0, ge=0)  # bumped by every store write; compare-and-set token
     emulated: bool = False  # applied against the cloud emulator, not Alibaba Cloud
 

@@ -15,6 +15,8 @@ from approvals.policy import PolicyConfig
 from approvals.policy_rules import policy_groups
 from approvals.policy_source import PolicySource
 
+__all__ = ["GroupMembers", "PolicySource", "approvers_for", "requester_groups"]
+
 
 class GroupMembers(Protocol):
     async def members(self, group_id: str) -> frozenset[str]:

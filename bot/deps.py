@@ -31,14 +31,13 @@ from approvals.connect import RedisClient, connect
 from approvals.keys import Keys
 from approvals.outbox import Outbox
 from approvals.policy import PolicyConfig
-from approvals.policy_source import PolicySource
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bot.approvers import ApproverDirectory
 from bot.cloud.port import CloudPort
 from bot.errors import ConfigError
 from bot.metrics import Metrics
-from bot.policy_setup import channel_reporter, policy_source
+from bot.policy_setup import serving_policy
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -65,7 +64,6 @@ class Deps:
     approvers: ApproverDirectory
     metrics: Metrics
     policy: PolicyConfig
-    rules: PolicySource
     bot_user_id: str
     emulated: bool
 
@@ -271,22 +269,14 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
             configured=settings.approvers,
             group_id=settings.approver_group,
         )
-        reporter = channel_reporter(slack, settings.security_channel, redis, keys)
-        rules = policy_source(settings, reporter)
+        rules = serving_policy(settings, slack, redis, keys)
         yield Deps(
             settings=settings,
             redis=redis,
             keys=keys,
             store=store,
             outbox=outbox,
-            service=Service(
-                store=store,
-                clock=clock,
-                policy=policy,
-                settings=settings,
-                rules=rules,
-                groups=approvers,
-            ),
+            service=Service(store, clock, policy, settings, rules=rules, groups=approvers),
             lookups=CloudLookups(store, query_cloud, clock, policy, settings.query_rate_limit),
             cloud=cloud,
             clock=clock,
@@ -294,7 +284,6 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
             approvers=approvers,
             metrics=Metrics(),
             policy=policy,
-            rules=rules,
             bot_user_id=bot_user_id,
             emulated=emulated,
         )

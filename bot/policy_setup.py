@@ -64,3 +64,11 @@ def channel_reporter(
             await slack.chat_postMessage(channel=channel, text=f":warning: {escape(message)}")
 
     return report
+
+
+def serving_policy(
+    settings: Settings, slack: AsyncWebClient, redis: RedisClient, keys: Keys
+) -> PolicySource:
+    """The policy of a serving process, which reports a broken reload to the channel."""
+    reporter = channel_reporter(slack, settings.security_channel, redis, keys)
+    return policy_source(settings, reporter)

@@ -131,13 +131,16 @@ async def running(
                 clock=deps.clock,
                 policy=deps.policy,
                 observer=deps.metrics,
-                rules=deps.rules,
+                rules=deps.service.rules,
+                max_duration=settings.max_duration,
+                max_extensions=settings.max_extensions,
             )
             probe.worker = Worker(context, worker_config(settings, consumer))
             loops += [probe.worker.run(stop), backlog.beat(probe, consumer, stop)]
         # Commands and the worker read the same policy: one reload serves both.
-        loops.append(deps.rules.watch(stop, settings.policy_check_every))
-        deps.rules.install_sighup(asyncio.get_running_loop())
+        if deps.service.rules is not None:
+            loops.append(deps.service.rules.watch(stop, settings.policy_check_every))
+            deps.service.rules.install_sighup(asyncio.get_running_loop())
         tasks = [asyncio.create_task(loop) for loop in loops]
         try:
             yield deps, probe

@@ -86,6 +86,8 @@ async def _work(settings: Settings, consumer: str | None) -> None:
         policy=policy_config(settings, frozenset(settings.home_orgs) or WORKER_ORGS),
         observer=metrics,
         rules=rules,
+        max_duration=settings.max_duration,
+        max_extensions=settings.max_extensions,
     )
     rules.install_sighup(asyncio.get_running_loop())
     name = consumer or default_consumer_name()
