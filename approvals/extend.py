@@ -63,9 +63,9 @@ def check_extendable(grant: Request, *, max_extensions: int, now: datetime) -> N
     if grant.grant_expires_at is None:
         raise PolicyRefused(f"{grant.id} is permanent; it has no end to move.")
     if grant.extensions >= max_extensions:
+        times = "once" if grant.extensions == 1 else f"{grant.extensions} times"
         raise PolicyRefused(
-            f"{grant.id} has been extended {grant.extensions} times, the most allowed; "
-            f"{ask_anew(grant)}."
+            f"{grant.id} has been extended {times}, the most allowed; {ask_anew(grant)}."
         )
 
 
