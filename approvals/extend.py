@@ -30,6 +30,7 @@ from approvals.results import StaleRequest
 from bot.commands import Authorize
 from bot.errors import PolicyRefused
 from bot.grammar import render_command
+from bot.grammar.values import format_duration
 
 _N = NotificationKind
 BUTTON_EXTENSION = timedelta(hours=1)  # what "Extend 1h" under the end warning asks for
@@ -93,7 +94,7 @@ def extension_of(
         updated_at=now,
         ports=grant.ports,
         duration=by,
-        reason=f"extend {grant.id} by {by}",
+        reason=f"extend {grant.id} by {format_duration(by)}",
         extends=grant.id,
     )
 

@@ -56,6 +56,8 @@ def _fields(request: Request) -> Block:
 
 
 def _title(request: Request) -> str:
+    if request.extends is not None:
+        return f"Extension request {request.id} for {request.extends}"
     verb = "access" if request.kind is RequestKind.AUTHORIZE else "removal"
     return f"Gateway {verb} request {request.id}"
 
@@ -175,11 +177,14 @@ def _failure_actions(request: Request) -> Block:
 def _grant_actions(request: Request) -> Block:
     ending = confirm(
         "End this access?",
-        f"The rules {request.id} added are removed now, except those another grant still holds.",
+        f"The rules {request.extends or request.id} added are removed now, except those "
+        "another grant still holds.",
         go="End access",
         danger=True,
     )
-    end = button("End access", ActionId.END_GRANT, request.id, confirm_dialog=ending)
+    # An extension holds no rules of its own: its End access ends the grant it extended.
+    grant = request.extends or request.id
+    end = button("End access", ActionId.END_GRANT, grant, confirm_dialog=ending)
     if request.state is RequestState.PARTLY_APPLIED:
         # Retry completes the rest; the block id differs from a failed card's Retry + Cancel.
         retry = button("Retry", ActionId.RETRY, request.id, style="primary")
