@@ -87,7 +87,9 @@ def _seen(demo: Demo, user: str, channel: str, words: str) -> dict[str, Any]:
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         seen = _api(demo, f"state?user={user}&channel={channel}")
-        found = next((m for m in seen["messages"] if words in json.dumps(m)), None)
+        found: dict[str, Any] | None = next(
+            (m for m in seen["messages"] if words in json.dumps(m)), None
+        )
         if found is not None:
             return found
         assert time.monotonic() < deadline, f"the demo page never showed {words!r}"
