@@ -103,3 +103,10 @@ def test_explain_resolves_the_target_through_the_cloud(
         offline
     )
     assert "decided by rule (no rule matched): 1 approval" in offline
+
+    unknown = ["policy", "explain", "authorize gateway nope-gw to service orders on 8080"]
+    assert main([*unknown, "--as", "U0R", "--file", str(policy)]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[0].startswith("could not resolve gateway nope-gw: ")
+    assert said[0].endswith("; matching what was typed")
+    assert said[-1] == "decided by rule (no rule matched): 1 approval"

@@ -9,12 +9,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
+from approvals.connect import connect
+from approvals.keys import Keys
 from approvals.policy_file import default_policy
-from approvals.policy_source import PolicySource
+from approvals.policy_source import PolicySource, Reporter
 from bot.errors import ConfigError
-from bot.policy_setup import policy_source
+from bot.policy_setup import channel_reporter, policy_source
 from bot.settings import load_settings
+from bot.slack_local import LocalSlack
+from bot.slack_local.directory import SECURITY_CHANNEL_ID
 
 FIRST = "rules: [{name: first, decide: {approvals: 1}}]\n"
 SECOND = "rules: [{name: second, decide: {approvals: 2}}]\n"
@@ -29,7 +34,7 @@ class Reports:
         self.messages.append(message)
 
 
-def source_on(path: Path, reports: Reports | None = None) -> PolicySource:
+def source_on(path: Path, reports: Reporter | None = None) -> PolicySource:
     path.write_text(FIRST)
     return PolicySource(
         region="cn-hangzhou", default=default_policy([22], 100), path=path, on_broken=reports
@@ -130,3 +135,25 @@ def test_without_a_file_the_built_in_rules_are_the_policy() -> None:
     source = policy_source(load_settings(SGBOT_SENSITIVE_PORTS="22,3306"))
     assert rule_names(source) == ["sensitive-ports", "broad-ranges", "everything-else"]
     assert source.current().source == "built-in default"
+
+
+@pytest.mark.redis
+async def test_the_security_channel_hears_of_a_broken_file_once_across_replicas(
+    tmp_path: Path, redis_url: str, local_slack: LocalSlack
+) -> None:
+    slack = AsyncWebClient(token=local_slack.bot_token, base_url=local_slack.base_url)
+    client = connect(redis_url)
+    try:
+        report = channel_reporter(slack, SECURITY_CHANNEL_ID, client, Keys())
+        replicas = [source_on(tmp_path / "p.yaml", report) for _ in range(2)]
+        (tmp_path / "p.yaml").write_text(BROKEN.replace("broken", "<!channel>"))
+        for source in replicas:
+            await source.check()
+    finally:
+        await client.aclose()
+
+    posted = [m["text"] for m in local_slack.messages(SECURITY_CHANNEL_ID)]
+    assert len(posted) == 1
+    assert "no longer validates" in posted[0]
+    assert "<!channel>" not in posted[0]  # the file's text is escaped
+    assert all(rule_names(source) == ["first"] for source in replicas)
