@@ -135,7 +135,7 @@ class Decide(_Strict):
             return "deny"
         if self.auto_approve is not None:
             return "auto_approve"
-        group = f" from <!subteam^{self.approver_group}>" if self.approver_group else ""
+        group = f" from user group {self.approver_group}" if self.approver_group else ""
         return f"{self.approvals} approval{'s' if self.approvals != 1 else ''}{group}"
 
 

@@ -110,3 +110,16 @@ def test_explain_resolves_the_target_through_the_cloud(
     assert said[0].startswith("could not resolve gateway nope-gw: ")
     assert said[0].endswith("; matching what was typed")
     assert said[-1] == "decided by rule (no rule matched): 1 approval"
+
+
+def test_a_malformed_policy_file_stops_a_worker_at_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules: [{name: x, decide: {approvals: 0}}]\n")
+    monkeypatch.setenv("SGBOT_POLICY_FILE", str(bad))
+
+    assert main(["worker"]) == 78  # EX_CONFIG, before any connection is made
+
+    said = capsys.readouterr().err
+    assert "SGBOT_POLICY_FILE: policy file bad.yaml: rules[0] (x).decide.approvals" in said

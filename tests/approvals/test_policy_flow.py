@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -19,6 +20,7 @@ from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from approvals.worker import Worker, WorkerConfig
 from bot.errors import PolicyRefused
+from handlers.blocks_card import card_for
 from tests.approvals.examples import make_user
 from tests.approvals.workflow import Flow, authorize, open_flow, to_group
 from tests.fixtures.emulator import EmulatorHandle
@@ -112,6 +114,8 @@ async def test_a_rule_with_its_own_approver_group_replaces_the_approvers(flow: F
     assert request.state is RequestState.PENDING
     assert request.required_approvals == 2
     assert request.approver_group == "S0DBAS"
+    card = json.dumps(card_for(request, now=flow.clock.now(), emulated=False)["blocks"])
+    assert "2 approvals from user group S0DBAS required by policy rule dba-ports" in card
     with pytest.raises(PolicyRefused, match="not an approver"):
         await flow.decide(request.id, Verdict.APPROVE)  # U0ALICE approves by default only
     first = await flow.decide(request.id, Verdict.APPROVE, user_id="U0CAROL")
