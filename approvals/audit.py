@@ -99,7 +99,15 @@ def audit_fields(before: Request | None, after: Request, actor: Actor | None) ->
         ports=",".join(str(port) for port in after.ports),
         cloud_request_ids=",".join(cloud_ids),
         reason=after.state_reason or "",
+        # The policy's ruling is recorded once, with the move it came with.
+        detail=_policy_detail(before, after),
     )
+
+
+def _policy_detail(before: Request | None, after: Request) -> str:
+    if after.policy is None or (before is not None and before.policy == after.policy):
+        return ""
+    return f"policy: {after.policy.text}"
 
 
 def decision_fields(after: Request, decision: Decision) -> dict[str, str]:

@@ -54,6 +54,7 @@ key                                   lifetime
 ``{p}:drift:due``                     TTL (``SGBOT_RECONCILE_EVERY``): this period's round is taken
 ``{p}:drift:running``                 TTL (``DRIFT_LEASE_TTL``), renewed by the round that holds
                                       it; deleted by its holder when the round ends
+``{p}:auto:<org>:<user>`` zset        TTL of a day, renewed by each grant the policy auto-approves
 ====================================  ===========================================================
 
 History indexes may name requests whose hash has expired; readers skip those.
@@ -164,6 +165,9 @@ class Keys:
 
     def rule_creators(self, gateway_id: str) -> str:
         return f"{self.tag}:creators:{gateway_id}"
+
+    def auto_approvals(self, org_id: str, user_id: str) -> str:
+        return f"{self.tag}:auto:{org_id}:{user_id}"
 
     def reading(self, reading_id: str) -> str:
         return f"{self.tag}:reading:{reading_id}"

@@ -24,6 +24,7 @@ SUBCOMMANDS = (
     "bot.cli.audit",
     "bot.cli.reconcile",
     "bot.cli.demo",
+    "bot.cli.policy",
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -75,6 +76,12 @@ class Settings(BaseSettings):
         default_factory=lambda: [22, 3389, 3306, 5432, 6379, 9200, 27017],
         alias="SGBOT_SENSITIVE_PORTS",
     )
+    # With a policy file, it alone decides and the two settings above are ignored.
+    policy_file: Path | None = Field(default=None, alias="SGBOT_POLICY_FILE")
+    policy_check_every: timedelta = Field(
+        default=timedelta(seconds=30), alias="SGBOT_POLICY_CHECK_EVERY"
+    )
+    max_extensions: int = Field(default=3, ge=0, le=100, alias="SGBOT_MAX_EXTENSIONS")
     rate_limit: int = Field(default=10, ge=1, alias="SGBOT_RATE_LIMIT")
     rate_window: timedelta = Field(default=timedelta(hours=1), alias="SGBOT_RATE_WINDOW")
     pending_ttl: timedelta = Field(default=timedelta(hours=24), alias="SGBOT_PENDING_TTL")
@@ -229,6 +236,7 @@ class Settings(BaseSettings):
         "job_claim_idle",
         "sweep_every",
         "end_overdue_after",
+        "policy_check_every",
         mode="before",
     )
     @classmethod

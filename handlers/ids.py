@@ -18,6 +18,7 @@ class ActionId(StrEnum):
     RETRY = "retry"  # value: request id of a failed request
     CANCEL = "cancel"  # value: request id of a failed request to give up
     END_GRANT = "end_grant"  # value: request id of an applied grant to end now
+    EXTEND_GRANT = "extend_grant"  # value: request id of a grant to extend by an hour
     RULES_PAGE_PREVIOUS = "rules_page_previous"  # value: ``PageRef`` text ``gateway|page``
     RULES_PAGE_NEXT = "rules_page_next"  # value: ``PageRef`` text ``gateway|page``
     PENDING_PAGE_PREVIOUS = "pending_page_previous"  # value: page number
@@ -45,6 +46,7 @@ class BlockId(StrEnum):
     DECISION = "decision"  # Approve/Deny on the approval card
     FAILURE = "failure"  # Retry/Cancel on a failed card
     GRANT = "grant"  # End access on an applied grant's card
+    EXTEND = "extend"  # Extend 1h under the warning that a grant ends soon
     RULES_PAGER = "rules_pager"
     PENDING_PAGER = "pending_pager"
     HOME_ACTIONS = "home_actions"

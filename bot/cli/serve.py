@@ -132,6 +132,9 @@ async def running(
                 clock=deps.clock,
                 policy=deps.policy,
                 observer=deps.metrics,
+                rules=deps.service.rules,
+                max_duration=settings.max_duration,
+                max_extensions=settings.max_extensions,
             )
             probe.worker = Worker(context, worker_config(settings, consumer))
             loops += [probe.worker.run(stop), backlog.beat(probe, consumer, stop)]
@@ -139,6 +142,10 @@ async def running(
                 settings, deps.store, deps.cloud, deps.clock, deps.metrics.drift_found
             )
             loops += [watch.run(stop)] if watch is not None else []
+        # Commands and the worker read the same policy: one reload serves both.
+        if deps.service.rules is not None:
+            loops.append(deps.service.rules.watch(stop, settings.policy_check_every))
+            deps.service.rules.install_sighup(asyncio.get_running_loop())
         tasks = [asyncio.create_task(loop) for loop in loops]
         try:
             yield deps, probe

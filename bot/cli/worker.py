@@ -72,7 +72,9 @@ async def _work(settings: Settings, consumer: str | None) -> None:
     from bot.deps import policy_config, request_store, worker_config
     from bot.health import Probe, health_listener
     from bot.metrics import Metrics
+    from bot.policy_setup import policy_source
 
+    rules = policy_source(settings)
     cloud = worker_cloud(settings)
     stop = stop_on_signals()
     redis = connect(settings.redis_url)
@@ -84,7 +86,11 @@ async def _work(settings: Settings, consumer: str | None) -> None:
         clock=clock,
         policy=policy_config(settings, frozenset(settings.home_orgs) or WORKER_ORGS),
         observer=metrics,
+        rules=rules,
+        max_duration=settings.max_duration,
+        max_extensions=settings.max_extensions,
     )
+    rules.install_sighup(asyncio.get_running_loop())
     name = consumer or default_consumer_name()
     worker = Worker(context, worker_config(settings, name))
     label = "emulator" if settings.cloud == "emulator" else "aliyun"
@@ -94,7 +100,11 @@ async def _work(settings: Settings, consumer: str | None) -> None:
             if health is not None:
                 print(health, flush=True)
             watch = build_watch(settings, store, cloud, clock, metrics.drift_found)
-            loops = [worker.run(stop), beat(probe, name, stop)]
+            loops = [
+                worker.run(stop),
+                beat(probe, name, stop),
+                rules.watch(stop, settings.policy_check_every),
+            ]
             await asyncio.gather(*loops, *([watch.run(stop)] if watch else []))
     finally:
         await redis.aclose()
