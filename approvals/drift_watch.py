@@ -22,6 +22,7 @@ from approvals.drift import DriftIgnore, DriftItem, DriftStatus, find_items, man
 from approvals.drift_store import DriftStore
 from approvals.machine import HOLDING
 from approvals.model import RequestState
+from approvals.policy_source import PolicySource
 from approvals.reconcile import applied_grants
 from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
@@ -81,6 +82,14 @@ class DriftWatch:
     watched: Sequence[str] = ()  # SGBOT_WATCH_GATEWAYS: ids or exact names
     ignore: DriftIgnore = field(default_factory=DriftIgnore)
     counted: Callable[[str], None] = _not_counted  # new items, by kind (metrics)
+    policy: PolicySource | None = None  # its drift_ignore adds to SGBOT_DRIFT_IGNORE
+
+    def _ignore(self) -> DriftIgnore:
+        """Read each round, so a reloaded policy file applies from the next one."""
+        if self.policy is None:
+            return self.ignore
+        section = self.policy.current().document.drift_ignore
+        return self.ignore.merged(section.rule_ids, section.description_prefixes)
 
     async def run_once(self) -> Round | None:
         """This period's round if no replica ran it yet; None when another did or does."""
@@ -97,6 +106,7 @@ class DriftWatch:
         gateways = managed_gateways(grants, await self._watched_ids())
         found: list[DriftItem] = []
         looked: list[str] = []
+        ignore = self._ignore()
         for gateway_id in gateways:
             if not await self.drift.renew_round(token):
                 log.warning("drift round lost its lease; stopping before %s", gateway_id)
@@ -104,7 +114,7 @@ class DriftWatch:
             try:
                 now = self.clock.now()
                 found += await find_items(
-                    self.store, self.cloud, [gateway_id], self.ignore, now, grants=grants
+                    self.store, self.cloud, [gateway_id], ignore, now, grants=grants
                 )
             except CloudError as exc:
                 log.warning("drift: %s skipped this round (%s)", gateway_id, exc)
@@ -179,7 +189,9 @@ def build_watch(
     store: RequestStore,
     cloud: CloudPort,
     clock: Clock,
+    *,
     counted: Callable[[str], None] = _not_counted,
+    policy: PolicySource | None = None,
 ) -> DriftWatch | None:
     """The watch the settings describe; None when ``SGBOT_RECONCILE_EVERY=off``."""
     if settings.reconcile_every is None:
@@ -193,4 +205,5 @@ def build_watch(
         watched=tuple(settings.watch_gateways),
         ignore=DriftIgnore.from_entries(settings.drift_ignore),
         counted=counted,
+        policy=policy,
     )

@@ -153,10 +153,18 @@ class PolicyRule(_Strict):
         return self
 
 
+class DriftIgnoreSection(_Strict):
+    """Rules another tool (Terraform, say) manages: drift watch never posts them."""
+
+    rule_ids: tuple[Annotated[int, Field(ge=1)], ...] = ()
+    description_prefixes: tuple[Annotated[str, Field(min_length=1, max_length=256)], ...] = ()
+
+
 class PolicyDocument(_Strict):
     version: Literal[1] = 1
     mode: Literal["enforce", "audit"] = "enforce"
     rules: tuple[PolicyRule, ...]
+    drift_ignore: DriftIgnoreSection = Field(default_factory=DriftIgnoreSection)
 
     @model_validator(mode="after")
     def _unique_names(self) -> PolicyDocument:

@@ -139,7 +139,12 @@ async def running(
             probe.worker = Worker(context, worker_config(settings, consumer))
             loops += [probe.worker.run(stop), backlog.beat(probe, consumer, stop)]
             watch = build_watch(
-                settings, deps.store, deps.cloud, deps.clock, deps.metrics.drift_found
+                settings,
+                deps.store,
+                deps.cloud,
+                deps.clock,
+                counted=deps.metrics.drift_found,
+                policy=deps.service.rules,
             )
             loops += [watch.run(stop)] if watch is not None else []
         # Commands and the worker read the same policy: one reload serves both.

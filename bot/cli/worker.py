@@ -99,7 +99,9 @@ async def _work(settings: Settings, consumer: str | None) -> None:
         async with health_listener(settings.health_host, settings.health_port, probe) as health:
             if health is not None:
                 print(health, flush=True)
-            watch = build_watch(settings, store, cloud, clock, metrics.drift_found)
+            watch = build_watch(
+                settings, store, cloud, clock, counted=metrics.drift_found, policy=rules
+            )
             loops = [
                 worker.run(stop),
                 beat(probe, name, stop),

@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,8 @@ from approvals.drift import DriftIgnore, DriftKind, DriftStatus
 from approvals.drift_store import DriftStore
 from approvals.drift_watch import DriftWatch
 from approvals.outbox import NotificationKind
+from approvals.policy_file import default_policy
+from approvals.policy_source import PolicySource
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bot.commands import PortRange
@@ -110,6 +113,32 @@ async def test_ignored_by_description_prefix_or_rule_id(flow: Flow) -> None:
     kinds = [kind for kind, _ in await next_round(watch)]
 
     assert kinds == ["gone", "orphan"]  # neither unapproved rule is posted
+
+
+async def test_the_policy_file_ignores_rules_and_a_reload_applies_next_round(
+    flow: Flow, tmp_path: Path
+) -> None:
+    _, gone_rule, added_rule = await make_drift(flow)
+    policy_file = tmp_path / "policy.yaml"
+    rules = "rules:\n  - name: people\n    decide: {approvals: 1}\n"
+    policy_file.write_text(rules + "drift_ignore:\n  rule_ids: [1]\n", encoding="utf-8")
+    source = PolicySource(
+        region="cn-hangzhou", default=default_policy(frozenset({22}), 100), path=policy_file
+    )
+    watch = watch_of(flow, policy=source)
+
+    first = await next_round(watch)
+    assert first == [("gone", gone_rule), ("orphan", gone_rule), ("unapproved", added_rule)]
+
+    policy_file.write_text(
+        rules + "drift_ignore:\n  description_prefixes: [terraform]\n", encoding="utf-8"
+    )
+    assert await source.check()
+    await flow.cloud.add_rule(
+        PROD_GW, "sg-legacyapp02", PortRange(start=9191, end=9191), "terraform: more"
+    )
+    # Rule 1 is no longer ignored and is posted now; both terraform rules are ignored.
+    assert await next_round(watch) == [("unapproved", 1)]
 
 
 async def test_a_drift_that_went_away_is_resolved_and_not_posted_again(flow: Flow) -> None:
