@@ -102,6 +102,15 @@ class SecurityGroupTarget(_Frozen):
     security_group_id: str = Field(pattern=r"^sg-[0-9a-z]+$")
 
 
+class SecurityGroupsTarget(_Frozen):
+    """Several groups named at once (``sg-a, sg-b``), as the doctor's pre-filled request has."""
+
+    kind: Literal["security_groups"] = "security_groups"
+    security_group_ids: tuple[Annotated[str, Field(pattern=r"^sg-[0-9a-z]+$")], ...] = Field(
+        min_length=2
+    )
+
+
 class InstanceTarget(_Frozen):
     kind: Literal["instance"] = "instance"
     instance_id: str = Field(pattern=r"^i-[0-9a-z]+$")
@@ -119,7 +128,12 @@ class NodePoolTarget(_Frozen):
 
 
 Target = Annotated[
-    ServiceTarget | SecurityGroupTarget | InstanceTarget | ClusterTarget | NodePoolTarget,
+    ServiceTarget
+    | SecurityGroupTarget
+    | SecurityGroupsTarget
+    | InstanceTarget
+    | ClusterTarget
+    | NodePoolTarget,
     Field(discriminator="kind"),
 ]
 
@@ -178,6 +192,15 @@ class History(_Frozen):
     gateway: GatewayRef | None = None
 
 
+class Check(_Frozen):
+    """Which of ``ports`` the gateway can reach on ``target``; no ports: a service's own."""
+
+    kind: Literal["check"] = "check"
+    gateway: GatewayRef
+    target: Target
+    ports: tuple[PortRange, ...] = ()
+
+
 class Help(_Frozen):
     kind: Literal["help"] = "help"
 
@@ -192,6 +215,7 @@ Command = Annotated[
     | Status
     | Cancel
     | History
+    | Check
     | Help,
     Field(discriminator="kind"),
 ]

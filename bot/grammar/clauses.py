@@ -13,6 +13,7 @@ from bot.commands import (
     InstanceTarget,
     NodePoolTarget,
     PortRange,
+    SecurityGroupsTarget,
     SecurityGroupTarget,
     ServiceTarget,
     Target,
@@ -92,9 +93,9 @@ def parse_target(cursor: Cursor, stops: frozenset[str]) -> Target | None:
     if word in ("security", "security-group", "sg"):
         cursor.take_word("group")
         value = cursor.require_value(stops, what=word, form="`security group sg-ID`")
-        return SecurityGroupTarget(security_group_id=security_group_id(value.text))
+        return _groups(cursor, value, stops)
     if word.startswith("sg-"):
-        return SecurityGroupTarget(security_group_id=security_group_id(token.text))
+        return _groups(cursor, token, stops)
     if word == "instance":
         value = cursor.require_value(stops, what=word, form="`instance i-ID`")
         return InstanceTarget(instance_id=instance_id(value.text))
@@ -112,6 +113,28 @@ def parse_target(cursor: Cursor, stops: frozenset[str]) -> Target | None:
         return NodePoolTarget(nodepool_id=nodepool.text, cluster_id=cluster.text)
     targets = ("service", "security", "instance", "cluster", "nodepool")
     raise unexpected(token.text, form=f"a target: {TARGET_FORM}", choices=targets)
+
+
+def _groups(
+    cursor: Cursor, first: Token, stops: frozenset[str]
+) -> SecurityGroupTarget | SecurityGroupsTarget:
+    """``sg-a`` alone, or a list ``sg-a, sg-b`` (commas, or ``and`` before the last)."""
+    texts = [first.text]
+    while (token := cursor.peek()) is not None and token.word not in stops:
+        after = (
+            cursor.tokens[cursor.position + 1] if cursor.position + 1 < len(cursor.tokens) else None
+        )
+        listed = texts[-1].endswith(",")
+        if token.text in (",", "and") and after is not None and after.word.startswith("sg-"):
+            cursor.position += 1
+        elif not (listed and token.word.startswith("sg-")):
+            break
+        texts.append(cursor.tokens[cursor.position].text)
+        cursor.position += 1
+    ids = tuple(dict.fromkeys(security_group_id(text.rstrip(",")) for text in texts))
+    if len(ids) == 1:
+        return SecurityGroupTarget(security_group_id=ids[0])
+    return SecurityGroupsTarget(security_group_ids=ids)
 
 
 def _parse_service(cursor: Cursor, stops: frozenset[str]) -> ServiceTarget:

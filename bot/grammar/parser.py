@@ -18,6 +18,7 @@ from typing import Any
 from bot.commands import (
     Authorize,
     Cancel,
+    Check,
     Command,
     GatewayRef,
     Help,
@@ -28,6 +29,7 @@ from bot.commands import (
     RevokeRequest,
     RevokeRule,
     RevokeTarget,
+    ServiceTarget,
     Status,
     Target,
 )
@@ -45,6 +47,7 @@ from bot.grammar.text import clean_text
 from bot.grammar.usage import (
     AUTHORIZE_FORM,
     AUTHORIZE_VERBS,
+    CHECK_FORM,
     HISTORY_FORM,
     LIST_FORM,
     REVOKE_FORM,
@@ -133,6 +136,8 @@ def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
         return _parse_history(cursor)
     if verb == "help":
         return Help()
+    if verb == "check":
+        return _parse_check(cursor)
     raise unexpected(first.text, form=f"{VERB_FORM}, or `help` to see them all", choices=VERBS)
 
 
@@ -149,6 +154,19 @@ def _parse_authorize(cursor: Cursor, max_duration: timedelta | None) -> Authoriz
     return Authorize(
         gateway=gateway, target=target, ports=ports, duration=duration, reason=parts.reason
     )
+
+
+def _parse_check(cursor: Cursor) -> Check:
+    parts = _parse_change(cursor, target_word="to", with_terms=False, form=CHECK_FORM)
+    missing = [name for name in ("gateway", "target") if getattr(parts, name) is None]
+    if parts.gateway is None or parts.target is None:
+        raise UsageError(f"`check` needs the {' and the '.join(missing)}. Type {CHECK_FORM}.")
+    if parts.ports is None and not isinstance(parts.target, ServiceTarget):
+        raise UsageError(
+            "Only a service has ports sgbot can look up; for any other target say which. "
+            f"Type {CHECK_FORM}."
+        )
+    return Check(gateway=parts.gateway, target=parts.target, ports=parts.ports or ())
 
 
 def _parse_revoke(cursor: Cursor) -> RevokeTarget | RevokeRule | RevokeRequest:

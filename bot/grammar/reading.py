@@ -68,6 +68,8 @@ def read_command(text: str, *, max_duration: timedelta | None = None) -> Reading
     try:
         return Reading(parse_clean(cleaned, max_duration=max_duration))
     except (UsageError, IncompleteCommand) as exc:
+        if cleaned.casefold().split(maxsplit=1)[:1] == ["check"]:
+            raise  # the check form is read strictly: the everyday phrasings are for requests
         strict_error = exc
     words = read_words(cleaned)
     try:
