@@ -117,6 +117,17 @@ class Diagnosis:
         count = len(self.blocked)
         return f"blocked for {count} endpoint{'s' if count != 1 else ''} of {len(self.endpoints)}"
 
+    def missing_requests(self) -> list[tuple[tuple[str, ...], tuple[PortRange, ...]]]:
+        """``missing`` as few (groups, ports) requests as cover exactly those pairs: groups
+        missing the same ports share one request; the rest get one each."""
+        by_group: dict[str, list[PortRange]] = {}
+        for group_id, one in self.missing:
+            by_group.setdefault(group_id, []).append(one)
+        by_ports: dict[tuple[PortRange, ...], list[str]] = {}
+        for group_id, held in by_group.items():
+            by_ports.setdefault(tuple(held), []).append(group_id)
+        return [(tuple(groups), ports) for ports, groups in by_ports.items()]
+
     def document(self) -> dict[str, Any]:
         """The diagnosis as JSON-ready values, for the command line and for CI."""
         return {
