@@ -10,11 +10,16 @@ only the asker may click it, and it opens the request form filled in.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+from typing import Any
+
+from pydantic import ValidationError
+from slack_bolt.async_app import AsyncApp
 
 from approvals.keys import READING_TTL
-from approvals.model import ReplyTo
+from approvals.model import ReplyTo, Surface
 from bot.cloud.doctor import gather_facts
 from bot.cloud.doctor_model import Diagnosis
 from bot.cloud.doctor_report import diagnose
@@ -27,10 +32,14 @@ from bot.commands import (
     Target,
 )
 from bot.deps import Deps
-from bot.errors import CloudError, UserError
-from bot.grammar import render_command
+from bot.errors import CloudError, UsageError, UserError
+from bot.grammar import parse_ports, render_command
+from handlers import views
+from handlers.actions import tell_clicker
 from handlers.block_parts import Message, message, section
+from handlers.blocks import FormMetadata
 from handlers.blocks_check import check_message
+from handlers.ids import ActionId, BlockId
 from handlers.mrkdwn import escape
 from handlers.readings import PendingReading
 from handlers.replies import reply_privately
@@ -38,6 +47,7 @@ from handlers.replies import reply_privately
 log = logging.getLogger(__name__)
 
 PREFILL_REASON = "access found missing by check"
+_background: set[asyncio.Task[None]] = set()
 
 
 def missing_access(diagnosis: Diagnosis) -> list[Authorize]:
@@ -109,3 +119,49 @@ def _label(request: Authorize) -> str:
 
 def _text(deps: Deps, text: str) -> Message:
     return message(text, [section(escape(text))], emulated=deps.emulated)
+
+
+def check_from_form(values: dict[str, Any]) -> Check:
+    """What the request form says, as a check; ``UserError`` says what is missing."""
+    value = views._value
+    gateway = value(values, BlockId.GATEWAY, ActionId.GATEWAY_SELECT)
+    if not gateway:
+        raise UsageError("Choose a gateway in the form, then click Check again.")
+    target = views._target(
+        value(values, BlockId.SERVICE, ActionId.SERVICE_SELECT),
+        value(values, BlockId.TARGET, ActionId.TARGET_INPUT),
+    )
+    typed = value(values, BlockId.PORTS, ActionId.PORTS_INPUT)
+    ports = parse_ports(typed) if typed else ()
+    if not ports and target.kind != "service":
+        raise UsageError("Give the ports to check (only a service's own are known).")
+    return Check(gateway=GatewayRef(value=gateway), target=target, ports=ports)
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    async def on_check_from_form(ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        user_id = str(body["user"]["id"])
+        view = body.get("view") or {}
+        try:
+            metadata = FormMetadata.decode(str(view.get("private_metadata")))
+            command = check_from_form(view["state"]["values"])
+        except (UserError, ValidationError, KeyError) as exc:
+            text = str(exc) if isinstance(exc, UserError) else "That form cannot be checked."
+            await tell_clicker(deps, body, text)
+            return
+        reply_to = ReplyTo(surface=Surface.FORM, channel_id=metadata.channel_id)
+        task = asyncio.get_running_loop().create_task(
+            answer_later(deps, command, user_id, reply_to)
+        )
+        _background.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(_background.discard)
+
+    async def on_open_check_form(ack: Any, body: dict[str, Any]) -> None:
+        user_id = str(body["user"]["id"])
+        reply_to = ReplyTo(surface=Surface.HOME, channel_id=user_id)
+        await views.open_request_form(deps, body["trigger_id"], reply_to, None, user_id)
+        await ack()
+
+    app.action(ActionId.CHECK_FROM_FORM)(on_check_from_form)
+    app.action(ActionId.OPEN_CHECK_FORM)(on_open_check_form)

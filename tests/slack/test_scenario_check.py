@@ -24,6 +24,7 @@ from tests.slack.scenario import (
     Chat,
     button_value,
     cards,
+    dm_texts,
     mse_rules,
     stored_requests,
     text_of,
@@ -119,3 +120,52 @@ def test_check_of_a_target_without_ports_says_what_to_type(
     url = local_slack.new_response_url(DEVELOPER_ID, DEV_CHANNEL_ID)
     ack = chat.ask(DEVELOPER_ID, "check gateway prod-gw to sg-ackpoola01", response_url=url)
     assert "check gateway GATEWAY to TARGET [on PORTS]" in ack
+
+
+def selected(value: str) -> dict[str, Any]:
+    return {"type": "external_select", "selected_option": {"value": value}}
+
+
+def test_check_from_app_home_and_the_request_form(
+    chat: Chat, local_slack: LocalSlack, emulator: EmulatorHandle
+) -> None:
+    authorize_web_pool(emulator)
+    chat.post(chat.signer.event_callback(chat.signer.app_home_opened(DEVELOPER_ID)))
+    home = local_slack.wait_for(lambda: local_slack.home(DEVELOPER_ID), 10)
+    assert home is not None
+    assert button_value(home, ActionId.OPEN_CHECK_FORM) == "open"
+    opened = chat.signer.block_actions(
+        DEVELOPER_ID,
+        ActionId.OPEN_CHECK_FORM,
+        "open",
+        block_id=BlockId.HOME_ACTIONS,
+        channel=DEVELOPER_ID,
+        message=None,
+        message_ts="0",
+    )
+    assert chat.post(opened)[0] == 200
+    form = local_slack.wait_for(lambda: local_slack.views(DEVELOPER_ID), 10)[-1]
+    assert button_value(form, ActionId.CHECK_FROM_FORM) == "check"
+
+    empty = chat.signer.view_block_actions(
+        DEVELOPER_ID, form, ActionId.CHECK_FROM_FORM, "check",
+        block_id=BlockId.FORM_CHECK, state_values={},
+    )  # fmt: skip
+    assert chat.post(empty)[0] == 200
+    assert local_slack.wait_for(
+        lambda: [t for t in dm_texts(local_slack, DEVELOPER_ID) if "Choose a gateway" in t], 10
+    )
+
+    state: dict[str, Any] = {
+        BlockId.GATEWAY: {ActionId.GATEWAY_SELECT: selected(PROD_GW_ID)},
+        BlockId.SERVICE: {ActionId.SERVICE_SELECT: selected("orders.default")},
+    }
+    filled = chat.signer.view_block_actions(
+        DEVELOPER_ID, form, ActionId.CHECK_FROM_FORM, "check",
+        block_id=BlockId.FORM_CHECK, state_values=state,
+    )  # fmt: skip
+    assert chat.post(filled)[0] == 200
+    answers = local_slack.wait_for(
+        lambda: [t for t in dm_texts(local_slack, DEVELOPER_ID) if "endpoints of 4" in t], 20
+    )
+    assert "blocked for 2 endpoints of 4" in answers[0]
