@@ -37,11 +37,11 @@ def check_message(
     )
     blocks: list[Block] = [section(title)]
     lines = [_endpoint(e, requesters) for e in diagnosis.endpoints[:ENDPOINTS_SHOWN]]
+    # A section holds 3000 characters: a few endpoints each, so none is cut off unseen.
+    blocks += [section("\n".join(lines[i : i + 4])) for i in range(0, len(lines), 4)]
     hidden = len(diagnosis.endpoints) - ENDPOINTS_SHOWN
     if hidden > 0:
-        lines.append(f"…and {hidden} more endpoints (`sgbot check` prints them all)")
-    if lines:
-        blocks.append(section("\n".join(lines)))
+        blocks.append(context(f"…and {hidden} more endpoints (`sgbot check` prints them all)"))
     if diagnosis.causes:
         causes = [
             f"• *{c.kind.value.replace('_', ' ')}*: {escape(c.text, _LINE_LIMIT)}"
@@ -59,7 +59,7 @@ def check_message(
             for label, reading_id in prefills[:5]
         ]
         blocks.append(actions(buttons, block_id=BlockId.CHECK_MISSING))
-    fallback = f"{diagnosis.verdict}: {gateway.name} to {diagnosis.target}"
+    fallback = escape(f"{diagnosis.verdict}: {gateway.name} to {diagnosis.target}", 300)
     return message(fallback, blocks, emulated=emulated)
 
 

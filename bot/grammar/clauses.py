@@ -131,7 +131,8 @@ def _groups(
             break
         texts.append(cursor.tokens[cursor.position].text)
         cursor.position += 1
-    ids = tuple(dict.fromkeys(security_group_id(text.rstrip(",")) for text in texts))
+    pieces = [piece for text in texts for piece in text.split(",") if piece.strip()]
+    ids = tuple(dict.fromkeys(security_group_id(piece) for piece in pieces))
     if len(ids) == 1:
         return SecurityGroupTarget(security_group_id=ids[0])
     return SecurityGroupsTarget(security_group_ids=ids)
