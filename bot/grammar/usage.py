@@ -73,6 +73,7 @@ HELP_TEXT = "\n".join(
         f"• {AUTHORIZE_FORM}. Also `allow`, `grant`, `open`, `give`.",
         f"• {REVOKE_FORM}. Also `remove`, `delete`.",
         f"• {LIST_FORM}, `status REQUEST_ID`, `cancel REQUEST_ID`, {HISTORY_FORM}, `help`.",
+        f"• {CHECK_FORM}: can the gateway reach it? Read-only, answered privately.",
         "GATEWAY is a gateway id (gw- and 32 hex digits) or its exact name.",
         "PORTS: `8080`, `8080-8090`, `8080/8090`, lists joined by commas, spaces or `and`, "
         "or `all`.",
