@@ -136,6 +136,7 @@ def say(text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.cli.demo_seed import CHECK_EXAMPLE, seed_partial_access
     from bot.cli.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
     from bot.demo_redis import demo_redis
     from bot.settings import load_settings
@@ -156,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
             child("the cloud emulator", ["emulator", "--port", "0"], emulator_env, EMULATOR_READY)
         )
         say(f"cloud emulator with the demo estate at {emulator.url}")
+        seed_partial_access(emulator.url, REGION_ID, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET)
+        say(f"try `/sg {CHECK_EXAMPLE}`: one of its two node pools is not authorized")
         local = stack.enter_context(LocalSlack())
         env = bot_environment(
             base_env,

@@ -7,6 +7,8 @@ reads and judges. Nothing it does writes: the estate is the same after a check.
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.cloud.doctor import check
 from bot.cloud.doctor_model import CauseKind, Diagnosis
 from bot.cloud.port import CloudPort
@@ -171,3 +173,21 @@ async def test_document_is_json_ready(emulator: EmulatorHandle) -> None:
     assert document["reachable"] is False
     assert document["missing"] == [{"security_group_id": "sg-legacy20", "ports": "80"}]
     assert document["gateway"]["id"] == PROD_GW
+
+
+async def test_the_demo_seed_leaves_one_node_pool_of_search_uncovered(
+    emulator: EmulatorHandle,
+) -> None:
+    from bot.cli.demo_seed import CHECK_EXAMPLE, seed_partial_access
+
+    await asyncio.to_thread(
+        seed_partial_access,
+        emulator.url,
+        emulator.region_id,
+        emulator.access_key_id,
+        emulator.access_key_secret,
+    )
+    diagnosis = await doctor(make_cloud(emulator), CHECK_EXAMPLE)
+    assert diagnosis.verdict == "blocked for 2 endpoints of 4"
+    assert {e.endpoint.pool_id for e in diagnosis.blocked} == {"np-multi"}
+    assert [g for g, _ in diagnosis.missing] == ["sg-ackpoolb01", "sg-ackpoolb02"]
