@@ -15,6 +15,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 GATEWAY_ID_RE = re.compile(r"gw-[0-9a-f]{32}")
+REGION_RE = re.compile(r"(cn|ap|us|eu|me|na|sa)-[a-z]+(-[a-z]+)?(-\d+)?")
+"""An Alibaba Cloud region id (``cn-hangzhou``, ``ap-southeast-1``): a shape no namespace has
+next to ``gateway NAME in``, so ``in cn-shanghai`` after a gateway names its region."""
 REQUEST_ID_RE = re.compile(r"REQ-[0-9A-HJKMNP-TV-Z]{5}")
 MAX_PORT = 65535
 MAX_REASON_CHARS = 500
@@ -197,6 +200,7 @@ class Check(_Frozen):
 
     kind: Literal["check"] = "check"
     gateway: GatewayRef
+    region: str | None = Field(default=None, pattern=f"^{REGION_RE.pattern}$")
     target: Target
     ports: tuple[PortRange, ...] = ()
 

@@ -32,7 +32,8 @@ def check_message(
     icon = ":white_check_mark:" if diagnosis.reachable else ":no_entry:"
     title = (
         f"{icon} *{escape(diagnosis.verdict)}*: gateway {code(gateway.name)} "
-        f"({code(gateway.unique_id)}, group {code(gateway.security_group_id)}) to "
+        f"({code(gateway.unique_id)}, group {code(gateway.security_group_id)}"
+        f"{', ' + escape(diagnosis.region_id) if diagnosis.region_id else ''}) to "
         f"{code(diagnosis.target, 200)} on {escape(_ports(diagnosis))}"
     )
     blocks: list[Block] = [section(title)]

@@ -68,6 +68,13 @@ def missing_access(diagnosis: Diagnosis) -> list[Authorize]:
 
 async def answer(deps: Deps, command: Check, user_id: str, reply_to: ReplyTo) -> Message:
     user = await deps.approvers.slack_user(user_id)
+    served = deps.lookups.cloud.region_id
+    if command.region not in (None, served):
+        return _text(
+            deps,
+            f"In Slack I check gateways in {served}; for {command.region} use `sgbot check` "
+            "where SGBOT_REGIONS lists it.",
+        )
     try:
         gateway = await deps.lookups.gateway(user, command.gateway)
         await deps.lookups.count(user, f"check {gateway.unique_id}")

@@ -4,8 +4,9 @@ Prints the diagnosis as one JSON document on standard output and its verdict on 
 error. Exit status: 0 reachable as far as security groups go, 1 blocked (or no endpoints), 2 a
 usage error (text that is not a check, or a gateway, service or group that is not there: the
 message says what to type), 3 the cloud could not be asked (credentials, permissions,
-throttling, an outage). The text is read with or without the leading word ``check``. It
-reads only; nothing in the cloud changes.
+throttling, an outage). The text is read with or without the leading word ``check``. A
+gateway is looked for in every region of ``SGBOT_REGIONS`` (``gateway prod-gw in cn-shanghai``
+picks one). It reads only; nothing in the cloud changes.
 """
 
 from __future__ import annotations
@@ -77,7 +78,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _check(settings: Settings, command: Check) -> Diagnosis:
-    from bot.cloud.doctor import check
-    from bot.cloud.factory import build_cloud
+    import os
 
-    return await check(build_cloud(settings), command)
+    from bot.cloud.doctor import check_regions
+    from bot.cloud.factory import build_cloud
+    from bot.cloud.regions import RegionalClouds, regional_settings
+
+    environ = dict(os.environ)
+    clouds = RegionalClouds(
+        settings.served_regions,
+        lambda region: build_cloud(regional_settings(settings, region, environ)),
+    )
+    return await check_regions(clouds, command)

@@ -18,6 +18,7 @@ from bot.cloud.doctor_model import Diagnosis, Endpoint, Facts
 from bot.cloud.doctor_report import diagnose
 from bot.cloud.port import CloudPort, Cluster, Gateway, GatewayService
 from bot.cloud.preflight import backend_ingress
+from bot.cloud.regions import RegionalClouds, locate_gateway
 from bot.cloud.resolve import (
     ASK_EXPLICIT_TARGET,
     CLUSTER_ID_RE,
@@ -45,6 +46,13 @@ from bot.grammar import render_target
 async def check(cloud: CloudPort, command: Check) -> Diagnosis:
     """Read what decides whether the gateway reaches the target, then judge it."""
     gateway = await find_gateway(cloud, command.gateway)
+    return diagnose(await gather_facts(cloud, gateway, command))
+
+
+async def check_regions(clouds: RegionalClouds, command: Check) -> Diagnosis:
+    """``check`` in whichever served region holds the gateway (or the one the command names);
+    every read then goes to that region's endpoints."""
+    cloud, gateway = await locate_gateway(clouds, command.gateway, command.region)
     return diagnose(await gather_facts(cloud, gateway, command))
 
 
@@ -82,6 +90,7 @@ async def gather_facts(cloud: CloudPort, gateway: Gateway, command: Check) -> Fa
         rules=tuple(rules),
         ports_from_service=not command.ports,
         notes=notes,
+        region_id=cloud.region_id,
     )
 
 

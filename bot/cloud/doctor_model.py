@@ -58,6 +58,7 @@ class Facts:
     rules: tuple[GatewayRule, ...]
     ports_from_service: bool = False
     notes: tuple[str, ...] = ()
+    region_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class Diagnosis:
     missing: tuple[tuple[str, PortRange], ...]  # (group, ports) no rule of that group allows
     cannot_see: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    region_id: str = ""
 
     @property
     def blocked(self) -> tuple[EndpointCheck, ...]:
@@ -135,6 +137,7 @@ class Diagnosis:
                 "id": self.gateway.unique_id,
                 "name": self.gateway.name,
                 "security_group_id": self.gateway.security_group_id,
+                "region": self.region_id,
             },
             "target": self.target,
             "ports": [str(p) for p in self.ports],

@@ -68,6 +68,7 @@ def diagnose(facts: Facts) -> Diagnosis:
         missing=_missing(facts, cidrs),
         cannot_see=tuple(cannot_see),
         notes=facts.notes,
+        region_id=facts.region_id,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.commands import (
     MAX_REASON_CHARS,
+    REGION_RE,
     ClusterTarget,
     InstanceTarget,
     NodePoolTarget,
@@ -150,6 +151,28 @@ def _parse_service(cursor: Cursor, stops: frozenset[str]) -> ServiceTarget:
             raise UsageError(f"`{shown(token.text)}` is not a service. Type {_SERVICE_FORM}.")
         return ServiceTarget(name=name, namespace=namespace)
     return ServiceTarget(name=token.text)
+
+
+def take_region(cursor: Cursor) -> str | None:
+    """``in cn-shanghai`` right after the gateway's name: its region, if it has that shape."""
+    upcoming = cursor.tokens[cursor.position : cursor.position + 2]
+    if len(upcoming) == 2 and upcoming[0].word == "in" and REGION_RE.fullmatch(upcoming[1].word):
+        cursor.position += 2
+        return upcoming[1].word
+    return None
+
+
+class RegionRefused(UsageError):
+    """A region named for a change: final, so the forgiving reader never re-reads it as a
+    namespace."""
+
+
+def refuse_region(region: str | None) -> None:
+    if region is not None:
+        raise RegionRefused(
+            f"`in {region}` after the gateway is read by `check` only so far; a change goes to "
+            "the gateway in the default region. Type the request without it."
+        )
 
 
 def take_ports(cursor: Cursor, stops: frozenset[str]) -> tuple[PortRange, ...] | None:

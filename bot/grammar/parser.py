@@ -39,9 +39,11 @@ from bot.grammar.clauses import (
     REASON_PREFIX,
     Cursor,
     parse_target,
+    refuse_region,
     take_duration,
     take_ports,
     take_reason,
+    take_region,
 )
 from bot.grammar.text import clean_text
 from bot.grammar.usage import (
@@ -73,6 +75,7 @@ class _ChangeParts:
     """The clauses of a change request read so far; None is not given (yet)."""
 
     gateway: GatewayRef | None = None
+    region: str | None = None
     target: Target | None = None
     ports: tuple[PortRange, ...] | None = None
     duration: DurationSpec | None = None
@@ -150,6 +153,7 @@ def _parse_authorize(cursor: Cursor, max_duration: timedelta | None) -> Authoriz
             f"`{format_duration(duration)}` is longer than the longest grant allowed, "
             f"{longest}. Type `for {longest}` or less."
         )
+    refuse_region(parts.region)
     gateway, target, ports = parts.complete("authorize")
     return Authorize(
         gateway=gateway, target=target, ports=ports, duration=duration, reason=parts.reason
@@ -166,7 +170,9 @@ def _parse_check(cursor: Cursor) -> Check:
             "Only a service has ports sgbot can look up; for any other target say which. "
             f"Type {CHECK_FORM}."
         )
-    return Check(gateway=parts.gateway, target=parts.target, ports=parts.ports or ())
+    return Check(
+        gateway=parts.gateway, region=parts.region, target=parts.target, ports=parts.ports or ()
+    )
 
 
 def _parse_revoke(cursor: Cursor) -> RevokeTarget | RevokeRule | RevokeRequest:
@@ -180,6 +186,7 @@ def _parse_revoke(cursor: Cursor) -> RevokeTarget | RevokeRule | RevokeRequest:
         cursor.expect_end(REVOKE_FORM)
         return command
     parts = _parse_change(cursor, target_word="from", with_terms=False, form=REVOKE_FORM)
+    refuse_region(parts.region)
     gateway, target, ports = parts.complete("revoke")
     return RevokeTarget(gateway=gateway, target=target, ports=ports)
 
@@ -194,6 +201,7 @@ def _parse_change(cursor: Cursor, *, target_word: str, with_terms: bool, form: s
         if word == "gateway":
             name = cursor.take_value(stops)
             parts.put("gateway", gateway_ref(name.text) if name else None)
+            parts.put("region", take_region(cursor))
         elif word == target_word:
             parts.put("target", parse_target(cursor, stops))
         elif word == "on":

@@ -64,7 +64,8 @@ def _words(command: Command) -> list[str]:
         case ListRules():
             return ["list", "rules", "for", "gateway", _value(command.gateway.value)]
         case Check():
-            words = ["check", "gateway", _value(command.gateway.value), "to"]
+            words = ["check", "gateway", _value(command.gateway.value)]
+            words += ["in", command.region, "to"] if command.region else ["to"]
             words.append(_target(command.target))
             return [*words, "on", _ports(command.ports)] if command.ports else words
         case ListPending():
