@@ -1,4 +1,4 @@
-"""Gateways in several regions: two emulators, one per region, each reached on its own port.
+"""Gateways in several regions: one emulator serving two regions, each on its own port.
 
 The second region (cn-shanghai) holds a gateway named ``prod-gw`` like the first, and one
 named only there. A name in both is refused with the choices; ``in <region>`` picks; an id is
@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-import bot.cloud.emulator
 from bot.cloud.doctor import check_regions
+from bot.cloud.emulator.regions import REGION_PREFIX
 from bot.cloud.factory import CloudTuning, build_cloud, static_credential
 from bot.cloud.port import CloudPort
 from bot.cloud.regions import RegionalClouds, locate_gateway, override_name, regional_settings
@@ -25,22 +25,48 @@ from bot.grammar import parse_command
 from bot.settings import load_settings
 from tests.approvals.test_reconcile import run_cli
 from tests.cloud.adapter_support import PROD_GW
-from tests.fixtures.emulator import EmulatorHandle, running_emulator
+from tests.fixtures.emulator import (
+    DEMO_ACCESS_KEY_ID,
+    DEMO_ACCESS_KEY_SECRET,
+    LISTENING_PREFIX,
+    EmulatorHandle,
+    emulator_command,
+)
 
 SHANGHAI = "cn-shanghai"
 SH_PROD_GW = "gw-9a8b7c6d5e4f30211203f4e5d6c7b8a9"
-ESTATE = Path(bot.cloud.emulator.__file__).parent / "demo_estate_shanghai.json"
 
 
 @pytest.fixture(scope="module")
-def shanghai_process() -> Iterator[EmulatorHandle]:
-    with running_emulator("--estate", str(ESTATE)) as handle:
-        yield handle
+def two_regions() -> Iterator[tuple[EmulatorHandle, EmulatorHandle]]:
+    """One emulator process serving both regions, one port each."""
+    env = {
+        **os.environ,
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
+    }
+    command = emulator_command("--second-region")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline().strip().removeprefix(LISTENING_PREFIX)
+        second = process.stdout.readline().strip()
+        assert second.startswith(f"{REGION_PREFIX}{SHANGHAI} listening on "), second
+        url = second.rsplit(" ", 1)[1]
+        yield EmulatorHandle(url=first), EmulatorHandle(url=url, region_id=SHANGHAI)
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
 
 
 @pytest.fixture
-def shanghai(shanghai_process: EmulatorHandle) -> EmulatorHandle:
-    return shanghai_process.fresh()
+def emulator(two_regions: tuple[EmulatorHandle, EmulatorHandle]) -> EmulatorHandle:
+    return two_regions[0].fresh()
+
+
+@pytest.fixture
+def shanghai(two_regions: tuple[EmulatorHandle, EmulatorHandle]) -> EmulatorHandle:
+    return two_regions[1].fresh()
 
 
 def environment(hangzhou: EmulatorHandle, shanghai: EmulatorHandle) -> dict[str, str]:
