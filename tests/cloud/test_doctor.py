@@ -191,3 +191,18 @@ async def test_the_demo_seed_leaves_one_node_pool_of_search_uncovered(
     assert diagnosis.verdict == "blocked for 2 endpoints of 4"
     assert {e.endpoint.pool_id for e in diagnosis.blocked} == {"np-multi"}
     assert [g for g, _ in diagnosis.missing] == ["sg-ackpoolb01", "sg-ackpoolb02"]
+
+
+async def test_enterprise_groups_are_covered_by_the_gateway_cidrs(
+    emulator: EmulatorHandle,
+) -> None:
+    cloud = make_cloud(emulator)
+    covered = await doctor(cloud, "check gateway edge-gw to service crm on 9443")
+    assert covered.reachable
+    [endpoint] = covered.endpoints
+    assert endpoint.ports[0].mse_rule_id == 101  # the console's CIDR authorization
+    assert any("authorized by CIDR" in line for line in covered.cannot_see)
+    own = await doctor(cloud, "check gateway edge-gw to service crm")
+    assert own.ports == (ports("8443/8443"),)
+    assert not own.reachable
+    assert own.missing == (("sg-enterprise01", ports("8443/8443")),)
