@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Awaitable
 from typing import Any
 
 from pydantic import ValidationError
@@ -145,6 +146,14 @@ def check_from_form(values: dict[str, Any]) -> Check:
     return Check(gateway=GatewayRef(value=gateway), target=target, ports=ports)
 
 
+async def _logged(work: Awaitable[None]) -> None:
+    """Run a check after the ack; a failure is logged, never lost with its task."""
+    try:
+        await work
+    except Exception:
+        log.exception("check from the request form failed")
+
+
 def register(app: AsyncApp, deps: Deps) -> None:
     async def on_check_from_form(ack: Any, body: dict[str, Any]) -> None:
         await ack()
@@ -159,7 +168,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             return
         reply_to = ReplyTo(surface=Surface.FORM, channel_id=metadata.channel_id)
         task = asyncio.get_running_loop().create_task(
-            answer_later(deps, command, user_id, reply_to)
+            _logged(answer_later(deps, command, user_id, reply_to))
         )
         _background.add(task)  # the loop keeps only weak references to tasks
         task.add_done_callback(_background.discard)
