@@ -157,10 +157,12 @@ async def test_one_uncovered_node_pool(emulator: EmulatorHandle) -> None:
 async def test_other_vpc_and_type_mismatch(emulator: EmulatorHandle) -> None:
     cloud = make_cloud(emulator)
     other = await doctor(cloud, "check gateway prod-gw to sg-othervpc01 on 80")
+    assert not other.reachable
     assert CauseKind.OTHER_VPC in kinds(other)
     assert other.missing == ()
     mixed = await doctor(cloud, "check gateway prod-gw to sg-enterprise01, sg-legacy20 on 80")
     assert CauseKind.TYPE_MISMATCH in kinds(mixed)
+    assert mixed.verdict == "blocked for 2 endpoints of 2"
     assert mixed.missing == (("sg-legacy20", ports("80/80")),)
     assert any("enterprise groups are authorized by CIDR" in s for s in mixed.cannot_see)
 
