@@ -25,6 +25,7 @@ SUBCOMMANDS = (
     "bot.cli.reconcile",
     "bot.cli.check",
     "bot.cli.demo",
+    "bot.cli.policy",
 )
 
 

@@ -40,6 +40,7 @@ from bot.metrics import Outcome
 from handlers import checks, queries, readings, views
 from handlers.block_parts import Message
 from handlers.blocks_reading import with_reading
+from handlers.extend import take_extend
 from handlers.intake import SEEN_TTL, Say, plain, say_once, submit_change
 from handlers.replies import reply_privately
 
@@ -61,6 +62,11 @@ async def take(
 ) -> None:
     """Handle one message of the grammar; ``say`` answers privately right now."""
     kind = reply_to.surface.value
+    # "extend REQ-… by 2h" is read here, so the grammar's forms stay as they are.
+    if await take_extend(
+        deps, text, user_id=user_id, reply_to=reply_to, intake_key=intake_key, say=say
+    ):
+        return
     try:
         reading = read_command(text, max_duration=deps.settings.max_duration)
     except IncompleteCommand as incomplete:

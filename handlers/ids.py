@@ -18,6 +18,7 @@ class ActionId(StrEnum):
     RETRY = "retry"  # value: request id of a failed request
     CANCEL = "cancel"  # value: request id of a failed request to give up
     END_GRANT = "end_grant"  # value: request id of an applied grant to end now
+    EXTEND_GRANT = "extend_grant"  # value: request id of a grant to extend by an hour
     RULES_PAGE_PREVIOUS = "rules_page_previous"  # value: ``PageRef`` text ``gateway|page``
     RULES_PAGE_NEXT = "rules_page_next"  # value: ``PageRef`` text ``gateway|page``
     PENDING_PAGE_PREVIOUS = "pending_page_previous"  # value: page number
@@ -35,6 +36,11 @@ class ActionId(StrEnum):
     DURATION_SELECT = "duration_select"
     REASON_INPUT = "reason_input"
     DENY_REASON_INPUT = "deny_reason_input"
+    DRIFT_REAPPLY = "drift_reapply"  # value: drift item id (``DR-…``), as for every drift button
+    DRIFT_FORGET = "drift_forget"
+    DRIFT_ADOPT = "drift_adopt"
+    DRIFT_IGNORE = "drift_ignore"
+    DRIFT_REVOKE = "drift_revoke"
 
 
 class BlockId(StrEnum):
@@ -43,6 +49,7 @@ class BlockId(StrEnum):
     DECISION = "decision"  # Approve/Deny on the approval card
     FAILURE = "failure"  # Retry/Cancel on a failed card
     GRANT = "grant"  # End access on an applied grant's card
+    EXTEND = "extend"  # Extend 1h under the warning that a grant ends soon
     RULES_PAGER = "rules_pager"
     PENDING_PAGER = "pending_pager"
     HOME_ACTIONS = "home_actions"
@@ -56,6 +63,7 @@ class BlockId(StrEnum):
     DURATION = "duration"
     REASON = "reason"
     DENY_REASON = "deny_reason"
+    DRIFT = "drift"  # the buttons of a drift item
 
 
 class CallbackId(StrEnum):

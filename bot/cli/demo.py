@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from bot.errors import ConfigError
@@ -33,6 +34,7 @@ CHILD_WATCH_SECONDS = 0.5
 EMULATOR_READY = "sgbot emulator listening on "
 BOT_READY = "sgbot listening on "
 REGION_ID = "cn-hangzhou"
+DEMO_POLICY = Path(__file__).resolve().parents[1] / "sandbox" / "demo-policy.yaml"
 
 
 def register(subparsers: Any) -> None:
@@ -133,6 +135,8 @@ def bot_environment(
         "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
         "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
+        # Staging is self-service for ordinary ports up to 8h; SSH to prod is refused.
+        "SGBOT_POLICY_FILE": str(DEMO_POLICY),
     }
 
 

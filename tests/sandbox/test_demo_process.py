@@ -87,6 +87,36 @@ def test_the_demo_card_says_the_cloud_is_emulated(start_demo: Callable[..., Demo
     assert EMULATED_NOTICE in posted["text"]
 
 
+def _seen(demo: Demo, user: str, channel: str, words: str) -> dict[str, Any]:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        seen = _api(demo, f"state?user={user}&channel={channel}")
+        found: dict[str, Any] | None = next(
+            (m for m in seen["messages"] if words in json.dumps(m)), None
+        )
+        if found is not None:
+            return found
+        assert time.monotonic() < deadline, f"the demo page never showed {words!r}"
+        time.sleep(0.2)  # polling the demo's page API, as the page itself does
+
+
+def test_the_demo_policy_approves_staging_and_refuses_ssh_to_prod(
+    start_demo: Callable[..., Demo],
+) -> None:
+    demo = start_demo()
+    staging = "/sg authorize gateway staging-gw to service orders on 8080 for 2h"
+    ssh = "/sg authorize gateway prod-gw to service orders on 22"
+    for text in (staging, ssh):
+        _api(demo, "send", {"user": DEVELOPER_ID, "channel": DEV_CHANNEL_ID, "text": text})
+
+    fyi = _seen(
+        demo, APPROVER_IDS[0], SECURITY_CHANNEL_ID, "Approved by policy rule staging-self-service"
+    )
+    assert "End access" in json.dumps(fyi)
+    refused = _seen(demo, DEVELOPER_ID, DEV_CHANNEL_ID, "denied by policy rule no-ssh-on-prod")
+    assert "SSH to production goes through the bastion host" in json.dumps(refused)
+
+
 def test_the_demo_check_finds_one_node_pool_uncovered(start_demo: Callable[..., Demo]) -> None:
     demo = start_demo()
     request = f"/sg {CHECK_EXAMPLE}"
