@@ -28,6 +28,7 @@ from bot.commands import (
     InstanceTarget,
     NodePoolTarget,
     PortRange,
+    SecurityGroupsTarget,
     SecurityGroupTarget,
     ServiceTarget,
     Target,
@@ -81,6 +82,9 @@ def target_names(target: Target) -> tuple[str, ...]:
             return (name, full, f"service:{name}", f"service:{full}")
         case SecurityGroupTarget(security_group_id=group):
             return (group, f"group:{group}")
+        case SecurityGroupsTarget(security_group_ids=groups):
+            # Each group listed, so a rule about any one of them applies to the list.
+            return tuple(name for group in groups for name in (group, f"group:{group}"))
         case InstanceTarget(instance_id=instance):
             return (instance, f"instance:{instance}")
         case ClusterTarget(cluster_id=cluster):

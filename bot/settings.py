@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.commands import REGION_RE
 from bot.errors import ConfigError
 
 _DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
@@ -62,6 +63,8 @@ class Settings(BaseSettings):
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", alias="REDIS_URL", repr=False)
 
     region_id: str = Field(default="cn-hangzhou", alias="ALIBABA_CLOUD_REGION_ID")
+    # The regions served, the first the default; empty means ``region_id`` alone.
+    regions: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="SGBOT_REGIONS")
     mse_endpoint: str | None = Field(default=None, alias="SGBOT_MSE_ENDPOINT")
     ecs_endpoint: str | None = Field(default=None, alias="SGBOT_ECS_ENDPOINT")
     cs_endpoint: str | None = Field(default=None, alias="SGBOT_CS_ENDPOINT")
@@ -179,6 +182,19 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} must be host[:port] without a scheme")
         return value
 
+    @field_validator("regions")
+    @classmethod
+    def _check_regions(cls, value: list[str]) -> list[str]:
+        for region in value:
+            if not REGION_RE.fullmatch(region):
+                raise ValueError(f"{region!r} is not a region id such as cn-hangzhou")
+        return list(dict.fromkeys(value))
+
+    @property
+    def served_regions(self) -> tuple[str, ...]:
+        """The regions whose gateways sgbot serves, the default first."""
+        return tuple(self.regions) or (self.region_id,)
+
     @field_validator("slack_api_url")
     @classmethod
     def _check_api_url(cls, value: str) -> str:
@@ -212,7 +228,7 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "home_orgs", "sensitive_ports", "watch_gateways", "drift_ignore", mode="before"
+        "home_orgs", "sensitive_ports", "watch_gateways", "drift_ignore", "regions", mode="before"
     )
     @classmethod
     def _split_lists(cls, value: object) -> object:

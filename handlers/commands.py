@@ -24,12 +24,20 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from approvals.model import ReplyTo, Surface
-from bot.commands import Authorize, History, ListRules, RevokeRequest, RevokeRule, RevokeTarget
+from bot.commands import (
+    Authorize,
+    Check,
+    History,
+    ListRules,
+    RevokeRequest,
+    RevokeRule,
+    RevokeTarget,
+)
 from bot.deps import Deps
 from bot.errors import IncompleteCommand, SgbotError, UsageError
 from bot.grammar import read_command
 from bot.metrics import Outcome
-from handlers import queries, readings, views
+from handlers import checks, queries, readings, views
 from handlers.block_parts import Message
 from handlers.blocks_reading import with_reading
 from handlers.extend import take_extend
@@ -89,7 +97,11 @@ async def take(
         deps.metrics.count_request(kind, Outcome.DUPLICATE)
         return
     notes = [inference.note for inference in reading.inferred]
-    if isinstance(command, ListRules | History) and queries.needs_cloud(command):
+    if isinstance(command, Check):
+        looking = plain(deps, "Checking every hop in the cloud; the answer follows here shortly.")
+        await say(with_reading(looking, reading.shown, notes) if notes else looking)
+        _in_background(checks.answer_later(deps, command, user_id, reply_to))
+    elif isinstance(command, ListRules | History) and queries.needs_cloud(command):
         looking = plain(deps, "Looking that up in the cloud; the answer follows here shortly.")
         await say(with_reading(looking, reading.shown, notes) if notes else looking)
         _in_background(queries.answer_later(deps, command, user_id, reply_to))

@@ -26,6 +26,9 @@ class ActionId(StrEnum):
     OPEN_REQUEST_FORM = "open_request_form"  # App Home button; value unused
     CONFIRM_READING = "confirm_reading"  # value: id of a reading waiting in Redis
     EDIT_READING = "edit_reading"  # value: id of a reading waiting in Redis
+    REQUEST_MISSING = "request_missing"  # a check's pre-filled request; value: a reading id
+    OPEN_CHECK_FORM = "open_check_form"  # App Home: the request form, to check from; unused
+    CHECK_FROM_FORM = "check_from_form"  # in the request form: check what it says; unused
     GATEWAY_SELECT = "gateway_select"  # external select; options come from the options handler
     SERVICE_SELECT = "service_select"  # external select of the chosen gateway's services
     TARGET_INPUT = "target_input"  # explicit sg-/i-/cluster/nodepool id instead of a service
@@ -51,6 +54,8 @@ class BlockId(StrEnum):
     PENDING_PAGER = "pending_pager"
     HOME_ACTIONS = "home_actions"
     READING = "reading"  # Confirm/Edit under "I read this as …"
+    CHECK_MISSING = "check_missing"  # "Request the missing access" under a check's answer
+    FORM_CHECK = "form_check"  # the request form's Check button
     GATEWAY = "gateway"
     SERVICE = "service"
     TARGET = "target"
