@@ -43,6 +43,7 @@ from handlers.blocks import (
     requester_message,
     thread_reply,
 )
+from handlers.drift_messages import deliver_drift
 from handlers.replies import ResponseUrlFailed, direct_message, reply_privately
 
 log = logging.getLogger(__name__)
@@ -262,7 +263,8 @@ class Deliverer:
         try:
             if await redis.exists(done_key):  # delivered between the check and the lock
                 return False
-            await deliver_notification(self._deps, note)
+            drift = note.kind is NotificationKind.DRIFT_ITEM
+            await (deliver_drift if drift else deliver_notification)(self._deps, note)
             await redis.set(done_key, "1", ex=DELIVERED_TTL)
         finally:
             await self._release_lock(keys=[lock_key], args=[token])

@@ -37,6 +37,7 @@ from bot.approvers import ApproverDirectory
 from bot.cloud.port import CloudPort
 from bot.errors import ConfigError
 from bot.metrics import Metrics
+from bot.policy_setup import serving_policy
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -261,24 +262,26 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
         cloud, query_cloud = await _clouds(settings, emulated)
         outbox = Outbox(redis, keys)
         await outbox.queue.ensure_group()
+        approvers = ApproverDirectory(
+            redis=redis,
+            slack=slack,
+            keys=keys,
+            configured=settings.approvers,
+            group_id=settings.approver_group,
+        )
+        rules = serving_policy(settings, slack, redis, keys)
         yield Deps(
             settings=settings,
             redis=redis,
             keys=keys,
             store=store,
             outbox=outbox,
-            service=Service(store=store, clock=clock, policy=policy, settings=settings),
+            service=Service(store, clock, policy, settings, rules=rules, groups=approvers),
             lookups=CloudLookups(store, query_cloud, clock, policy, settings.query_rate_limit),
             cloud=cloud,
             clock=clock,
             slack=slack,
-            approvers=ApproverDirectory(
-                redis=redis,
-                slack=slack,
-                keys=keys,
-                configured=settings.approvers,
-                group_id=settings.approver_group,
-            ),
+            approvers=approvers,
             metrics=Metrics(),
             policy=policy,
             bot_user_id=bot_user_id,

@@ -32,7 +32,7 @@ from handlers.block_parts import (
     section,
 )
 from handlers.ids import ActionId, BlockId
-from handlers.mrkdwn import SECTION_TEXT_LIMIT, code, date, fit_lines, mention
+from handlers.mrkdwn import SECTION_TEXT_LIMIT, code, date, escape, fit_lines, mention
 
 _STRONG_FLAGS = frozenset({RiskFlag.BROAD, RiskFlag.ALL_PORTS, RiskFlag.SENSITIVE_PORT})
 
@@ -56,6 +56,8 @@ def _fields(request: Request) -> Block:
 
 
 def _title(request: Request) -> str:
+    if request.extends is not None:
+        return say("card.title.extension", request_id=request.id, extends=request.extends)
     key = "card.title.access" if request.kind is RequestKind.AUTHORIZE else "card.title.removal"
     return say(key, request_id=request.id)
 
@@ -67,6 +69,9 @@ def _body(request: Request, now: datetime) -> list[Block]:
         left = describe.time_left(request.expires_at, now)
         times.append(say("card.expires", at=date(request.expires_at), left=left))
     blocks.append(context(*times))
+    if request.policy is not None:
+        said = request.policy.text
+        blocks.append(context(escape(said[:1].upper() + said[1:])))
     if request.plan:
         plan = fit_lines(describe_plan.plan_lines(request), SECTION_TEXT_LIMIT - 10)
         blocks.append(section(say("card.plan", plan=plan)))
@@ -193,13 +198,13 @@ def _failure_actions(request: Request) -> Block:
 def _grant_actions(request: Request) -> Block:
     ending = confirm(
         say("card.confirm.end_title"),
-        say("card.confirm.end_text", request_id=request.id),
+        say("card.confirm.end_text", request_id=request.extends or request.id),
         go=say("card.button.end_access"),
         danger=True,
     )
-    end = button(
-        say("card.button.end_access"), ActionId.END_GRANT, request.id, confirm_dialog=ending
-    )
+    # An extension holds no rules of its own: its End access ends the grant it extended.
+    grant = request.extends or request.id
+    end = button(say("card.button.end_access"), ActionId.END_GRANT, grant, confirm_dialog=ending)
     if request.state is RequestState.PARTLY_APPLIED:
         # Retry completes the rest; the block id differs from a failed card's Retry + Cancel.
         retry = button(say("card.button.retry"), ActionId.RETRY, request.id, style="primary")

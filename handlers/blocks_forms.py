@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from approvals.model import Surface
 from bot.catalogue import say
 from bot.commands import MAX_REASON_CHARS, REQUEST_ID_RE
-from handlers.block_parts import Block, plain_text, section
+from handlers.block_parts import Block, actions, button, plain_text, section
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.mrkdwn import (
     OPTION_LABEL_LIMIT,
@@ -205,6 +205,10 @@ def request_form(
             _text_input(
                 ActionId.PORTS_INPUT, say("form.ports_placeholder"), _text(prefill, BlockId.PORTS)
             ),
+        ),
+        actions(
+            [button(say("form.check_first"), ActionId.CHECK_FROM_FORM, "check")],
+            block_id=BlockId.FORM_CHECK,
         ),
         _input(BlockId.DURATION, say("form.duration"), _duration_select(prefill)),
         _input(

@@ -88,7 +88,12 @@ def home_view(
         header(say("home.title")),
         section(say("home.intro")),
         actions(
-            [button(say("home.new_request"), ActionId.OPEN_REQUEST_FORM, "open", style="primary")],
+            [
+                button(
+                    say("home.new_request"), ActionId.OPEN_REQUEST_FORM, "open", style="primary"
+                ),
+                button(say("home.check_access"), ActionId.OPEN_CHECK_FORM, "open"),
+            ],
             block_id=BlockId.HOME_ACTIONS,
         ),
         *_mine(my_requests),

@@ -15,8 +15,9 @@ from approvals.model import Request, RequestState
 from approvals.outbox import ThreadEvent
 from bot.catalogue import say
 from handlers import describe, describe_plan
-from handlers.block_parts import Message, message, section
+from handlers.block_parts import Message, actions, button, message, section
 from handlers.blocks_card import card_body
+from handlers.ids import ActionId, BlockId
 from handlers.mrkdwn import (
     MESSAGE_BLOCKS_LIMIT,
     SECTION_TEXT_LIMIT,
@@ -118,7 +119,12 @@ def _requester_text(request: Request, grant_ending: bool) -> str:
     rid = code(request.id)
     state = request.state
     if grant_ending and request.grant_expires_at is not None:
-        return say("tell.grant_ending", request_id=rid, at=date(request.grant_expires_at))
+        return say(
+            "tell.grant_ending",
+            request_id=rid,
+            at=date(request.grant_expires_at),
+            extend=f"`extend {request.id} by 2h`",
+        )
     if state in {_S.RECEIVED, _S.RESOLVING}:
         return say("tell.received", request_id=rid)
     if state is _S.PENDING:
@@ -128,6 +134,9 @@ def _requester_text(request: Request, grant_ending: bool) -> str:
     if state in {_S.APPROVED, _S.APPLYING}:
         decided = describe.decision_text(request) or say("thread.approved_plain")
         return say("tell.applying", decided=decided, request_id=rid)
+    if state is _S.APPLIED and request.extends is not None:
+        reason = escape(request.state_reason or "")
+        return say("tell.extension_approved", request_id=rid, reason=reason)
     if state is _S.APPLIED:
         ends = request.grant_expires_at
         if ends is not None:
@@ -177,7 +186,11 @@ def _pending_text(request: Request) -> str:
 def requester_message(request: Request, *, emulated: bool, grant_ending: bool = False) -> Message:
     """What the requester hears about ``request`` now; ``grant_ending`` warns of its end."""
     text = _requester_text(request, grant_ending)
-    return message(text, [section(text)], emulated=emulated)
+    blocks = [section(text)]
+    if grant_ending and request.grant_expires_at is not None:
+        extend = button("Extend 1h", ActionId.EXTEND_GRANT, request.id, style="primary")
+        blocks.append(actions([extend], block_id=BlockId.EXTEND))
+    return message(text, blocks, emulated=emulated)
 
 
 def end_overdue_alert(request: Request, *, emulated: bool) -> Message:

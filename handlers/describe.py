@@ -27,6 +27,7 @@ from bot.commands import (
     RevokeRequest,
     RevokeRule,
     RevokeTarget,
+    SecurityGroupsTarget,
     SecurityGroupTarget,
     ServiceTarget,
     Target,
@@ -143,6 +144,9 @@ def _target(target: Target) -> str:
             return say("target.service", name=code(name, NAME_LIMIT))
         case SecurityGroupTarget():
             return say("target.security_group", group=code(target.security_group_id))
+        case SecurityGroupsTarget():
+            groups = ", ".join(code(g) for g in target.security_group_ids)
+            return say("target.security_groups", groups=groups)
         case InstanceTarget():
             return say("target.instance", instance=code(target.instance_id))
         case ClusterTarget():

@@ -64,6 +64,7 @@ def worker_cloud(settings: Settings) -> CloudPort:
 async def _work(settings: Settings, consumer: str | None) -> None:
     from approvals.clock import SystemClock
     from approvals.connect import connect
+    from approvals.drift_watch import build_watch
     from approvals.jobs import JobContext
     from approvals.worker import Worker, default_consumer_name
     from bot.backlog import beat
@@ -71,7 +72,9 @@ async def _work(settings: Settings, consumer: str | None) -> None:
     from bot.deps import policy_config, request_store, worker_config
     from bot.health import Probe, health_listener
     from bot.metrics import Metrics
+    from bot.policy_setup import policy_source
 
+    rules = policy_source(settings)
     cloud = worker_cloud(settings)
     stop = stop_on_signals()
     redis = connect(settings.redis_url)
@@ -83,7 +86,11 @@ async def _work(settings: Settings, consumer: str | None) -> None:
         clock=clock,
         policy=policy_config(settings, frozenset(settings.home_orgs) or WORKER_ORGS),
         observer=metrics,
+        rules=rules,
+        max_duration=settings.max_duration,
+        max_extensions=settings.max_extensions,
     )
+    rules.install_sighup(asyncio.get_running_loop())
     name = consumer or default_consumer_name()
     worker = Worker(context, worker_config(settings, name))
     label = "emulator" if settings.cloud == "emulator" else "aliyun"
@@ -92,6 +99,14 @@ async def _work(settings: Settings, consumer: str | None) -> None:
         async with health_listener(settings.health_host, settings.health_port, probe) as health:
             if health is not None:
                 print(health, flush=True)
-            await asyncio.gather(worker.run(stop), beat(probe, name, stop))
+            watch = build_watch(
+                settings, store, cloud, clock, counted=metrics.drift_found, policy=rules
+            )
+            loops = [
+                worker.run(stop),
+                beat(probe, name, stop),
+                rules.watch(stop, settings.policy_check_every),
+            ]
+            await asyncio.gather(*loops, *([watch.run(stop)] if watch else []))
     finally:
         await redis.aclose()

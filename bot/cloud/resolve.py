@@ -32,6 +32,7 @@ from bot.commands import (
     GatewayRef,
     InstanceTarget,
     NodePoolTarget,
+    SecurityGroupsTarget,
     SecurityGroupTarget,
     ServiceTarget,
     Target,
@@ -40,6 +41,8 @@ from bot.errors import InvalidInput, NotFound, PermissionDenied
 
 K8S_SOURCE = "k8s"
 CLUSTER_ID_RE = re.compile(r"c[0-9a-f]{32}")
+# For the access check's own sentences; the resolver's come whole from the catalogue.
+ASK_EXPLICIT_TARGET = "name the backend directly instead: `sg-…` or `instance i-…`"
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,8 @@ async def _walk(cloud: CloudPort, gateway: Gateway, target: Target) -> Walk:
     match target:
         case SecurityGroupTarget(security_group_id=group_id):
             return Walk([group_id], say("target.security_group", group=group_id))
+        case SecurityGroupsTarget(security_group_ids=several):
+            return Walk(list(several), say("target.security_groups", groups=", ".join(several)))
         case InstanceTarget(instance_id=instance_id):
             found = await cloud.find_instances(instance_ids=[instance_id])
             if not found:
@@ -219,4 +224,4 @@ def _instances_path(instances: Iterable[Instance]) -> tuple[list[str], str]:
     return group_ids, f"ECS {text}"
 
 
-__all__ = ["Resolution", "find_gateway", "resolve_target", "short"]
+__all__ = ["ASK_EXPLICIT_TARGET", "Resolution", "find_gateway", "resolve_target", "short"]

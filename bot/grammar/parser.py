@@ -19,6 +19,7 @@ from bot.catalogue import say
 from bot.commands import (
     Authorize,
     Cancel,
+    Check,
     Command,
     GatewayRef,
     Help,
@@ -29,6 +30,7 @@ from bot.commands import (
     RevokeRequest,
     RevokeRule,
     RevokeTarget,
+    ServiceTarget,
     Status,
     Target,
 )
@@ -38,15 +40,18 @@ from bot.grammar.clauses import (
     REASON_PREFIX,
     Cursor,
     parse_target,
+    refuse_region,
     take_duration,
     take_ports,
     take_reason,
+    take_region,
 )
 from bot.grammar.text import clean_text
 from bot.grammar.usage import (
     AUTHORIZE_FORM,
     AUTHORIZE_VERBS,
     BY_ID_FORMS,
+    CHECK_FORM,
     HISTORY_FORM,
     LIST_FORM,
     REVOKE_FORM,
@@ -73,6 +78,7 @@ class _ChangeParts:
     """The clauses of a change request read so far; None is not given (yet)."""
 
     gateway: GatewayRef | None = None
+    region: str | None = None
     target: Target | None = None
     ports: tuple[PortRange, ...] | None = None
     duration: DurationSpec | None = None
@@ -134,6 +140,8 @@ def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
         return _parse_history(cursor)
     if verb == "help":
         return Help()
+    if verb == "check":
+        return _parse_check(cursor)
     raise unexpected(first.text, form=VERB_OR_HELP_FORM, choices=VERBS)
 
 
@@ -145,9 +153,22 @@ def _parse_authorize(cursor: Cursor, max_duration: timedelta | None) -> Authoriz
         raise UsageError(
             say("usage.duration_too_long", asked=format_duration(duration), longest=longest)
         )
+    refuse_region(parts.region)
     gateway, target, ports = parts.complete("authorize")
     return Authorize(
         gateway=gateway, target=target, ports=ports, duration=duration, reason=parts.reason
+    )
+
+
+def _parse_check(cursor: Cursor) -> Check:
+    parts = _parse_change(cursor, target_word="to", with_terms=False, form=CHECK_FORM)
+    if parts.gateway is None or parts.target is None:
+        missing = "_".join(n for n in ("gateway", "target") if getattr(parts, n) is None)
+        raise UsageError(say(f"usage.check_needs.{missing}", form=say(CHECK_FORM)))
+    if parts.ports is None and not isinstance(parts.target, ServiceTarget):
+        raise UsageError(say("usage.check_ports", form=say(CHECK_FORM)))
+    return Check(
+        gateway=parts.gateway, region=parts.region, target=parts.target, ports=parts.ports or ()
     )
 
 
@@ -162,6 +183,7 @@ def _parse_revoke(cursor: Cursor) -> RevokeTarget | RevokeRule | RevokeRequest:
         cursor.expect_end(REVOKE_FORM)
         return command
     parts = _parse_change(cursor, target_word="from", with_terms=False, form=REVOKE_FORM)
+    refuse_region(parts.region)
     gateway, target, ports = parts.complete("revoke")
     return RevokeTarget(gateway=gateway, target=target, ports=ports)
 
@@ -176,6 +198,7 @@ def _parse_change(cursor: Cursor, *, target_word: str, with_terms: bool, form: s
         if word == "gateway":
             name = cursor.take_value(stops)
             parts.put("gateway", gateway_ref(name.text) if name else None)
+            parts.put("region", take_region(cursor))
         elif word == target_word:
             parts.put("target", parse_target(cursor, stops))
         elif word == "on":

@@ -16,7 +16,11 @@ from bot.grammar.values import shown
 
 AUTHORIZE_VERBS = ("authorize", "allow", "grant", "open")
 REVOKE_VERBS = ("revoke", "remove", "delete")
-VERBS = (*AUTHORIZE_VERBS, *REVOKE_VERBS, "list", "rules", "status", "cancel", "history", "help")
+VERBS = (
+    *AUTHORIZE_VERBS,
+    *REVOKE_VERBS,
+    *("list", "rules", "status", "cancel", "history", "check", "help"),
+)
 
 # Every word with a meaning somewhere in the grammar; a name spelled like one is quoted on output.
 KEYWORDS = frozenset(
@@ -32,6 +36,7 @@ KEYWORDS = frozenset(
 TARGET_FORM = "syntax.target"
 AUTHORIZE_FORM = "syntax.authorize"
 REVOKE_FORM = "syntax.revoke"
+CHECK_FORM = "syntax.check"
 REVOKE_RULE_FORM = "syntax.revoke_rule"
 LIST_FORM = "syntax.list"
 RULES_FORM = "syntax.rules"
@@ -51,6 +56,7 @@ HELP_EXAMPLES = (
     "revoke rule 12345 on gateway prod-gw keep backend rule",
     "revoke REQ-7F3K2",
     "list rules for gateway prod-gw",
+    "check gateway prod-gw to service orders",
     "list pending",
     "status REQ-7F3K2",
     "cancel REQ-7F3K2",
@@ -67,6 +73,7 @@ def help_text(language: str | None = None) -> str:
         revoke=say_in(language or current(), REVOKE_FORM),
         list=say_in(language or current(), LIST_FORM),
         history=say_in(language or current(), HISTORY_FORM),
+        check=say_in(language or current(), CHECK_FORM),
         examples="\n".join(f"• `{example}`" for example in HELP_EXAMPLES),
     )
 

@@ -84,3 +84,8 @@ MESSAGES = {
     "card.end_failing": "Removing its rules failed {failures} times; next attempt {next}.",
     "card.fallback": "{title} from {requester}: {state}",
 }
+
+
+MESSAGES |= {
+    "card.title.extension": "Extension request {request_id} for {extends}",
+}

@@ -47,3 +47,9 @@ MESSAGES |= {
         "you asked for {asked}; the shortest the form offers is {shortest}."
     ),
 }
+
+
+MESSAGES |= {
+    "form.check_first": "Check access first",
+    "home.check_access": "Check access",
+}

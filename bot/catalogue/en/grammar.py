@@ -101,6 +101,7 @@ MESSAGES |= {
         "• {authorize}. Also `allow`, `grant`, `open`, `give`.\n"
         "• {revoke}. Also `remove`, `delete`.\n"
         "• {list}, `status REQUEST_ID`, `cancel REQUEST_ID`, {history}, `help`.\n"
+        "• {check}: can the gateway reach it? Read-only, answered privately.\n"
         "GATEWAY is a gateway id (gw- and 32 hex digits) or its exact name.\n"
         "PORTS: `8080`, `8080-8090`, `8080/8090`, lists joined by commas, spaces or `and`, "
         "or `all`.\n"
@@ -113,5 +114,14 @@ MESSAGES |= {
         "Confirm before sending it.\n"
         "*Examples*\n"
         "{examples}"
+    ),
+}
+
+MESSAGES |= {
+    "usage.check_needs.gateway": "`check` needs the gateway. Type {form}.",
+    "usage.check_needs.target": "`check` needs the target. Type {form}.",
+    "usage.check_needs.gateway_target": "`check` needs the gateway and the target. Type {form}.",
+    "usage.check_ports": (
+        "Only a service has ports sgbot can look up; for any other target say which. Type {form}."
     ),
 }

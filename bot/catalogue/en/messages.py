@@ -40,8 +40,8 @@ MESSAGES = {
         "(at least hourly), and alert this channel if its end becomes overdue."
     ),
     "tell.grant_ending": (
-        ":bell: The access {request_id} granted ends {at}; its rules are removed then. Send a "
-        "new request if you still need it."
+        ":bell: The access {request_id} granted ends {at}; its rules are removed then. "
+        "Extend it with the button or {extend}."
     ),
     "tell.received": (
         "{request_id} received; I'm resolving the gateway and its backend security groups…"
@@ -118,4 +118,11 @@ MESSAGES |= {
     "settled.approved_by_someone": (
         "{request_id} is already approved by an approver (now {state})."
     ),
+}
+
+
+MESSAGES |= {
+    "tell.extension_approved": ":white_check_mark: {request_id} is approved: {reason}.",
+    "query.checking": "Checking every hop in the cloud; the answer follows here shortly.",
+    "target.security_groups": "security groups {groups}",
 }

@@ -17,6 +17,9 @@ MESSAGES = {
         "`revoke gateway GATEWAY from TARGET on PORTS`, "
         "`revoke rule RULE_ID on gateway GATEWAY [keep backend rule]` or `revoke REQUEST_ID`"
     ),
+    "syntax.check": (
+        "`check gateway GATEWAY to TARGET [on PORTS]` (ports may be left out for a service)"
+    ),
     "syntax.revoke_rule": "`revoke rule RULE_ID on gateway GATEWAY [keep backend rule]`",
     "syntax.list": "`list rules for gateway GATEWAY` or `list pending`",
     "syntax.rules": "`rules GATEWAY` or `list rules for gateway GATEWAY`",

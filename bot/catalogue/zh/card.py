@@ -70,3 +70,8 @@ MESSAGES = {
     "card.end_failing": "删除其规则已失败 {failures} 次；下次尝试 {next}。",
     "card.fallback": "{requester} 的{title}：{state}",
 }
+
+
+MESSAGES |= {
+    "card.title.extension": "{extends} 的延期申请 {request_id}",
+}

@@ -43,3 +43,9 @@ MESSAGES |= {
     ),
     "reading.duration_shortest": "你申请的时长是 {asked}；表单提供的最短时长为 {shortest}。",
 }
+
+
+MESSAGES |= {
+    "form.check_first": "先检查访问",
+    "home.check_access": "检查访问",
+}

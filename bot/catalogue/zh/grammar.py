@@ -86,6 +86,7 @@ MESSAGES |= {
         "• {revoke}。也可用 `撤销`、`删除`。\n"
         "• {list}、`status REQUEST_ID`、`cancel REQUEST_ID`、{history}、`help`；"
         "中文为 `列出`、`查看`、`状态`、`取消`、`历史`、`帮助`。\n"
+        "• {check}：网关能否访问它？只读，私下回复。\n"
         "GATEWAY 是网关 ID（gw- 加 32 位十六进制数）或其完整名称。\n"
         "PORTS（端口）：`8080`、`8080-8090`、`8080/8090`，多个端口用逗号、空格或 `and` 分隔，"
         "或 `all`。\n"
@@ -99,4 +100,11 @@ MESSAGES |= {
         "*示例*\n"
         "{examples}"
     ),
+}
+
+MESSAGES |= {
+    "usage.check_needs.gateway": "`check` 需要指定网关。请输入 {form}。",
+    "usage.check_needs.target": "`check` 需要指定目标。请输入 {form}。",
+    "usage.check_needs.gateway_target": "`check` 需要指定网关和目标。请输入 {form}。",
+    "usage.check_ports": "只有服务的端口 sgbot 可以自动查到；其他目标请指明端口。请输入 {form}。",
 }

@@ -35,7 +35,8 @@ MESSAGES = {
         "若结束逾期会在本频道告警。"
     ),
     "tell.grant_ending": (
-        ":bell: {request_id} 授予的访问将于 {at} 结束，届时删除其规则。如仍需要，请重新申请。"
+        ":bell: {request_id} 授予的访问将于 {at} 结束，届时删除其规则。"
+        "可点击按钮或输入 {extend} 延期。"
     ),
     "tell.received": "已收到 {request_id}；正在解析网关及其后端安全组…",
     "tell.security_channel": "安全频道",
@@ -99,4 +100,11 @@ MESSAGES |= {
     "settled.rejected": "{request_id} 已拒收：{reason}",
     "settled.approved": "{request_id} 已由 {who} 批准（当前：{state}）。",
     "settled.approved_by_someone": "{request_id} 已由审批人批准（当前：{state}）。",
+}
+
+
+MESSAGES |= {
+    "tell.extension_approved": ":white_check_mark: {request_id} 已批准：{reason}。",
+    "query.checking": "正在云端逐跳检查；结果稍后会在这里显示。",
+    "target.security_groups": "安全组 {groups}",
 }

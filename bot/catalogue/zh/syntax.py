@@ -23,6 +23,9 @@ MESSAGES = {
         "（`撤销 网关 GATEWAY 对 TARGET 的 端口 PORTS`）、"
         "`revoke rule RULE_ID on gateway GATEWAY [keep backend rule]` 或 `revoke REQUEST_ID`"
     ),
+    "syntax.check": (
+        "`check gateway GATEWAY to TARGET [on PORTS]`（检查网关能否访问目标；服务可省略端口）"
+    ),
     "syntax.revoke_rule": (
         "`revoke rule RULE_ID on gateway GATEWAY [keep backend rule]`"
         "（`撤销 网关 GATEWAY 的 规则 RULE_ID`）"
