@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from bot.catalogue import say
 from bot.cloud.port import Gateway, GatewayRule, IngressRule, SecurityGroup
 from bot.commands import PortRange
 
@@ -113,11 +114,12 @@ class Diagnosis:
     @property
     def verdict(self) -> str:
         if not self.endpoints:
-            return "blocked: the target has no endpoints to reach"
+            return say("doctor.verdict.no_endpoints")
         if self.reachable:
-            return "reachable as far as security groups go"
+            return say("doctor.verdict.reachable")
         count = len(self.blocked)
-        return f"blocked for {count} endpoint{'s' if count != 1 else ''} of {len(self.endpoints)}"
+        key = "doctor.verdict.blocked_one" if count == 1 else "doctor.verdict.blocked"
+        return say(key, count=count, total=len(self.endpoints))
 
     def missing_requests(self) -> list[tuple[tuple[str, ...], tuple[PortRange, ...]]]:
         """``missing`` as few (groups, ports) requests as cover exactly those pairs: groups

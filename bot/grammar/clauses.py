@@ -169,10 +169,7 @@ class RegionRefused(UsageError):
 
 def refuse_region(region: str | None) -> None:
     if region is not None:
-        raise RegionRefused(
-            f"`in {region}` after the gateway is read by `check` only so far; a change goes to "
-            "the gateway in the default region. Type the request without it."
-        )
+        raise RegionRefused(say("doctor.region_refused", region=region))
 
 
 def take_ports(cursor: Cursor, stops: frozenset[str]) -> tuple[PortRange, ...] | None:

@@ -2,6 +2,7 @@
 
 from bot.catalogue.en import (
     card,
+    doctor,
     errors,
     forms,
     grammar,
@@ -13,5 +14,5 @@ from bot.catalogue.en import (
     syntax,
 )
 
-PARTS = (request, card, errors, messages, lists, forms, grammar, reasons, paths, syntax)
+PARTS = (request, card, errors, messages, lists, forms, grammar, reasons, paths, syntax, doctor)
 MESSAGES: dict[str, str] = {key: text for part in PARTS for key, text in part.MESSAGES.items()}
