@@ -3,6 +3,7 @@
 from bot.catalogue.en import (
     card,
     doctor,
+    drift,
     errors,
     forms,
     grammar,
@@ -14,5 +15,18 @@ from bot.catalogue.en import (
     syntax,
 )
 
-PARTS = (request, card, errors, messages, lists, forms, grammar, reasons, paths, syntax, doctor)
+PARTS = (
+    request,
+    card,
+    errors,
+    messages,
+    lists,
+    forms,
+    grammar,
+    reasons,
+    paths,
+    syntax,
+    doctor,
+    drift,
+)
 MESSAGES: dict[str, str] = {key: text for part in PARTS for key, text in part.MESSAGES.items()}
