@@ -10,6 +10,7 @@ from bot.catalogue.en import (
     lists,
     messages,
     paths,
+    policy,
     reasons,
     request,
     syntax,
@@ -28,5 +29,6 @@ PARTS = (
     syntax,
     doctor,
     drift,
+    policy,
 )
 MESSAGES: dict[str, str] = {key: text for part in PARTS for key, text in part.MESSAGES.items()}
