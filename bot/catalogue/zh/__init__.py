@@ -5,6 +5,7 @@ from bot.catalogue.zh import (
     doctor,
     drift,
     errors,
+    extend,
     forms,
     grammar,
     lists,
@@ -30,5 +31,6 @@ PARTS = (
     doctor,
     drift,
     policy,
+    extend,
 )
 MESSAGES: dict[str, str] = {key: text for part in PARTS for key, text in part.MESSAGES.items()}
