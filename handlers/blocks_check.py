@@ -75,7 +75,7 @@ def check_message(
             "doctor.fallback",
             verdict=diagnosis.verdict,
             gateway=gateway.name,
-            target=diagnosis.target,
+            target=f"`{diagnosis.target}`",
         ),
         300,
     )

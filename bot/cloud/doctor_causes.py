@@ -41,9 +41,9 @@ def refusals(facts: Facts, group_id: str) -> list[Cause]:
                 say(
                     "doctor.cause.type_mismatch",
                     group=group_id,
-                    group_type=group.group_type,
+                    group_type=f"`{group.group_type}`",  # ECS's own word for it
                     gateway_group=gateway_group.security_group_id,
-                    gateway_type=gateway_group.group_type,
+                    gateway_type=f"`{gateway_group.group_type}`",
                 ),
             )
         )
@@ -56,7 +56,7 @@ def state_causes(facts: Facts) -> list[Cause]:
         causes.append(
             Cause(
                 CauseKind.NO_ENDPOINTS,
-                say("doctor.cause.no_endpoints", target=facts.target),
+                say("doctor.cause.no_endpoints", target=f"`{facts.target}`"),
             )
         )
     if not facts.gateway.running:
@@ -155,7 +155,8 @@ def port_changed(
     now = ", ".join(str(p) for p in blocked)
     # A service's ports come from MSE; otherwise they are the ones the asker typed.
     key = "uses" if facts.ports_from_service else "asked"
-    text = say(f"doctor.cause.port_changed.{key}", records=records, target=facts.target, now=now)
+    target = f"`{facts.target}`"  # the grammar's words for it, as typed
+    text = say(f"doctor.cause.port_changed.{key}", records=records, target=target, now=now)
     return [Cause(CauseKind.PORT_CHANGED, text)]
 
 
