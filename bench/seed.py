@@ -98,7 +98,7 @@ async def seed_pending(redis_url: str, prefix: str, gateway_id: str, count: int,
 
 def estate_with_rules(path: Path, gateway_id: str, count: int) -> Path:
     """The demo estate plus ``count`` single-port rules from ``gateway_id`` to one backend."""
-    demo = resources.files("bot.cloud.emulator").joinpath("demo_estate.json").read_text()
+    demo = resources.files("standins.cloud").joinpath("demo_estate.json").read_text()
     estate = json.loads(demo)
     first_id = max(rule["id"] for rule in estate["mse_rules"]) + 1
     estate["mse_rules"] += [

@@ -9,7 +9,8 @@ replaced by the emulator behind the operator's back), a Slack token ``auth.test`
 An emulated cloud (``emulated_cloud``) is the emulator ``SGBOT_*_ENDPOINT`` name when they are
 set, else the demo estate served on a free loopback port of this process; the adapter calls it
 with ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``SECRET`` when both are set, else the emulator's documented
-demo keys. ``policy_config`` and ``worker_config`` turn settings into the core's config.
+demo keys. Both defaults come from the local stand-ins, loaded only then. ``policy_config``
+and ``worker_config`` turn settings into the core's config.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -34,6 +34,7 @@ from approvals.policy import PolicyConfig
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bot.approvers import ApproverDirectory
+from bot.cli.optional import standins_required
 from bot.cloud.port import CloudPort
 from bot.errors import ConfigError
 from bot.metrics import Metrics
@@ -148,12 +149,12 @@ async def _checked_credential() -> object:
 
 def emulator_keys(environ: Mapping[str, str] = os.environ) -> tuple[str, str]:
     """The key pair an emulated cloud is called with (and an in-process one accepts)."""
-    from bot.cli.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
-
     key_id = environ.get("ALIBABA_CLOUD_ACCESS_KEY_ID")
     secret = environ.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
     if key_id and secret:
         return key_id, secret
+    with standins_required("an emulated cloud without ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET"):
+        from standins.cloud.keys import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
     return DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
 
 
@@ -190,20 +191,11 @@ async def emulated_cloud(settings: Settings) -> AsyncIterator[Settings]:
         log.info("emulated cloud: the emulator at %s", external.mse_endpoint)
         yield external
         return
-    from bot.cloud.emulator.backend import Backend
-    from bot.cloud.emulator.server import Emulator, build_app
-    from bot.cloud.emulator.state import load_estate
+    with standins_required("--emulated-cloud without SGBOT_*_ENDPOINT"):
+        from standins.cloud.inprocess import demo_estate_served
 
-    key_id, secret = emulator_keys()
-    emulator = Emulator(
-        backend=Backend(load_estate()), access_key_id=key_id, access_key_secret=secret
-    )
-    runner = web.AppRunner(build_app(emulator), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    endpoint = f"127.0.0.1:{runner.addresses[0][1]}"
-    log.info("emulated cloud: serving the demo estate on %s", endpoint)
-    try:
+    async with demo_estate_served(*emulator_keys()) as endpoint:
+        log.info("emulated cloud: serving the demo estate on %s", endpoint)
         yield settings.model_copy(
             update={
                 "cloud": "emulator",
@@ -213,8 +205,6 @@ async def emulated_cloud(settings: Settings) -> AsyncIterator[Settings]:
                 "cloud_protocol": "http",
             }
         )
-    finally:
-        await runner.cleanup()
 
 
 def emulator_cloud(settings: Settings, tuning: CloudTuning | None = None) -> CloudPort:

@@ -3,22 +3,17 @@
 It accepts only the key pair in ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``ALIBABA_CLOUD_ACCESS_KEY_SECRET``
 (the documented demo pair when unset), serves the built-in demo estate or ``--estate FILE``, and
 prints ``sgbot emulator listening on http://HOST:PORT`` once it accepts connections. A bad estate
-file exits with status 2 and says what is wrong.
+file exits with status 2 and says what is wrong. The emulator is a local stand-in
+(``standins.cloud``), loaded only when this command runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import os
-import signal
-import sys
 from pathlib import Path
 from typing import Any
 
-DEMO_ACCESS_KEY_ID = "LTAIsgbotEmulatorDemo"
-DEMO_ACCESS_KEY_SECRET = "sgbot-emulator-demo-secret"  # noqa: S105 - documented demo key
-ESTATE_ERROR_STATUS = 2
+from bot.cli.optional import standins_required
 
 
 def register(subparsers: Any) -> None:
@@ -54,40 +49,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.cloud.emulator.backend import Backend
-    from bot.cloud.emulator.faults import FaultPlan, Faults
-    from bot.cloud.emulator.readings import DEFAULT_LENIENT, Readings, parse_readings
-    from bot.cloud.emulator.server import Emulator, serve
-    from bot.cloud.emulator.state import EstateError, load_estate
-
-    try:
-        estate = load_estate(args.estate)
-        plan = FaultPlan(
-            latency_ms=args.latency_ms, throttle_fraction=args.throttle_fraction, seed=args.seed
-        )
-        readings = Readings(
-            (DEFAULT_LENIENT | parse_readings(args.lenient)) - parse_readings(args.strict)
-        )
-    except EstateError as exc:
-        print(f"sgbot emulator: {exc}", file=sys.stderr)
-        return ESTATE_ERROR_STATUS
-    except ValueError as exc:
-        print(f"sgbot emulator: bad fault or reading flags: {exc}", file=sys.stderr)
-        return ESTATE_ERROR_STATUS
-    emulator = Emulator(
-        backend=Backend(estate, readings),
-        access_key_id=os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_ID") or DEMO_ACCESS_KEY_ID,
-        access_key_secret=os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
-        or DEMO_ACCESS_KEY_SECRET,
-        faults=Faults(plan),
-    )
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
-        await serve(emulator, args.host, args.port, stop)
-
-    asyncio.run(main())
-    return 0
+    with standins_required("sgbot emulator"):
+        from standins.cloud.command import run as run_emulator
+    return run_emulator(args)

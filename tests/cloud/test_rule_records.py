@@ -27,7 +27,7 @@ BUSY_RULES = 1005  # more than DescribeSecurityGroupAttribute's largest page
 
 def odd_estate() -> dict[str, Any]:
     estate: dict[str, Any] = json.loads(
-        resources.files("bot.cloud.emulator").joinpath("demo_estate.json").read_text()
+        resources.files("standins.cloud").joinpath("demo_estate.json").read_text()
     )
     estate["mse_rules"] += [
         {"id": 7, "gateway_unique_id": PROD_GW, "security_group_id": "sg-legacyapp01",

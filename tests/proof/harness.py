@@ -26,9 +26,9 @@ from redis.exceptions import RedisError
 
 from approvals.model import RequestState
 from bot.commands import REQUEST_ID_RE
-from bot.slack_local import LocalSlack, SlackSigner
-from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
 from handlers.ids import ActionId
+from standins.slack import LocalSlack, SlackSigner
+from standins.slack.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.sgbot_process import SgbotProcess, launch
 from tests.proof.invariants import (

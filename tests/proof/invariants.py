@@ -37,8 +37,8 @@ from approvals.model import Request, RequestKind, RequestState
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bot.settings import parse_duration
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import dm_channel_id
+from standins.slack import LocalSlack
+from standins.slack.directory import dm_channel_id
 from tests.slack.scenario import text_of
 
 _S = RequestState

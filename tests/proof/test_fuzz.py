@@ -19,7 +19,7 @@ import pytest
 from bot.commands import Authorize, RevokeRequest, RevokeRule, RevokeTarget
 from bot.errors import SgbotError
 from bot.grammar import parse_command
-from bot.slack_local.directory import DEV_CHANNEL_ID, DEVELOPER_ID
+from standins.slack.directory import DEV_CHANNEL_ID, DEVELOPER_ID
 from tests.proof.harness import ProofCluster
 from tests.proof.invariants import record_summary, stored_requests
 

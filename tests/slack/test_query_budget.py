@@ -19,7 +19,7 @@ from approvals.lookups import QUERY_THREADS
 from bot.commands import GatewayRef
 from bot.deps import Deps
 from bot.errors import NotFound
-from bot.slack_local.directory import DEVELOPER_ID
+from standins.slack.directory import DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.test_delivery_lock import deps
 

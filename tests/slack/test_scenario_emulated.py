@@ -11,14 +11,14 @@ import json
 
 import pytest
 
-from bot.cli.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
 from bot.cli.worker import worker_cloud
 from bot.deps import emulated_cloud, emulator_keys, external_emulator
 from bot.errors import ConfigError
 from bot.settings import load_settings
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import DEV_CHANNEL_ID, DEVELOPER_ID
 from handlers.block_parts import EMULATED_NOTICE
+from standins.cloud.keys import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+from standins.slack import LocalSlack
+from standins.slack.directory import DEV_CHANNEL_ID, DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import REQUEST, StartChat, private_notes, text_of, wait_for_card
 
