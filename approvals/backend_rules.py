@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from approvals.model import BackendRule
 from bot.cloud.port import CloudPort, GatewayRule, IngressRule
 from bot.cloud.rules import identical_ingress_rules
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from approvals.job_context import (
 from approvals.machine import HOLDING, transition
 from approvals.model import Request, RequestState, RuleResult
 from approvals.outbox import NotificationKind, ThreadEvent
-from bot.errors import CloudError
+from vocabulary.errors import CloudError
 
 logger = logging.getLogger(__name__)
 _N = NotificationKind

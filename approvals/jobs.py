@@ -48,8 +48,8 @@ from approvals.outbox import NotificationKind
 from approvals.policy import required_approvals, risk_flags
 from approvals.resolution import Resolved, resolve_change
 from approvals.results import StaleRequest
-from bot.commands import RevokeRequest, RevokeRule
-from bot.errors import CloudError, SgbotError
+from vocabulary.commands import RevokeRequest, RevokeRule
+from vocabulary.errors import CloudError, SgbotError
 
 __all__ = ["JobContext", "JobObserver", "apply", "resolve", "run_job"]
 

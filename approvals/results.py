@@ -14,7 +14,7 @@ from approvals.keys import DEFAULT_PREFIX, INTAKE_TTL, REQUEST_RETENTION
 from approvals.model import Request, RequestState, Verdict
 from approvals.outbox import NotificationKind, notification
 from approvals.policy import DecisionOutcome
-from bot.errors import PolicyRefused, SgbotError, UserError
+from vocabulary.errors import PolicyRefused, SgbotError, UserError
 
 
 class StaleRequest(SgbotError):

@@ -57,9 +57,9 @@ from approvals.policy import (
 )
 from approvals.results import CreateResult, DecideResult
 from approvals.store import RequestIdTaken, RequestStore
-from bot.commands import Authorize, ChangeCommand, RevokeTarget
-from bot.errors import PolicyRefused, UsageError
 from bot.settings import Settings
+from vocabulary.commands import Authorize, ChangeCommand, RevokeTarget
+from vocabulary.errors import PolicyRefused, UsageError
 
 _N = NotificationKind
 log = logging.getLogger(__name__)

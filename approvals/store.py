@@ -48,7 +48,7 @@ from approvals.results import (
 from approvals.scripts import COMMIT
 from approvals.store_reads import RequestReader
 from approvals.writes import CommitPlan, Limits, epoch_ms, plan_commit
-from bot.errors import SgbotError
+from vocabulary.errors import SgbotError
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from approvals.model import (
 )
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
-from bot.commands import Authorize, GatewayRef, PortRange, SecurityGroupTarget
+from vocabulary.commands import Authorize, GatewayRef, PortRange, SecurityGroupTarget
 
 SEED_CONCURRENCY = 64
 NO_RATE_LIMIT = (10_000_000, 3600.0)

@@ -36,9 +36,9 @@ from approvals.store import RequestStore
 from bot.approvers import ApproverDirectory
 from bot.cli.optional import standins_required
 from bot.cloud.port import CloudPort
-from bot.errors import ConfigError
 from bot.metrics import Metrics
 from bot.settings import Settings
+from vocabulary.errors import ConfigError
 
 if TYPE_CHECKING:
     from approvals.lookups import CloudLookups

@@ -14,7 +14,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from approvals.model import Surface
-from bot.commands import MAX_REASON_CHARS, REQUEST_ID_RE
 from handlers.block_parts import Block, plain_text, section
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.mrkdwn import (
@@ -25,6 +24,7 @@ from handlers.mrkdwn import (
     code,
     escape,
 )
+from vocabulary.commands import MAX_REASON_CHARS, REQUEST_ID_RE
 
 DURATION_CHOICES: tuple[tuple[str, str], ...] = (
     ("Permanent", "permanent"),

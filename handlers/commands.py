@@ -24,9 +24,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from approvals.model import ReplyTo, Surface
-from bot.commands import Authorize, History, ListRules, RevokeRequest, RevokeRule, RevokeTarget
 from bot.deps import Deps
-from bot.errors import IncompleteCommand, SgbotError, UsageError
 from bot.grammar import read_command
 from bot.metrics import Outcome
 from handlers import queries, readings, views
@@ -34,6 +32,15 @@ from handlers.block_parts import Message
 from handlers.blocks_reading import with_reading
 from handlers.intake import SEEN_TTL, Say, plain, say_once, submit_change
 from handlers.replies import reply_privately
+from vocabulary.commands import (
+    Authorize,
+    History,
+    ListRules,
+    RevokeRequest,
+    RevokeRule,
+    RevokeTarget,
+)
+from vocabulary.errors import IncompleteCommand, SgbotError, UsageError
 
 log = logging.getLogger(__name__)
 

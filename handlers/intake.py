@@ -13,12 +13,12 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from approvals.model import ReplyTo
-from bot.commands import ChangeCommand
 from bot.deps import Deps
-from bot.errors import UserError
 from bot.logs import bind
 from bot.metrics import Outcome
 from handlers.block_parts import Message, message, section
+from vocabulary.commands import ChangeCommand
+from vocabulary.errors import UserError
 
 log = logging.getLogger(__name__)
 

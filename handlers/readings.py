@@ -24,7 +24,6 @@ from slack_bolt.async_app import AsyncApp
 
 from approvals.keys import READING_TTL
 from approvals.model import ReplyTo
-from bot.commands import Authorize, Cancel, Command, RevokeRequest, RevokeRule, RevokeTarget
 from bot.deps import Deps
 from bot.grammar import Reading
 from handlers import queries
@@ -36,6 +35,7 @@ from handlers.ids import ActionId
 from handlers.intake import Say, plain, say_once, submit_change
 from handlers.mrkdwn import code
 from handlers.replies import respond
+from vocabulary.commands import Authorize, Cancel, Command, RevokeRequest, RevokeRule, RevokeTarget
 
 log = logging.getLogger(__name__)
 

@@ -23,11 +23,8 @@ from slack_bolt.async_app import AsyncApp
 
 from approvals.keys import OPTIONS_CACHE_TTL
 from approvals.model import ReplyTo, Surface
-from bot.commands import Authorize, GatewayRef, ServiceTarget, Target
 from bot.deps import Deps
-from bot.errors import CloudError, IncompleteCommand, PolicyRefused, UsageError, UserError
 from bot.grammar import parse_command, parse_ports
-from bot.settings import parse_duration
 from handlers.blocks import (
     FormMetadata,
     Prefill,
@@ -36,6 +33,9 @@ from handlers.blocks import (
     request_form,
 )
 from handlers.ids import ActionId, BlockId, CallbackId
+from vocabulary.commands import Authorize, GatewayRef, ServiceTarget, Target
+from vocabulary.durations import parse_duration
+from vocabulary.errors import CloudError, IncompleteCommand, PolicyRefused, UsageError, UserError
 
 log = logging.getLogger(__name__)
 

@@ -27,13 +27,13 @@ from typing import IO
 
 from aiohttp import web
 
-from bot.errors import ConfigError
 from bot.settings import load_settings
 from standins.cloud.keys import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
 from standins.demo_redis import demo_redis
 from standins.sandbox import create_sandbox_app
 from standins.slack import LocalSlack
 from standins.slack.directory import APPROVER_GROUP_ID, SECURITY_CHANNEL_ID
+from vocabulary.errors import ConfigError
 
 CHILD_STOP_TIMEOUT_SECONDS = 10.0
 CHILD_WATCH_SECONDS = 0.5

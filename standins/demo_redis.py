@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import redis
 
 from approvals.connect import redacted_url
-from bot.errors import ConfigError
+from vocabulary.errors import ConfigError
 
 START_TIMEOUT_SECONDS = 15.0
 PING_TIMEOUT_SECONDS = 0.5

@@ -17,9 +17,10 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.commands import GATEWAY_ID_RE
-from bot.errors import UsageError
-from bot.settings import Settings, load_settings, parse_duration
+from bot.settings import Settings, load_settings
+from vocabulary.commands import GATEWAY_ID_RE
+from vocabulary.durations import parse_duration
+from vocabulary.errors import UsageError
 
 
 def register(subparsers: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bot.errors import ConfigError
+from vocabulary.errors import ConfigError
 
 INSTALL_HINT = "pip install -e ./standins from a checkout of sgbot (make install does it)"
 

@@ -135,8 +135,8 @@ async def _with_store(settings: Settings, gateway: str | None, action: Any) -> A
     from approvals.connect import connect
     from bot.cloud.factory import build_cloud
     from bot.cloud.resolve import find_gateway
-    from bot.commands import GatewayRef
     from bot.deps import request_store
+    from vocabulary.commands import GatewayRef
 
     clouds = [
         build_cloud(settings.model_copy(update={"region_id": region}))

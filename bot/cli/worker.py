@@ -16,8 +16,8 @@ import argparse
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from bot.errors import ConfigError
 from bot.settings import Settings
+from vocabulary.errors import ConfigError
 
 if TYPE_CHECKING:
     from bot.cloud.port import CloudPort

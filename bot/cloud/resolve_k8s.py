@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from bot.cloud.port import CloudPort, Cluster, ClusterNode, Instance, NodePool
 from bot.cloud.resolve_ips import trace_ips
-from bot.errors import InvalidInput
+from vocabulary.errors import InvalidInput
 
 EXPLICIT_TARGET = "name the backend directly instead: `sg-…` or `instance i-…`"
 

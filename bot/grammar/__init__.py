@@ -1,6 +1,6 @@
 """The chat grammar: text typed in Slack to a typed command, and back.
 
-``read_command`` is the only way text becomes a ``bot.commands`` command: it returns a
+``read_command`` is the only way text becomes a ``vocabulary.commands`` command: it returns a
 ``Reading`` (the command and what had to be inferred to read it) or raises ``UsageError`` or
 ``IncompleteCommand``, whatever the input. ``parse_command`` returns the command only when
 nothing was inferred (``NeedsConfirmation`` otherwise). ``render_command`` writes a command as

@@ -15,23 +15,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.commands import (
-    Authorize,
-    Cancel,
-    Command,
-    GatewayRef,
-    Help,
-    History,
-    ListPending,
-    ListRules,
-    PortRange,
-    RevokeRequest,
-    RevokeRule,
-    RevokeTarget,
-    Status,
-    Target,
-)
-from bot.errors import IncompleteCommand, UsageError
 from bot.grammar.clauses import (
     NO_STOPS,
     REASON_PREFIX,
@@ -63,6 +46,23 @@ from bot.grammar.values import (
     request_id,
     rule_id,
 )
+from vocabulary.commands import (
+    Authorize,
+    Cancel,
+    Command,
+    GatewayRef,
+    Help,
+    History,
+    ListPending,
+    ListRules,
+    PortRange,
+    RevokeRequest,
+    RevokeRule,
+    RevokeTarget,
+    Status,
+    Target,
+)
+from vocabulary.errors import IncompleteCommand, UsageError
 
 
 @dataclass

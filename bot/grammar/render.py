@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from bot.commands import (
+from bot.grammar.clauses import REASON_PREFIX
+from bot.grammar.text import QUOTES, escape_slack, quote
+from bot.grammar.usage import KEYWORDS
+from bot.grammar.values import format_duration, split_reason
+from vocabulary.commands import (
     MAX_PORT,
     Authorize,
     Cancel,
@@ -30,10 +34,6 @@ from bot.commands import (
     Status,
     Target,
 )
-from bot.grammar.clauses import REASON_PREFIX
-from bot.grammar.text import QUOTES, escape_slack, quote
-from bot.grammar.usage import KEYWORDS
-from bot.grammar.values import format_duration, split_reason
 
 
 def render_command(command: Command) -> str:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.errors import UsageError
+from vocabulary.errors import UsageError
 
 MAX_TEXT_CHARS = 4000
 # Slack clients turn typed straight quotes into curly ones, so all three open and close a name.

@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from bot.errors import UsageError
 from bot.grammar.values import shown
+from vocabulary.errors import UsageError
 
 AUTHORIZE_VERBS = ("authorize", "allow", "grant", "open")
 REVOKE_VERBS = ("revoke", "remove", "delete")

@@ -1,6 +1,6 @@
 """Value parsers of the grammar: ports, durations, ids, gateway references and reasons.
 
-Each takes the text of one clause and returns a typed value from ``bot.commands`` or raises a
+Each takes the text of one clause and returns a typed value from ``vocabulary.commands`` or raises a
 ``UsageError`` that names the offending text and says what to type instead. Request ids are
 upper-cased and Crockford's look-alikes are folded (``I``/``L`` to ``1``, ``O`` to ``0``), so
 ``req-7f3kl`` and ``REQ-7F3K1`` name the same request.
@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.commands import (
+from bot.grammar.text import tokenize
+from vocabulary.commands import (
     GATEWAY_ID_RE,
     MAX_PORT,
     REQUEST_ID_RE,
@@ -21,9 +22,8 @@ from bot.commands import (
     PortRange,
     merge_port_ranges,
 )
-from bot.errors import UsageError
-from bot.grammar.text import tokenize
-from bot.settings import parse_duration
+from vocabulary.durations import parse_duration
+from vocabulary.errors import UsageError
 
 MAX_SHOWN_CHARS = 40
 MAX_RULE_ID = 2**63 - 1

@@ -13,7 +13,6 @@ import pytest
 
 from bot.cli.worker import worker_cloud
 from bot.deps import emulated_cloud, emulator_keys, external_emulator
-from bot.errors import ConfigError
 from bot.settings import load_settings
 from handlers.block_parts import EMULATED_NOTICE
 from standins.cloud.keys import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
@@ -21,6 +20,7 @@ from standins.slack import LocalSlack
 from standins.slack.directory import DEV_CHANNEL_ID, DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import REQUEST, StartChat, private_notes, text_of, wait_for_card
+from vocabulary.errors import ConfigError
 
 
 @pytest.mark.scenario
