@@ -20,12 +20,12 @@ from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
 
 from approvals.ids import new_incident_id
-from bot.deps import Deps
 from bot.logs import bind
 from bot.metrics import Outcome
 from bot.settings import Settings
 from handlers import actions, commands, home, pagers, views
 from handlers.block_parts import message, section
+from handlers.deps import Deps
 from handlers.replies import direct_message, respond
 from vocabulary.commands import REQUEST_ID_RE
 from vocabulary.errors import UserError

@@ -34,7 +34,6 @@ from approvals.model import CardRef, Request, RequestState
 from approvals.outbox import Notification, NotificationKind
 from approvals.scripts import LEASE_RELEASE
 from approvals.streams import Entry
-from bot.deps import Deps
 from bot.logs import bind, log_context, request_fields
 from handlers.blocks import (
     ThreadEvent,
@@ -43,6 +42,7 @@ from handlers.blocks import (
     requester_message,
     thread_reply,
 )
+from handlers.deps import Deps
 from handlers.replies import ResponseUrlFailed, direct_message, reply_privately
 
 log = logging.getLogger(__name__)

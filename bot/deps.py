@@ -1,11 +1,12 @@
 """The dependency container of a serving process, and how one is built and torn down.
 
-``Deps`` holds everything a handler, the deliverer or the health check needs: settings, the
-Redis client and store, the workflow service, the cloud lookups people's reads go through (on
-a cloud adapter with threads of their own), the worker's cloud, the clock, the Slack client,
-the approver directory and the metrics. ``open_deps`` builds it at start-up, which is also where a
-bad setup stops the process with one ``ConfigError`` line: unusable cloud credentials (never
-replaced by the emulator behind the operator's back), a Slack token ``auth.test`` refuses.
+``Deps`` (``handlers.deps``) holds everything a handler, the deliverer or the health check
+needs: settings, the Redis client and store, the workflow service, the cloud lookups people's
+reads go through (on a cloud adapter with threads of their own), the worker's cloud, the clock,
+the Slack client, the approver directory and the metrics. ``open_deps`` builds it at start-up,
+which is also where a bad setup stops the process with one ``ConfigError`` line: unusable cloud
+credentials (never replaced by the emulator behind the operator's back), a Slack token
+``auth.test`` refuses.
 An emulated cloud (``emulated_cloud``) is the emulator ``SGBOT_*_ENDPOINT`` name when they are
 set, else the demo estate served on a free loopback port of this process; the adapter calls it
 with ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``SECRET`` when both are set, else the emulator's documented
@@ -20,7 +21,6 @@ import logging
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
@@ -33,46 +33,19 @@ from approvals.outbox import Outbox
 from approvals.policy import PolicyConfig
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
-from bot.approvers import ApproverDirectory
-from bot.cli.optional import standins_required
 from bot.cloud.port import CloudPort
 from bot.metrics import Metrics
+from bot.optional import standins_required
 from bot.settings import Settings
+from handlers.approvers import ApproverDirectory
+from handlers.deps import Deps
 from vocabulary.errors import ConfigError
 
 if TYPE_CHECKING:
-    from approvals.lookups import CloudLookups
-    from approvals.service import Service
     from approvals.worker import WorkerConfig
     from bot.cloud.factory import CloudTuning
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Deps:
-    settings: Settings
-    redis: RedisClient
-    keys: Keys
-    store: RequestStore
-    outbox: Outbox
-    service: Service
-    lookups: CloudLookups
-    cloud: CloudPort
-    clock: Clock
-    slack: AsyncWebClient
-    approvers: ApproverDirectory
-    metrics: Metrics
-    policy: PolicyConfig
-    bot_user_id: str
-    emulated: bool
-
-    @property
-    def cloud_label(self) -> str:
-        return "emulator" if self.emulated else "aliyun"
-
-    async def outbox_depth(self) -> int:
-        return await self.outbox.depth()
 
 
 def policy_config(settings: Settings, home_org_ids: frozenset[str]) -> PolicyConfig:

@@ -24,12 +24,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from approvals.model import ReplyTo, Surface
-from bot.deps import Deps
 from bot.grammar import read_command
 from bot.metrics import Outcome
 from handlers import queries, readings, views
 from handlers.block_parts import Message
 from handlers.blocks_reading import with_reading
+from handlers.deps import Deps
 from handlers.intake import SEEN_TTL, Say, plain, say_once, submit_change
 from handlers.replies import reply_privately
 from vocabulary.commands import (

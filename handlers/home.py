@@ -14,8 +14,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from approvals.policy import actor_from_user
-from bot.deps import Deps
 from handlers.blocks import home_view, refused_home_view
+from handlers.deps import Deps
 from vocabulary.errors import PolicyRefused
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from approvals.model import ReplyTo
-from bot.deps import Deps
 from bot.logs import bind
 from bot.metrics import Outcome
 from handlers.block_parts import Message, message, section
+from handlers.deps import Deps
 from vocabulary.commands import ChangeCommand
 from vocabulary.errors import UserError
 

@@ -15,10 +15,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt.async_app import AsyncApp
 
-from bot.deps import Deps
 from handlers import queries
 from handlers.block_parts import Message, message, section
 from handlers.blocks import PageRef
+from handlers.deps import Deps
 from handlers.ids import ActionId
 from handlers.replies import direct_message, respond
 from vocabulary.commands import GatewayRef

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from approvals.model import ReplyTo, Request, RuleOutcome
 from approvals.policy import SlackUser
-from bot.deps import Deps
 from bot.grammar import HELP_TEXT
 from handlers import describe
 from handlers.block_parts import Message, message, section
 from handlers.blocks import help_message, history_list, pending_list, rules_list, status_message
 from handlers.blocks_lists import page_bounds
+from handlers.deps import Deps
 from handlers.replies import reply_privately
 from vocabulary.commands import Cancel, GatewayRef, Help, History, ListPending, ListRules, Status
 from vocabulary.errors import CloudError, PolicyRefused

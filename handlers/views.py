@@ -23,7 +23,6 @@ from slack_bolt.async_app import AsyncApp
 
 from approvals.keys import OPTIONS_CACHE_TTL
 from approvals.model import ReplyTo, Surface
-from bot.deps import Deps
 from bot.grammar import parse_command, parse_ports
 from handlers.blocks import (
     FormMetadata,
@@ -32,6 +31,7 @@ from handlers.blocks import (
     options_response,
     request_form,
 )
+from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId, CallbackId
 from vocabulary.commands import Authorize, GatewayRef, ServiceTarget, Target
 from vocabulary.durations import parse_duration

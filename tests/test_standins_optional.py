@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.optional import standins_required
+from bot.optional import standins_required
 from vocabulary.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.optional import standins_required
+from bot.optional import standins_required
 
 DEFAULT_PORT = 8765
 

@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from bot.cli.optional import standins_required
+from bot.optional import standins_required
 
 
 def register(subparsers: Any) -> None:

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from bot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from bot.deps import Deps
     from bot.health import Probe
+    from handlers.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from approvals.connect import connect
 from approvals.keys import Keys
-from bot.approvers import LOCAL_USER_TTL_SECONDS, ApproverDirectory
+from handlers.approvers import LOCAL_USER_TTL_SECONDS, ApproverDirectory
 from standins.slack import LocalSlack
 from standins.slack.directory import (
     APPROVER_GROUP_ID,

@@ -11,7 +11,7 @@ from approvals.model import EndProgress, ReplyTo, Request, Surface
 from approvals.outbox import NotificationKind, notification
 from approvals.worker import Worker, WorkerConfig
 from bot.delivery import Deliverer
-from bot.deps import Deps
+from handlers.deps import Deps
 from standins.slack import LocalSlack
 from standins.slack.directory import DEVELOPER_ID, SECURITY_CHANNEL_ID, dm_channel_id
 from tests.approvals.workflow import authorize

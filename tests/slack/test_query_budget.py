@@ -16,7 +16,7 @@ import time
 import pytest
 
 from approvals.lookups import QUERY_THREADS
-from bot.deps import Deps
+from handlers.deps import Deps
 from standins.slack.directory import DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.test_delivery_lock import deps
