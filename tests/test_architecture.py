@@ -295,3 +295,17 @@ def test_the_stand_ins_are_a_distribution_of_their_own() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "-e ./standins" in makefile
     assert "-e ./standins" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_architecture_md_follows_a_request_in_at_most_ten_hops_through_real_files() -> None:
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    journey = text.split("## One request", 1)[1]
+    hops = re.findall(r"^(\d+)\. ", journey, flags=re.MULTILINE)
+    assert 1 <= len(hops) <= 10
+    named = set(
+        re.findall(r"`((?:bot|handlers|approvals|vocabulary|standins)/[\w/]*(?:\.py)?)`", text)
+    )
+    # The message catalogue is a part that may arrive after this file was written.
+    missing = [path for path in named if not (ROOT / path).exists() and "catalogue" not in path]
+    assert named
+    assert missing == []
