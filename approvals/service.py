@@ -59,7 +59,8 @@ from approvals.results import CreateResult, DecideResult
 from approvals.store import RequestIdTaken, RequestStore
 from bot.settings import Settings
 from vocabulary.commands import Authorize, ChangeCommand, RevokeTarget
-from vocabulary.errors import PolicyRefused, UsageError
+from vocabulary.durations import check_duration
+from vocabulary.errors import PolicyRefused
 
 _N = NotificationKind
 log = logging.getLogger(__name__)
@@ -89,14 +90,8 @@ class Service:
         self, command: ChangeCommand, requester: SlackUser, reply_to: ReplyTo, intake_key: str
     ) -> CreateResult:
         check_requester(requester, self.policy)
-        too_long = isinstance(command, Authorize) and (
-            command.duration is not None and command.duration > self.settings.max_duration
-        )
-        if too_long:
-            raise UsageError(
-                f"that is longer than the longest grant allowed ({self.settings.max_duration}); "
-                "ask for less, e.g. `for 7d`"
-            )
+        if isinstance(command, Authorize):
+            check_duration(command.duration, self.settings.max_duration)
         now = self.clock.now()
         limit = (self.policy.rate_limit, self.policy.rate_window.total_seconds())
         for _ in range(ID_ATTEMPTS - 1):

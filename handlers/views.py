@@ -34,7 +34,7 @@ from handlers.blocks import (
 from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId, CallbackId
 from vocabulary.commands import Authorize, GatewayRef, ServiceTarget, Target
-from vocabulary.durations import parse_duration
+from vocabulary.durations import parse_duration, too_long
 from vocabulary.errors import CloudError, IncompleteCommand, PolicyRefused, UsageError, UserError
 
 log = logging.getLogger(__name__)
@@ -127,8 +127,8 @@ def command_from_form(
         errors[BlockId.PORTS] = str(exc)
     duration_text = _value(values, BlockId.DURATION, ActionId.DURATION_SELECT) or "permanent"
     duration = None if duration_text == "permanent" else parse_duration(duration_text)
-    if duration is not None and duration > max_duration:
-        errors[BlockId.DURATION] = "longer than this workspace allows"
+    if (problem := too_long(duration, max_duration)) is not None:
+        errors[BlockId.DURATION] = problem
     if errors or gateway is None or target is None or ports is None:
         return None, errors
     reason = _value(values, BlockId.REASON, ActionId.REASON_INPUT)

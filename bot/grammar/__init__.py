@@ -15,8 +15,9 @@ from bot.grammar.reading import NeedsConfirmation, Reading, parse_command, read_
 from bot.grammar.render import render_command, render_target
 from bot.grammar.text import MAX_TEXT_CHARS, unwrap_slack_markup
 from bot.grammar.usage import HELP_EXAMPLES, HELP_TEXT
-from bot.grammar.values import format_duration, parse_ports
+from bot.grammar.values import parse_ports
 from bot.grammar.words import Inference, Inferred
+from vocabulary.durations import format_duration
 
 __all__ = [
     "HELP_EXAMPLES",

@@ -41,7 +41,6 @@ from bot.grammar.usage import (
 )
 from bot.grammar.values import (
     DurationSpec,
-    format_duration,
     gateway_ref,
     request_id,
     rule_id,
@@ -62,6 +61,7 @@ from vocabulary.commands import (
     Status,
     Target,
 )
+from vocabulary.durations import check_duration
 from vocabulary.errors import IncompleteCommand, UsageError
 
 
@@ -139,12 +139,8 @@ def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
 def _parse_authorize(cursor: Cursor, max_duration: timedelta | None) -> Authorize:
     parts = _parse_change(cursor, target_word="to", with_terms=True, form=AUTHORIZE_FORM)
     duration = parts.duration.value if parts.duration else None
-    if duration is not None and max_duration is not None and duration > max_duration:
-        longest = format_duration(max_duration)
-        raise UsageError(
-            f"`{format_duration(duration)}` is longer than the longest grant allowed, "
-            f"{longest}. Type `for {longest}` or less."
-        )
+    if max_duration is not None:
+        check_duration(duration, max_duration)
     gateway, target, ports = parts.complete("authorize")
     return Authorize(
         gateway=gateway, target=target, ports=ports, duration=duration, reason=parts.reason

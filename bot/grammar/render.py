@@ -12,7 +12,7 @@ from typing import assert_never
 from bot.grammar.clauses import REASON_PREFIX
 from bot.grammar.text import QUOTES, escape_slack, quote
 from bot.grammar.usage import KEYWORDS
-from bot.grammar.values import format_duration, split_reason
+from bot.grammar.values import split_reason
 from vocabulary.commands import (
     MAX_PORT,
     Authorize,
@@ -34,6 +34,7 @@ from vocabulary.commands import (
     Status,
     Target,
 )
+from vocabulary.durations import format_duration
 
 
 def render_command(command: Command) -> str:

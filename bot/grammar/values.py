@@ -39,7 +39,6 @@ _UNIT_WORDS = {
     **dict.fromkeys(("day", "days"), "d"),
     **dict.fromkeys(("wk", "wks", "week", "weeks"), "w"),
 }
-_UNIT_SECONDS = (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60))
 _REQUEST_SHAPE_RE = re.compile(r"req-([0-9a-z]{5})", re.IGNORECASE)
 _CROCKFORD_ALIASES = str.maketrans("ILO", "110")
 _SECURITY_GROUP_RE = re.compile(r"sg-[0-9a-z]+")
@@ -125,15 +124,6 @@ def _timedelta(text: str) -> timedelta:
             f"`{shown(text)}` is not a usable duration. Type e.g. `30m`, `4h`, `2d`, `1w` "
             "or `permanent`."
         ) from None
-
-
-def format_duration(duration: timedelta) -> str:
-    """The largest whole unit: 7200 seconds is ``2h``; ``parse_duration`` reads it back."""
-    seconds = int(duration.total_seconds())
-    for unit, unit_seconds in _UNIT_SECONDS:
-        if seconds % unit_seconds == 0:
-            return f"{seconds // unit_seconds}{unit}"
-    return f"{seconds}s"
 
 
 def split_reason(raw: str) -> tuple[str, DurationSpec | None]:
