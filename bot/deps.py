@@ -26,15 +26,10 @@ from typing import TYPE_CHECKING
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from approvals.clock import Clock, SystemClock
-from approvals.connect import RedisClient, connect
-from approvals.keys import Keys
 from approvals.outbox import Outbox
 from approvals.policy import PolicyConfig
-from approvals.results import StoreConfig
-from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
-from bot.metrics import Metrics
+from bot.core import home_orgs, open_core
 from bot.optional import standins_required
 from bot.settings import Settings
 from handlers.approvers import ApproverDirectory
@@ -61,18 +56,6 @@ def policy_config(settings: Settings, home_org_ids: frozenset[str]) -> PolicyCon
         remind_before=settings.remind_before,
         grant_warn_before=settings.grant_warn_before,
         end_overdue_after=settings.end_overdue_after,
-    )
-
-
-def request_store(settings: Settings, redis: RedisClient) -> RequestStore:
-    """The request store the settings describe, on ``redis``."""
-    return RequestStore(
-        redis,
-        StoreConfig(
-            prefix=settings.key_prefix,
-            retention=settings.retention,
-            audit_maxlen=settings.audit_maxlen,
-        ),
     )
 
 
@@ -187,6 +170,24 @@ def emulator_cloud(settings: Settings, tuning: CloudTuning | None = None) -> Clo
     return build_cloud(settings, credential=static_credential(*emulator_keys()), tuning=tuning)
 
 
+def cloud_for(settings: Settings, *, tuning: CloudTuning | None = None) -> CloudPort:
+    """The cloud the settings name: with ``SGBOT_CLOUD=emulator`` the emulator
+    ``SGBOT_*_ENDPOINT`` name (shared, so never started here), else Alibaba Cloud through the
+    default credentials chain."""
+    from bot.cloud.factory import build_cloud
+
+    if settings.cloud != "emulator":
+        return build_cloud(settings, tuning=tuning)
+    emulator = external_emulator(settings)
+    if emulator is None:
+        raise ConfigError(
+            "SGBOT_MSE_ENDPOINT: missing; with SGBOT_CLOUD=emulator this command needs "
+            "SGBOT_MSE_ENDPOINT, SGBOT_ECS_ENDPOINT and SGBOT_CS_ENDPOINT set to the emulator's "
+            "host:port"
+        )
+    return emulator_cloud(emulator, tuning)
+
+
 async def _clouds(settings: Settings, emulated: bool) -> tuple[CloudPort, CloudPort]:
     """The worker's cloud adapter, and one for people's lookups with threads of its own."""
     from approvals.lookups import QUERY_THREADS
@@ -213,21 +214,17 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
         base_url=settings.slack_api_url,
     )
     bot_user_id, installation_orgs = await _identify(slack)
-    home_orgs = frozenset(settings.home_orgs) or installation_orgs
-    redis = connect(settings.redis_url)
-    keys = Keys(settings.key_prefix)
-    clock: Clock = SystemClock()
-    policy = policy_config(settings, home_orgs)
-    store = request_store(settings, redis)
-    try:
+    policy = policy_config(settings, home_orgs(settings, installation_orgs))
+    cloud, query_cloud = await _clouds(settings, emulated)
+    async with open_core(settings, policy=policy, cloud=cloud) as core:
+        store, clock = core.store, core.clock
         await store.setup()
-        cloud, query_cloud = await _clouds(settings, emulated)
-        outbox = Outbox(redis, keys)
+        outbox = Outbox(core.redis, core.keys)
         await outbox.queue.ensure_group()
         yield Deps(
             settings=settings,
-            redis=redis,
-            keys=keys,
+            redis=core.redis,
+            keys=core.keys,
             store=store,
             outbox=outbox,
             service=Service(store=store, clock=clock, policy=policy, settings=settings),
@@ -236,19 +233,17 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
             clock=clock,
             slack=slack,
             approvers=ApproverDirectory(
-                redis=redis,
+                redis=core.redis,
                 slack=slack,
-                keys=keys,
+                keys=core.keys,
                 configured=settings.approvers,
                 group_id=settings.approver_group,
             ),
-            metrics=Metrics(),
+            metrics=core.metrics,
             policy=policy,
             bot_user_id=bot_user_id,
             emulated=emulated,
         )
-    finally:
-        await redis.aclose()
 
 
 def _secret(value: object, name: str) -> str:

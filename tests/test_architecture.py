@@ -31,7 +31,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("commands", ("bot.cli",)),
     (
         "wiring",
-        ("bot.deps", "bot.app", "bot.server", "bot.delivery", "bot.health", "bot.signatures"),
+        (
+            "bot.deps",
+            "bot.core",
+            "bot.app",
+            "bot.server",
+            "bot.delivery",
+            "bot.health",
+            "bot.signatures",
+        ),
     ),
     ("Slack surface", ("handlers",)),
     ("workflow", ("approvals",)),

@@ -66,13 +66,9 @@ async def _print(
     settings: Settings, since: datetime | None, gateway: str | None, limit: int
 ) -> None:
     from approvals.audit import AuditLog
-    from approvals.connect import connect
-    from approvals.keys import Keys
+    from bot.core import open_core
 
-    redis = connect(settings.redis_url)
-    try:
-        log = AuditLog(redis, Keys(settings.key_prefix).audit)
+    async with open_core(settings) as core:
+        log = AuditLog(core.redis, core.keys.audit)
         for entry in await log.read(since=since, gateway_id=gateway, limit=limit):
             print(entry.model_dump_json())
-    finally:
-        await redis.aclose()

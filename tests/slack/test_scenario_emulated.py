@@ -11,8 +11,7 @@ import json
 
 import pytest
 
-from bot.cli.worker import worker_cloud
-from bot.deps import emulated_cloud, emulator_keys, external_emulator
+from bot.deps import cloud_for, emulated_cloud, emulator_keys, external_emulator
 from bot.settings import load_settings
 from handlers.block_parts import EMULATED_NOTICE
 from standins.cloud.keys import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
@@ -92,4 +91,4 @@ async def test_without_endpoints_the_emulator_is_served_in_process() -> None:
 
 def test_a_standalone_worker_needs_the_shared_emulator() -> None:
     with pytest.raises(ConfigError, match="SGBOT_MSE_ENDPOINT"):
-        worker_cloud(load_settings(SGBOT_CLOUD="emulator"))
+        cloud_for(load_settings(SGBOT_CLOUD="emulator"))
