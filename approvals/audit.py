@@ -38,6 +38,7 @@ class AuditEvent(StrEnum):
     DECISION = "decision"  # an approver approved or denied
     CLOUD_WRITE = "cloud_write"  # sgbot added or deleted a rule in the cloud
     REFUSED = "refused"  # the policy refused a person something
+    DRIFT = "drift"  # an approver settled a drift item (``approvals.drift_desk``)
 
 
 class AuditEntry(BaseModel):
@@ -98,7 +99,15 @@ def audit_fields(before: Request | None, after: Request, actor: Actor | None) ->
         ports=",".join(str(port) for port in after.ports),
         cloud_request_ids=",".join(cloud_ids),
         reason=after.state_reason or "",
+        # The policy's ruling is recorded once, with the move it came with.
+        detail=_policy_detail(before, after),
     )
+
+
+def _policy_detail(before: Request | None, after: Request) -> str:
+    if after.policy is None or (before is not None and before.policy == after.policy):
+        return ""
+    return f"policy: {after.policy.text}"
 
 
 def decision_fields(after: Request, decision: Decision) -> dict[str, str]:
@@ -142,6 +151,17 @@ def refusal_fields(
     return _fields(
         AuditEvent.REFUSED, at, actor_label(actor), request_id, reason=reason, detail=doing
     )
+
+
+def drift_fields(
+    actor: Actor, item_id: str, gateway_id: str, group_id: str, ports: str, *,
+    at: datetime, what: str, request_id: str = "",
+) -> dict[str, str]:  # fmt: skip
+    """An approver's button on drift item ``item_id``; ``request_id`` is what it asked for."""
+    return _fields(
+        AuditEvent.DRIFT, at, actor_label(actor), request_id,
+        gateway_id=gateway_id, groups=group_id, ports=ports, detail=f"{item_id}: {what}",
+    )  # fmt: skip
 
 
 def log_entry(fields: dict[str, str]) -> None:

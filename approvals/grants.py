@@ -15,6 +15,7 @@ import logging
 
 from approvals import lifecycle, ownership
 from approvals.effects import Effects
+from approvals.extend import settle_late_extensions
 from approvals.job_context import (
     JobContext,
     error_code,
@@ -91,6 +92,7 @@ async def _settle_grant(
         return ended.with_results(results), effects
 
     await ctx.store.update(request_id, settle)
+    await settle_late_extensions(ctx, request_id)
 
 
 async def keep_holding(

@@ -26,6 +26,7 @@ from approvals.model import Request, RequestState, RuleResult
 from approvals.outbox import NotificationKind, ThreadEvent, notifications
 from approvals.ownership import RELIED_ON_OUTCOMES, RuleWriter
 from approvals.policy import PolicyConfig
+from approvals.policy_source import PolicySource
 from approvals.store import RequestStore
 from bot.cloud.factory import CloudTuning
 from bot.cloud.port import CloudPort
@@ -74,6 +75,15 @@ class JobContext:
     incident_id: Callable[[], str] = new_incident_id
     observer: JobObserver = field(default_factory=NoObserver)
     lease_ttl: timedelta = field(default_factory=lambda: rule_lease_ttl(CloudTuning()))
+    rules: PolicySource | None = None  # the policy file; None: the built-in rules
+    max_duration: timedelta = timedelta(days=30)  # SGBOT_MAX_DURATION, caps an extension
+    max_extensions: int = 3  # SGBOT_MAX_EXTENSIONS per grant
+
+    @property
+    def policy_source(self) -> PolicySource:
+        if self.rules is not None:
+            return self.rules
+        return PolicySource.built_in(self.policy.sensitive_ports, self.policy.broad_ports)
 
     @property
     def writer(self) -> RuleWriter:

@@ -23,6 +23,7 @@ from datetime import datetime
 
 from approvals import lifecycle, ownership
 from approvals.effects import Effects, Job, JobKind
+from approvals.extend import apply_extension, extension_fingerprint, resolve_extension
 from approvals.grants import end_grant, revoke_earlier
 from approvals.job_context import (
     JobContext,
@@ -45,7 +46,9 @@ from approvals.model import (
     fingerprint,
 )
 from approvals.outbox import NotificationKind
-from approvals.policy import required_approvals, risk_flags
+from approvals.policy import risk_flags
+from approvals.policy_decide import auto_approved, policy_outcome
+from approvals.policy_limits import AutoApprovalLimit
 from approvals.resolution import Resolved, resolve_change
 from approvals.results import StaleRequest
 from vocabulary.commands import RevokeRequest, RevokeRule
@@ -77,7 +80,12 @@ async def resolve(ctx: JobContext, request_id: str) -> None:
     if working is None:
         return
     try:
-        resolved = await with_retries(ctx, lambda: resolve_change(ctx.cloud, ctx.store, working))
+        if working.extends is not None:
+            resolved = await with_retries(ctx, lambda: resolve_extension(ctx, working))
+        else:
+            resolved = await with_retries(
+                ctx, lambda: resolve_change(ctx.cloud, ctx.store, working)
+            )
     except SgbotError as exc:
         await _reject(ctx, working, str(exc))
         return
@@ -100,9 +108,13 @@ def _filled(resolved: Resolved) -> dict[str, object]:
 
 
 async def _reject(
-    ctx: JobContext, request: Request, reason: str, resolved: Resolved | None = None
+    ctx: JobContext,
+    request: Request,
+    reason: str,
+    resolved: Resolved | None = None,
+    **noted: object,
 ) -> None:
-    details = request.evolve(**_filled(resolved)) if resolved else request
+    details = request.evolve(**_filled(resolved), **noted) if resolved else request
     rejected = transition(details, RequestState.REJECTED, at=ctx.clock.now(), reason=reason)
     try:
         await ctx.store.commit(request, rejected, told(request, _N.TELL_REQUESTER))
@@ -114,27 +126,38 @@ async def _make_pending(ctx: JobContext, request: Request, resolved: Resolved) -
     now = ctx.clock.now()
     policy = ctx.policy
     flags = risk_flags(resolved.ports, policy) if request.kind is RequestKind.AUTHORIZE else ()
+    limits = AutoApprovalLimit(ctx.store.client, ctx.store.keys)
+    ruled = await policy_outcome(ctx.policy_source, limits, request, resolved, now)
+    if ruled.deny is not None:
+        reason = f"{ruled.note.text}: {ruled.deny}"
+        await _reject(ctx, request, reason, resolved, policy=ruled.note)
+        return
     expires_at = now + policy.pending_ttl
     remind_at = expires_at - policy.remind_before
     filled = request.evolve(
         **_filled(resolved),
         risk_flags=flags,
-        required_approvals=required_approvals(flags),
-        fingerprint=fingerprint(
-            resolved.gateway.unique_id, resolved.groups, resolved.ports, request.kind
-        ),
+        required_approvals=ruled.required,
+        approver_group=ruled.approver_group,
+        policy=ruled.note,
+        fingerprint=extension_fingerprint(request.extends)
+        if request.extends is not None
+        else fingerprint(resolved.gateway.unique_id, resolved.groups, resolved.ports, request.kind),
         expires_at=expires_at,
         updated_at=now,
     )
     try:
-        await ctx.store.mark_pending(
+        saved = await ctx.store.mark_pending(
             request,
             filled,
             remind_at=remind_at if remind_at > now else None,
-            effects=told(request, _N.POST_CARD, _N.TELL_REQUESTER),
+            effects=told(request, _N.POST_CARD, *(() if ruled.auto else (_N.TELL_REQUESTER,))),
         )
     except StaleRequest:
         logger.info("request %s was settled by another worker", request.id)
+        return
+    if ruled.auto and saved.state is RequestState.PENDING:
+        await auto_approved(ctx.store, saved.id, now)
 
 
 # -- apply -----------------------------------------------------------------------------
@@ -143,6 +166,9 @@ async def _make_pending(ctx: JobContext, request: Request, resolved: Resolved) -
 async def apply(ctx: JobContext, request_id: str) -> None:
     taken_at = ctx.clock.now()
     request = await ctx.store.require(request_id)
+    if request.extends is not None:
+        await apply_extension(ctx, request_id)
+        return
     if await take(ctx, request, {RequestState.APPROVED}, RequestState.APPLYING) is None:
         return
     try:

@@ -47,6 +47,14 @@ key                                   lifetime
                                       when the bot deletes that rule
 ``{p}:reading:<id>``                  TTL (``READING_TTL``): how a request was read, waiting for
                                       the Confirm of the person who typed it
+``{p}:drift:item:<id>``               TTL (``DRIFT_ITEM_TTL``), renewed while the drift is seen;
+                                      an ignored item has none (owner: the approver who ignored it)
+``{p}:drift:open`` set                owner: members removed when their item is settled (or the
+                                      request a button asked for is)
+``{p}:drift:due``                     TTL (``SGBOT_RECONCILE_EVERY``): this period's round is taken
+``{p}:drift:running``                 TTL (``DRIFT_LEASE_TTL``), renewed by the round that holds
+                                      it; deleted by its holder when the round ends
+``{p}:auto:<org>:<user>`` zset        TTL of a day, renewed by each grant the policy auto-approves
 ====================================  ===========================================================
 
 History indexes may name requests whose hash has expired; readers skip those.
@@ -74,6 +82,10 @@ USER_CACHE_TTL = timedelta(seconds=30)
 OPTIONS_CACHE_TTL = timedelta(minutes=5)
 # As long as Slack keeps a response URL usable: a reading older than that is typed again.
 READING_TTL = timedelta(minutes=30)
+# A settled drift item is remembered this long so a later round does not post it again.
+DRIFT_ITEM_TTL = timedelta(days=90)
+# Longer than listing one gateway may take; the round renews it per gateway.
+DRIFT_LEASE_TTL = timedelta(minutes=2)
 
 
 class Keys:
@@ -93,6 +105,9 @@ class Keys:
         self.timers = f"{self.tag}:timers"
         self.workers = f"{self.tag}:workers"
         self.grant_ends = f"{self.tag}:grant_ends"
+        self.drift_open = f"{self.tag}:drift:open"
+        self.drift_due = f"{self.tag}:drift:due"
+        self.drift_running = f"{self.tag}:drift:running"
 
     def request(self, request_id: str) -> str:
         return f"{self.tag}:req:{request_id}"
@@ -151,5 +166,11 @@ class Keys:
     def rule_creators(self, gateway_id: str) -> str:
         return f"{self.tag}:creators:{gateway_id}"
 
+    def auto_approvals(self, org_id: str, user_id: str) -> str:
+        return f"{self.tag}:auto:{org_id}:{user_id}"
+
     def reading(self, reading_id: str) -> str:
         return f"{self.tag}:reading:{reading_id}"
+
+    def drift_item(self, item_id: str) -> str:
+        return f"{self.tag}:drift:item:{item_id}"

@@ -94,6 +94,10 @@ class CloudLookups:
             await self._audit_refusal(user, doing, reason)
             raise RateLimited(reason)
 
+    async def count(self, user: SlackUser, doing: str) -> None:
+        """Count a lookup made outside this class (a ``check``) against the person's limit."""
+        await self._count(user, doing)
+
     async def gateway(self, user: SlackUser, ref: GatewayRef) -> Gateway:
         """The gateway ``ref`` names, from the caches when they know it."""
         await self.check_reader(user, f"look up gateway {ref.value}")

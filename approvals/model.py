@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
+from approvals.policy_note import PolicyNote
 from approvals.values import (
     Actor,
     BackendGroup,
@@ -55,6 +56,7 @@ __all__ = [
     "Decision",
     "EndProgress",
     "PlannedRule",
+    "PolicyNote",
     "ReplyTo",
     "Request",
     "RequestKind",
@@ -155,6 +157,13 @@ class Request(Frozen):
     results: tuple[RuleResult, ...] = ()
     card: CardRef | None = None
     incident_id: str | None = None
+    # Filled from the policy file (``approvals.policy_decide``).
+    requester_full_member: bool = False  # never auto-approve unless known to be one
+    requester_groups: tuple[str, ...] = ()  # policy user groups the requester was in
+    policy: PolicyNote | None = None
+    approver_group: str | None = None  # the deciding rule's approvers, replacing the defaults
+    extends: str | None = None  # the grant an extension request would lengthen
+    extensions: int = Field(default=0, ge=0)  # extensions applied to this grant
     version: int = Field(default=0, ge=0)  # bumped by every store write; compare-and-set token
     emulated: bool = False  # applied against the cloud emulator, not Alibaba Cloud
 

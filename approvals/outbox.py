@@ -32,6 +32,7 @@ class NotificationKind(StrEnum):
     REMIND_APPROVERS = "remind_approvers"  # the pending deadline is near
     WARN_GRANT_EXPIRY = "warn_grant_expiry"  # a time-bound grant ends soon
     ALERT_END_OVERDUE = "alert_end_overdue"  # a grant's rules outlived its end: tell security
+    DRIFT_ITEM = "drift_item"  # a new drift item for the security channel; request_id: its id
 
 
 class ThreadEvent(StrEnum):

@@ -62,9 +62,13 @@ async def applied_grants(store: RequestStore) -> list[Request]:
 
 
 async def find_drift(
-    store: RequestStore, cloud: CloudPort, gateway_ids: Iterable[str] | None = None
+    store: RequestStore,
+    cloud: CloudPort,
+    gateway_ids: Iterable[str] | None = None,
+    grants: list[Request] | None = None,
 ) -> list[Drift]:
-    grants = await applied_grants(store)
+    """``grants`` are the applied grants when the caller already walked them (per gateway)."""
+    grants = await applied_grants(store) if grants is None else grants
     expected: dict[RuleKey, tuple[int, list[str]]] = {}
     for grant in grants:
         assert grant.gateway_id is not None

@@ -29,6 +29,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from redis.exceptions import RedisError
 
@@ -38,14 +39,7 @@ from approvals.effects import Effects, Job, JobKind
 from approvals.ids import RandomSource, new_request_id
 from approvals.job_context import told
 from approvals.machine import HOLDING, transition
-from approvals.model import (
-    ReplyTo,
-    Request,
-    RequestKind,
-    RequestState,
-    Verdict,
-    kind_of,
-)
+from approvals.model import ReplyTo, Request, RequestKind, RequestState, Verdict, kind_of
 from approvals.outbox import NotificationKind, ThreadEvent
 from approvals.policy import (
     PolicyConfig,
@@ -55,6 +49,7 @@ from approvals.policy import (
     check_reader,
     check_requester,
 )
+from approvals.policy_groups import GroupMembers, PolicySource, approvers_for, requester_groups
 from approvals.results import CreateResult, DecideResult
 from approvals.store import RequestIdTaken, RequestStore
 from bot.settings import Settings
@@ -76,6 +71,8 @@ class Service:
     policy: PolicyConfig
     settings: Settings
     random_source: RandomSource = field(default=secrets.token_bytes)
+    rules: PolicySource | None = None  # the policy file, for the user groups its rules name
+    groups: GroupMembers | None = None  # Slack user group members
 
     # -- changes ---------------------------------------------------------------------
 
@@ -94,14 +91,15 @@ class Service:
             check_duration(command.duration, self.settings.max_duration)
         now = self.clock.now()
         limit = (self.policy.rate_limit, self.policy.rate_window.total_seconds())
+        groups = await requester_groups(self.rules, self.groups, requester.user_id)
+        draw = partial(self._new_request, command, requester, reply_to, intake_key, now)
         for _ in range(ID_ATTEMPTS - 1):
-            request = self._new_request(command, requester, reply_to, intake_key, now)
+            request = draw(groups=groups)
             try:
                 return await self.store.create(request, rate_limit=limit)
             except RequestIdTaken:
                 log.info("request id %s is taken; drawing another", request.id)
-        last = self._new_request(command, requester, reply_to, intake_key, now)
-        return await self.store.create(last, rate_limit=limit)
+        return await self.store.create(draw(groups=groups), rate_limit=limit)
 
     def _new_request(
         self,
@@ -110,6 +108,8 @@ class Service:
         reply_to: ReplyTo,
         intake_key: str,
         now: datetime,
+        *,
+        groups: tuple[str, ...] = (),
     ) -> Request:
         authorize = command if isinstance(command, Authorize) else None
         return Request(
@@ -124,6 +124,8 @@ class Service:
             ports=command.ports if isinstance(command, Authorize | RevokeTarget) else (),
             duration=authorize.duration if authorize else None,
             reason=authorize.reason if authorize else None,
+            requester_full_member=True,  # ``check_requester`` let them ask
+            requester_groups=groups,
         )
 
     async def decide(
@@ -136,14 +138,16 @@ class Service:
         reason: str | None = None,
     ) -> DecideResult:
         async with self._audit_refusal(user, f"{verdict.value} {request_id}", request_id):
+            request = await self.store.require(request_id)
+            ids, policy = await approvers_for(request, approver_ids, self.policy, self.groups)
             return await self.store.decide(
                 request_id,
                 user,
                 verdict,
                 reason=reason,
                 now=self.clock.now(),
-                approver_ids=approver_ids,
-                policy=self.policy,
+                approver_ids=ids,
+                policy=policy,
             )
 
     async def cancel(

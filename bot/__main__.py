@@ -23,7 +23,9 @@ SUBCOMMANDS = (
     "bot.cli.worker",
     "bot.cli.audit",
     "bot.cli.reconcile",
+    "bot.cli.check",
     "bot.cli.demo",
+    "bot.cli.policy",
 )
 
 

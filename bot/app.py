@@ -23,7 +23,7 @@ from approvals.ids import new_incident_id
 from bot.logs import bind
 from bot.metrics import Outcome
 from bot.settings import Settings
-from handlers import actions, commands, home, pagers, views
+from handlers import actions, checks, commands, drift_buttons, extend, home, pagers, views
 from handlers.block_parts import message, section
 from handlers.deps import Deps
 from handlers.replies import direct_message, respond
@@ -57,7 +57,7 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
         response: BoltResponse = await next()
         return response
 
-    for module in (commands, actions, pagers, views, home):
+    for module in (commands, actions, drift_buttons, extend, pagers, views, home, checks):
         module.register(app, deps)
 
     @app.error

@@ -19,6 +19,7 @@ from approvals.connect import RedisClient, connect
 from approvals.job_context import JobContext
 from approvals.keys import Keys
 from approvals.policy import PolicyConfig
+from approvals.policy_source import PolicySource
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
@@ -63,8 +64,9 @@ class Core:
     def cloud_label(self) -> str:
         return "emulator" if self.settings.cloud == "emulator" else "aliyun"
 
-    def job_context(self) -> JobContext:
-        """What the worker's job handlers are given; needs the policy and the cloud."""
+    def job_context(self, rules: PolicySource | None = None) -> JobContext:
+        """What the worker's job handlers are given, under the policy file ``rules`` (None: the
+        built-in rules); needs the core opened with a policy and a cloud."""
         if self.policy is None or self.cloud is None:
             raise ValueError("a job context needs the core opened with a policy and a cloud")
         return JobContext(
@@ -73,6 +75,9 @@ class Core:
             clock=self.clock,
             policy=self.policy,
             observer=self.metrics,
+            rules=rules,
+            max_duration=self.settings.max_duration,
+            max_extensions=self.settings.max_extensions,
         )
 
 

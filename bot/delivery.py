@@ -43,7 +43,13 @@ from handlers.blocks import (
     thread_reply,
 )
 from handlers.deps import Deps
-from handlers.replies import ResponseUrlFailed, direct_message, reply_privately
+from handlers.drift_messages import deliver_drift
+from handlers.replies import (
+    NotDeliverable,
+    ResponseUrlFailed,
+    direct_message,
+    reply_privately,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +90,6 @@ def transient_wait(error: Exception) -> float | None:
         # Redis answers again after a failover, restart or dropped connection.
         return 0.0
     return None
-
-
-class NotDeliverable(Exception):
-    """Retrying cannot help: the request is gone, or Slack refused the message itself."""
 
 
 class DeliveryBusy(Exception):
@@ -262,7 +264,8 @@ class Deliverer:
         try:
             if await redis.exists(done_key):  # delivered between the check and the lock
                 return False
-            await deliver_notification(self._deps, note)
+            drift = note.kind is NotificationKind.DRIFT_ITEM
+            await (deliver_drift if drift else deliver_notification)(self._deps, note)
             await redis.set(done_key, "1", ex=DELIVERED_TTL)
         finally:
             await self._release_lock(keys=[lock_key], args=[token])

@@ -31,6 +31,7 @@ from approvals.policy import PolicyConfig
 from bot.cloud.port import CloudPort
 from bot.core import home_orgs, open_core
 from bot.optional import standins_required
+from bot.policy_setup import serving_policy
 from bot.settings import Settings
 from handlers.approvers import ApproverDirectory
 from handlers.deps import Deps
@@ -221,24 +222,26 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
         await store.setup()
         outbox = Outbox(core.redis, core.keys)
         await outbox.queue.ensure_group()
+        approvers = ApproverDirectory(
+            redis=core.redis,
+            slack=slack,
+            keys=core.keys,
+            configured=settings.approvers,
+            group_id=settings.approver_group,
+        )
+        rules = serving_policy(settings, slack, core.redis, core.keys)
         yield Deps(
             settings=settings,
             redis=core.redis,
             keys=core.keys,
             store=store,
             outbox=outbox,
-            service=Service(store=store, clock=clock, policy=policy, settings=settings),
+            service=Service(store, clock, policy, settings, rules=rules, groups=approvers),
             lookups=CloudLookups(store, query_cloud, clock, policy, settings.query_rate_limit),
             cloud=cloud,
             clock=clock,
             slack=slack,
-            approvers=ApproverDirectory(
-                redis=core.redis,
-                slack=slack,
-                keys=core.keys,
-                configured=settings.approvers,
-                group_id=settings.approver_group,
-            ),
+            approvers=approvers,
             metrics=core.metrics,
             policy=policy,
             bot_user_id=bot_user_id,

@@ -104,6 +104,16 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.drift_items = Counter(
+            "sgbot_drift_items",
+            "Drift items found and posted for the first time, by kind",
+            ["kind"],
+            registry=self.registry,
+        )
+
+    def drift_found(self, kind: str) -> None:
+        self.drift_items.labels(kind=kind).inc()
+
     def count_request(self, kind: str, outcome: Outcome) -> None:
         self.requests.labels(kind=kind, outcome=outcome.value).inc()
 

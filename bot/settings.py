@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from vocabulary.commands import REGION_RE
 from vocabulary.durations import parse_duration
 from vocabulary.errors import ConfigError
 
@@ -49,6 +51,8 @@ class Settings(BaseSettings):
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", alias="REDIS_URL", repr=False)
 
     region_id: str = Field(default="cn-hangzhou", alias="ALIBABA_CLOUD_REGION_ID")
+    # The regions served, the first the default; empty means ``region_id`` alone.
+    regions: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="SGBOT_REGIONS")
     mse_endpoint: str | None = Field(default=None, alias="SGBOT_MSE_ENDPOINT")
     ecs_endpoint: str | None = Field(default=None, alias="SGBOT_ECS_ENDPOINT")
     cs_endpoint: str | None = Field(default=None, alias="SGBOT_CS_ENDPOINT")
@@ -63,6 +67,12 @@ class Settings(BaseSettings):
         default_factory=lambda: [22, 3389, 3306, 5432, 6379, 9200, 27017],
         alias="SGBOT_SENSITIVE_PORTS",
     )
+    # With a policy file, it alone decides and the two settings above are ignored.
+    policy_file: Path | None = Field(default=None, alias="SGBOT_POLICY_FILE")
+    policy_check_every: timedelta = Field(
+        default=timedelta(seconds=30), alias="SGBOT_POLICY_CHECK_EVERY"
+    )
+    max_extensions: int = Field(default=3, ge=0, le=100, alias="SGBOT_MAX_EXTENSIONS")
     rate_limit: int = Field(default=10, ge=1, alias="SGBOT_RATE_LIMIT")
     rate_window: timedelta = Field(default=timedelta(hours=1), alias="SGBOT_RATE_WINDOW")
     pending_ttl: timedelta = Field(default=timedelta(hours=24), alias="SGBOT_PENDING_TTL")
@@ -83,6 +93,16 @@ class Settings(BaseSettings):
         default=timedelta(minutes=15), alias="SGBOT_END_OVERDUE_AFTER"
     )
     query_rate_limit: int = Field(default=30, ge=1, alias="SGBOT_QUERY_RATE_LIMIT")
+    # Drift watch (``approvals.drift_watch``): None turns the periodic reconcile off.
+    reconcile_every: timedelta | None = Field(
+        default=timedelta(minutes=15), alias="SGBOT_RECONCILE_EVERY"
+    )
+    watch_gateways: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="SGBOT_WATCH_GATEWAYS"
+    )
+    drift_ignore: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="SGBOT_DRIFT_IGNORE"
+    )
 
     log_format: Literal["text", "json"] = Field(default="text", alias="SGBOT_LOG_FORMAT")
     health_port: int | None = Field(default=None, ge=0, le=65535, alias="SGBOT_HEALTH_PORT")
@@ -150,6 +170,19 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} must be host[:port] without a scheme")
         return value
 
+    @field_validator("regions")
+    @classmethod
+    def _check_regions(cls, value: list[str]) -> list[str]:
+        for region in value:
+            if not REGION_RE.fullmatch(region):
+                raise ValueError(f"{region!r} is not a region id such as cn-hangzhou")
+        return list(dict.fromkeys(value))
+
+    @property
+    def served_regions(self) -> tuple[str, ...]:
+        """The regions whose gateways sgbot serves, the default first."""
+        return tuple(self.regions) or (self.region_id,)
+
     @field_validator("slack_api_url")
     @classmethod
     def _check_api_url(cls, value: str) -> str:
@@ -157,7 +190,34 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("home_orgs", "sensitive_ports", mode="before")
+    @field_validator("reconcile_every", mode="before")
+    @classmethod
+    def _parse_reconcile_every(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.strip().lower() == "off":
+                return None
+            try:
+                return parse_duration(value)
+            except ValueError as exc:
+                raise ValueError(f"{exc}, or off to disable it") from None
+        return value
+
+    @field_validator("drift_ignore")
+    @classmethod
+    def _check_drift_ignore(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            form, _, rest = entry.partition(":")
+            if (form == "id" and rest.isdigit()) or (form == "prefix" and rest):
+                continue
+            raise ValueError(
+                f"{entry!r} is neither id:RULE_ID nor prefix:DESCRIPTION_PREFIX; "
+                "write e.g. id:42,prefix:terraform"
+            )
+        return value
+
+    @field_validator(
+        "home_orgs", "sensitive_ports", "watch_gateways", "drift_ignore", "regions", mode="before"
+    )
     @classmethod
     def _split_lists(cls, value: object) -> object:
         return _comma_list(value)
@@ -180,6 +240,7 @@ class Settings(BaseSettings):
         "job_claim_idle",
         "sweep_every",
         "end_overdue_after",
+        "policy_check_every",
         mode="before",
     )
     @classmethod

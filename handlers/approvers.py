@@ -87,14 +87,24 @@ class ApproverDirectory:
         """Fetch the approver group's members from Slack and cache them."""
         if self._group_id is None:
             return frozenset()
-        response = await self._slack.usergroups_users_list(usergroup=self._group_id)
+        return await self._fetch_group(self._group_id)
+
+    async def members(self, group_id: str) -> frozenset[str]:
+        """Members of any user group (one a policy rule names), through the same cache."""
+        cached = await self._redis.get(self._keys.usergroup_cache(group_id))
+        if cached is not None:
+            return frozenset(json.loads(cached))
+        return await self._fetch_group(group_id)
+
+    async def _fetch_group(self, group_id: str) -> frozenset[str]:
+        response = await self._slack.usergroups_users_list(usergroup=group_id)
         members = frozenset(str(user_id) for user_id in response.get("users") or [])
         await self._redis.set(
-            self._keys.usergroup_cache(self._group_id),
+            self._keys.usergroup_cache(group_id),
             json.dumps(sorted(members)),
             ex=USERGROUP_CACHE_TTL,
         )
-        log.info("approver group %s has %d members", self._group_id, len(members))
+        log.info("user group %s has %d members", group_id, len(members))
         return members
 
     async def slack_user(self, user_id: str) -> SlackUser:

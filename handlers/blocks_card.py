@@ -31,7 +31,7 @@ from handlers.block_parts import (
     section,
 )
 from handlers.ids import ActionId, BlockId
-from handlers.mrkdwn import SECTION_TEXT_LIMIT, code, date, fit_lines, mention
+from handlers.mrkdwn import SECTION_TEXT_LIMIT, code, date, escape, fit_lines, mention
 
 _STRONG_FLAGS = frozenset({RiskFlag.BROAD, RiskFlag.ALL_PORTS, RiskFlag.SENSITIVE_PORT})
 
@@ -56,6 +56,8 @@ def _fields(request: Request) -> Block:
 
 
 def _title(request: Request) -> str:
+    if request.extends is not None:
+        return f"Extension request {request.id} for {request.extends}"
     verb = "access" if request.kind is RequestKind.AUTHORIZE else "removal"
     return f"Gateway {verb} request {request.id}"
 
@@ -67,6 +69,9 @@ def _body(request: Request, now: datetime) -> list[Block]:
         left = describe.time_left(request.expires_at, now)
         times.append(f"Expires {date(request.expires_at)} ({left}) unless decided")
     blocks.append(context(*times))
+    if request.policy is not None:
+        said = request.policy.text
+        blocks.append(context(escape(said[:1].upper() + said[1:])))
     if request.plan:
         plan = fit_lines(describe.plan_lines(request), SECTION_TEXT_LIMIT - 10, noun="more")
         blocks.append(section(f"*Plan*\n{plan}"))
@@ -172,11 +177,14 @@ def _failure_actions(request: Request) -> Block:
 def _grant_actions(request: Request) -> Block:
     ending = confirm(
         "End this access?",
-        f"The rules {request.id} added are removed now, except those another grant still holds.",
+        f"The rules {request.extends or request.id} added are removed now, except those "
+        "another grant still holds.",
         go="End access",
         danger=True,
     )
-    end = button("End access", ActionId.END_GRANT, request.id, confirm_dialog=ending)
+    # An extension holds no rules of its own: its End access ends the grant it extended.
+    grant = request.extends or request.id
+    end = button("End access", ActionId.END_GRANT, grant, confirm_dialog=ending)
     if request.state is RequestState.PARTLY_APPLIED:
         # Retry completes the rest; the block id differs from a failed card's Retry + Cancel.
         retry = button("Retry", ActionId.RETRY, request.id, style="primary")

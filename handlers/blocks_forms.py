@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from approvals.model import Surface
-from handlers.block_parts import Block, plain_text, section
+from handlers.block_parts import Block, actions, button, plain_text, section
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.mrkdwn import (
     OPTION_LABEL_LIMIT,
@@ -201,6 +201,10 @@ def request_form(
             _text_input(
                 ActionId.PORTS_INPUT, "e.g. 8080 or 8080-8090, 9000", _text(prefill, BlockId.PORTS)
             ),
+        ),
+        actions(
+            [button("Check access first", ActionId.CHECK_FROM_FORM, "check")],
+            block_id=BlockId.FORM_CHECK,
         ),
         _input(BlockId.DURATION, "Duration", _duration_select(prefill)),
         _input(

@@ -87,7 +87,10 @@ def home_view(
         header("Gateway access"),
         section("Ask for ports to be opened from an MSE gateway to its backend."),
         actions(
-            [button("New request", ActionId.OPEN_REQUEST_FORM, "open", style="primary")],
+            [
+                button("New request", ActionId.OPEN_REQUEST_FORM, "open", style="primary"),
+                button("Check access", ActionId.OPEN_CHECK_FORM, "open"),
+            ],
             block_id=BlockId.HOME_ACTIONS,
         ),
         *_mine(my_requests),

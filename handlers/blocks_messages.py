@@ -14,8 +14,9 @@ from datetime import datetime
 from approvals.model import Request, RequestState
 from approvals.outbox import ThreadEvent
 from handlers import describe
-from handlers.block_parts import Message, message, section
+from handlers.block_parts import Message, actions, button, message, section
 from handlers.blocks_card import card_body
+from handlers.ids import ActionId, BlockId
 from handlers.mrkdwn import (
     MESSAGE_BLOCKS_LIMIT,
     SECTION_TEXT_LIMIT,
@@ -113,7 +114,7 @@ def _requester_text(request: Request, grant_ending: bool) -> str:
     if grant_ending and request.grant_expires_at is not None:
         return (
             f":bell: The access {rid} granted ends {date(request.grant_expires_at)}; its rules "
-            "are removed then. Send a new request if you still need it."
+            f"are removed then. Extend it with the button or `extend {request.id} by 2h`."
         )
     if state in {_S.RECEIVED, _S.RESOLVING}:
         return f"{rid} received; I'm resolving the gateway and its backend security groups…"
@@ -136,6 +137,8 @@ def _requester_text(request: Request, grant_ending: bool) -> str:
         )
     if state in {_S.APPROVED, _S.APPLYING}:
         return f"{describe.decision_text(request) or 'Approved'}. Applying {rid} now…"
+    if state is _S.APPLIED and request.extends is not None:
+        return f":white_check_mark: {rid} is approved: {escape(request.state_reason or '')}."
     if state is _S.APPLIED:
         ends = (
             f" It ends {date(request.grant_expires_at)}."
@@ -169,7 +172,11 @@ def _requester_text(request: Request, grant_ending: bool) -> str:
 def requester_message(request: Request, *, emulated: bool, grant_ending: bool = False) -> Message:
     """What the requester hears about ``request`` now; ``grant_ending`` warns of its end."""
     text = _requester_text(request, grant_ending)
-    return message(text, [section(text)], emulated=emulated)
+    blocks = [section(text)]
+    if grant_ending and request.grant_expires_at is not None:
+        extend = button("Extend 1h", ActionId.EXTEND_GRANT, request.id, style="primary")
+        blocks.append(actions([extend], block_id=BlockId.EXTEND))
+    return message(text, blocks, emulated=emulated)
 
 
 def end_overdue_alert(request: Request, *, emulated: bool) -> Message:

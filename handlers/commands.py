@@ -26,14 +26,16 @@ from slack_bolt.async_app import AsyncApp
 from approvals.model import ReplyTo, Surface
 from bot.grammar import read_command
 from bot.metrics import Outcome
-from handlers import queries, readings, views
+from handlers import checks, queries, readings, views
 from handlers.block_parts import Message
 from handlers.blocks_reading import with_reading
 from handlers.deps import Deps
+from handlers.extend import take_extend
 from handlers.intake import SEEN_TTL, Say, plain, say_once, submit_change
 from handlers.replies import reply_privately
 from vocabulary.commands import (
     Authorize,
+    Check,
     History,
     ListRules,
     RevokeRequest,
@@ -60,6 +62,11 @@ async def take(
 ) -> None:
     """Handle one message of the grammar; ``say`` answers privately right now."""
     kind = reply_to.surface.value
+    # "extend REQ-… by 2h" is read here, so the grammar's forms stay as they are.
+    if await take_extend(
+        deps, text, user_id=user_id, reply_to=reply_to, intake_key=intake_key, say=say
+    ):
+        return
     try:
         reading = read_command(text, max_duration=deps.settings.max_duration)
     except IncompleteCommand as incomplete:
@@ -90,7 +97,11 @@ async def take(
         deps.metrics.count_request(kind, Outcome.DUPLICATE)
         return
     notes = [inference.note for inference in reading.inferred]
-    if isinstance(command, ListRules | History) and queries.needs_cloud(command):
+    if isinstance(command, Check):
+        looking = plain(deps, "Checking every hop in the cloud; the answer follows here shortly.")
+        await say(with_reading(looking, reading.shown, notes) if notes else looking)
+        _in_background(checks.answer_later(deps, command, user_id, reply_to))
+    elif isinstance(command, ListRules | History) and queries.needs_cloud(command):
         looking = plain(deps, "Looking that up in the cloud; the answer follows here shortly.")
         await say(with_reading(looking, reading.shown, notes) if notes else looking)
         _in_background(queries.answer_later(deps, command, user_id, reply_to))

@@ -29,6 +29,7 @@ from vocabulary.commands import (
     RevokeRequest,
     RevokeRule,
     RevokeTarget,
+    SecurityGroupsTarget,
     SecurityGroupTarget,
     ServiceTarget,
     Target,
@@ -125,6 +126,8 @@ def _target(target: Target) -> str:
             return f"service {code(name, NAME_LIMIT)}"
         case SecurityGroupTarget():
             return f"security group {code(target.security_group_id)}"
+        case SecurityGroupsTarget():
+            return "security groups " + ", ".join(code(g) for g in target.security_group_ids)
         case InstanceTarget():
             return f"instance {code(target.instance_id)}"
         case ClusterTarget():

@@ -162,3 +162,5 @@ def register(app: AsyncApp, deps: Deps) -> None:
 
     app.action(ActionId.CONFIRM_READING)(on_confirm)
     app.action(ActionId.EDIT_READING)(on_edit)
+    # A check's "Request the missing access" is an Edit of the request it stored.
+    app.action(ActionId.REQUEST_MISSING)(on_edit)

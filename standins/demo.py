@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 from aiohttp import web
@@ -30,6 +31,7 @@ from aiohttp import web
 from bot.settings import load_settings
 from standins.cloud.keys import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
 from standins.demo_redis import demo_redis
+from standins.demo_seed import CHECK_EXAMPLE, seed_partial_access
 from standins.sandbox import create_sandbox_app
 from standins.slack import LocalSlack
 from standins.slack.directory import APPROVER_GROUP_ID, SECURITY_CHANNEL_ID
@@ -40,6 +42,7 @@ CHILD_WATCH_SECONDS = 0.5
 EMULATOR_READY = "sgbot emulator listening on "
 BOT_READY = "sgbot listening on "
 REGION_ID = "cn-hangzhou"
+DEMO_POLICY = Path(__file__).resolve().parent / "sandbox" / "demo-policy.yaml"
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Child:
     name: str
     process: subprocess.Popen[str]
     url: str
+    more: tuple[str, ...] = ()  # the lines after the first that the caller asked to read
 
 
 def _drain(stream: IO[str]) -> None:
@@ -58,8 +62,11 @@ def _drain(stream: IO[str]) -> None:
 
 
 @contextmanager
-def child(name: str, argv: list[str], env: dict[str, str], ready: str) -> Iterator[Child]:
-    """Run ``sgbot ARGV``; wait for its ``ready`` line; stop it when the block ends."""
+def child(
+    name: str, argv: list[str], env: dict[str, str], ready: str, more: int = 0
+) -> Iterator[Child]:
+    """Run ``sgbot ARGV``; wait for its ``ready`` line (and ``more`` after it); stop it when
+    the block ends."""
     command = [sys.executable, "-m", "bot", *argv]
     # Our own interpreter running sgbot; the arguments are fixed by this module.
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)  # noqa: S603
@@ -69,8 +76,9 @@ def child(name: str, argv: list[str], env: dict[str, str], ready: str) -> Iterat
         if not line.startswith(ready):
             process.wait(timeout=CHILD_STOP_TIMEOUT_SECONDS)
             raise ConfigError(f"{name} did not start (exit status {process.returncode})")
+        after = tuple(process.stdout.readline().strip() for _ in range(more))
         threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
-        yield Child(name, process, line.removeprefix(ready).rstrip("/"))
+        yield Child(name, process, line.removeprefix(ready).rstrip("/"), after)
     finally:
         if process.poll() is None:
             process.terminate()
@@ -112,6 +120,26 @@ def bot_environment(
         "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
         "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
+        # Staging is self-service for ordinary ports up to 8h; SSH to prod is refused.
+        "SGBOT_POLICY_FILE": str(DEMO_POLICY),
+    }
+
+
+def second_region(line: str) -> tuple[str, str]:
+    """(region, URL) from ``sgbot emulator region cn-shanghai listening on http://…``."""
+    words = line.split()
+    if len(words) != 7 or not line.startswith("sgbot emulator region "):
+        raise ConfigError(f"the cloud emulator did not announce its second region: {line!r}")
+    return words[3], words[6]
+
+
+def regions_environment(region: str, url: str) -> dict[str, str]:
+    """Both regions served; the second reached on its own endpoints."""
+    endpoint = url.removeprefix("http://")
+    suffix = region.upper().replace("-", "_")
+    return {
+        "SGBOT_REGIONS": f"{REGION_ID},{region}",
+        **{f"SGBOT_{p}_ENDPOINT_{suffix}": endpoint for p in ("MSE", "ECS", "CS")},
     }
 
 
@@ -131,10 +159,14 @@ def run(args: argparse.Namespace) -> int:
             "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
         }
+        argv = ["emulator", "--port", "0", "--second-region"]
         emulator = stack.enter_context(
-            child("the cloud emulator", ["emulator", "--port", "0"], emulator_env, EMULATOR_READY)
+            child("the cloud emulator", argv, emulator_env, EMULATOR_READY, more=1)
         )
-        say(f"cloud emulator with the demo estate at {emulator.url}")
+        second = second_region(emulator.more[0])
+        say(f"cloud emulator with the demo estate at {emulator.url} and {second[0]} at {second[1]}")
+        seed_partial_access(emulator.url, REGION_ID, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET)
+        say(f"try `/sg {CHECK_EXAMPLE}`: one of its two node pools is not authorized")
         local = stack.enter_context(LocalSlack())
         env = bot_environment(
             base_env,
@@ -144,22 +176,31 @@ def run(args: argparse.Namespace) -> int:
             redis_url=redis.url,
             key_prefix=key_prefix,
             emulator_url=emulator.url,
-        )
+        ) | regions_environment(*second)
         bot = stack.enter_context(
             child("the bot", ["serve", "--host", "127.0.0.1", "--port", "0"], env, BOT_READY)
         )
         say(f"bot at {bot.url}, Slack Web API at {local.base_url}")
-        return asyncio.run(_serve_sandbox(args.port, local, signing_secret, bot, emulator))
+        return asyncio.run(
+            _serve_sandbox(args.port, local, signing_secret, bot, emulator, second_url=second[1])
+        )
 
 
 async def _serve_sandbox(
-    port: int, local: LocalSlack, signing_secret: str, bot: Child, emulator: Child
+    port: int,
+    local: LocalSlack,
+    signing_secret: str,
+    bot: Child,
+    emulator: Child,
+    *,
+    second_url: str,
 ) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    app = create_sandbox_app(local, signing_secret, f"{bot.url}/slack/events", emulator.url)
+    events = f"{bot.url}/slack/events"
+    app = create_sandbox_app(local, signing_secret, events, emulator.url, (second_url,))
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()

@@ -15,6 +15,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 GATEWAY_ID_RE = re.compile(r"gw-[0-9a-f]{32}")
+REGION_RE = re.compile(r"(cn|ap|us|eu|me|na|sa)-[a-z]+(-[a-z]+)?(-\d+)?")
+"""An Alibaba Cloud region id (``cn-hangzhou``, ``ap-southeast-1``): a shape no namespace has
+next to ``gateway NAME in``, so ``in cn-shanghai`` after a gateway names its region."""
 REQUEST_ID_RE = re.compile(r"REQ-[0-9A-HJKMNP-TV-Z]{5}")
 MAX_PORT = 65535
 MAX_REASON_CHARS = 500
@@ -102,6 +105,15 @@ class SecurityGroupTarget(_Frozen):
     security_group_id: str = Field(pattern=r"^sg-[0-9a-z]+$")
 
 
+class SecurityGroupsTarget(_Frozen):
+    """Several groups named at once (``sg-a, sg-b``), as the doctor's pre-filled request has."""
+
+    kind: Literal["security_groups"] = "security_groups"
+    security_group_ids: tuple[Annotated[str, Field(pattern=r"^sg-[0-9a-z]+$")], ...] = Field(
+        min_length=2
+    )
+
+
 class InstanceTarget(_Frozen):
     kind: Literal["instance"] = "instance"
     instance_id: str = Field(pattern=r"^i-[0-9a-z]+$")
@@ -119,7 +131,12 @@ class NodePoolTarget(_Frozen):
 
 
 Target = Annotated[
-    ServiceTarget | SecurityGroupTarget | InstanceTarget | ClusterTarget | NodePoolTarget,
+    ServiceTarget
+    | SecurityGroupTarget
+    | SecurityGroupsTarget
+    | InstanceTarget
+    | ClusterTarget
+    | NodePoolTarget,
     Field(discriminator="kind"),
 ]
 
@@ -178,6 +195,16 @@ class History(_Frozen):
     gateway: GatewayRef | None = None
 
 
+class Check(_Frozen):
+    """Which of ``ports`` the gateway can reach on ``target``; no ports: a service's own."""
+
+    kind: Literal["check"] = "check"
+    gateway: GatewayRef
+    region: str | None = Field(default=None, pattern=f"^{REGION_RE.pattern}$")
+    target: Target
+    ports: tuple[PortRange, ...] = ()
+
+
 class Help(_Frozen):
     kind: Literal["help"] = "help"
 
@@ -192,6 +219,7 @@ Command = Annotated[
     | Status
     | Cancel
     | History
+    | Check
     | Help,
     Field(discriminator="kind"),
 ]

@@ -2,9 +2,11 @@
 
 It accepts only the key pair in ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``ALIBABA_CLOUD_ACCESS_KEY_SECRET``
 (the documented demo pair when unset), serves the built-in demo estate or ``--estate FILE``, and
-prints ``sgbot emulator listening on http://HOST:PORT`` once it accepts connections. A bad estate
-file exits with status 2 and says what is wrong. The emulator is a local stand-in
-(``standins.cloud``), loaded only when this command runs.
+prints ``sgbot emulator listening on http://HOST:PORT`` once it accepts connections. Other
+regions (``--also-estate FILE``, ``--second-region``) are served one port each and announced on
+the lines after it (``standins.cloud.regions``). A bad estate file exits with status 2 and
+says what is wrong. The emulator is a local stand-in (``standins.cloud``), loaded only when
+this command runs.
 """
 
 from __future__ import annotations
@@ -25,6 +27,19 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=18080, help="port to listen on; 0 picks one")
     parser.add_argument("--estate", type=Path, help="estate JSON file (default: the demo estate)")
+    parser.add_argument(
+        "--also-estate",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="serve another region's estate on a port of its own (repeatable)",
+    )
+    parser.add_argument(
+        "--second-region",
+        action="store_true",
+        help="also serve the demo's second region (cn-shanghai) on a port of its own",
+    )
     parser.add_argument("--latency-ms", type=int, default=0, help="delay every cloud call")
     parser.add_argument(
         "--throttle-fraction", type=float, default=0.0, help="share of calls to throttle (0-1)"

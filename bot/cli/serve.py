@@ -109,6 +109,7 @@ async def running(
 ) -> AsyncIterator[tuple[Deps, Probe]]:
     """Dependencies plus the background loops (deliverer, worker) and what the health
     endpoints look at; the loops are stopped on exit."""
+    from approvals.drift_watch import build_watch
     from approvals.jobs import JobContext
     from approvals.worker import Worker, default_consumer_name
     from bot import backlog
@@ -131,9 +132,25 @@ async def running(
                 clock=deps.clock,
                 policy=deps.policy,
                 observer=deps.metrics,
+                rules=deps.service.rules,
+                max_duration=settings.max_duration,
+                max_extensions=settings.max_extensions,
             )
             probe.worker = Worker(context, worker_config(settings, consumer))
             loops += [probe.worker.run(stop), backlog.beat(probe, consumer, stop)]
+            watch = build_watch(
+                settings,
+                deps.store,
+                deps.cloud,
+                deps.clock,
+                counted=deps.metrics.drift_found,
+                policy=deps.service.rules,
+            )
+            loops += [watch.run(stop)] if watch is not None else []
+        # Commands and the worker read the same policy: one reload serves both.
+        if deps.service.rules is not None:
+            loops.append(deps.service.rules.watch(stop, settings.policy_check_every))
+            deps.service.rules.install_sighup(asyncio.get_running_loop())
         tasks = [asyncio.create_task(loop) for loop in loops]
         try:
             yield deps, probe

@@ -38,21 +38,38 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _work(settings: Settings, consumer: str | None) -> None:
+    from approvals.drift_watch import build_watch
     from approvals.worker import Worker, default_consumer_name
     from bot.backlog import beat
     from bot.cli.serve import stop_on_signals
     from bot.core import home_orgs, open_core
     from bot.deps import cloud_for, policy_config, worker_config
     from bot.health import Probe, health_listener
+    from bot.policy_setup import policy_source
 
+    rules = policy_source(settings)
     policy = policy_config(settings, home_orgs(settings))
     cloud = cloud_for(settings)
     stop = stop_on_signals()
     async with open_core(settings, policy=policy, cloud=cloud) as core:
+        rules.install_sighup(asyncio.get_running_loop())
         name = consumer or default_consumer_name()
-        worker = Worker(core.job_context(), worker_config(settings, name))
+        worker = Worker(core.job_context(rules), worker_config(settings, name))
         probe = Probe(core.store, core.metrics, core.clock, core.cloud_label, worker=worker)
         async with health_listener(settings.health_host, settings.health_port, probe) as health:
             if health is not None:
                 print(health, flush=True)
-            await asyncio.gather(worker.run(stop), beat(probe, name, stop))
+            watch = build_watch(
+                settings,
+                core.store,
+                cloud,
+                core.clock,
+                counted=core.metrics.drift_found,
+                policy=rules,
+            )
+            loops = [
+                worker.run(stop),
+                beat(probe, name, stop),
+                rules.watch(stop, settings.policy_check_every),
+            ]
+            await asyncio.gather(*loops, *([watch.run(stop)] if watch else []))

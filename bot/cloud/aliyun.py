@@ -105,6 +105,7 @@ class AliyunCloud:
                 source_id=parse.int_or_none(item.get("SourceId")),
                 ips=tuple(item.get("Ips") or ()),
                 meta_info=item.get("MetaInfo") or None,
+                ports=parse.service_ports(item),
             )
             for item in items
         ]

@@ -105,6 +105,13 @@ def ingress_rule(item: dict[str, Any]) -> IngressRule:
     )
 
 
+def service_ports(item: dict[str, Any]) -> tuple[int, ...]:
+    """A ListGatewayService item's ``Ports``, or its ``ServicePort`` when it lists none."""
+    listed = [str(port) for port in item.get("Ports") or ()] or [str(item.get("ServicePort"))]
+    ports = [int(port) for port in listed if port.isdigit() and 0 < int(port) <= MAX_PORT]
+    return tuple(dict.fromkeys(ports))
+
+
 def int_or_none(value: object) -> int | None:
     return None if value in (None, "") else int(str(value))
 

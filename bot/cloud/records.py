@@ -71,6 +71,7 @@ class GatewayService:
     source_id: int | None
     ips: tuple[str, ...]
     meta_info: str | None = None  # VIP/DNS addresses as MSE stores them: '["10.0.1.10:80"]'
+    ports: tuple[int, ...] = ()  # ``Ports``, else ``ServicePort``: what the service listens on
 
     @property
     def qualified_name(self) -> str:

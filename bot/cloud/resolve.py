@@ -32,6 +32,7 @@ from vocabulary.commands import (
     GatewayRef,
     InstanceTarget,
     NodePoolTarget,
+    SecurityGroupsTarget,
     SecurityGroupTarget,
     ServiceTarget,
     Target,
@@ -126,6 +127,8 @@ async def _walk(cloud: CloudPort, gateway: Gateway, target: Target) -> Walk:
     match target:
         case SecurityGroupTarget(security_group_id=group_id):
             return Walk([group_id], f"security group {group_id}")
+        case SecurityGroupsTarget(security_group_ids=several):
+            return Walk(list(several), f"security groups {', '.join(several)}")
         case InstanceTarget(instance_id=instance_id):
             found = await cloud.find_instances(instance_ids=[instance_id])
             if not found:

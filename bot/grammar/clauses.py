@@ -20,10 +20,12 @@ from bot.grammar.values import (
 )
 from vocabulary.commands import (
     MAX_REASON_CHARS,
+    REGION_RE,
     ClusterTarget,
     InstanceTarget,
     NodePoolTarget,
     PortRange,
+    SecurityGroupsTarget,
     SecurityGroupTarget,
     ServiceTarget,
     Target,
@@ -92,9 +94,9 @@ def parse_target(cursor: Cursor, stops: frozenset[str]) -> Target | None:
     if word in ("security", "security-group", "sg"):
         cursor.take_word("group")
         value = cursor.require_value(stops, what=word, form="`security group sg-ID`")
-        return SecurityGroupTarget(security_group_id=security_group_id(value.text))
+        return _groups(cursor, value, stops)
     if word.startswith("sg-"):
-        return SecurityGroupTarget(security_group_id=security_group_id(token.text))
+        return _groups(cursor, token, stops)
     if word == "instance":
         value = cursor.require_value(stops, what=word, form="`instance i-ID`")
         return InstanceTarget(instance_id=instance_id(value.text))
@@ -114,6 +116,29 @@ def parse_target(cursor: Cursor, stops: frozenset[str]) -> Target | None:
     raise unexpected(token.text, form=f"a target: {TARGET_FORM}", choices=targets)
 
 
+def _groups(
+    cursor: Cursor, first: Token, stops: frozenset[str]
+) -> SecurityGroupTarget | SecurityGroupsTarget:
+    """``sg-a`` alone, or a list ``sg-a, sg-b`` (commas, or ``and`` before the last)."""
+    texts = [first.text]
+    while (token := cursor.peek()) is not None and token.word not in stops:
+        after = (
+            cursor.tokens[cursor.position + 1] if cursor.position + 1 < len(cursor.tokens) else None
+        )
+        listed = texts[-1].endswith(",")
+        if token.text in (",", "and") and after is not None and after.word.startswith("sg-"):
+            cursor.position += 1
+        elif not (listed and token.word.startswith("sg-")):
+            break
+        texts.append(cursor.tokens[cursor.position].text)
+        cursor.position += 1
+    pieces = [piece for text in texts for piece in text.split(",") if piece.strip()]
+    ids = tuple(dict.fromkeys(security_group_id(piece) for piece in pieces))
+    if len(ids) == 1:
+        return SecurityGroupTarget(security_group_id=ids[0])
+    return SecurityGroupsTarget(security_group_ids=ids)
+
+
 def _parse_service(cursor: Cursor, stops: frozenset[str]) -> ServiceTarget:
     token = cursor.require_value(stops | {"in"}, what="service", form=_SERVICE_FORM)
     if cursor.take_word("in"):
@@ -126,6 +151,28 @@ def _parse_service(cursor: Cursor, stops: frozenset[str]) -> ServiceTarget:
             raise UsageError(f"`{shown(token.text)}` is not a service. Type {_SERVICE_FORM}.")
         return ServiceTarget(name=name, namespace=namespace)
     return ServiceTarget(name=token.text)
+
+
+def take_region(cursor: Cursor) -> str | None:
+    """``in cn-shanghai`` right after the gateway's name: its region, if it has that shape."""
+    upcoming = cursor.tokens[cursor.position : cursor.position + 2]
+    if len(upcoming) == 2 and upcoming[0].word == "in" and REGION_RE.fullmatch(upcoming[1].word):
+        cursor.position += 2
+        return upcoming[1].word
+    return None
+
+
+class RegionRefused(UsageError):
+    """A region named for a change: final, so the forgiving reader never re-reads it as a
+    namespace."""
+
+
+def refuse_region(region: str | None) -> None:
+    if region is not None:
+        raise RegionRefused(
+            f"`in {region}` after the gateway is read by `check` only so far; a change goes to "
+            "the gateway in the default region. Type the request without it."
+        )
 
 
 def take_ports(cursor: Cursor, stops: frozenset[str]) -> tuple[PortRange, ...] | None:

@@ -20,14 +20,17 @@ from bot.grammar.clauses import (
     REASON_PREFIX,
     Cursor,
     parse_target,
+    refuse_region,
     take_duration,
     take_ports,
     take_reason,
+    take_region,
 )
 from bot.grammar.text import clean_text
 from bot.grammar.usage import (
     AUTHORIZE_FORM,
     AUTHORIZE_VERBS,
+    CHECK_FORM,
     HISTORY_FORM,
     LIST_FORM,
     REVOKE_FORM,
@@ -48,6 +51,7 @@ from bot.grammar.values import (
 from vocabulary.commands import (
     Authorize,
     Cancel,
+    Check,
     Command,
     GatewayRef,
     Help,
@@ -58,6 +62,7 @@ from vocabulary.commands import (
     RevokeRequest,
     RevokeRule,
     RevokeTarget,
+    ServiceTarget,
     Status,
     Target,
 )
@@ -70,6 +75,7 @@ class _ChangeParts:
     """The clauses of a change request read so far; None is not given (yet)."""
 
     gateway: GatewayRef | None = None
+    region: str | None = None
     target: Target | None = None
     ports: tuple[PortRange, ...] | None = None
     duration: DurationSpec | None = None
@@ -133,6 +139,8 @@ def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
         return _parse_history(cursor)
     if verb == "help":
         return Help()
+    if verb == "check":
+        return _parse_check(cursor)
     raise unexpected(first.text, form=f"{VERB_FORM}, or `help` to see them all", choices=VERBS)
 
 
@@ -141,9 +149,25 @@ def _parse_authorize(cursor: Cursor, max_duration: timedelta | None) -> Authoriz
     duration = parts.duration.value if parts.duration else None
     if max_duration is not None:
         check_duration(duration, max_duration)
+    refuse_region(parts.region)
     gateway, target, ports = parts.complete("authorize")
     return Authorize(
         gateway=gateway, target=target, ports=ports, duration=duration, reason=parts.reason
+    )
+
+
+def _parse_check(cursor: Cursor) -> Check:
+    parts = _parse_change(cursor, target_word="to", with_terms=False, form=CHECK_FORM)
+    missing = [name for name in ("gateway", "target") if getattr(parts, name) is None]
+    if parts.gateway is None or parts.target is None:
+        raise UsageError(f"`check` needs the {' and the '.join(missing)}. Type {CHECK_FORM}.")
+    if parts.ports is None and not isinstance(parts.target, ServiceTarget):
+        raise UsageError(
+            "Only a service has ports sgbot can look up; for any other target say which. "
+            f"Type {CHECK_FORM}."
+        )
+    return Check(
+        gateway=parts.gateway, region=parts.region, target=parts.target, ports=parts.ports or ()
     )
 
 
@@ -158,6 +182,7 @@ def _parse_revoke(cursor: Cursor) -> RevokeTarget | RevokeRule | RevokeRequest:
         cursor.expect_end(REVOKE_FORM)
         return command
     parts = _parse_change(cursor, target_word="from", with_terms=False, form=REVOKE_FORM)
+    refuse_region(parts.region)
     gateway, target, ports = parts.complete("revoke")
     return RevokeTarget(gateway=gateway, target=target, ports=ports)
 
@@ -172,6 +197,7 @@ def _parse_change(cursor: Cursor, *, target_word: str, with_terms: bool, form: s
         if word == "gateway":
             name = cursor.take_value(stops)
             parts.put("gateway", gateway_ref(name.text) if name else None)
+            parts.put("region", take_region(cursor))
         elif word == target_word:
             parts.put("target", parse_target(cursor, stops))
         elif word == "on":

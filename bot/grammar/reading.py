@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from bot.grammar.asking import read_leading_id, read_query, read_revoke_of_one
 from bot.grammar.changes import ChangeReader
+from bot.grammar.clauses import RegionRefused
 from bot.grammar.lexicon import SUGGESTIONS, VERBS, Term
 from bot.grammar.parser import parse_clean
 from bot.grammar.render import render_command
@@ -68,6 +69,8 @@ def read_command(text: str, *, max_duration: timedelta | None = None) -> Reading
     try:
         return Reading(parse_clean(cleaned, max_duration=max_duration))
     except (UsageError, IncompleteCommand) as exc:
+        if cleaned.casefold().split(maxsplit=1)[:1] == ["check"] or isinstance(exc, RegionRefused):
+            raise  # the check form is read strictly: the everyday phrasings are for requests
         strict_error = exc
     words = read_words(cleaned)
     try:

@@ -17,6 +17,7 @@ from vocabulary.commands import (
     MAX_PORT,
     Authorize,
     Cancel,
+    Check,
     ClusterTarget,
     Command,
     Help,
@@ -29,6 +30,7 @@ from vocabulary.commands import (
     RevokeRequest,
     RevokeRule,
     RevokeTarget,
+    SecurityGroupsTarget,
     SecurityGroupTarget,
     ServiceTarget,
     Status,
@@ -62,6 +64,11 @@ def _words(command: Command) -> list[str]:
             return ["revoke", command.request_id]
         case ListRules():
             return ["list", "rules", "for", "gateway", _value(command.gateway.value)]
+        case Check():
+            words = ["check", "gateway", _value(command.gateway.value)]
+            words += ["in", command.region, "to"] if command.region else ["to"]
+            words.append(_target(command.target))
+            return [*words, "on", _ports(command.ports)] if command.ports else words
         case ListPending():
             return ["list", "pending"]
         case Status():
@@ -104,6 +111,8 @@ def _target(target: Target) -> str:
             return f"service {name} in {_value(target.namespace)}"
         case SecurityGroupTarget():
             return target.security_group_id
+        case SecurityGroupsTarget():
+            return ", ".join(target.security_group_ids)
         case InstanceTarget():
             return f"instance {target.instance_id}"
         case ClusterTarget():

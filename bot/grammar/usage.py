@@ -15,7 +15,11 @@ from vocabulary.errors import UsageError
 
 AUTHORIZE_VERBS = ("authorize", "allow", "grant", "open")
 REVOKE_VERBS = ("revoke", "remove", "delete")
-VERBS = (*AUTHORIZE_VERBS, *REVOKE_VERBS, "list", "rules", "status", "cancel", "history", "help")
+VERBS = (
+    *AUTHORIZE_VERBS,
+    *REVOKE_VERBS,
+    *("list", "rules", "status", "cancel", "history", "check", "help"),
+)
 
 # Every word with a meaning somewhere in the grammar; a name spelled like one is quoted on output.
 KEYWORDS = frozenset(
@@ -39,6 +43,7 @@ REVOKE_FORM = (
     "`revoke gateway GATEWAY from TARGET on PORTS`, "
     "`revoke rule RULE_ID on gateway GATEWAY [keep backend rule]` or `revoke REQUEST_ID`"
 )
+CHECK_FORM = "`check gateway GATEWAY to TARGET [on PORTS]` (ports may be left out for a service)"
 REVOKE_RULE_FORM = "`revoke rule RULE_ID on gateway GATEWAY [keep backend rule]`"
 LIST_FORM = "`list rules for gateway GATEWAY` or `list pending`"
 RULES_FORM = "`rules GATEWAY` or `list rules for gateway GATEWAY`"
@@ -55,6 +60,7 @@ HELP_EXAMPLES = (
     "revoke rule 12345 on gateway prod-gw keep backend rule",
     "revoke REQ-7F3K2",
     "list rules for gateway prod-gw",
+    "check gateway prod-gw to service orders",
     "list pending",
     "status REQ-7F3K2",
     "cancel REQ-7F3K2",
@@ -67,6 +73,7 @@ HELP_TEXT = "\n".join(
         f"• {AUTHORIZE_FORM}. Also `allow`, `grant`, `open`, `give`.",
         f"• {REVOKE_FORM}. Also `remove`, `delete`.",
         f"• {LIST_FORM}, `status REQUEST_ID`, `cancel REQUEST_ID`, {HISTORY_FORM}, `help`.",
+        f"• {CHECK_FORM}: can the gateway reach it? Read-only, answered privately.",
         "GATEWAY is a gateway id (gw- and 32 hex digits) or its exact name.",
         "PORTS: `8080`, `8080-8090`, `8080/8090`, lists joined by commas, spaces or `and`, "
         "or `all`.",

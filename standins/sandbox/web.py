@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from importlib import resources
 from typing import Any
 
@@ -36,6 +36,7 @@ STATE = web.AppKey("state", SandboxState)
 RELAY = web.AppKey("relay", BotRelay)
 LOCAL = web.AppKey("local", LocalSlack)
 EMULATOR_URL = web.AppKey("emulator_url", str)
+MORE_EMULATOR_URLS = web.AppKey("more_emulator_urls", tuple[str, ...])
 SESSION = web.AppKey("session", aiohttp.ClientSession)
 
 
@@ -102,14 +103,21 @@ async def state(request: web.Request) -> web.Response:
     )
 
 
-async def cloud(request: web.Request) -> web.Response:
+async def _emulator_state(request: web.Request, base: str) -> JsonObject:
     timeout = aiohttp.ClientTimeout(total=CLOUD_TIMEOUT_SECONDS)
-    url = f"{request.app[EMULATOR_URL]}/_emulator/state"
     try:
-        async with request.app[SESSION].get(url, timeout=timeout) as response:
-            return web.json_response(await response.json())
+        async with request.app[SESSION].get(f"{base}/_emulator/state", timeout=timeout) as answer:
+            state: JsonObject = await answer.json()
+            return state
     except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-        return web.json_response({"error": f"emulator unreachable: {type(exc).__name__}"})
+        return {"error": f"emulator unreachable: {type(exc).__name__}"}
+
+
+async def cloud(request: web.Request) -> web.Response:
+    """The default region's state, with each further region's under ``other_regions``."""
+    state = await _emulator_state(request, request.app[EMULATOR_URL])
+    others = [await _emulator_state(request, url) for url in request.app[MORE_EMULATOR_URLS]]
+    return web.json_response(state | ({"other_regions": others} if others else {}))
 
 
 Action = Callable[[web.Request, JsonObject, str], Awaitable[JsonObject]]
@@ -186,10 +194,16 @@ async def home(request: web.Request, body: JsonObject, user: str) -> JsonObject:
 
 
 def create_sandbox_app(
-    local: LocalSlack, signing_secret: str, bot_events_url: str, emulator_url: str
+    local: LocalSlack,
+    signing_secret: str,
+    bot_events_url: str,
+    emulator_url: str,
+    more_emulator_urls: Sequence[str] = (),
 ) -> web.Application:
-    """The sandbox for a bot at ``bot_events_url`` whose Web API is ``local``."""
+    """The sandbox for a bot at ``bot_events_url`` whose Web API is ``local``; the cloud panel
+    shows ``emulator_url``'s region and each of ``more_emulator_urls``'."""
     app = web.Application()
+    app[MORE_EMULATOR_URLS] = tuple(u.rstrip("/") for u in more_emulator_urls)
     app[LOCAL] = local
     app[STATE] = sandbox = SandboxState(local)
     app[EMULATOR_URL] = emulator_url.rstrip("/")

@@ -183,6 +183,28 @@ class SlackSigner:
         )
         return self._interactive(payload, ts)
 
+    def view_block_actions(
+        self,
+        user: str,
+        view: Mapping[str, Any],
+        action_id: str,
+        value: str,
+        *,
+        block_id: str,
+        state_values: Mapping[str, Any],
+    ) -> SignedRequest:
+        """A button clicked inside an open modal: Slack sends the view and its state, and no
+        channel or response URL."""  # fmt: skip
+        trigger_id = self._trigger_id(user, None)
+        inner = payloads.view_submission(
+            self.directory, user=user, view=view, state_values=state_values, trigger_id=trigger_id
+        )
+        del inner["response_urls"]
+        action = {"action_id": action_id, "block_id": block_id, "value": value, "type": "button"}
+        container = {"type": "view", "view_id": inner["view"]["id"]}
+        payload = inner | {"type": "block_actions", "container": container, "actions": [action]}
+        return self._interactive(payload, None)
+
     def view_submission(
         self,
         user: str,

@@ -44,6 +44,7 @@ def test_empty_request_form_has_every_input_under_its_constant_ids() -> None:
         ActionId.SERVICE_SELECT,
         ActionId.TARGET_INPUT,
         ActionId.PORTS_INPUT,
+        ActionId.CHECK_FROM_FORM,
         ActionId.DURATION_SELECT,
         ActionId.REASON_INPUT,
     ]

@@ -47,7 +47,7 @@ def test_approver_home_with_many_requests_stays_within_limits() -> None:
 def test_non_approvers_see_no_decision_buttons() -> None:
     view = home_view(MINE[:3], None, now=T0, emulated=False)
     check_view(view)
-    assert action_ids(view) == [ActionId.OPEN_REQUEST_FORM]
+    assert action_ids(view) == [ActionId.OPEN_REQUEST_FORM, ActionId.OPEN_CHECK_FORM]
     assert EMULATED_NOTICE not in "\n".join(text_objects(view, "mrkdwn"))
 
 

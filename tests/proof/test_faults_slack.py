@@ -98,5 +98,5 @@ def test_a_click_that_fails_after_its_ack_is_told_to_the_clicker(cluster: ProofC
     )
     assert status == 200
     cluster.wait_until(
-        lambda: any("Incident" in text_of(n) for n in cluster.slack.responses(note_url)), 10
+        lambda: any("(incident INC-" in text_of(n) for n in cluster.slack.responses(note_url)), 10
     )

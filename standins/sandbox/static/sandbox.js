@@ -324,12 +324,12 @@ async function submitModal(event) {
 function renderCloud(state) {
   const panel = document.getElementById("cloud-state");
   if (state.error) { panel.replaceChildren(el("p", "cloud-empty", state.error)); return; }
-  const section = (title, groups, line) => {
+  const section = (title, groups, line, names) => {
     const parts = [el("h3", "", title)];
     for (const [id, rules] of Object.entries(groups || {})) {
       const group = el("div", "cloud-group");
       group.dataset.id = id;
-      const name = (state.names || {})[id];
+      const name = (names || {})[id];
       group.append(el("h3", "", name ? `${name} (${id})` : id));
       const list = el("ul");
       rules.forEach((rule) => list.append(el("li", "", line(rule))));
@@ -338,12 +338,16 @@ function renderCloud(state) {
     }
     return parts;
   };
-  panel.replaceChildren(
-    ...section("Gateway authorization rules (MSE)", state.mse_rules,
-      (rule) => `${rule.security_group_id} ports ${rule.port_range}`),
-    ...section("Backend security group inbound rules (ECS)", state.security_groups,
-      (rule) => `${rule.ip_protocol} ${rule.port_range} from ${rule.source_group_id || rule.source_cidr_ip}`),
-  );
+  const region = (one) => [
+    ...(state.other_regions ? [el("h3", "cloud-region", `Region ${one.region_id}`)] : []),
+    ...section("Gateway authorization rules (MSE)", one.mse_rules,
+      (rule) => `${rule.security_group_id} ports ${rule.port_range}`, one.names),
+    ...section("Backend security group inbound rules (ECS)", one.security_groups,
+      (rule) => `${rule.ip_protocol} ${rule.port_range} from ${rule.source_group_id || rule.source_cidr_ip}`,
+      one.names),
+  ];
+  const others = (state.other_regions || []).filter((one) => !one.error);
+  panel.replaceChildren(...region(state), ...others.flatMap(region));
 }
 
 async function poll() {

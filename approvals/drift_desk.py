@@ -1,0 +1,286 @@
+"""What the buttons on a drift item do; only approvers may press them, once per item.
+
+* gone rule: **Re-apply** asks for the rule again as a request of the approver who pressed it
+  (for what is left of the grants' time, or permanent if one of them was), which another
+  approver must approve like any other; **Forget** drops the grants' claim on the rule, so
+  reconcile no longer expects it.
+* rule no request explains: **Adopt** records it as a permanent grant of the approver who
+  pressed it (applied, holding the rule; ending that grant deletes the rule, as the approver
+  took it over); **Ignore** leaves it alone for good; **Revoke** asks for ``revoke rule N`` as a
+  request, whose card says who made the rule, and which another approver must approve before
+  anything is deleted (``approvals.ownership``).
+* ECS inbound rule left without its MSE record: **Ignore** (it is shown; sgbot never deletes
+  an inbound rule on its own).
+
+The item is claimed first (a compare-and-set), so two clicks never both act; a request that
+could not be asked for puts the item back, and one that was denied, expired or failed opens it
+again at the next round (``approvals.drift_watch``). Every button and every refusal is audited.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from approvals.audit import drift_fields, refusal_fields
+from approvals.clock import Clock
+from approvals.drift import DriftItem, DriftKind, DriftStatus
+from approvals.drift_store import DriftStore
+from approvals.ids import RandomSource, new_request_id
+from approvals.model import (
+    Actor,
+    BackendGroup,
+    Decision,
+    PlannedRule,
+    ReplyTo,
+    Request,
+    RequestKind,
+    RequestState,
+    RuleAction,
+    RuleOutcome,
+    RuleResult,
+    Surface,
+    Verdict,
+    fingerprint,
+)
+from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_member
+from approvals.service import Service
+from bot.cloud.port import CloudPort
+from vocabulary.commands import Authorize, GatewayRef, RevokeRule, SecurityGroupTarget
+from vocabulary.errors import PolicyRefused
+
+
+class DriftAction(StrEnum):
+    REAPPLY = "reapply"
+    FORGET = "forget"
+    ADOPT = "adopt"
+    IGNORE = "ignore"
+    REVOKE = "revoke"
+
+
+ACTIONS: dict[DriftKind, tuple[DriftAction, ...]] = {
+    DriftKind.GONE: (DriftAction.REAPPLY, DriftAction.FORGET),
+    DriftKind.UNAPPROVED: (DriftAction.ADOPT, DriftAction.IGNORE, DriftAction.REVOKE),
+    DriftKind.ORPHAN: (DriftAction.IGNORE,),
+}
+_SETTLES = {
+    DriftAction.REAPPLY: DriftStatus.REAPPLYING,
+    DriftAction.FORGET: DriftStatus.FORGOTTEN,
+    DriftAction.ADOPT: DriftStatus.ADOPTED,
+    DriftAction.IGNORE: DriftStatus.IGNORED,
+    DriftAction.REVOKE: DriftStatus.REVOKING,
+}
+
+
+@dataclass
+class DriftDesk:
+    drift: DriftStore
+    service: Service
+    cloud: CloudPort
+    clock: Clock
+    policy: PolicyConfig
+    security_channel: str
+    random_source: RandomSource = field(default=secrets.token_bytes)
+
+    async def act(
+        self, item_id: str, action: DriftAction, user: SlackUser, approver_ids: frozenset[str]
+    ) -> tuple[DriftItem, str]:
+        """Do ``action`` on the item for ``user``; the item after it and what to tell them."""
+        actor = actor_from_user(user)
+        try:
+            check_member(user, self.policy, f"act on drift item {item_id}")
+            if user.user_id not in self.policy.approvers | approver_ids:
+                raise PolicyRefused("Only an approver can act on drift items; nothing changed.")
+            item = await self.drift.require(item_id)
+            if action not in ACTIONS[item.kind]:
+                raise PolicyRefused(f"{item.id} cannot be {action.value}-ed; nothing changed.")
+            claimed = await self._claim(item_id, action, user.user_id)
+        except PolicyRefused as exc:
+            doing = f"{action.value} {item_id}"
+            fields = refusal_fields(actor, doing, str(exc), at=self.clock.now())
+            await self.service.store.audit.append(fields)
+            raise
+        try:
+            follow_up, told = await self._do(claimed, action, user, actor)
+        except Exception:
+            await self.drift.update(item_id, _reopen(user.user_id))
+            raise
+        if follow_up is not None:
+            claimed = await self.drift.update(item_id, _follow_up(follow_up))
+        fields = drift_fields(
+            actor, item_id, claimed.gateway_id, claimed.security_group_id, claimed.ports,
+            at=self.clock.now(), what=action.value, request_id=follow_up or "",
+        )  # fmt: skip
+        await self.service.store.audit.append(fields)
+        return claimed, told
+
+    async def _claim(self, item_id: str, action: DriftAction, user_id: str) -> DriftItem:
+        status = _SETTLES[action]
+
+        def claim(current: DriftItem) -> DriftItem | None:
+            if current.status is not DriftStatus.OPEN:
+                by = f" by <@{current.settled_by}>" if current.settled_by else ""
+                raise PolicyRefused(
+                    f"{current.id} was already {current.status.value}{by}; nothing changed."
+                )
+            return current.settled(status, user_id, None)
+
+        return await self.drift.update(item_id, claim)
+
+    async def _do(
+        self, item: DriftItem, action: DriftAction, user: SlackUser, actor: Actor
+    ) -> tuple[str | None, str]:
+        handlers: dict[DriftAction, Callable[[], Awaitable[tuple[str | None, str]]]] = {
+            DriftAction.REAPPLY: lambda: self._reapply(item, user),
+            DriftAction.FORGET: lambda: self._forget(item),
+            DriftAction.ADOPT: lambda: self._adopt(item, actor),
+            DriftAction.IGNORE: _ignored(item),
+            DriftAction.REVOKE: lambda: self._revoke(item, user),
+        }
+        return await handlers[action]()
+
+    async def _reapply(self, item: DriftItem, user: SlackUser) -> tuple[str | None, str]:
+        command = Authorize(
+            gateway=GatewayRef(value=item.gateway_id),
+            target=SecurityGroupTarget(security_group_id=item.security_group_id),
+            ports=(item.port_range,),
+            duration=await self._time_left(item),
+            reason=f"re-apply rule {item.rule_id}, deleted outside sgbot ({item.id})",
+        )
+        asked = await self.service.submit(
+            command, user, self._reply_to(), intake_key=self._intake(item, "reapply")
+        )
+        return asked.request_id, (
+            f"Asked to add rule {item.rule_id} again as {asked.request_id}; "
+            "another approver must approve its card."
+        )
+
+    async def _time_left(self, item: DriftItem) -> timedelta | None:
+        ends: list[datetime | None] = []
+        for request_id in item.request_ids:
+            grant = await self.service.store.get(request_id)
+            if grant is not None and grant.state in (
+                RequestState.APPLIED, RequestState.PARTLY_APPLIED
+            ):  # fmt: skip
+                ends.append(grant.grant_expires_at)
+        if not ends:
+            raise PolicyRefused(
+                f"No grant holds rule {item.rule_id} any more, so there is nothing to re-apply; "
+                "press Forget, or ask for new access."
+            )
+        if any(end is None for end in ends):
+            return None
+        left = max(end for end in ends if end is not None) - self.clock.now()
+        if left <= timedelta(0):
+            raise PolicyRefused("The grants that held it have ended; press Forget instead.")
+        return timedelta(minutes=math.ceil(left.total_seconds() / 60))
+
+    async def _forget(self, item: DriftItem) -> tuple[str | None, str]:
+        work = self.service.store.work
+        for request_id in item.request_ids:
+            await work.remove_owner(item.rule_key, request_id)
+        await work.forget_rule(item.gateway_id, item.rule_id)
+        held = ", ".join(item.request_ids) or "no grant"
+        return None, f"Forgotten: {held} no longer expect rule {item.rule_id}."
+
+    async def _adopt(self, item: DriftItem, actor: Actor) -> tuple[str | None, str]:
+        gateway = await self.cloud.get_gateway(item.gateway_id)
+        now = self.clock.now()
+        group = BackendGroup(
+            security_group_id=item.security_group_id, name="", group_type="", vpc_id=gateway.vpc_id
+        )
+        ports = (item.port_range,)
+        request_id = new_request_id(self.random_source)
+        request = Request(
+            id=request_id,
+            kind=RequestKind.AUTHORIZE,
+            command=Authorize(
+                gateway=GatewayRef(value=gateway.unique_id),
+                target=SecurityGroupTarget(security_group_id=item.security_group_id),
+                ports=ports,
+            ),
+            requester=actor,
+            reply_to=self._reply_to(),
+            intake_key=f"drift:{item.id}:adopt",
+            created_at=now,
+            updated_at=now,
+            gateway_id=gateway.unique_id,
+            gateway_name=gateway.name,
+            gateway_security_group=gateway.security_group_id,
+            groups=(group,),
+            resolution_path=f"adopted from drift item {item.id}",
+            plan=(
+                PlannedRule(
+                    security_group_id=item.security_group_id,
+                    port_range=item.port_range,
+                    action=RuleAction.ADD,
+                ),
+            ),
+            ports=ports,
+            reason=f"adopted rule {item.rule_id} found outside sgbot",
+            fingerprint=fingerprint(gateway.unique_id, (group,), ports, RequestKind.AUTHORIZE),
+            state=RequestState.APPLIED,
+            state_reason=f"adopted as a permanent grant by <@{actor.user_id}> ({item.id})",
+            decisions=(Decision(actor=actor, verdict=Verdict.APPROVE, at=now),),
+            results=(
+                RuleResult(
+                    security_group_id=item.security_group_id,
+                    port_range=item.port_range,
+                    outcome=RuleOutcome.EXISTED,
+                    rule_id=item.rule_id,
+                ),
+            ),
+        )
+        # Owner first: a crash before the request is stored leaves an owner naming no live
+        # request, which counts for nothing.
+        await self.service.store.work.add_owner(item.rule_key, request_id)
+        await self.service.store.restore(request)
+        return request_id, (
+            f"Adopted rule {item.rule_id} as the permanent grant {request_id}; ending that "
+            "grant deletes the rule."
+        )
+
+    async def _revoke(self, item: DriftItem, user: SlackUser) -> tuple[str | None, str]:
+        command = RevokeRule(gateway=GatewayRef(value=item.gateway_id), rule_id=item.rule_id)
+        asked = await self.service.submit(
+            command, user, self._reply_to(), intake_key=self._intake(item, "revoke")
+        )
+        return asked.request_id, (
+            f"Asked to delete rule {item.rule_id} as {asked.request_id}; nothing is deleted "
+            "until another approver approves its card."
+        )
+
+    def _intake(self, item: DriftItem, action: str) -> str:
+        # The claim already makes a click act once; a fresh key lets an item whose request was
+        # denied (and that is open again) ask anew instead of finding the denied one.
+        return f"drift:{item.id}:{action}:{secrets.token_hex(6)}"
+
+    def _reply_to(self) -> ReplyTo:
+        return ReplyTo(surface=Surface.MENTION, channel_id=self.security_channel)
+
+
+def _ignored(item: DriftItem) -> Callable[[], Awaitable[tuple[str | None, str]]]:
+    async def ignore() -> tuple[str | None, str]:
+        return None, f"Ignored: {item.id} will not be posted again."
+
+    return ignore
+
+
+def _reopen(user_id: str) -> Callable[[DriftItem], DriftItem | None]:
+    def reopen(current: DriftItem) -> DriftItem | None:
+        if current.settled_by != user_id or current.follow_up is not None:
+            return None
+        return current.settled(DriftStatus.OPEN, None, None)
+
+    return reopen
+
+
+def _follow_up(request_id: str) -> Callable[[DriftItem], DriftItem | None]:
+    def attach(current: DriftItem) -> DriftItem | None:
+        return current.model_copy(update={"follow_up": request_id})
+
+    return attach

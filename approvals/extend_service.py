@@ -1,0 +1,100 @@
+"""Asking for an extension: who may, and storing it as a request the worker resolves.
+
+``Extensions.ask`` is what ``extend REQ-… by 2h`` and the "Extend 1h" button call. The
+grant's requester or an approver may ask, if they are full members; the grant must still be
+extendable (``approvals.extend.check_extendable``); the added time is at most
+``SGBOT_MAX_DURATION``. A refusal is recorded in the audit trail like any other.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from redis.exceptions import RedisError
+
+from approvals.audit import refusal_fields
+from approvals.extend import check_extendable, extension_of
+from approvals.ids import new_request_id
+from approvals.model import ReplyTo
+from approvals.policy import SlackUser, actor_from_user, check_member
+from approvals.policy_groups import requester_groups
+from approvals.results import CreateResult
+from approvals.service import Service
+from vocabulary.errors import PolicyRefused
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Extensions:
+    service: Service
+
+    async def ask(
+        self,
+        grant_id: str,
+        by: timedelta,
+        user: SlackUser,
+        *,
+        reply_to: ReplyTo,
+        intake_key: str,
+        approver_ids: frozenset[str],
+    ) -> CreateResult:
+        try:
+            return await self._ask(
+                grant_id,
+                by,
+                user,
+                reply_to=reply_to,
+                intake_key=intake_key,
+                approver_ids=approver_ids,
+            )
+        except PolicyRefused as exc:
+            s = self.service
+            doing = f"extend {grant_id}"
+            fields = refusal_fields(
+                actor_from_user(user), doing, str(exc), at=s.clock.now(), request_id=grant_id
+            )
+            try:
+                await s.store.audit.append(fields)
+            except RedisError as lost:
+                log.warning("refusal not audited (%s): %s", type(lost).__name__, fields)
+            raise
+
+    async def _ask(
+        self,
+        grant_id: str,
+        by: timedelta,
+        user: SlackUser,
+        *,
+        reply_to: ReplyTo,
+        intake_key: str,
+        approver_ids: frozenset[str],
+    ) -> CreateResult:
+        s = self.service
+        check_member(user, s.policy, f"extend {grant_id}")
+        grant = await s.store.require(grant_id)
+        actor = actor_from_user(user)
+        if grant.requester != actor and user.user_id not in s.policy.approvers | approver_ids:
+            raise PolicyRefused(f"Only the requester or an approver can extend {grant_id}.")
+        longest = s.settings.max_duration
+        if by > longest:
+            raise PolicyRefused(
+                f"An extension adds at most {longest} (the longest grant allowed); ask for less, "
+                f"e.g. `extend {grant_id} by 2h`."
+            )
+        now = s.clock.now()
+        check_extendable(grant, max_extensions=s.settings.max_extensions, now=now)
+        groups = await requester_groups(s.rules, s.groups, user.user_id)
+        request = extension_of(
+            grant,
+            by,
+            request_id=new_request_id(s.random_source),
+            requester=actor,
+            reply_to=reply_to,
+            intake_key=intake_key,
+            now=now,
+        ).evolve(requester_full_member=True, requester_groups=groups)
+        limit = (s.policy.rate_limit, s.policy.rate_window.total_seconds())
+        return await s.store.create(request, rate_limit=limit)

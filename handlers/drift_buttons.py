@@ -1,0 +1,89 @@
+"""The buttons of a drift item: ack, decode the item id, let the desk act, redraw, tell.
+
+The button value is only the item's id; who clicked is checked by ``DriftDesk.act`` on every
+click with fresh facts (``users.info`` and the approver set). The message redrawn is the one
+stored with the item, never the one the click came from, so an edited value cannot draw one
+item over another's message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from slack_bolt.async_app import AsyncApp
+
+from approvals.drift import DRIFT_ID_PATTERN, DriftItem
+from approvals.drift_desk import DriftAction, DriftDesk
+from approvals.drift_store import DriftStore
+from bot.metrics import Outcome
+from handlers.actions import tell_clicker
+from handlers.deps import Deps
+from handlers.drift_messages import ACTION_OF, drift_message
+from vocabulary.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+class DriftButton(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    item_id: str = Field(pattern=f"^{DRIFT_ID_PATTERN}$")
+
+
+def desk_for(deps: Deps) -> DriftDesk:
+    return DriftDesk(
+        drift=DriftStore(deps.redis, deps.keys),
+        service=deps.service,
+        cloud=deps.cloud,
+        clock=deps.clock,
+        policy=deps.policy,
+        security_channel=deps.settings.security_channel or "",
+    )
+
+
+async def redraw(deps: Deps, item: DriftItem) -> None:
+    if item.message is None:
+        return
+    note = drift_message(item, emulated=deps.emulated)
+    await deps.slack.chat_update(
+        channel=item.message.channel_id,
+        ts=item.message.message_ts,
+        text=note["text"],
+        blocks=note["blocks"],
+    )
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    desk = desk_for(deps)
+
+    async def on_click(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await press(deps, desk, body, ACTION_OF[action["action_id"]], action.get("value"))
+
+    for action_id in ACTION_OF:
+        app.action(action_id)(on_click)
+
+
+async def press(
+    deps: Deps, desk: DriftDesk, body: dict[str, Any], action: DriftAction, value: object
+) -> None:
+    user_id = str(body["user"]["id"])
+    try:
+        item_id = DriftButton(item_id=str(value)).item_id
+        user = await deps.approvers.slack_user(user_id)
+        approver_ids = await deps.approvers.approver_ids()
+        item, told = await desk.act(item_id, action, user, approver_ids)
+    except ValidationError:
+        await tell_clicker(deps, body, "That button does not name a drift item I know.")
+        return
+    except UserError as exc:
+        deps.metrics.count_request(f"drift_{action.value}", Outcome.REFUSED)
+        log.info("refused drift %s by user %s: %s", action.value, user_id, exc)
+        await tell_clicker(deps, body, str(exc))
+        return
+    deps.metrics.count_request(f"drift_{action.value}", Outcome.ACCEPTED)
+    log.info("drift %s: %s by user %s", item.id, action.value, user_id)
+    await redraw(deps, item)
+    await tell_clicker(deps, body, told)
