@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from approvals.model import BackendRule
+from bot.catalogue import say
 from bot.cloud.port import CloudPort, GatewayRule, IngressRule
 from bot.cloud.rules import identical_ingress_rules
 from vocabulary.commands import PortRange
@@ -46,32 +47,42 @@ def decide(
     ``recorded`` is the identical rule seen before sgbot added the record.
     """
     if recorded is not None:
-        why = f"{recorded.rule_id} was there before sgbot added the rule; sgbot did not create it"
+        why = say("backend.there_before", rule=recorded.rule_id)
         return BackendDecision(True, recorded, why)
     if identical is None:
-        return BackendDecision(asked_to_keep, None, "no matching backend rule was found")
+        return BackendDecision(asked_to_keep, None, say("backend.none_found"))
     found = backend_rule(identical)
     made = record.gmt_create if record is not None else None
     if identical.created_at is None or made is None:
         # Without both times nothing shows the rule came with the record: keep it rather than
         # risk deleting access sgbot did not give (an orphan is reported; a loss is silent).
-        why = f"{identical.rule_id} cannot be dated against the MSE rule, so it is kept"
+        why = say("backend.undated", rule=identical.rule_id)
         return BackendDecision(True, found, why)
     if identical.created_at < made:
-        why = f"{identical.rule_id} predates the MSE rule; sgbot did not create it"
+        why = say("backend.predates", rule=identical.rule_id)
         return BackendDecision(True, found, why)
     if asked_to_keep:
-        return BackendDecision(True, found, f"{identical.rule_id} is kept as asked")
-    return BackendDecision(False, found, f"{identical.rule_id} came with the MSE rule")
+        return BackendDecision(True, found, say("backend.kept_as_asked", rule=identical.rule_id))
+    return BackendDecision(False, found, say("backend.came_with", rule=identical.rule_id))
 
 
 def delete_text(created_by: str | None, decision: BackendDecision) -> str:
     """What a plan says about deleting one rule: who made it, and its backend rule's fate."""
-    maker = f"made by sgbot for {created_by}" if created_by else "not made by sgbot"
-    if decision.rule is None:
-        return f"{maker}; {decision.why}"
-    fate = "stays" if decision.keep else "is removed with it"
-    return f"{maker}; backend rule {decision.rule.rule_id} {fate}: {decision.why}"
+    made = "made" if created_by else "foreign"
+    rule = decision.rule.rule_id if decision.rule is not None else None
+    fate = "none" if rule is None else "stays" if decision.keep else "removed"
+    return say(_DELETE_TEXTS[(made, fate)], request_id=created_by, rule=rule, why=decision.why)
+
+
+# Whole sentences for who made the rule and what becomes of its backend rule.
+_DELETE_TEXTS = {
+    ("made", "none"): "delete.made",
+    ("made", "stays"): "delete.made_backend_stays",
+    ("made", "removed"): "delete.made_backend_removed",
+    ("foreign", "none"): "delete.foreign",
+    ("foreign", "stays"): "delete.foreign_backend_stays",
+    ("foreign", "removed"): "delete.foreign_backend_removed",
+}
 
 
 @dataclass

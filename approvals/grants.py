@@ -26,6 +26,7 @@ from approvals.job_context import (
 from approvals.machine import HOLDING, transition
 from approvals.model import Request, RequestState, RuleResult
 from approvals.outbox import NotificationKind, ThreadEvent
+from bot.catalogue import say
 from vocabulary.errors import CloudError
 
 logger = logging.getLogger(__name__)
@@ -43,14 +44,14 @@ async def end_grant(ctx: JobContext, request_id: str) -> None:
         ctx.observer.cloud_failed(error_code(exc))
         await keep_holding(ctx, request_id, str(exc))
         return
-    await _settle_grant(ctx, request_id, released, grant.state_reason or "grant ended")
+    await _settle_grant(ctx, request_id, released, grant.state_reason or say("why.grant_ended"))
 
 
 async def revoke_earlier(ctx: JobContext, request: Request, earlier_id: str) -> list[str]:
     """An approved "revoke REQ-…": end that grant now, keeping rules others still hold."""
     earlier = await ctx.store.require(earlier_id)
     now = ctx.clock.now()
-    why = f"revoked by {request.id}"
+    why = say("why.revoked_by_request", request_id=request.id)
 
     def begin(current: Request) -> tuple[Request, Effects] | None:
         if current.state not in HOLDING:
@@ -62,7 +63,8 @@ async def revoke_earlier(ctx: JobContext, request: Request, earlier_id: str) -> 
     if earlier.state is not RequestState.REVOKING:
         earlier = await ctx.store.update(earlier_id, begin)
         if earlier.state is not RequestState.REVOKING:
-            return [f"{earlier_id} was already {earlier.state.value}"]
+            state = say(f"state_name.{earlier.state.value}")
+            return [say("note.already", request_id=earlier_id, state=state)]
     try:
         released = await ownership.release_grant(ctx.writer, earlier)
     except CloudError as exc:

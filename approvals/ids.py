@@ -12,6 +12,7 @@ import random
 import secrets
 from collections.abc import Callable
 
+from bot.catalogue import say
 from vocabulary.commands import REQUEST_ID_RE
 from vocabulary.errors import UsageError
 
@@ -55,8 +56,5 @@ def normalise_request_id(text: str) -> str:
     body = cleaned.removeprefix("REQ").lstrip("-_ ")
     candidate = f"REQ-{body.translate(_READ_AS)}"
     if REQUEST_ID_RE.fullmatch(candidate) is None:
-        raise UsageError(
-            f"{text.strip()!r} is not a request id; they look like REQ-7K2QD "
-            "(REQ- and five letters or digits)"
-        )
+        raise UsageError(say("usage.not_a_request_id", text=repr(text.strip())))
     return candidate

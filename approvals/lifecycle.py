@@ -23,6 +23,7 @@ from approvals.model import EndProgress, Request, RequestKind, RequestState, Rul
 from approvals.outbox import NotificationKind, ThreadEvent, notifications
 from approvals.ownership import RELIED_ON_OUTCOMES, held_results
 from approvals.policy import PolicyConfig
+from bot.catalogue import say
 
 _N = NotificationKind
 Change = tuple[Request, Effects]
@@ -105,7 +106,7 @@ def end_refused(
     if alerted is None and not alert and overdue_at is not None:
         next_attempt = min(next_attempt, overdue_at)  # the alert is never late
     progress = EndProgress(
-        why=current.state_reason or (before.why if before is not None else "grant ended"),
+        why=current.state_reason or (before.why if before is not None else say("why.grant_ended")),
         failures=failures,
         next_attempt_at=next_attempt,
         last_error=error,

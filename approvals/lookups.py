@@ -28,6 +28,7 @@ from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_rea
 from approvals.results import RateLimited
 from approvals.scripts import QUERY_RATE
 from approvals.store import RequestStore
+from bot.catalogue import say
 from bot.cloud.port import CloudPort, Gateway, GatewayRule
 from bot.cloud.resolve import find_gateway
 from bot.cloud.rules import list_rules
@@ -87,10 +88,7 @@ class CloudLookups:
             await self._rate(keys=[key], args=[now_ms, window_ms, self._rate_limit, member])
         )
         if wait_ms > 0:
-            reason = (
-                f"You have made {self._rate_limit} cloud lookups in the last minute, the most "
-                f"allowed. Try again in {max(wait_ms // 1000, 1)} s."
-            )
+            reason = say("refuse.lookup_rate", count=self._rate_limit, wait=max(wait_ms // 1000, 1))
             await self._audit_refusal(user, doing, reason)
             raise RateLimited(reason)
 

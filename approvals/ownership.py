@@ -28,6 +28,7 @@ from approvals.coordination import Coordination, RuleKey
 from approvals.descriptions import rule_description
 from approvals.leases import Lease, RuleLeases
 from approvals.model import PlannedRule, Request, RuleOutcome, RuleResult
+from bot.catalogue import say
 from bot.cloud import rules
 from bot.cloud.port import CloudPort, IngressRule
 from bot.cloud.retry import RetryPolicy
@@ -187,8 +188,13 @@ async def release_grant(writer: RuleWriter, grant: Request) -> Released:
             if others:
                 await writer.work.remove_owner(key, grant.id)
                 notes.append(
-                    f"rule {held.rule_id} ({held.security_group_id} ports {held.port_range}) "
-                    f"stays: still needed by {', '.join(others)}"
+                    say(
+                        "note.rule_still_needed",
+                        rule=held.rule_id,
+                        group=held.security_group_id,
+                        ports=held.port_range,
+                        others=", ".join(others),
+                    )
                 )
                 results.append(held.model_copy(update={"outcome": RuleOutcome.EXISTED}))
                 continue
@@ -211,7 +217,7 @@ async def release_grant(writer: RuleWriter, grant: Request) -> Released:
             )
         )
         if kept is not None:
-            notes.append(f"access remains through {kept.rule_id}, which sgbot did not create")
+            notes.append(say("note.access_remains", rule=kept.rule_id))
     return Released(results=tuple(results), notes=tuple(notes))
 
 
@@ -242,10 +248,10 @@ async def close_rule(
     notes = []
     if owners:
         held = ", ".join(owners)
-        notes.append(f"rule {item.existing_rule_id} was held by {held}; they no longer rely on it")
+        notes.append(say("note.was_held", rule=item.existing_rule_id, holders=held))
     kept = backend.rule if backend.keep else None
     if kept is not None:
-        notes.append(f"the backend rule stays: {backend.why}")
+        notes.append(say("note.backend_stays", why=backend.why))
     result = RuleResult(
         security_group_id=item.security_group_id,
         port_range=item.port_range,

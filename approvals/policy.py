@@ -23,6 +23,7 @@ from approvals.model import (
     Verdict,
     merge_port_ranges,
 )
+from bot.catalogue import say
 from vocabulary.commands import MAX_PORT, PortRange
 from vocabulary.errors import PolicyRefused
 
@@ -74,51 +75,39 @@ def actor_from_user(user: SlackUser) -> Actor:
 def _membership_problem(user: SlackUser, config: PolicyConfig) -> str | None:
     """Why ``user`` is not a full member of our organisation, or None if they are."""
     if user.deleted:
-        return "this account is deactivated"
+        return say("member.deactivated")
     if user.is_bot or user.is_app_user:
-        return "bots and apps cannot take part in approvals"
+        return say("member.bot")
     if user.is_stranger or user.org_id not in config.home_org_ids:
-        return "you are in another organisation"
+        return say("member.stranger")
     if user.is_restricted or user.is_ultra_restricted:
-        return "guest accounts cannot take part in approvals"
+        return say("member.guest")
     return None
 
 
 def _already_approved(request: Request) -> PolicyRefused:
-    return PolicyRefused(
-        f"You already approved {request.id}; it needs approval from another approver."
-    )
+    return PolicyRefused(say("refuse.already_approved", request_id=request.id))
 
 
-def _members_only(user: SlackUser, config: PolicyConfig, refused: str, instead: str = "") -> None:
-    """Raise ``"{refused}: {why}.{instead}"`` unless ``user`` is a full member."""
+def _members_only(user: SlackUser, config: PolicyConfig, key: str, **fields: str) -> None:
+    """Raise the refusal ``key`` (which takes ``{problem}``) unless ``user`` is a full member."""
     problem = _membership_problem(user, config)
     if problem is not None:
-        raise PolicyRefused(f"{refused}: {problem}.{instead}")
+        raise PolicyRefused(say(key, problem=problem, **fields))
 
 
 def check_requester(user: SlackUser, config: PolicyConfig) -> None:
-    _members_only(
-        user,
-        config,
-        "You cannot request security group changes",
-        " Ask a full member of the workspace to request it for you.",
-    )
+    _members_only(user, config, "refuse.request_not_member")
 
 
 def check_member(user: SlackUser, config: PolicyConfig, doing: str) -> None:
     """Refuse ``doing`` (e.g. "end REQ-7F3K2") to anyone but a full member of our organisation."""
-    _members_only(user, config, f"You cannot {doing}")
+    _members_only(user, config, "refuse.not_member", doing=doing)
 
 
 def check_reader(user: SlackUser, config: PolicyConfig) -> None:
     """Reads follow asks: requests, history, rules, gateways and groups are for full members."""
-    _members_only(
-        user,
-        config,
-        "You cannot see sgbot's requests, history, rules or gateways",
-        " Ask a full member of the workspace.",
-    )
+    _members_only(user, config, "refuse.read_not_member")
 
 
 def check_approver(
@@ -131,20 +120,12 @@ def check_approver(
     """
     problem = _membership_problem(user, config)
     if problem is not None:
-        raise PolicyRefused(
-            f"You cannot decide {request.id}: {problem}. It stays pending for an approver."
-        )
+        raise PolicyRefused(say("refuse.decide_not_member", request_id=request.id, problem=problem))
     if user.user_id not in config.approvers | approver_ids_now:
-        raise PolicyRefused(
-            f"You are not an approver, so you cannot decide {request.id}. "
-            "It stays pending until an approver decides."
-        )
+        raise PolicyRefused(say("refuse.decide_not_approver", request_id=request.id))
     actor = actor_from_user(user)
     if actor == request.requester:
-        raise PolicyRefused(
-            f"You asked for {request.id}, so you cannot decide it yourself. "
-            "Another approver must; to withdraw it, cancel it instead."
-        )
+        raise PolicyRefused(say("refuse.decide_own", request_id=request.id))
     if request.has_approved(actor):
         raise _already_approved(request)
 
@@ -197,7 +178,7 @@ def apply_decision(request: Request, decision: Decision) -> DecisionOutcome:
         verdict_state = {Verdict.APPROVE: RequestState.APPROVED, Verdict.DENY: RequestState.DENIED}
         raise IllegalTransition(request.state, verdict_state[decision.verdict])
     if request.expires_at is not None and decision.at >= request.expires_at:
-        raise PolicyRefused(f"{request.id} expired before your decision; nothing changed.")
+        raise PolicyRefused(say("refuse.decide_expired", request_id=request.id))
     if decision.verdict is Verdict.APPROVE and request.has_approved(decision.actor):
         raise _already_approved(request)
     recorded = request.with_decision(decision)

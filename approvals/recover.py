@@ -41,6 +41,7 @@ from approvals.model import (
     merge_port_ranges,
 )
 from approvals.store import RequestStore
+from bot.catalogue import say
 from bot.cloud.port import CloudPort, Gateway, GatewayRule
 from vocabulary.commands import Authorize, GatewayRef, SecurityGroupTarget
 
@@ -159,10 +160,7 @@ def rebuilt(found: FoundGrant, now: datetime, *, emulated: bool = False) -> Requ
         duration=duration,
         fingerprint=fingerprint(gateway.unique_id, groups, ports, RequestKind.AUTHORIZE),
         state=RequestState.APPLIED,
-        state_reason=(
-            f"rebuilt from the cloud by sgbot reconcile --recover ({ends}); requester, "
-            "reason and approvers were not recorded there"
-        ),
+        state_reason=say("why.recovered", ends=ends),
         grant_expires_at=found.until,
         results=tuple(
             RuleResult(

@@ -35,6 +35,7 @@ from approvals.model import (
 )
 from approvals.ownership import held_results
 from approvals.store import RequestStore
+from bot.catalogue import say
 from bot.cloud import preflight
 from bot.cloud.port import CloudPort, Gateway, GatewayRule, SecurityGroup
 from bot.cloud.resolve import find_gateway, resolve_target
@@ -99,10 +100,15 @@ async def _authorize(cloud: CloudPort, work: Coordination, command: Authorize) -
         planned.append(await _planned(work, gateway.unique_id, item, by_id))
     if problem is None and not any(p.action is RuleAction.ADD for p in planned):
         covered = "; ".join(
-            f"rule {p.existing_rule_id} covers {p.security_group_id} ports {p.port_range}"
+            say(
+                "plan.covers",
+                rule=p.existing_rule_id,
+                group=p.security_group_id,
+                ports=p.port_range,
+            )
             for p in planned
         )
-        problem = f"already in place: {covered}"
+        problem = say("plan.already_in_place", covered=covered)
     return Resolved(gateway, groups, resolution.path, tuple(planned), command.ports, problem)
 
 
@@ -176,7 +182,7 @@ async def _revoke_target(cloud: CloudPort, store: RequestStore, command: RevokeT
         resolve_target(cloud, gateway, command.target), cloud.list_rules(gateway.unique_id)
     )
     doomed = [
-        (rule, f"close ports {ports}")
+        (rule, say("plan.close_ports", ports=ports))
         for group in resolution.groups
         for ports in command.ports
         if (rule := find_rule(rules, group.security_group_id, ports)) is not None
@@ -185,10 +191,7 @@ async def _revoke_target(cloud: CloudPort, store: RequestStore, command: RevokeT
     problem = (
         None
         if planned
-        else (
-            f"gateway {gateway.name} has no rule for exactly those ports on {resolution.path}; "
-            f"`list rules {gateway.name}` shows what there is"
-        )
+        else say("plan.no_rule_for_ports", gateway=gateway.name, path=resolution.path)
     )
     groups = tuple(backend_group(g) for g in resolution.groups)
     return Resolved(gateway, groups, resolution.path, planned, command.ports, problem)
@@ -199,18 +202,15 @@ async def _revoke_rule(cloud: CloudPort, store: RequestStore, command: RevokeRul
     listed = await cloud.list_rules(gateway.unique_id)
     rule = next((r for r in listed if r.rule_id == command.rule_id), None)
     if rule is None:
-        raise NotFound(
-            f"gateway {gateway.name} has no rule {command.rule_id}; "
-            f"`list rules {gateway.name}` shows the rule ids"
-        )
+        raise NotFound(say("plan.no_rule", gateway=gateway.name, rule=command.rule_id))
     found = await cloud.describe_security_groups([rule.security_group_id])
     groups = tuple(backend_group(g) for g in found)
-    keep = " (keeping the backend group's inbound rule)" if command.keep_backend_rule else ""
-    doomed = [(rule, f"delete rule {rule.rule_id}{keep}")]
+    key = "plan.delete_rule_keeping" if command.keep_backend_rule else "plan.delete_rule"
+    doomed = [(rule, say(key, rule=rule.rule_id))]
     planned = await _deletes(
         cloud, store, gateway, listed, doomed, asked_to_keep=command.keep_backend_rule
     )
-    path = f"rule {rule.rule_id} → {rule.security_group_id}"
+    path = say("plan.rule_path", rule=rule.rule_id, group=rule.security_group_id)
     return Resolved(gateway, groups, path, planned, (rule.ports,))
 
 
@@ -219,21 +219,25 @@ async def _revoke_request(
 ) -> Resolved:
     earlier = await store.require(command.request_id)
     if earlier.kind is not RequestKind.AUTHORIZE or earlier.gateway_id is None:
-        raise InvalidInput(f"{earlier.id} opened no ports, so there is nothing to revoke")
+        raise InvalidInput(say("plan.opened_nothing", request_id=earlier.id))
     gateway = await cloud.get_gateway(earlier.gateway_id)
-    path = f"the grant of {earlier.id}"
+    path = say("target.grant_of", request_id=earlier.id)
     if earlier.state not in HOLDING:
         return Resolved(
             gateway, earlier.groups, path, (), earlier.ports,
-            f"{earlier.id} is {earlier.state.value}; it holds no rules to revoke",
+            say(
+                "plan.holds_nothing",
+                request_id=earlier.id,
+                state=say(f"state_name.{earlier.state.value}"),
+            ),
         )  # fmt: skip
     listed = await cloud.list_rules(gateway.unique_id)
     rules = {r.rule_id: r for r in listed}
     doomed = [
-        (rules[held.rule_id], f"end the grant of {earlier.id}")
+        (rules[held.rule_id], say("plan.end_grant", request_id=earlier.id))
         for held in held_results(earlier)
         if held.rule_id in rules
     ]
     planned = await _deletes(cloud, store, gateway, listed, doomed)
-    problem = None if planned else f"the rules of {earlier.id} are already gone"
+    problem = None if planned else say("plan.already_gone", request_id=earlier.id)
     return Resolved(gateway, earlier.groups, path, planned, earlier.ports, problem)

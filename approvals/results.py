@@ -14,6 +14,7 @@ from approvals.keys import DEFAULT_PREFIX, INTAKE_TTL, REQUEST_RETENTION
 from approvals.model import Request, RequestState, Verdict
 from approvals.outbox import NotificationKind, notification
 from approvals.policy import DecisionOutcome
+from bot.catalogue import say
 from vocabulary.errors import PolicyRefused, SgbotError, UserError
 
 
@@ -29,7 +30,7 @@ class StaleRequest(SgbotError):
 class UnknownRequest(UserError):
     def __init__(self, request_id: str) -> None:
         self.request_id = request_id
-        super().__init__(f"There is no request {request_id}; check the id (`status REQ-XXXXX`).")
+        super().__init__(say("refuse.unknown_request", request_id=request_id))
 
 
 class RateLimited(PolicyRefused):
@@ -70,28 +71,31 @@ class DecideResult:
 def decided_message(outcome: DecisionOutcome) -> str:
     request = outcome.request
     if request.state is RequestState.APPROVED:
-        return f"{request.id} is approved; applying it now."
+        return say("decided.approved", request_id=request.id)
     if request.state is RequestState.DENIED:
-        return f"{request.id} is denied."
-    return f"Approval recorded for {request.id}: {outcome.progress} approvals."
+        return say("decided.denied", request_id=request.id)
+    return say("decided.recorded", request_id=request.id, progress=outcome.progress)
 
 
 def settled_message(request: Request) -> str:
     """Why a request can no longer be decided, for the person who clicked."""
     state = request.state
     if state in {RequestState.RECEIVED, RequestState.RESOLVING}:
-        return f"{request.id} is still being prepared; try again in a moment."
+        return say("settled.preparing", request_id=request.id)
     deniers = [d.actor for d in request.decisions if d.verdict is Verdict.DENY]
     if state is RequestState.DENIED and deniers:
-        return f"{request.id} was already denied by <@{deniers[-1].user_id}>."
+        return say("settled.denied", request_id=request.id, who=f"<@{deniers[-1].user_id}>")
     if state is RequestState.EXPIRED:
-        return f"{request.id} expired before anyone decided; ask again if it is still needed."
+        return say("settled.expired", request_id=request.id)
     if state is RequestState.CANCELLED:
-        return f"{request.id} was cancelled."
+        return say("settled.cancelled", request_id=request.id)
     if state is RequestState.REJECTED:
-        return f"{request.id} was rejected: {request.state_reason}"
-    names = ", ".join(f"<@{actor.user_id}>" for actor in request.approvers) or "an approver"
-    return f"{request.id} is already approved by {names} (now {state.value})."
+        return say("settled.rejected", request_id=request.id, reason=request.state_reason)
+    names = ", ".join(f"<@{actor.user_id}>" for actor in request.approvers)
+    state_name = say(f"state_name.{state.value}")
+    if not names:
+        return say("settled.approved_by_someone", request_id=request.id, state=state_name)
+    return say("settled.approved", request_id=request.id, who=names, state=state_name)
 
 
 def decision_effects(outcome: DecisionOutcome, version: int) -> Effects:

@@ -52,9 +52,10 @@ from approvals.policy import (
 from approvals.policy_groups import GroupMembers, PolicySource, approvers_for, requester_groups
 from approvals.results import CreateResult, DecideResult
 from approvals.store import RequestIdTaken, RequestStore
+from bot.catalogue import say
+from bot.grammar.values import check_duration
 from bot.settings import Settings
 from vocabulary.commands import Authorize, ChangeCommand, RevokeTarget
-from vocabulary.durations import check_duration
 from vocabulary.errors import PolicyRefused
 
 _N = NotificationKind
@@ -159,23 +160,20 @@ class Service:
         def cancel_once(current: Request) -> tuple[Request, Effects] | None:
             is_requester = current.requester == actor
             if current.state is RequestState.PARTLY_APPLIED:
-                raise PolicyRefused(
-                    f"{current.id} holds rules it created, so it is not cancelled but ended: "
-                    f"press End access on its card, or type `revoke {current.id}`."
-                )
+                raise PolicyRefused(say("refuse.cancel_holding", request_id=current.id))
             if current.state is RequestState.PENDING and not is_requester:
-                raise PolicyRefused(
-                    f"Only the requester can withdraw {current.id}; to refuse it, deny it."
-                )
+                raise PolicyRefused(say("refuse.withdraw_not_requester", request_id=current.id))
             if current.state is RequestState.FAILED and not (
                 is_requester or self._is_approver(user, approver_ids)
             ):
-                raise PolicyRefused(f"Only the requester or an approver can cancel {current.id}.")
+                raise PolicyRefused(say("refuse.cancel_not_allowed", request_id=current.id))
             if current.state not in (RequestState.PENDING, RequestState.FAILED):
                 raise PolicyRefused(
-                    f"{current.id} is {current.state.value}; it cannot be cancelled."
+                    say("refuse.cancel_state", request_id=current.id, state=_state(current))
                 )
-            cancelled = transition(current, RequestState.CANCELLED, at=now, reason="cancelled")
+            cancelled = transition(
+                current, RequestState.CANCELLED, at=now, reason=say("why.cancelled")
+            )
             return cancelled, told(current, _N.UPDATE_CARD, _N.TELL_REQUESTER)
 
         async with self._audit_refusal(user, f"cancel {request_id}", request_id):
@@ -191,16 +189,14 @@ class Service:
         def retry_once(current: Request) -> tuple[Request, Effects] | None:
             if current.state not in (RequestState.FAILED, RequestState.PARTLY_APPLIED):
                 raise PolicyRefused(
-                    f"{current.id} is {current.state.value}; only failed or partly applied "
-                    "ones retry."
+                    say("refuse.retry_state", request_id=current.id, state=_state(current))
                 )
             ends = current.grant_expires_at
             if ends is not None and now >= ends:
                 raise PolicyRefused(
-                    f"The time of {current.id} ended {ends:%Y-%m-%d %H:%M} UTC; its rules are "
-                    "being removed. Ask again for new access."
+                    say("refuse.retry_ended", request_id=current.id, at=f"{ends:%Y-%m-%d %H:%M}")
                 )
-            applying = transition(current, RequestState.APPLYING, at=now, reason="retried")
+            applying = transition(current, RequestState.APPLYING, at=now, reason=say("why.retried"))
             job = Job(kind=JobKind.APPLY, request_id=current.id)
             said = told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.RETRYING)
             return applying, said.plus(Effects(jobs=(job,)))
@@ -218,16 +214,18 @@ class Service:
 
         def revoke_once(current: Request) -> tuple[Request, Effects] | None:
             if current.requester != actor and not self._is_approver(user, approver_ids):
-                raise PolicyRefused(f"Only the requester or an approver can revoke {current.id}.")
+                raise PolicyRefused(say("refuse.revoke_not_allowed", request_id=current.id))
             if current.kind is not RequestKind.AUTHORIZE or current.state not in HOLDING:
                 raise PolicyRefused(
-                    f"{current.id} is not a grant holding rules ({current.state.value}); "
-                    "nothing to revoke."
+                    say("refuse.revoke_state", request_id=current.id, state=_state(current))
                 )
             # A refused removal is retried by the grant's end timer, from now at the latest.
             ends = min(current.grant_expires_at or now, now)
             revoking = transition(
-                current, RequestState.REVOKING, at=now, reason=f"revoked by <@{actor.user_id}>"
+                current,
+                RequestState.REVOKING,
+                at=now,
+                reason=say("why.revoked_by", who=f"<@{actor.user_id}>"),
             ).evolve(grant_expires_at=ends)
             job = Job(kind=JobKind.REVOKE, request_id=current.id)
             said = told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.REVOKING)
@@ -285,4 +283,9 @@ class Service:
     def _require_approver(self, user: SlackUser, approver_ids: frozenset[str], what: str) -> None:
         check_member(user, self.policy, what)
         if not self._is_approver(user, approver_ids):
-            raise PolicyRefused(f"Only an approver can {what}.")
+            raise PolicyRefused(say("refuse.approvers_only", doing=what))
+
+
+def _state(request: Request) -> str:
+    # The state by name, as the person sees it on the card.
+    return say(f"state_name.{request.state.value}")

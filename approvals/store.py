@@ -48,6 +48,7 @@ from approvals.results import (
 from approvals.scripts import COMMIT
 from approvals.store_reads import RequestReader
 from approvals.writes import CommitPlan, Limits, epoch_ms, plan_commit
+from bot.catalogue import say
 from vocabulary.errors import SgbotError
 
 logger = logging.getLogger(__name__)
@@ -189,8 +190,12 @@ class RequestStore(RequestReader):
         if status == "limited":
             retry_at = datetime.fromtimestamp((float(detail) / 1000) + window_s, UTC)
             raise RateLimited(
-                f"You have made {limit} requests in the last {window_s / 60:g} minutes, the "
-                f"most allowed. Try again after {retry_at:%H:%M} UTC."
+                say(
+                    "refuse.request_rate",
+                    count=limit,
+                    minutes=f"{window_s / 60:g}",
+                    at=f"{retry_at:%H:%M}",
+                )
             )
         return CreateResult(request_id=request.id, created=True)
 
@@ -241,7 +246,7 @@ class RequestStore(RequestReader):
         status, holder, saved = await self._execute(plan, before.version, pending)
         if status == "ok":
             return saved
-        reason = f"same as {holder}, which is pending"
+        reason = say("why.duplicate_pending", holder=holder)
         rejected = transition(resolved, RequestState.REJECTED, at=at, reason=reason)
         told = notification(NotificationKind.TELL_REQUESTER, rejected.id, before.version + 1)
         return await self.commit(before, rejected, Effects(notifications=(told,)))

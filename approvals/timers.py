@@ -22,6 +22,7 @@ from approvals.job_context import JobContext
 from approvals.machine import HOLDING, transition
 from approvals.model import Request, RequestState
 from approvals.outbox import NotificationKind, notification
+from bot.catalogue import say
 from bot.logs import bind, log_context, request_fields
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ async def _expire(ctx: JobContext, request_id: str) -> None:
             return None
         if current.expires_at is not None and now < current.expires_at:
             return None  # the deadline moved; its own timer is set for it
-        reason = "nobody decided before the deadline"
+        reason = say("why.nobody_decided")
         expired = transition(current, RequestState.EXPIRED, at=now, reason=reason)
         version = current.version + 1
         told = tuple(
@@ -95,7 +96,7 @@ async def _end_grant(ctx: JobContext, request_id: str) -> None:
         due = current.end_due
         if current.state not in HOLDING or due is None or now < due:
             return None
-        reason = current.end.why if current.end is not None else "time limit reached"
+        reason = current.end.why if current.end is not None else say("why.time_limit")
         revoking = transition(current, RequestState.REVOKING, at=now, reason=reason)
         return revoking, Effects(jobs=(Job(kind=JobKind.EXPIRE_GRANT, request_id=current.id),))
 

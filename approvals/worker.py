@@ -40,6 +40,7 @@ from approvals.outbox import NotificationKind
 from approvals.streams import Entry
 from approvals.sweep import sweep
 from approvals.timers import run_due_timers
+from bot.catalogue import say
 from bot.logs import bind, log_context, request_fields
 
 logger = logging.getLogger(__name__)
@@ -181,7 +182,7 @@ async def settle_dead_letter(ctx: JobContext, request_id: str, incident: str, wh
     if await ctx.store.get(request_id) is None:
         return  # nothing left to settle
     now = ctx.clock.now()
-    reason = f"gave up after repeated internal errors ({why}); incident {incident}"
+    reason = say("why.gave_up", why=why, incident=incident)
     if (await ctx.store.require(request_id)).state is RequestState.REVOKING:
         # The grant's rules are still in the cloud: it keeps them and its end is tried again.
         await keep_holding(ctx, request_id, reason, incident)

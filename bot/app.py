@@ -20,6 +20,7 @@ from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
 
 from approvals.ids import new_incident_id
+from bot import catalogue
 from bot.logs import bind
 from bot.metrics import Outcome
 from bot.settings import Settings
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> AsyncApp:
     from bot.signatures import RotatingRequestVerification
 
+    catalogue.use(settings.language)
     secrets = settings.signing_secrets
     app = AsyncApp(
         client=deps.slack,
@@ -78,10 +80,7 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
                 "incident %s: %s from user %s failed", incident, kind, user_id, exc_info=error
             )
             # It may have failed after a request was stored: say where to look, not "nothing".
-            text = (
-                f"Something went wrong on our side (incident {incident}). Anything already "
-                "stored is kept: check `/sg list pending` before asking again."
-            )
+            text = catalogue.say("error.incident", incident=incident)
         if response is not None:
             return BoltResponse(status=200, body=text)
         # The listener failed after its ack had already answered Slack: the only way left to

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.catalogue import LANGUAGES
 from vocabulary.commands import REGION_RE
 from vocabulary.durations import parse_duration
 from vocabulary.errors import ConfigError
@@ -104,6 +105,9 @@ class Settings(BaseSettings):
         default_factory=list, alias="SGBOT_DRIFT_IGNORE"
     )
 
+    # Whole sentences come from ``bot.catalogue``; the check is there so a typo fails at start-up.
+    language: str = Field(default="en", alias="SGBOT_LANGUAGE")
+
     log_format: Literal["text", "json"] = Field(default="text", alias="SGBOT_LOG_FORMAT")
     health_port: int | None = Field(default=None, ge=0, le=65535, alias="SGBOT_HEALTH_PORT")
     # Every interface: the kubelet's probes and the metrics scraper come from outside the pod.
@@ -120,6 +124,14 @@ class Settings(BaseSettings):
                     "must be one signing secret, or two separated by a comma during a rotation"
                 )
         return value
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _check_language(cls, value: object) -> object:
+        text = value.strip().lower() if isinstance(value, str) else value
+        if text not in LANGUAGES:
+            raise ValueError(f"{value!r} is not a language sgbot speaks; use en or zh")
+        return text
 
     @field_validator("approvers", mode="before")
     @classmethod

@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 
 from approvals.model import ReplyTo, Request, Surface, Verdict
 from approvals.policy import SlackUser
+from bot.catalogue import say
 from bot.metrics import Outcome
 from handlers import home, views
 from handlers.block_parts import message, section
@@ -107,7 +108,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             request = await deps.store.require(value.request_id)
         except (ValidationError, UserError):
             await ack()
-            await tell_clicker(deps, body, "That button does not name a request I know.")
+            await tell_clicker(deps, body, say("click.unknown_request"))
             return
         if request.state.value != "pending":
             await ack()
@@ -166,7 +167,7 @@ async def _guarded(
         value = ButtonValue.decode(action.get("value"))
         text = await decide(deps, body, value.request_id, verdict, None)
     except ValidationError:
-        await tell_clicker(deps, body, "That button does not name a request I know.")
+        await tell_clicker(deps, body, say("click.unknown_request"))
         return
     except UserError as exc:
         deps.metrics.count_request(verdict.value, Outcome.REFUSED)
@@ -192,7 +193,7 @@ async def _follow_up(
         approver_ids = await deps.approvers.approver_ids()
         request = await follow_up(value.request_id, user, approver_ids=approver_ids)
     except ValidationError:
-        await tell_clicker(deps, body, "That button does not name a request I know.")
+        await tell_clicker(deps, body, say("click.unknown_request"))
         return
     except UserError as exc:
         await tell_clicker(deps, body, str(exc))

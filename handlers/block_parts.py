@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal, TypedDict
 
+from bot.catalogue import say
 from handlers import mrkdwn
 from handlers.mrkdwn import (
     BUTTON_TEXT_LIMIT,
@@ -28,6 +29,7 @@ from handlers.mrkdwn import (
 Block = dict[str, Any]
 ButtonStyle = Literal["primary", "danger"]
 
+# The English notice, for code that checks for it; messages carry the chosen language's.
 EMULATED_NOTICE = "Emulated cloud — no real Alibaba Cloud resources change"
 
 
@@ -90,7 +92,8 @@ def divider() -> Block:
     return {"type": "divider"}
 
 
-def confirm(title: str, text: str, *, go: str, back: str = "Cancel", danger: bool) -> Block:
+def confirm(title: str, text: str, *, go: str, back: str | None = None, danger: bool) -> Block:
+    back = back or say("card.button.back")
     dialog: Block = {
         "title": plain_text(title, CONFIRM_TITLE_LIMIT),
         "text": plain_text(text, CONFIRM_TEXT_LIMIT),
@@ -131,14 +134,14 @@ def actions(elements: Sequence[Block], *, block_id: str | None = None) -> Block:
 
 
 def emulated_notice() -> Block:
-    return context(f":test_tube: {EMULATED_NOTICE}")
+    return context(say("emulated.notice"))
 
 
 def message(fallback: str, blocks: Sequence[Block], *, emulated: bool) -> Message:
     """A message within the block limit; the emulated notice, when due, is always kept."""
     notice = [emulated_notice()] if emulated else []
     kept = list(blocks)[: MESSAGE_BLOCKS_LIMIT - len(notice)]
-    text = f"{fallback} ({EMULATED_NOTICE})" if emulated else fallback
+    text = say("emulated.fallback", text=fallback) if emulated else fallback
     if len(text) > FALLBACK_TEXT_LIMIT:
         text = text[: FALLBACK_TEXT_LIMIT - 1] + mrkdwn.ELLIPSIS
     return {"text": text, "blocks": [*kept, *notice]}

@@ -15,7 +15,8 @@ from datetime import datetime
 
 from approvals.machine import HOLDING
 from approvals.model import EndProgress, Request, RequestKind, RequestState, RiskFlag
-from handlers import describe
+from bot.catalogue import say
+from handlers import describe, describe_plan
 from handlers.block_parts import (
     Block,
     Message,
@@ -37,67 +38,83 @@ _STRONG_FLAGS = frozenset({RiskFlag.BROAD, RiskFlag.ALL_PORTS, RiskFlag.SENSITIV
 
 
 def _fields(request: Request) -> Block:
+    groups_label = say("card.field.groups")
     return fields_section(
         [
-            field("Requester", mention(request.requester.user_id)),
-            field("Gateway", describe.gateway_text(request)),
-            field("Target", describe.target_text(request)),
-            field(
-                "Security groups", describe.groups_text(request, field_budget("Security groups"))
-            ),
-            field("Ports", describe.ports_text(request)),
-            field("Duration", describe.duration_text(request)),
-            field("Reason", describe.reason_text(request)),
-            field("Risk", describe.risk_text(request)),
-            field("Approvals", describe.quorum_text(request)),
-            field("Request", code(request.id)),
+            field(say("card.field.requester"), mention(request.requester.user_id)),
+            field(say("card.field.gateway"), describe.gateway_text(request)),
+            field(say("card.field.target"), describe.target_text(request)),
+            field(groups_label, describe.groups_text(request, field_budget(groups_label))),
+            field(say("card.field.ports"), describe.ports_text(request)),
+            field(say("card.field.duration"), describe.duration_text(request)),
+            field(say("card.field.reason"), describe.reason_text(request)),
+            field(say("card.field.risk"), describe.risk_text(request)),
+            field(say("card.field.approvals"), describe.quorum_text(request)),
+            field(say("card.field.request"), code(request.id)),
         ]
     )
 
 
 def _title(request: Request) -> str:
     if request.extends is not None:
-        return f"Extension request {request.id} for {request.extends}"
-    verb = "access" if request.kind is RequestKind.AUTHORIZE else "removal"
-    return f"Gateway {verb} request {request.id}"
+        return say("card.title.extension", request_id=request.id, extends=request.extends)
+    key = "card.title.access" if request.kind is RequestKind.AUTHORIZE else "card.title.removal"
+    return say(key, request_id=request.id)
 
 
 def _body(request: Request, now: datetime) -> list[Block]:
     blocks = [header(_title(request)), _fields(request)]
-    times = [f"Requested {date(request.created_at)}"]
+    times = [say("card.requested", at=date(request.created_at))]
     if request.state is RequestState.PENDING and request.expires_at is not None:
         left = describe.time_left(request.expires_at, now)
-        times.append(f"Expires {date(request.expires_at)} ({left}) unless decided")
+        times.append(say("card.expires", at=date(request.expires_at), left=left))
     blocks.append(context(*times))
     if request.policy is not None:
         said = request.policy.text
         blocks.append(context(escape(said[:1].upper() + said[1:])))
     if request.plan:
-        plan = fit_lines(describe.plan_lines(request), SECTION_TEXT_LIMIT - 10, noun="more")
-        blocks.append(section(f"*Plan*\n{plan}"))
+        plan = fit_lines(describe_plan.plan_lines(request), SECTION_TEXT_LIMIT - 10)
+        blocks.append(section(say("card.plan", plan=plan)))
     return blocks
 
 
 def _approve_confirm(request: Request) -> Block:
-    ports = ", ".join(str(port) for port in describe.ports_of(request)) or "the requested ports"
-    groups = len(request.groups) or "the backend"
-    group_word = "security group" if len(request.groups) == 1 else "security groups"
+    ports = ", ".join(str(port) for port in describe.ports_of(request))
+    fields = {"ports": ports, "count": len(request.groups), "request_id": request.id}
+    if not ports:
+        scope = "any"
+    elif not request.groups:
+        scope = "backend"
+    else:
+        scope = "one" if len(request.groups) == 1 else "many"
     flags = set(request.risk_flags)
     if flags & _STRONG_FLAGS:
         if RiskFlag.ALL_PORTS in flags:
-            title = "Approve access on ALL ports?"
+            title = say("card.confirm.all_ports")
         elif RiskFlag.BROAD in flags:
-            title = "Approve broad access?"
+            title = say("card.confirm.broad")
         else:
-            title = "Approve access to sensitive ports?"
-        text = (
-            f"This opens ports {ports} from the gateway to {groups} {group_word}. "
-            "These ports are broad or reach databases and remote shells: check the reason "
-            f"and the target before approving {request.id}."
-        )
-        return confirm(title, text, go="Approve anyway", danger=True)
-    text = f"Open ports {ports} from the gateway to {groups} {group_word} for {request.id}?"
-    return confirm(f"Approve {request.id}?", text, go="Approve", danger=False)
+            title = say("card.confirm.sensitive")
+        text = say(_RISKY_TEXTS[scope], **fields)
+        return confirm(title, text, go=say("card.button.approve_anyway"), danger=True)
+    title = say("card.confirm.title", request_id=request.id)
+    text = say(_PLAIN_TEXTS[scope], **fields)
+    return confirm(title, text, go=say("card.button.approve"), danger=False)
+
+
+# Whole sentences for each scope, so no language has to assemble "N security group(s)".
+_RISKY_TEXTS = {
+    "any": "card.confirm.risky_any",
+    "backend": "card.confirm.risky_backend",
+    "one": "card.confirm.risky_one",
+    "many": "card.confirm.risky_many",
+}
+_PLAIN_TEXTS = {
+    "any": "card.confirm.text_any",
+    "backend": "card.confirm.text_backend",
+    "one": "card.confirm.text_one",
+    "many": "card.confirm.text_many",
+}
 
 
 def decision_actions(request: Request, *, block_id: str | None = BlockId.DECISION) -> Block:
@@ -109,13 +126,13 @@ def decision_actions(request: Request, *, block_id: str | None = BlockId.DECISIO
     return actions(
         [
             button(
-                "Approve",
+                say("card.button.approve"),
                 ActionId.APPROVE,
                 request.id,
                 style="primary",
                 confirm_dialog=_approve_confirm(request),
             ),
-            button("Deny", ActionId.DENY, request.id, style="danger"),
+            button(say("card.button.deny"), ActionId.DENY, request.id, style="danger"),
         ],
         block_id=block_id,
     )
@@ -124,51 +141,55 @@ def decision_actions(request: Request, *, block_id: str | None = BlockId.DECISIO
 def _outcome(request: Request, now: datetime) -> list[Block]:
     """What replaces the buttons once the request left ``pending``."""
     state = request.state
-    lines = [f"*Status:* {describe.state_label(state)}"]
+    lines = [say("card.status", state=describe.state_label(state))]
     decided = describe.decision_text(request)
     if decided is not None:
         lines.append(decided)
     if state is RequestState.APPROVED:
-        lines.append("Waiting for the worker to apply it.")
+        lines.append(say("card.waiting_for_worker"))
     elif state in {RequestState.APPLYING, RequestState.REVOKING}:
-        lines.append(f"Working on it since {date(request.updated_at)}.")
+        lines.append(say("card.working_since", at=date(request.updated_at)))
     elif state is RequestState.EXPIRED:
-        lines.append(f"Nobody decided before {date(request.expires_at or request.updated_at)}.")
-    elif state in {RequestState.REVOKED, RequestState.CANCELLED, RequestState.REJECTED}:
-        lines.append(f"{state.value.capitalize()} {date(request.updated_at)}.")
+        lines.append(say("card.nobody_decided", at=date(request.expires_at or request.updated_at)))
+    elif state in _CLOSED_AT:
+        lines.append(say(_CLOSED_AT[state], at=date(request.updated_at)))
     if state in HOLDING and request.grant_expires_at is not None:
-        verb = "ends" if request.grant_expires_at > now else "ended"
-        lines.append(f"The grant {verb} {date(request.grant_expires_at)}.")
+        key = "card.grant_ends" if request.grant_expires_at > now else "card.grant_ended"
+        lines.append(say(key, at=date(request.grant_expires_at)))
     if state in HOLDING and request.end is not None:
         lines.append(_end_progress(request.end))
     reason = describe.state_reason_text(request)
     if reason:
-        lines.append(f"_Why:_ {reason}")
+        lines.append(say("card.why", reason=reason))
     if request.incident_id is not None:
-        lines.append(f"Incident {code(request.incident_id)}: quote it when asking for help.")
+        lines.append(say("card.incident", incident=code(request.incident_id)))
     blocks = [section("\n".join(lines))]
-    results = describe.result_lines(request)
+    results = describe_plan.result_lines(request)
     if results:
-        text = fit_lines(results, SECTION_TEXT_LIMIT - 12, noun="more")
-        blocks.append(section(f"*Results*\n{text}"))
+        text = fit_lines(results, SECTION_TEXT_LIMIT - 12)
+        blocks.append(section(say("card.results", results=text)))
     return blocks
 
 
+_CLOSED_AT = {
+    RequestState.REVOKED: "card.revoked_at",
+    RequestState.CANCELLED: "card.cancelled_at",
+    RequestState.REJECTED: "card.rejected_at",
+}
+
+
 def _end_progress(progress: EndProgress) -> str:
-    retry = f"next attempt {date(progress.next_attempt_at)}"
+    fields = {"failures": progress.failures, "next": date(progress.next_attempt_at)}
     if progress.overdue_since is not None:
-        return (
-            f":rotating_light: *End overdue* since {date(progress.overdue_since)}: the cloud "
-            f"has refused to remove its rules {progress.failures} times; {retry}."
-        )
-    return f"Removing its rules failed {progress.failures} times; {retry}."
+        return say("card.end_overdue", since=date(progress.overdue_since), **fields)
+    return say("card.end_failing", **fields)
 
 
 def _failure_actions(request: Request) -> Block:
     return actions(
         [
-            button("Retry", ActionId.RETRY, request.id, style="primary"),
-            button("Cancel", ActionId.CANCEL, request.id, style="danger"),
+            button(say("card.button.retry"), ActionId.RETRY, request.id, style="primary"),
+            button(say("card.button.cancel"), ActionId.CANCEL, request.id, style="danger"),
         ],
         block_id=BlockId.FAILURE,
     )
@@ -176,26 +197,27 @@ def _failure_actions(request: Request) -> Block:
 
 def _grant_actions(request: Request) -> Block:
     ending = confirm(
-        "End this access?",
-        f"The rules {request.extends or request.id} added are removed now, except those "
-        "another grant still holds.",
-        go="End access",
+        say("card.confirm.end_title"),
+        say("card.confirm.end_text", request_id=request.extends or request.id),
+        go=say("card.button.end_access"),
         danger=True,
     )
     # An extension holds no rules of its own: its End access ends the grant it extended.
     grant = request.extends or request.id
-    end = button("End access", ActionId.END_GRANT, grant, confirm_dialog=ending)
+    end = button(say("card.button.end_access"), ActionId.END_GRANT, grant, confirm_dialog=ending)
     if request.state is RequestState.PARTLY_APPLIED:
         # Retry completes the rest; the block id differs from a failed card's Retry + Cancel.
-        retry = button("Retry", ActionId.RETRY, request.id, style="primary")
+        retry = button(say("card.button.retry"), ActionId.RETRY, request.id, style="primary")
         return actions([retry, end], block_id=BlockId.GRANT)
     return actions([end], block_id=BlockId.GRANT)
 
 
 def _fallback(request: Request) -> str:
-    return (
-        f"{_title(request)} from {mention(request.requester.user_id)}: "
-        f"{describe.state_label(request.state)}"
+    return say(
+        "card.fallback",
+        title=_title(request),
+        requester=mention(request.requester.user_id),
+        state=describe.state_label(request.state),
     )
 
 

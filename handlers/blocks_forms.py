@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from approvals.model import Surface
+from bot.catalogue import say
 from handlers.block_parts import Block, actions, button, plain_text, section
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.mrkdwn import (
@@ -27,15 +28,15 @@ from handlers.mrkdwn import (
 from vocabulary.commands import MAX_REASON_CHARS, REQUEST_ID_RE
 
 DURATION_CHOICES: tuple[tuple[str, str], ...] = (
-    ("Permanent", "permanent"),
-    ("30 minutes", "30m"),
-    ("1 hour", "1h"),
-    ("4 hours", "4h"),
-    ("8 hours", "8h"),
-    ("1 day", "1d"),
-    ("1 week", "1w"),
+    ("form.duration.permanent", "permanent"),
+    ("form.duration.30m", "30m"),
+    ("form.duration.1h", "1h"),
+    ("form.duration.4h", "4h"),
+    ("form.duration.8h", "8h"),
+    ("form.duration.1d", "1d"),
+    ("form.duration.1w", "1w"),
 )
-"""``(label, value)`` of the duration select; values are what the grammar's durations read."""
+"""``(label key, value)`` of the duration select; values are what the grammar's durations read."""
 
 Prefill = Mapping[str, str | tuple[str, str]]
 """Initial values by ``BlockId``; a select takes ``(label, value)`` or one string for both."""
@@ -131,7 +132,7 @@ def _text_input(action_id: ActionId, placeholder: str, initial: str | None, **ex
 
 
 def _duration_select(prefill: Prefill) -> Block:
-    choices = [option(label, value) for label, value in DURATION_CHOICES]
+    choices = [option(say(label), value) for label, value in DURATION_CHOICES]
     chosen = _text(prefill, BlockId.DURATION) or "permanent"
     initial = next((c for c in choices if c["value"] == chosen), choices[0])
     return {
@@ -150,7 +151,7 @@ def _modal(
         "callback_id": callback_id,
         "title": plain_text(title, VIEW_TITLE_LIMIT),
         "submit": plain_text(submit, VIEW_TITLE_LIMIT),
-        "close": plain_text("Cancel", VIEW_TITLE_LIMIT),
+        "close": plain_text(say("form.cancel"), VIEW_TITLE_LIMIT),
         "private_metadata": metadata,
         "blocks": blocks,
     }
@@ -163,65 +164,67 @@ def request_form(
     blocks: list[Block] = []
     if errors:
         lines = [
-            f":warning: *{code(key, 40)}*: {escape(text, 300)}" for key, text in errors.items()
+            say("form.error_line", field=code(key, 40), error=escape(text, 300))
+            for key, text in errors.items()
         ]
         blocks.append(section("\n".join(lines[:8])))
     blocks += [
         _input(
             BlockId.GATEWAY,
-            "Gateway",
+            say("form.gateway"),
             _external_select(
-                ActionId.GATEWAY_SELECT, "Search gateways", _selected(prefill, BlockId.GATEWAY)
+                ActionId.GATEWAY_SELECT,
+                say("form.gateway_search"),
+                _selected(prefill, BlockId.GATEWAY),
             ),
         ),
         _input(
             BlockId.SERVICE,
-            "Service",
+            say("form.service"),
             _external_select(
                 ActionId.SERVICE_SELECT,
-                "Search the gateway's services",
+                say("form.service_search"),
                 _selected(prefill, BlockId.SERVICE),
             ),
             optional=True,
-            hint="Pick a service, or give a target below.",
+            hint=say("form.service_hint"),
         ),
         _input(
             BlockId.TARGET,
-            "Or another target",
+            say("form.target"),
             _text_input(
                 ActionId.TARGET_INPUT,
-                "sg-…, i-…, cluster id or node pool id",
+                say("form.target_placeholder"),
                 _text(prefill, BlockId.TARGET),
             ),
             optional=True,
         ),
         _input(
             BlockId.PORTS,
-            "Ports",
+            say("form.ports"),
             _text_input(
-                ActionId.PORTS_INPUT, "e.g. 8080 or 8080-8090, 9000", _text(prefill, BlockId.PORTS)
+                ActionId.PORTS_INPUT, say("form.ports_placeholder"), _text(prefill, BlockId.PORTS)
             ),
         ),
         actions(
-            [button("Check access first", ActionId.CHECK_FROM_FORM, "check")],
+            [button(say("form.check_first"), ActionId.CHECK_FROM_FORM, "check")],
             block_id=BlockId.FORM_CHECK,
         ),
-        _input(BlockId.DURATION, "Duration", _duration_select(prefill)),
+        _input(BlockId.DURATION, say("form.duration"), _duration_select(prefill)),
         _input(
             BlockId.REASON,
-            "Reason",
+            say("form.reason"),
             _text_input(
                 ActionId.REASON_INPUT,
-                "Why the gateway needs to reach it",
+                say("form.reason_placeholder"),
                 _text(prefill, BlockId.REASON),
                 multiline=True,
                 max_length=MAX_REASON_CHARS,
             ),
         ),
     ]
-    return _modal(
-        CallbackId.REQUEST_FORM, "Gateway access", "Send for approval", blocks, metadata.encode()
-    )
+    title, submit = say("form.title"), say("form.submit")
+    return _modal(CallbackId.REQUEST_FORM, title, submit, blocks, metadata.encode())
 
 
 def deny_reason_form(request_id: str) -> dict[str, Any]:
@@ -229,18 +232,18 @@ def deny_reason_form(request_id: str) -> dict[str, Any]:
     metadata = DenyFormMetadata(request_id=request_id)
     reason = _input(
         BlockId.DENY_REASON,
-        f"Why deny {request_id}?",
+        say("deny.question", request_id=request_id),
         _text_input(
             ActionId.DENY_REASON_INPUT,
-            "The requester sees this",
+            say("deny.placeholder"),
             None,
             multiline=True,
             max_length=MAX_REASON_CHARS,
         ),
     )
-    return _modal(
-        CallbackId.DENY_REASON_FORM, f"Deny {request_id}", "Deny", [reason], metadata.encode()
-    )
+    title = say("deny.title", request_id=request_id)
+    submit = say("card.button.deny")
+    return _modal(CallbackId.DENY_REASON_FORM, title, submit, [reason], metadata.encode())
 
 
 def notice_modal(title: str, text: str) -> dict[str, Any]:
@@ -248,7 +251,7 @@ def notice_modal(title: str, text: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "title": plain_text(title, VIEW_TITLE_LIMIT),
-        "close": plain_text("Close", VIEW_TITLE_LIMIT),
+        "close": plain_text(say("form.close"), VIEW_TITLE_LIMIT),
         "blocks": [section(text)],
     }
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from approvals.model import Request, RequestState
+from bot.catalogue import say
 from handlers import describe
 from handlers.block_parts import (
     Block,
@@ -36,14 +37,14 @@ PENDING_SHOWN = 30  # two blocks each: summary and buttons
 
 def _mine(my_requests: Sequence[Request]) -> list[Block]:
     latest = sorted(my_requests, key=lambda r: (r.updated_at, r.id), reverse=True)
-    blocks: list[Block] = [header("Your requests")]
+    blocks: list[Block] = [header(say("home.mine_title"))]
     if not latest:
-        blocks.append(section("You have not asked for anything yet."))
+        blocks.append(section(say("home.mine_none")))
     for request in latest[:MY_REQUESTS_SHOWN]:
-        updated = f"updated {date(request.updated_at)}"
+        updated = say("home.updated", at=date(request.updated_at))
         blocks.append(section(f"{describe.summary_line(request)}\n{updated}"))
     if len(latest) > MY_REQUESTS_SHOWN:
-        blocks.append(context(f"…and {len(latest) - MY_REQUESTS_SHOWN} older; type `history`."))
+        blocks.append(context(say("home.mine_more", count=len(latest) - MY_REQUESTS_SHOWN)))
     return blocks
 
 
@@ -52,25 +53,25 @@ def _awaiting(pending: Sequence[Request], now: datetime) -> list[Block]:
         (r for r in pending if r.state is RequestState.PENDING),
         key=lambda r: (r.expires_at or r.updated_at, r.id),
     )
-    blocks: list[Block] = [divider(), header("Waiting for approval")]
+    blocks: list[Block] = [divider(), header(say("home.waiting_title"))]
     if not waiting:
-        blocks.append(section("Nothing is waiting for approval."))
+        blocks.append(section(say("list.nothing_pending")))
     for request in waiting[:PENDING_SHOWN]:
         lines = [describe.summary_line(request), describe.quorum_text(request)]
         if request.expires_at is not None:
-            lines.append(f"Expires {describe.time_left(request.expires_at, now)}")
+            lines.append(say("home.expires", left=describe.time_left(request.expires_at, now)))
         blocks.append(section("\n".join(lines)))
         blocks.append(decision_actions(request, block_id=None))
     if len(waiting) > PENDING_SHOWN:
         more = len(waiting) - PENDING_SHOWN
-        blocks.append(context(f"…and {more} more; type `list pending`."))
+        blocks.append(context(say("home.waiting_more", count=more)))
     return blocks
 
 
 def refused_home_view(reason: str, *, emulated: bool) -> dict[str, Any]:
     """The Home view for someone who may not read requests: why, and nothing else."""
     blocks: list[Block] = [emulated_notice()] if emulated else []
-    blocks += [header("Gateway access"), section(reason)]
+    blocks += [header(say("home.title")), section(reason)]
     return {"type": "home", "blocks": blocks}
 
 
@@ -84,12 +85,14 @@ def home_view(
     """The Home view for one person; ``None`` for ``pending_for_approver`` if not an approver."""
     blocks: list[Block] = [emulated_notice()] if emulated else []
     blocks += [
-        header("Gateway access"),
-        section("Ask for ports to be opened from an MSE gateway to its backend."),
+        header(say("home.title")),
+        section(say("home.intro")),
         actions(
             [
-                button("New request", ActionId.OPEN_REQUEST_FORM, "open", style="primary"),
-                button("Check access", ActionId.OPEN_CHECK_FORM, "open"),
+                button(
+                    say("home.new_request"), ActionId.OPEN_REQUEST_FORM, "open", style="primary"
+                ),
+                button(say("home.check_access"), ActionId.OPEN_CHECK_FORM, "open"),
             ],
             block_id=BlockId.HOME_ACTIONS,
         ),

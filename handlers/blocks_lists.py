@@ -15,6 +15,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from approvals.model import Request, RequestState
+from bot.catalogue import say
 from bot.cloud.port import Gateway, GatewayRule
 from handlers import describe
 from handlers.block_parts import Block, Message, actions, button, context, header, message, section
@@ -59,19 +60,21 @@ def _pager(
     """Previous/Next buttons, each ``(action id, value)``, or no block when neither applies."""
     buttons = []
     if previous is not None:
-        buttons.append(button("Previous page", previous[0], previous[1]))
+        buttons.append(button(say("list.previous"), previous[0], previous[1]))
     if following is not None:
-        buttons.append(button("Next page", following[0], following[1]))
+        buttons.append(button(say("list.next"), following[0], following[1]))
     return [actions(buttons, block_id=block_id)] if buttons else []
 
 
 def _rule_line(rule: GatewayRule, owners: Mapping[int, str]) -> str:
     group = code(rule.security_group_id, 40)
     if rule.security_group_name:
-        group += f" {code(rule.security_group_name, 40)}"
+        group = f"{group} {code(rule.security_group_name, 40)}"
     owner = owners.get(rule.rule_id)
-    via = f"via {code(owner, 20)}" if owner is not None else "_not created through sgbot_"
-    return f"• rule {code(str(rule.rule_id), 24)} → {group} port {rule.ports} · {via}"
+    fields = {"rule": code(str(rule.rule_id), 24), "group": group, "ports": str(rule.ports)}
+    if owner is not None:
+        return say("list.rule_line_via", request_id=code(owner, 20), **fields)
+    return say("list.rule_line_foreign", **fields)
 
 
 def rules_list(
@@ -91,16 +94,23 @@ def rules_list(
     name = f"{code(gateway.name, 60)} ({code(gateway.unique_id)})"
     owned = sum(1 for rule in rules if rule.rule_id in owners)
     blocks = [
-        header(f"Rules of gateway {gateway.name}"),
+        header(say("list.rules_title", gateway=gateway.name)),
         context(
-            f"{name}: {len(rules)} rules, {owned} created through sgbot · page {page} of {pages}"
+            say(
+                "list.rules_summary",
+                gateway=name,
+                count=len(rules),
+                owned=owned,
+                page=page,
+                pages=pages,
+            )
         ),
     ]
     if shown:
         lines = [_rule_line(rule, owners) for rule in shown]
         blocks.extend(section(chunk) for chunk in chunk_lines(lines))
     else:
-        blocks.append(section("This gateway has no backend security group rules."))
+        blocks.append(section(say("list.no_rules")))
 
     def page_value(number: int) -> str:
         return PageRef(gateway_id=gateway.unique_id, page=number).encode()
@@ -110,7 +120,7 @@ def rules_list(
         (ActionId.RULES_PAGE_PREVIOUS, page_value(page - 1)) if page > 1 else None,
         (ActionId.RULES_PAGE_NEXT, page_value(page + 1)) if page < pages else None,
     )
-    fallback = f"Rules of gateway {name}: page {page} of {pages}"
+    fallback = say("list.rules_fallback", gateway=name, page=page, pages=pages)
     return message(fallback, blocks, emulated=emulated)
 
 
@@ -118,7 +128,10 @@ def _pending_block(request: Request, now: datetime) -> Block:
     lines = [describe.summary_line(request), describe.quorum_text(request)]
     if request.expires_at is not None:
         left = describe.time_left(request.expires_at, now)
-        lines[-1] += f" · expires {date(request.expires_at)} ({left})"
+        quorum = describe.quorum_text(request)
+        lines[-1] = say(
+            "list.quorum_expires", quorum=quorum, at=date(request.expires_at), left=left
+        )
     return section("\n".join(lines))
 
 
@@ -148,29 +161,33 @@ def pending_list(
         page, pages, _ = page_bounds(total, page, page_size)
         pending = pending[:page_size]
     blocks = [
-        header("Pending requests"),
-        context(f"{total} pending · page {page} of {pages}"),
+        header(say("list.pending_title")),
+        context(say("list.pending_summary", total=total, page=page, pages=pages)),
     ]
     blocks += [_pending_block(r, now) for r in pending]
     if not pending:
-        blocks.append(section("Nothing is waiting for approval."))
+        blocks.append(section(say("list.nothing_pending")))
     blocks += _pager(
         BlockId.PENDING_PAGER,
         (ActionId.PENDING_PAGE_PREVIOUS, str(page - 1)) if page > 1 else None,
         (ActionId.PENDING_PAGE_NEXT, str(page + 1)) if page < pages else None,
     )
-    return message(f"{total} pending requests", blocks, emulated=emulated)
+    return message(say("list.pending_fallback", total=total), blocks, emulated=emulated)
 
 
 def history_list(requests: Sequence[Request], *, emulated: bool) -> Message:
     """The most recently updated requests first, as many as fit in one message."""
     latest = sorted(requests, key=lambda r: (r.updated_at, r.id), reverse=True)
-    lines = [f"{describe.summary_line(r)} · {date(r.updated_at)}" for r in latest]
+    lines = [
+        say("list.history_line", summary=describe.summary_line(r), at=date(r.updated_at))
+        for r in latest
+    ]
     chunks = chunk_lines(lines)
     shown = chunks[:_HISTORY_BLOCKS]
     counted = sum(chunk.count("\n") + 1 for chunk in shown)
-    blocks = [header("Request history"), *(section(chunk) for chunk in shown)]
+    blocks = [header(say("list.history_title")), *(section(chunk) for chunk in shown)]
     if not latest:
-        blocks.append(section("No requests yet."))
-    blocks.append(context(f"Showing the latest {counted} of {len(latest)} requests"))
-    return message(f"Request history: {len(latest)} requests", blocks, emulated=emulated)
+        blocks.append(section(say("list.no_history")))
+    blocks.append(context(say("list.history_summary", shown=counted, total=len(latest))))
+    fallback = say("list.history_fallback", total=len(latest))
+    return message(fallback, blocks, emulated=emulated)

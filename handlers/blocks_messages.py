@@ -13,7 +13,8 @@ from datetime import datetime
 
 from approvals.model import Request, RequestState
 from approvals.outbox import ThreadEvent
-from handlers import describe
+from bot.catalogue import say
+from handlers import describe, describe_plan
 from handlers.block_parts import Message, actions, button, message, section
 from handlers.blocks_card import card_body
 from handlers.ids import ActionId, BlockId
@@ -36,22 +37,22 @@ _PLAN_LIMIT = 1800
 
 
 def _results(request: Request) -> str:
-    lines = describe.result_lines(request)
-    return "\n" + fit_lines(lines, _RESULTS_LIMIT, noun="more") if lines else ""
+    lines = describe_plan.result_lines(request)
+    return "\n" + fit_lines(lines, _RESULTS_LIMIT) if lines else ""
 
 
-def _why(request: Request) -> str:
+def _why(key: str, request: Request, **fields: object) -> str:
+    """``key``, or ``key.because`` with the state's reason when there is one."""
     reason = describe.state_reason_text(request)
-    return f": {reason}" if reason else "."
+    if reason:
+        return say(f"{key}.because", reason=reason, **fields)
+    return say(key, **fields)
 
 
 def _incident(request: Request) -> str:
-    return f" Incident {code(request.incident_id)}." if request.incident_id else ""
-
-
-def _ends(request: Request) -> str:
-    ends = request.grant_expires_at
-    return f" until {date(ends)}, when they are removed" if ends is not None else ""
+    return (
+        " " + say("msg.incident", incident=code(request.incident_id)) if request.incident_id else ""
+    )
 
 
 def _thread_text(request: Request, event: ThreadEvent) -> str:
@@ -59,46 +60,52 @@ def _thread_text(request: Request, event: ThreadEvent) -> str:
     match event:
         case ThreadEvent.APPROVAL_RECORDED:
             missing = request.required_approvals - len(request.approvers)
-            return f"{describe.quorum_text(request)} for {rid}; waiting for {missing} more."
+            return say(
+                "thread.approval_recorded",
+                quorum=describe.quorum_text(request),
+                request_id=rid,
+                missing=missing,
+            )
         case ThreadEvent.APPROVED:
-            return f"{describe.decision_text(request) or 'Approved'}. Applying {rid} next."
+            decided = describe.decision_text(request) or say("thread.approved_plain")
+            return say("thread.approved", decided=decided, request_id=rid)
         case ThreadEvent.DENIED:
-            return f"{rid}: {describe.decision_text(request) or 'Denied'}."
+            decided = describe.decision_text(request) or say("thread.denied_plain")
+            return say("thread.denied", decided=decided, request_id=rid)
         case ThreadEvent.APPLYING:
-            return f":gear: Applying {rid} to {describe.gateway_text(request)}…"
+            return say("thread.applying", request_id=rid, gateway=describe.gateway_text(request))
         case ThreadEvent.APPLIED:
-            return f":white_check_mark: {rid} is applied.{_results(request)}"
+            return say("thread.applied", request_id=rid) + _results(request)
         case ThreadEvent.FAILED:
-            return (
-                f":x: Applying {rid} failed{_why(request)}{_incident(request)} "
-                f"An approver can press Retry or Cancel on the card.{_results(request)}"
-            )
+            failed = _why("thread.failed", request, request_id=rid)
+            return failed + _incident(request) + " " + say("thread.failed_next") + _results(request)
         case ThreadEvent.PARTLY_APPLIED:
-            return (
-                f":warning: {rid} is partly applied: the cloud refused the rest{_why(request)}"
-                f"{_incident(request)} It keeps the rules it made{_ends(request)}. An approver "
-                "can press Retry to complete it; End access removes what it made."
-                f"{_results(request)}"
+            partly = _why("thread.partly", request, request_id=rid)
+            ends = request.grant_expires_at
+            keeps = (
+                say("thread.partly_keeps_until", at=date(ends))
+                if ends is not None
+                else say("thread.partly_keeps")
             )
+            return partly + _incident(request) + " " + keeps + _results(request)
         case ThreadEvent.RETRYING:
-            return f":repeat: Retrying {rid}; rules that already exist are skipped."
+            return say("thread.retrying", request_id=rid)
         case ThreadEvent.CANCELLED:
-            return f"{rid} was cancelled{_why(request)}"
+            return _why("thread.cancelled", request, request_id=rid)
         case ThreadEvent.EXPIRED:
-            return f":hourglass: {rid} expired with {describe.quorum_text(request)}."
+            return say("thread.expired", request_id=rid, quorum=describe.quorum_text(request))
         case ThreadEvent.REMINDER:
             deadline = date(request.expires_at or request.updated_at)
             progress = describe.quorum_text(request)
-            return f":bell: {rid} still needs approval ({progress}); it expires {deadline}."
+            return say("thread.reminder", request_id=rid, quorum=progress, at=deadline)
         case ThreadEvent.REVOKING:
-            return f":gear: Removing the rules of {rid}…"
+            return say("thread.revoking", request_id=rid)
         case ThreadEvent.REVOKED:
-            return f":wastebasket: The rules of {rid} are removed.{_results(request)}"
+            return say("thread.revoked", request_id=rid) + _results(request)
         case ThreadEvent.REVOKE_FAILED:
+            failed = _why("thread.revoke_failed", request, request_id=rid)
             return (
-                f":warning: Removing the rules of {rid} failed{_why(request)}{_incident(request)} "
-                f"The rules stay in place, held by {rid}; I keep trying, less often each time "
-                "(at least hourly), and alert this channel if its end becomes overdue."
+                failed + _incident(request) + " " + say("thread.revoke_failed_next", request_id=rid)
             )
 
 
@@ -112,61 +119,68 @@ def _requester_text(request: Request, grant_ending: bool) -> str:
     rid = code(request.id)
     state = request.state
     if grant_ending and request.grant_expires_at is not None:
-        return (
-            f":bell: The access {rid} granted ends {date(request.grant_expires_at)}; its rules "
-            f"are removed then. Extend it with the button or `extend {request.id} by 2h`."
+        return say(
+            "tell.grant_ending",
+            request_id=rid,
+            at=date(request.grant_expires_at),
+            extend=f"`extend {request.id} by 2h`",
         )
     if state in {_S.RECEIVED, _S.RESOLVING}:
-        return f"{rid} received; I'm resolving the gateway and its backend security groups…"
+        return say("tell.received", request_id=rid)
     if state is _S.PENDING:
-        where = channel_link(request.card.channel_id) if request.card else "the security channel"
-        count = request.required_approvals
-        plural = "approval" if count == 1 else "approvals from different approvers"
-        plan = fit_lines(describe.plan_lines(request), _PLAN_LIMIT, noun="more changes")
-        named = describe.target_text(request).splitlines()[0]
-        return (
-            f"{rid} was sent to {where} for approval; it needs {count} {plural}.\n"
-            f"Once approved, for {named} on {describe.gateway_text(request)}, ports "
-            f"{describe.ports_text(request)}, I will:\n{plan or '_nothing to change_'}\n"
-            f"I'll message you when it is decided; `cancel {request.id}` withdraws it."
-        )
+        return _pending_text(request)
     if state is _S.REJECTED:
-        return (
-            f":no_entry: {rid} was not sent for approval{_why(request)}\n"
-            "Correct the request and send it again; type `help` for the command forms."
-        )
+        return _why("tell.rejected", request, request_id=rid)
     if state in {_S.APPROVED, _S.APPLYING}:
-        return f"{describe.decision_text(request) or 'Approved'}. Applying {rid} now…"
+        decided = describe.decision_text(request) or say("thread.approved_plain")
+        return say("tell.applying", decided=decided, request_id=rid)
     if state is _S.APPLIED and request.extends is not None:
-        return f":white_check_mark: {rid} is approved: {escape(request.state_reason or '')}."
+        reason = escape(request.state_reason or "")
+        return say("tell.extension_approved", request_id=rid, reason=reason)
     if state is _S.APPLIED:
-        ends = (
-            f" It ends {date(request.grant_expires_at)}."
-            if request.grant_expires_at is not None
-            else ""
-        )
-        return f":white_check_mark: {rid} is applied.{ends}{_results(request)}"
+        ends = request.grant_expires_at
+        if ends is not None:
+            return say("tell.applied_until", request_id=rid, at=date(ends)) + _results(request)
+        return say("tell.applied", request_id=rid) + _results(request)
     if state is _S.DENIED:
-        return f":no_entry_sign: {rid}: {describe.decision_text(request) or 'Denied'}."
+        decided = describe.decision_text(request) or say("thread.denied_plain")
+        return say("tell.denied", request_id=rid, decided=decided)
     if state is _S.PARTLY_APPLIED:
-        return (
-            f":warning: {rid} is partly applied.{_incident(request)} Some rules were made and "
-            f"the cloud refused the rest; you have the access they give{_ends(request)}. The "
-            f"approvers can retry it, and `revoke {request.id}` or End access removes what it "
-            f"made.{_results(request)}"
+        ends = request.grant_expires_at
+        rest = (
+            say("tell.partly_until", request_id=request.id, at=date(ends))
+            if ends is not None
+            else say("tell.partly_rest", request_id=request.id)
         )
+        partly = say("tell.partly", request_id=rid)
+        return partly + _incident(request) + " " + rest + _results(request)
     if state is _S.FAILED:
-        return (
-            f":x: Applying {rid} failed.{_incident(request)} The approvers were told and can "
-            f"retry it.{_results(request)}"
-        )
+        failed = say("tell.failed", request_id=rid)
+        return failed + _incident(request) + " " + say("tell.failed_next") + _results(request)
     if state is _S.EXPIRED:
-        return f":hourglass: {rid} expired before anyone decided. Send it again if still needed."
+        return say("tell.expired", request_id=rid)
     if state is _S.CANCELLED:
-        return f"{rid} was cancelled{_why(request)}"
+        return _why("thread.cancelled", request, request_id=rid)
     if state is _S.REVOKING:
-        return f":gear: Removing the rules of {rid}…"
-    return f":wastebasket: The rules of {rid} are removed.{_results(request)}"
+        return say("thread.revoking", request_id=rid)
+    return say("thread.revoked", request_id=rid) + _results(request)
+
+
+def _pending_text(request: Request) -> str:
+    where = channel_link(request.card.channel_id) if request.card else say("tell.security_channel")
+    count = request.required_approvals
+    plan = fit_lines(describe_plan.plan_lines(request), _PLAN_LIMIT, more="more.changes")
+    return say(
+        "tell.pending_one" if count == 1 else "tell.pending_many",
+        request_id=code(request.id),
+        where=where,
+        count=count,
+        target=describe.target_text(request).splitlines()[0],
+        gateway=describe.gateway_text(request),
+        ports=describe.ports_text(request),
+        plan=plan or say("tell.nothing_to_change"),
+        cancel=f"`cancel {request.id}`",
+    )
 
 
 def requester_message(request: Request, *, emulated: bool, grant_ending: bool = False) -> Message:
@@ -181,22 +195,26 @@ def requester_message(request: Request, *, emulated: bool, grant_ending: bool = 
 
 def end_overdue_alert(request: Request, *, emulated: bool) -> Message:
     """The one alert to the security channel when a grant's rules outlive its end."""
-    ends = date(request.grant_expires_at or request.updated_at)
     progress = request.end
-    error = escape(progress.last_error, 600) if progress else "the cloud refused the removal"
-    retry = f" I try again {date(progress.next_attempt_at)}." if progress else ""
-    text = (
-        f":rotating_light: End overdue: the access {code(request.id)} granted to "
-        f"{mention(request.requester.user_id)} on {describe.gateway_text(request)} should have "
-        f"ended {ends}, but its rules are still in the cloud: {error}.{_incident(request)}"
-        f"{retry} Remove them by hand if this persists.{_results(request)}"
-    )
+    error = escape(progress.last_error, 600) if progress else say("alert.cloud_refused")
+    fields = {
+        "request_id": code(request.id),
+        "requester": mention(request.requester.user_id),
+        "gateway": describe.gateway_text(request),
+        "at": date(request.grant_expires_at or request.updated_at),
+        "error": error,
+    }
+    overdue = say("alert.end_overdue", **fields)
+    retry = " " + say("alert.retry_at", at=date(progress.next_attempt_at)) if progress else ""
+    text = overdue + _incident(request) + retry + " " + say("alert.by_hand") + _results(request)
     return message(text, [section(text)], emulated=emulated)
 
 
 def status_message(request: Request, *, now: datetime, emulated: bool) -> Message:
     """The answer to ``status REQ-…``: the card's content without its buttons."""
-    fallback = f"{code(request.id)}: {describe.state_label(request.state)}"
+    fallback = say(
+        "status.fallback", request_id=code(request.id), state=describe.state_label(request.state)
+    )
     return message(fallback, card_body(request, now=now), emulated=emulated)
 
 
@@ -204,4 +222,4 @@ def help_message(help_text: str, *, emulated: bool) -> Message:
     """The grammar's help text (our own ``mrkdwn``), split into sections that fit."""
     chunks = chunk_lines(escape_entities(help_text).splitlines(), SECTION_TEXT_LIMIT)
     blocks = [section(chunk) for chunk in chunks[: MESSAGE_BLOCKS_LIMIT - 1]]
-    return message("sgbot commands", blocks, emulated=emulated)
+    return message(say("help.fallback"), blocks, emulated=emulated)

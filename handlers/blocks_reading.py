@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from bot.catalogue import say
 from bot.grammar import format_duration, render_target
 from handlers.block_parts import Message, actions, button, context, message, section
 from handlers.blocks_forms import DURATION_CHOICES, Prefill
@@ -25,7 +26,7 @@ _NOTE_LIMIT = 300
 
 
 def _read_as(shown: str) -> str:
-    return f"I read this as {code(shown, _SHOWN_LIMIT)}"
+    return say("reading.read_as", shown=code(shown, _SHOWN_LIMIT))
 
 
 def _notes(notes: Sequence[str]) -> str:
@@ -34,14 +35,14 @@ def _notes(notes: Sequence[str]) -> str:
 
 def reading_prompt(shown: str, notes: Sequence[str], reading_id: str, *, emulated: bool) -> Message:
     """Ask the person who typed a request to confirm how it was read, or edit it."""
-    lines = f"{_read_as(shown)}\nI had to guess:\n{_notes(notes)}"
+    lines = say("reading.guessed", read_as=_read_as(shown), notes=_notes(notes))
     buttons = [
-        button("Confirm", ActionId.CONFIRM_READING, reading_id, style="primary"),
-        button("Edit", ActionId.EDIT_READING, reading_id),
+        button(say("reading.confirm"), ActionId.CONFIRM_READING, reading_id, style="primary"),
+        button(say("reading.edit"), ActionId.EDIT_READING, reading_id),
     ]
     blocks = [
         section(lines),
-        context("Confirm sends it as read; nothing is stored or sent to approvers before."),
+        context(say("reading.nothing_before")),
         actions(buttons, block_id=BlockId.READING),
     ]
     return message(_read_as(shown[:200]), blocks, emulated=emulated)
@@ -49,7 +50,8 @@ def reading_prompt(shown: str, notes: Sequence[str], reading_id: str, *, emulate
 
 def with_reading(reply: Message, shown: str, notes: Sequence[str]) -> Message:
     """A query's answer with how the query was read above it."""
-    line = context(f"{_read_as(shown)} ({escape('; '.join(notes), _NOTE_LIMIT)})")
+    guessed = escape(say("usage.list_separator").join(notes), _NOTE_LIMIT)
+    line = context(say("reading.query", read_as=_read_as(shown), notes=guessed))
     blocks = [line, *reply["blocks"]]
     if len(blocks) > MESSAGE_BLOCKS_LIMIT:  # drop from the middle: the last may be a notice
         del blocks[MESSAGE_BLOCKS_LIMIT - 1 : -1]
@@ -84,8 +86,5 @@ def _duration_choice(duration: timedelta) -> tuple[str, str | None]:
         return asked, None
     shorter = [value for value in timed if parse_duration(value) <= duration]
     if shorter:
-        return shorter[-1], (
-            f"you asked for {asked}; the form offers fixed durations, so it shows the nearest "
-            "shorter one. Choose again if you need another."
-        )
-    return timed[0], f"you asked for {asked}; the shortest the form offers is {timed[0]}."
+        return shorter[-1], say("reading.duration_nearest", asked=asked)
+    return timed[0], say("reading.duration_shortest", asked=asked, shortest=timed[0])

@@ -24,6 +24,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from approvals.model import ReplyTo, Surface
+from bot import catalogue
 from bot.grammar import read_command
 from bot.metrics import Outcome
 from handlers import checks, queries, readings, views
@@ -73,7 +74,7 @@ async def take(
         if open_form is not None:
             await open_form(incomplete)
             return
-        reply = plain(deps, f"{incomplete}. Type `help` for the forms.")
+        reply = plain(deps, catalogue.say("usage.incomplete_help", problem=incomplete))
         await say_once(deps, intake_key, say, reply)
         deps.metrics.count_request(kind, Outcome.USAGE)
         return
@@ -98,11 +99,11 @@ async def take(
         return
     notes = [inference.note for inference in reading.inferred]
     if isinstance(command, Check):
-        looking = plain(deps, "Checking every hop in the cloud; the answer follows here shortly.")
+        looking = plain(deps, catalogue.say("query.checking"))
         await say(with_reading(looking, reading.shown, notes) if notes else looking)
         _in_background(checks.answer_later(deps, command, user_id, reply_to))
     elif isinstance(command, ListRules | History) and queries.needs_cloud(command):
-        looking = plain(deps, "Looking that up in the cloud; the answer follows here shortly.")
+        looking = plain(deps, catalogue.say("query.looking"))
         await say(with_reading(looking, reading.shown, notes) if notes else looking)
         _in_background(queries.answer_later(deps, command, user_id, reply_to))
     else:

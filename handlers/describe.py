@@ -14,11 +14,10 @@ from approvals.model import (
     Request,
     RequestState,
     RiskFlag,
-    RuleAction,
-    RuleOutcome,
     Verdict,
     merge_port_ranges,
 )
+from bot.catalogue import say
 from handlers.mrkdwn import code, date, escape, fit_lines, mention
 from vocabulary.commands import (
     Authorize,
@@ -39,52 +38,68 @@ NAME_LIMIT = 60  # a name beyond this is cut; the id beside it stays exact
 REASON_LIMIT = 600  # the reason is at most 500 characters; escaping may lengthen it
 
 _UNITS = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+# Catalogue keys, one per unit and number, so a language without plurals needs no rule.
+_COUNTS = {
+    ("week", True): "unit.week.one",
+    ("week", False): "unit.week.many",
+    ("day", True): "unit.day.one",
+    ("day", False): "unit.day.many",
+    ("hour", True): "unit.hour.one",
+    ("hour", False): "unit.hour.many",
+    ("minute", True): "unit.minute.one",
+    ("minute", False): "unit.minute.many",
+    ("second", True): "unit.second.one",
+    ("second", False): "unit.second.many",
+}
 _RISK_LABELS = {
-    RiskFlag.ALL_PORTS: ":rotating_light: all ports",
-    RiskFlag.BROAD: ":warning: broad port range",
-    RiskFlag.SENSITIVE_PORT: ":warning: sensitive port",
+    RiskFlag.ALL_PORTS: "risk.all_ports",
+    RiskFlag.BROAD: "risk.broad",
+    RiskFlag.SENSITIVE_PORT: "risk.sensitive_port",
 }
 _STATE_LABELS = {
-    RequestState.RECEIVED: ":inbox_tray: received",
-    RequestState.RESOLVING: ":mag: resolving",
-    RequestState.PENDING: ":hourglass_flowing_sand: pending approval",
-    RequestState.REJECTED: ":no_entry: rejected",
-    RequestState.APPROVED: ":white_check_mark: approved",
-    RequestState.APPLYING: ":gear: applying",
-    RequestState.APPLIED: ":white_check_mark: applied",
-    RequestState.PARTLY_APPLIED: ":warning: partly applied",
-    RequestState.FAILED: ":x: failed",
-    RequestState.DENIED: ":no_entry_sign: denied",
-    RequestState.EXPIRED: ":hourglass: expired",
-    RequestState.CANCELLED: ":heavy_minus_sign: cancelled",
-    RequestState.REVOKING: ":gear: revoking",
-    RequestState.REVOKED: ":wastebasket: revoked",
+    RequestState.RECEIVED: "state.received",
+    RequestState.RESOLVING: "state.resolving",
+    RequestState.PENDING: "state.pending",
+    RequestState.REJECTED: "state.rejected",
+    RequestState.APPROVED: "state.approved",
+    RequestState.APPLYING: "state.applying",
+    RequestState.APPLIED: "state.applied",
+    RequestState.PARTLY_APPLIED: "state.partly_applied",
+    RequestState.FAILED: "state.failed",
+    RequestState.DENIED: "state.denied",
+    RequestState.EXPIRED: "state.expired",
+    RequestState.CANCELLED: "state.cancelled",
+    RequestState.REVOKING: "state.revoking",
+    RequestState.REVOKED: "state.revoked",
 }
 
 
 def state_label(state: RequestState) -> str:
-    return _STATE_LABELS[state]
+    return say(_STATE_LABELS[state])
+
+
+def _count(count: int, unit: str) -> str:
+    return say(_COUNTS[(unit, count == 1)], count=count)
 
 
 def human_duration(duration: timedelta) -> str:
     seconds = int(duration.total_seconds())
     for unit, size in _UNITS:
         if seconds % size == 0 and seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"{seconds} seconds"
+            return _count(seconds // size, unit)
+    return _count(seconds, "second")
 
 
 def time_left(until: datetime, now: datetime) -> str:
     """``in 3 hours`` rounded down to the largest unit, or ``past due``."""
     left = until - now
     if left <= timedelta(0):
-        return "past due"
+        return say("time.past_due")
     for unit, size in _UNITS[1:]:
         count = int(left.total_seconds()) // size
         if count >= 1:
-            return f"in {count} {unit}{'' if count == 1 else 's'}"
-    return "in under a second"
+            return say("time.in", amount=_count(count, unit))
+    return say("time.under_a_second")
 
 
 def ports_of(request: Request) -> tuple[PortRange, ...]:
@@ -99,12 +114,15 @@ def ports_of(request: Request) -> tuple[PortRange, ...]:
 def ports_text(request: Request, limit: int = 400) -> str:
     ports = ports_of(request)
     if not ports:
-        return "the rule's ports" if isinstance(request.command, RevokeRule) else "—"
+        return say("ports.of_the_rule") if isinstance(request.command, RevokeRule) else "—"
     shown: list[str] = []
     for index, port in enumerate(ports):
-        more = f" and {len(ports) - index} more ranges"
-        if len(", ".join([*shown, str(port)])) + len(more) > limit:
-            return ", ".join(shown) + more
+        left = len(ports) - index
+        if (
+            len(", ".join([*shown, str(port)])) + len(say("ports.and_more", ports="", count=left))
+            > limit
+        ):
+            return say("ports.and_more", ports=", ".join(shown), count=left)
         shown.append(str(port))
     return ", ".join(shown)
 
@@ -115,7 +133,7 @@ def gateway_text(request: Request) -> str:
         return f"{name} ({code(request.gateway_id)})" if name else code(request.gateway_id)
     command = request.command
     if isinstance(command, RevokeRequest):
-        return f"the gateway of {code(command.request_id)}"
+        return say("gateway.of_request", request_id=code(command.request_id))
     return code(command.gateway.value, NAME_LIMIT)
 
 
@@ -123,17 +141,22 @@ def _target(target: Target) -> str:
     match target:
         case ServiceTarget():
             name = f"{target.name}.{target.namespace}" if target.namespace else target.name
-            return f"service {code(name, NAME_LIMIT)}"
+            return say("target.service", name=code(name, NAME_LIMIT))
         case SecurityGroupTarget():
-            return f"security group {code(target.security_group_id)}"
+            return say("target.security_group", group=code(target.security_group_id))
         case SecurityGroupsTarget():
-            return "security groups " + ", ".join(code(g) for g in target.security_group_ids)
+            groups = ", ".join(code(g) for g in target.security_group_ids)
+            return say("target.security_groups", groups=groups)
         case InstanceTarget():
-            return f"instance {code(target.instance_id)}"
+            return say("target.instance", instance=code(target.instance_id))
         case ClusterTarget():
-            return f"cluster {code(target.cluster_id)}"
+            return say("target.cluster", cluster=code(target.cluster_id))
         case NodePoolTarget():
-            return f"node pool {code(target.nodepool_id)} of cluster {code(target.cluster_id)}"
+            return say(
+                "target.nodepool",
+                nodepool=code(target.nodepool_id),
+                cluster=code(target.cluster_id),
+            )
 
 
 def target_text(request: Request) -> str:
@@ -142,25 +165,26 @@ def target_text(request: Request) -> str:
     if isinstance(command, Authorize | RevokeTarget):
         named = _target(command.target)
     elif isinstance(command, RevokeRule):
-        keep = " (keeping the backend rule)" if command.keep_backend_rule else ""
-        named = f"rule {code(str(command.rule_id))}{keep}"
+        key = "target.rule_keeping_backend" if command.keep_backend_rule else "target.rule"
+        named = say(key, rule=code(str(command.rule_id)))
     else:
-        named = f"the grant of {code(command.request_id)}"
+        named = say("target.grant_of", request_id=code(command.request_id))
     if request.resolution_path:
-        return f"{named}\n_via_ {escape(request.resolution_path, 600)}"
+        via = say("target.via", path=escape(request.resolution_path, 600))
+        return f"{named}\n{via}"
     return named
 
 
 def groups_text(request: Request, limit: int) -> str:
     if not request.groups:
-        return "not resolved yet" if request.state is RequestState.RESOLVING else "—"
+        return say("groups.unresolved") if request.state is RequestState.RESOLVING else "—"
     lines = [
         f"{code(group.security_group_id)} {code(group.name, NAME_LIMIT)}"
         if group.name
         else code(group.security_group_id)
         for group in request.groups
     ]
-    return fit_lines(lines, limit, noun="more groups")
+    return fit_lines(lines, limit, more="more.groups")
 
 
 def duration_text(request: Request) -> str:
@@ -171,10 +195,12 @@ def duration_text(request: Request) -> str:
     if not isinstance(command, Authorize):
         return "—"
     if duration is None:
-        return "permanent"
+        return say("duration.permanent")
     if request.grant_expires_at is not None:
-        return f"{human_duration(duration)}, ends {date(request.grant_expires_at)}"
-    return f"{human_duration(duration)}, ending {human_duration(duration)} after it is applied"
+        return say(
+            "duration.ends", duration=human_duration(duration), at=date(request.grant_expires_at)
+        )
+    return say("duration.after_applied", duration=human_duration(duration))
 
 
 def reason_text(request: Request) -> str:
@@ -182,75 +208,23 @@ def reason_text(request: Request) -> str:
     reason = request.reason
     if reason is None and isinstance(command, Authorize):
         reason = command.reason
-    return escape(reason, REASON_LIMIT) if reason else "_none given_"
+    return escape(reason, REASON_LIMIT) if reason else say("reason.none")
 
 
 def risk_text(request: Request) -> str:
-    return ", ".join(_RISK_LABELS[flag] for flag in request.risk_flags) or "none"
+    return ", ".join(say(_RISK_LABELS[flag]) for flag in request.risk_flags) or say("risk.none")
 
 
 def quorum_text(request: Request) -> str:
     approvers = request.approvers
-    text = f"{len(approvers)} of {request.required_approvals} approvals"
-    if approvers:
-        text += ": " + ", ".join(mention(actor.user_id) for actor in approvers)
-    return text
-
-
-def plan_lines(request: Request) -> list[str]:
-    lines: list[str] = []
-    for planned in request.plan:
-        where = f"{code(planned.security_group_id)} port {planned.port_range}"
-        if planned.action is RuleAction.ADD:
-            linked = (
-                f" — links to the existing {code(planned.backend_rule.rule_id)}, which sgbot did"
-                " not create and keeps when this access ends"
-                if planned.backend_rule is not None
-                else ""
-            )
-            lines.append(f":heavy_plus_sign: add {where}{linked}")
-        elif planned.action is RuleAction.SKIP:
-            covered = (
-                f"rule {code(str(planned.existing_rule_id))}"
-                if planned.existing_rule_id is not None
-                else "an existing rule"
-            )
-            lines.append(f":fast_forward: skip {where} — already covered by {covered}")
-        elif planned.action is RuleAction.DELETE:
-            rule = code(str(planned.existing_rule_id)) if planned.existing_rule_id else "the rule"
-            why = f" — {escape(planned.reason, 400)}" if planned.reason else ""
-            lines.append(f":heavy_minus_sign: delete {rule} ({where}){why}")
-        else:
-            why = escape(planned.reason, 300) if planned.reason else "refused by pre-flight"
-            lines.append(f":no_entry: refuse {where} — {why}")
-    return lines
-
-
-def result_lines(request: Request) -> list[str]:
-    lines: list[str] = []
-    for result in request.results:
-        where = f"{code(result.security_group_id)} port {result.port_range}"
-        rule = f"rule {code(str(result.rule_id))}" if result.rule_id is not None else "a rule"
-        backend = code(result.backend_rule.rule_id) if result.backend_rule is not None else None
-        if result.outcome is RuleOutcome.CREATED:
-            linked = f", linked to the existing {backend}" if backend else ""
-            lines.append(f":white_check_mark: created {rule} for {where}{linked}")
-        elif result.outcome is RuleOutcome.EXISTED:
-            lines.append(f":fast_forward: {rule} already allowed {where}")
-        elif result.outcome is RuleOutcome.FOUND:
-            lines.append(
-                f":fast_forward: {rule} already allowed {where}; sgbot did not create it, "
-                "so it stays when this grant ends"
-            )
-        elif result.outcome is RuleOutcome.DELETED:
-            remains = (
-                f"; access remains through {backend}, which sgbot did not create" if backend else ""
-            )
-            lines.append(f":wastebasket: deleted {rule} for {where}{remains}")
-        else:
-            error = escape(result.error, 300) if result.error else "the cloud refused"
-            lines.append(f":x: {where} failed: {error}")
-    return lines
+    if not approvers:
+        return say("quorum.count", given=0, needed=request.required_approvals)
+    return say(
+        "quorum.count_by",
+        given=len(approvers),
+        needed=request.required_approvals,
+        approvers=", ".join(mention(actor.user_id) for actor in approvers),
+    )
 
 
 def decision_text(request: Request) -> str | None:
@@ -258,13 +232,16 @@ def decision_text(request: Request) -> str | None:
     denials = [d for d in request.decisions if d.verdict is Verdict.DENY]
     if denials:
         denial = denials[-1]
-        why = f": {escape(denial.reason, REASON_LIMIT)}" if denial.reason else ""
-        return f"Denied by {mention(denial.actor.user_id)} {date(denial.at)}{why}"
+        who, at = mention(denial.actor.user_id), date(denial.at)
+        if denial.reason:
+            why = escape(denial.reason, REASON_LIMIT)
+            return say("decision.denied_because", who=who, at=at, why=why)
+        return say("decision.denied", who=who, at=at)
     approvals = [d for d in request.decisions if d.verdict is Verdict.APPROVE]
     if not approvals or request.state in {RequestState.PENDING, RequestState.EXPIRED}:
         return None
     who = ", ".join(mention(actor.user_id) for actor in request.approvers)
-    return f"Approved by {who} {date(approvals[-1].at)}"
+    return say("decision.approved", who=who, at=date(approvals[-1].at))
 
 
 def state_reason_text(request: Request, limit: int = 1000) -> str:
@@ -273,8 +250,12 @@ def state_reason_text(request: Request, limit: int = 1000) -> str:
 
 def summary_line(request: Request) -> str:
     """One list line: id, state, who, gateway, target, ports; bounded to about 500 chars."""
-    return (
-        f"{code(request.id)} {state_label(request.state)} · {mention(request.requester.user_id)}"
-        f" · {gateway_text(request)} → {target_text(request).splitlines()[0]}"
-        f" · ports {ports_text(request, 120)}"
+    return say(
+        "summary.line",
+        request_id=code(request.id),
+        state=state_label(request.state),
+        requester=mention(request.requester.user_id),
+        gateway=gateway_text(request),
+        target=target_text(request).splitlines()[0],
+        ports=ports_text(request, 120),
     )

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from approvals.model import ReplyTo
+from bot import catalogue
 from bot.logs import bind
 from bot.metrics import Outcome
 from handlers.block_parts import Message, message, section
@@ -62,4 +63,4 @@ async def submit_change(
     # The store's INFO line "request … new -> received by <org>:<user>" already records it.
     bind(request_id=created.request_id)
     log.debug("request %s received from user %s via %s", created.request_id, user_id, kind)
-    await say(plain(deps, f"`{created.request_id}` received; checking the gateway and backend…"))
+    await say(plain(deps, catalogue.say("intake.received", request_id=created.request_id)))

@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from bot.catalogue import say
+
 ELLIPSIS = "…"
 SECTION_TEXT_LIMIT = 3000
 FIELD_TEXT_LIMIT = 2000
@@ -167,22 +169,23 @@ def channel_link(channel_id: str) -> str:
     return f"<#{channel_id}>" if _SLACK_CHANNEL_ID_RE.fullmatch(channel_id) else code(channel_id)
 
 
-def date(at: datetime, layout: str = "{date_short_pretty} at {time}") -> str:
+def date(at: datetime, layout: str | None = None) -> str:
     """A date each reader sees in their own time zone, with a UTC fallback for old clients."""
     fallback = at.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(at.timestamp())}^{layout}|{fallback}>"
+    return f"<!date^{int(at.timestamp())}^{layout or say('date.layout')}|{fallback}>"
 
 
-def fit_lines(lines: Iterable[str], limit: int, *, noun: str = "more") -> str:
-    """Whole lines joined by newlines within ``limit``, then ``…and N more`` for the rest."""
+def fit_lines(lines: Iterable[str], limit: int, *, more: str = "more.lines") -> str:
+    """Whole lines joined by newlines within ``limit``, then ``…and N more`` for the rest;
+    ``more`` is the catalogue key of that last line, which takes ``{count}``."""
     all_lines = list(lines)
     kept: list[str] = []
     used = 0
     for index, line in enumerate(all_lines):
         rest = len(all_lines) - index - 1
-        tail = len(f"\n…and {len(all_lines)} {noun}") if rest else 0
+        tail = len("\n" + say(more, count=len(all_lines))) if rest else 0
         if used + len(line) + 1 + tail > limit:
-            marker = f"…and {len(all_lines) - index} {noun}"
+            marker = say(more, count=len(all_lines) - index)
             return "\n".join([*kept, marker])
         kept.append(line)
         used += len(line) + 1

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt.async_app import AsyncApp
 
+from bot.catalogue import say
 from handlers import queries
 from handlers.block_parts import Message, message, section
 from handlers.blocks import PageRef
@@ -57,7 +58,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         try:
             wanted = PendingPage.decode(action.get("value"))
         except ValidationError:
-            await show_page(deps, body, _note(deps, "That button does not name a page."))
+            await show_page(deps, body, _note(deps, say("click.unknown_page")))
             return
         user_id = str(body["user"]["id"])
         refused = await queries.read_refusal(deps, user_id, "read: ListPending page")
@@ -68,7 +69,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         try:
             wanted = PageRef.decode(str(action.get("value")))
         except ValidationError:
-            await show_page(deps, body, _note(deps, "That button does not name a page."))
+            await show_page(deps, body, _note(deps, say("click.unknown_page")))
             return
         user = await deps.approvers.slack_user(str(body["user"]["id"]))
         gateway = GatewayRef(value=wanted.gateway_id)
@@ -78,7 +79,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             page = _note(deps, str(exc))
         except CloudError as exc:
             log.warning("rules page of %s failed: %s", wanted.gateway_id, exc)
-            page = _note(deps, f"I could not read the gateway: {exc}")
+            page = _note(deps, say("query.gateway_unreadable", error=exc))
         await show_page(deps, body, page)
 
     app.action(ActionId.PENDING_PAGE_PREVIOUS)(on_pending_page)

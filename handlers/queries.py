@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from approvals.model import ReplyTo, Request, RuleOutcome
 from approvals.policy import SlackUser
-from bot.grammar import HELP_TEXT
-from handlers import describe
+from bot.catalogue import say
+from bot.grammar.usage import help_text
+from handlers import describe_plan
 from handlers.block_parts import Message, message, section
 from handlers.blocks import help_message, history_list, pending_list, rules_list, status_message
 from handlers.blocks_lists import page_bounds
@@ -62,11 +63,11 @@ async def answer(deps: Deps, command: Query, user_id: str) -> Message:
             return refused
     match command:
         case Help():
-            return help_message(HELP_TEXT, emulated=deps.emulated)
+            return help_message(help_text(), emulated=deps.emulated)
         case Status(request_id=request_id):
             request = await deps.store.get(request_id)
             if request is None:
-                return _text(deps, f"There is no request `{request_id}`; check the id.")
+                return _text(deps, say("query.no_request", request_id=request_id))
             return status_message(request, now=now, emulated=deps.emulated)
         case ListPending():
             return await pending_page(deps, 1)
@@ -88,9 +89,9 @@ def cancelled_text(request: Request) -> str:
         r for r in request.results if r.outcome in {RuleOutcome.CREATED, RuleOutcome.DELETED}
     ]
     if not changed:
-        return f"`{request.id}` is cancelled; nothing was changed in the cloud."
-    done = "\n".join(describe.result_lines(request.with_results(changed)))
-    return f"`{request.id}` is cancelled. What it already changed in the cloud stays:\n{done}"
+        return say("query.cancelled_nothing", request_id=request.id)
+    done = "\n".join(describe_plan.result_lines(request.with_results(changed)))
+    return say("query.cancelled_stays", request_id=request.id, results=done)
 
 
 async def pending_page(deps: Deps, page: int) -> Message:
@@ -132,5 +133,5 @@ async def answer_later(
     except PolicyRefused as exc:
         reply = _text(deps, str(exc))
     except CloudError as exc:
-        reply = _text(deps, f"I could not read the gateway: {exc}")
+        reply = _text(deps, say("query.gateway_unreadable", error=exc))
     await reply_privately(deps.slack, reply_to, user_id, reply)

@@ -24,6 +24,7 @@ from slack_bolt.async_app import AsyncApp
 
 from approvals.keys import READING_TTL
 from approvals.model import ReplyTo
+from bot import catalogue
 from bot.grammar import Reading
 from handlers import queries
 from handlers.actions import tell_clicker
@@ -92,18 +93,14 @@ async def _load(deps: Deps, body: dict[str, Any], action: dict[str, Any]) -> Pen
         stored = await deps.redis.get(deps.keys.reading(button.reading_id))
         pending = PendingReading.model_validate_json(stored) if stored is not None else None
     except ValidationError:
-        await tell_clicker(deps, body, "That button does not name a request I know.")
+        await tell_clicker(deps, body, catalogue.say("click.unknown_request"))
         return None
     if pending is None:
-        await tell_clicker(
-            deps, body, "That reading has expired. Type the request again to send it."
-        )
+        await tell_clicker(deps, body, catalogue.say("reading.expired"))
         return None
     if pending.user_id != user_id:
         log.warning("user %s clicked a reading of user %s", user_id, pending.user_id)
-        await tell_clicker(
-            deps, body, "Only the person who typed this request can confirm or edit it."
-        )
+        await tell_clicker(deps, body, catalogue.say("reading.not_yours"))
         return None
     return pending
 
@@ -147,7 +144,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if pending is None or not isinstance(pending.command, Authorize):
             await ack()
             if pending is not None:
-                text = f"Change it and send it again: {code(pending.shown, 1500)}"
+                text = catalogue.say("reading.change_it", shown=code(pending.shown, 1500))
                 await tell_clicker(deps, body, text)
             return
         prefill, notes = edit_prefill(pending.command)
@@ -158,7 +155,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         view = request_form(prefill, metadata, notes or None)
         await deps.slack.views_open(trigger_id=body["trigger_id"], view=view)
         await ack()
-        await _replace_prompt(deps, body, plain(deps, "Editing the request in the form…"))
+        await _replace_prompt(deps, body, plain(deps, catalogue.say("reading.editing")))
 
     app.action(ActionId.CONFIRM_READING)(on_confirm)
     app.action(ActionId.EDIT_READING)(on_edit)

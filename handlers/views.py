@@ -23,7 +23,9 @@ from slack_bolt.async_app import AsyncApp
 
 from approvals.keys import OPTIONS_CACHE_TTL
 from approvals.model import ReplyTo, Surface
+from bot.catalogue import say
 from bot.grammar import parse_command, parse_ports
+from bot.grammar.values import duration_refusal
 from handlers.blocks import (
     FormMetadata,
     Prefill,
@@ -34,7 +36,7 @@ from handlers.blocks import (
 from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId, CallbackId
 from vocabulary.commands import Authorize, GatewayRef, ServiceTarget, Target
-from vocabulary.durations import parse_duration, too_long
+from vocabulary.durations import parse_duration
 from vocabulary.errors import CloudError, IncompleteCommand, PolicyRefused, UsageError, UserError
 
 log = logging.getLogger(__name__)
@@ -101,7 +103,7 @@ def _target(service: str | None, other: str | None) -> Target:
     if service:
         name, _, namespace = service.partition(".")
         return ServiceTarget(name=name, namespace=namespace or None)
-    raise UsageError("pick a service, or give a security group, instance, cluster or node pool")
+    raise UsageError(say("form.error.no_target"))
 
 
 def command_from_form(
@@ -111,7 +113,7 @@ def command_from_form(
     errors: dict[str, str] = {}
     gateway = _value(values, BlockId.GATEWAY, ActionId.GATEWAY_SELECT)
     if not gateway:
-        errors[BlockId.GATEWAY] = "choose a gateway"
+        errors[BlockId.GATEWAY] = say("form.error.no_gateway")
     target: Target | None = None
     try:
         target = _target(
@@ -127,7 +129,7 @@ def command_from_form(
         errors[BlockId.PORTS] = str(exc)
     duration_text = _value(values, BlockId.DURATION, ActionId.DURATION_SELECT) or "permanent"
     duration = None if duration_text == "permanent" else parse_duration(duration_text)
-    if (problem := too_long(duration, max_duration)) is not None:
+    if (problem := duration_refusal(duration, max_duration)) is not None:
         errors[BlockId.DURATION] = problem
     if errors or gateway is None or target is None or ports is None:
         return None, errors

@@ -1,12 +1,10 @@
 """Durations as people and settings write them (``30m``, ``4h``, ``2d``, ``1w``, also ``90s``),
-and the one rule on how long a grant may be, with the one message that says so."""
+and the one rule on how long a grant may be (``bot.grammar.values.check_duration`` says it)."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
-
-from vocabulary.errors import UsageError
 
 _DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -33,20 +31,7 @@ def format_duration(duration: timedelta) -> str:
     return f"{seconds}s"
 
 
-def too_long(duration: timedelta | None, longest: timedelta) -> str | None:
-    """Why ``duration`` may not be granted (longer than ``longest``, ``SGBOT_MAX_DURATION``),
-    or None when it may; a permanent request (None) is not limited here."""
-    if duration is None or duration <= longest:
-        return None
-    allowed = format_duration(longest)
-    return (
-        f"`{format_duration(duration)}` is longer than the longest grant allowed, {allowed}: "
-        f"ask for {allowed} or less (`for {allowed}`)."
-    )
-
-
-def check_duration(duration: timedelta | None, longest: timedelta) -> None:
-    """``UsageError`` with ``too_long``'s message when ``duration`` may not be granted."""
-    problem = too_long(duration, longest)
-    if problem is not None:
-        raise UsageError(problem)
+def exceeds(duration: timedelta | None, longest: timedelta) -> bool:
+    """The one rule on how long a grant may be: no longer than ``longest``
+    (``SGBOT_MAX_DURATION``); a permanent request (None) is not limited here."""
+    return duration is not None and duration > longest

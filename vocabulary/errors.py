@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.catalogue import say
+
 
 class SgbotError(Exception):
     """Base of every error sgbot raises on purpose."""
@@ -51,7 +53,17 @@ class IncompleteCommand(UserError):
         self.verb = verb
         self.given = dict(given)
         self.missing = missing
-        super().__init__(f"`{verb}` needs {', '.join(missing)}")
+        named = say("usage.list_separator").join(say(_PARTS.get(part, part)) for part in missing)
+        super().__init__(say("usage.incomplete", verb=verb, missing=named))
+
+
+# The parts a command can lack, as the catalogue names them.
+_PARTS = {
+    "gateway": "part.gateway",
+    "target": "part.target",
+    "ports": "part.ports",
+    "rule_id": "part.rule_id",
+}
 
 
 class PolicyRefused(UserError):
@@ -70,8 +82,8 @@ class CloudError(SgbotError):
     def __init__(self, message: str, *, request_id: str | None = None, code: str | None = None):
         self.request_id = request_id
         self.code = code
-        suffix = f" (cloud request id {request_id})" if request_id else ""
-        super().__init__(f"{message}{suffix}")
+        text = say("cloud.with_request_id", message=message, request_id=request_id)
+        super().__init__(text if request_id else message)
 
 
 class NotFound(CloudError):

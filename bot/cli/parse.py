@@ -39,10 +39,12 @@ def _jsonable(value: object) -> object:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot import catalogue
     from bot.grammar import read_command
     from bot.settings import load_settings
 
     settings = load_settings()
+    catalogue.use(settings.language)
     try:
         reading = read_command(args.text, max_duration=settings.max_duration)
     except IncompleteCommand as exc:

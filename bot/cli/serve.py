@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
+from bot import catalogue
 from bot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def load_and_log(level: int = logging.INFO) -> Settings:
     from bot.logs import configure_logging
 
     settings = load_settings()
+    catalogue.use(settings.language)
     configure_logging(settings.log_format, region=settings.region_id, level=level)
     return settings
 

@@ -15,6 +15,7 @@ from darabonba.exceptions import UnretryableException
 from Tea.exceptions import TeaException
 from Tea.exceptions import UnretryableException as TeaUnretryableException
 
+from bot.catalogue import say
 from vocabulary.errors import (
     CloudError,
     CloudUnavailable,
@@ -58,8 +59,12 @@ def translate(exc: BaseException, service: str, action: str) -> tuple[CloudError
         inner = getattr(exc, "inner_exception", None) or exc
         return (
             CloudUnavailable(
-                f"Alibaba Cloud {service.upper()} did not answer {action} "
-                f"(timed out or unreachable: {type(inner).__name__}); try again shortly",
+                say(
+                    "aliyun.unreachable",
+                    service=service.upper(),
+                    action=action,
+                    error=type(inner).__name__,
+                ),
                 code=type(inner).__name__,
             ),
             None,
@@ -120,37 +125,35 @@ def classify(
     where = f"{service.upper()} {action}"
     if throttled or code.startswith("Throttling") or status == _HTTP_TOO_MANY:
         return Throttled(
-            f"Alibaba Cloud is rate-limiting {where}; try again in a minute",
+            say("aliyun.throttled", where=where),
             request_id=request_id,
             code=code,
         )
     if code in _CREDENTIAL_CODES:
         return PermissionDenied(
-            f"Alibaba Cloud rejected the bot's credentials ({code}) on {where}; "
-            "an operator must fix the access key the bot runs with",
+            say("aliyun.credentials", code=code, where=where),
             request_id=request_id,
             code=code,
         )
     if code in _PERMISSION_CODES or status == _HTTP_FORBIDDEN:
         ram_action = denied_action or f"{service}:{action}"
         return PermissionDenied(
-            f"the bot's RAM identity may not call {ram_action}; "
-            "an operator must grant it (see the bot's RAM policy)",
+            say("aliyun.ram_denied", action=ram_action),
             action=ram_action,
             request_id=request_id,
             code=code,
         )
     if status == _HTTP_NOT_FOUND or "NotFound" in code:
         return NotFound(f"{where}: {message}", request_id=request_id, code=code or None)
-    what = f"{code}: {message}" if code else f"HTTP {status}, no error code: {message}"
+    what = f"{code}: {message}" if code else say("aliyun.no_code", status=status, message=message)
     if status is not None and status >= _HTTP_SERVER_ERROR:
         return CloudUnavailable(
-            f"Alibaba Cloud failed on {where} ({what}); try again shortly",
+            say("aliyun.failed", where=where, what=what),
             request_id=request_id,
             code=code or None,
         )
     return InvalidInput(
-        f"{where} refused the request ({what})", request_id=request_id, code=code or None
+        say("aliyun.refused", where=where, what=what), request_id=request_id, code=code or None
     )
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.catalogue import say, say_in
 from bot.cloud.port import CloudPort, GatewayRule, IngressRule, SecurityGroup
 from bot.cloud.resolve import Resolution, find_gateway, resolve_target
 from bot.cloud.rules import find_identical_ingress
@@ -64,14 +65,13 @@ class Plan:
         if self.refused:
             reasons = "; ".join(f"{i.group.security_group_id}: {i.reason}" for i in self.refused)
             route = self.resolution.hops or self.resolution.path
-            raise Conflict(f"cannot authorize {route}: {reasons}")
+            raise Conflict(say("cloud.cannot_authorize", route=route, reasons=reasons))
 
 
 GROUP_RULE_QUOTA = 20
 """The most rules referencing another group that a basic group may hold [ECS docs]."""
-SAME_TYPE = (
-    "select the same security group type for the gateway as the one used by the backend service"
-)
+# MSE's own advice, quoted as its English console and documentation give it.
+SAME_TYPE = say_in("en", "preflight.same_type")
 
 
 def plan(
@@ -144,25 +144,27 @@ def _refusals(resolution: Resolution, group: SecurityGroup) -> list[str]:
     problems = []
     if not gateway.running:
         problems.append(
-            f"gateway {gateway.name} is {gateway.status_text}, not running, and MSE changes no "
-            "rules until it runs; ask again once the MSE console shows it Running"
+            say("preflight.not_running", gateway=gateway.name, status=gateway.status_text)
         )
     if group.vpc_id != gateway_group.vpc_id:
         problems.append(
-            f"it is in {group.vpc_id}, the gateway in {gateway_group.vpc_id}; "
-            "a gateway can only reach groups in its own VPC"
+            say("preflight.other_vpc", vpc=group.vpc_id, gateway_vpc=gateway_group.vpc_id)
         )
     if group.group_type != gateway_group.group_type:
         problems.append(
-            f"its type is {_kind(group)} and the gateway group {gateway_group.security_group_id}"
-            f"'s is {_kind(gateway_group)}; MSE authorizes only between groups of one type: "
-            f"{SAME_TYPE}"
+            say(
+                "preflight.other_type",
+                kind=_kind(group),
+                gateway_group=gateway_group.security_group_id,
+                gateway_kind=_kind(gateway_group),
+                advice=say("preflight.same_type"),
+            )
         )
     return problems
 
 
 def _kind(group: SecurityGroup) -> str:
-    return "basic (normal)" if group.is_basic else group.group_type
+    return say("preflight.basic") if group.is_basic else group.group_type
 
 
 def _over_quota(
@@ -176,11 +178,7 @@ def _over_quota(
     new = sum(1 for i in items if i.action is Action.ADD and i.backend_rule is None)
     if held + new <= GROUP_RULE_QUOTA:
         return None
-    return (
-        f"it already holds {held} of the {GROUP_RULE_QUOTA} rules referencing another security "
-        f"group that a basic group may have, and this would add {new}; remove rules it no "
-        "longer needs, or ask for fewer port ranges"
-    )
+    return say("preflight.over_quota", held=held, quota=GROUP_RULE_QUOTA, new=new)
 
 
 async def backend_ingress(

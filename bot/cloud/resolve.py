@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.catalogue import say
 from bot.cloud.port import CloudPort, Cluster, Gateway, GatewayService, Instance, SecurityGroup
 from bot.cloud.resolve_ips import addresses, trace_ips
 from bot.cloud.resolve_k8s import (
-    EXPLICIT_TARGET,
     Walk,
     cluster_walk,
     node_walk,
@@ -41,11 +41,8 @@ from vocabulary.errors import InvalidInput, NotFound, PermissionDenied
 
 K8S_SOURCE = "k8s"
 CLUSTER_ID_RE = re.compile(r"c[0-9a-f]{32}")
-ASK_EXPLICIT_TARGET = EXPLICIT_TARGET
-HIDDEN_BY_RAM = (
-    "if it exists, the bot's RAM identity may not see it: a policy limited by resource or "
-    "condition makes {action} answer an empty list rather than an error"
-)
+# For the access check's own sentences; the resolver's come whole from the catalogue.
+ASK_EXPLICIT_TARGET = "name the backend directly instead: `sg-…` or `instance i-…`"
 
 
 @dataclass(frozen=True)
@@ -71,20 +68,18 @@ async def find_gateway(cloud: CloudPort, ref: GatewayRef) -> Gateway:
             return await cloud.get_gateway(ref.value)
         except NotFound as exc:
             raise NotFound(
-                f"there is no gateway {ref.value} in {cloud.region_id}; "
-                "check the id in the MSE console, or use the gateway's name",
+                say("cloud.no_gateway_id", gateway=ref.value, region=cloud.region_id),
                 request_id=exc.request_id,
                 code=exc.code,
             ) from exc
     hits = [g for g in await cloud.find_gateways_by_name(ref.value) if g.name == ref.value]
     if not hits:
         raise NotFound(
-            f"there is no gateway named {ref.value!r} in {cloud.region_id}; names are exact "
-            "and case-sensitive — the MSE console lists them under Cloud-native Gateways"
+            say("cloud.no_gateway_name", gateway=repr(ref.value), region=cloud.region_id)
         )
     if len(hits) > 1:
         choices = ", ".join(sorted(g.unique_id for g in hits))
-        raise InvalidInput(f"several gateways are named {ref.value!r}; use one id: {choices}")
+        raise InvalidInput(say("cloud.several_gateways", gateway=repr(ref.value), choices=choices))
     return await cloud.get_gateway(hits[0].unique_id)
 
 
@@ -98,20 +93,17 @@ async def resolve_target(cloud: CloudPort, gateway: Gateway, target: Target) -> 
     }
     if gateway.security_group_id not in found:
         raise PermissionDenied(
-            f"the managed security group {gateway.security_group_id} of gateway {gateway.name} "
-            f"is not visible to ecs:DescribeSecurityGroups in {cloud.region_id}: either the "
-            "bot's RAM policy limits that action by resource or condition (allow it on the "
-            "gateway's group), or the group belongs to another account (MSE's own); sgbot "
-            "needs its type and VPC to check the backend groups against it",
+            say(
+                "cloud.gateway_group_hidden",
+                group=gateway.security_group_id,
+                gateway=gateway.name,
+                region=cloud.region_id,
+            ),
             action="ecs:DescribeSecurityGroups",
         )
     missing = [group_id for group_id in unique_ids if group_id not in found]
     if missing:
-        raise NotFound(
-            f"security group {', '.join(missing)} does not exist in {cloud.region_id}; "
-            "check the id (security groups are per region); "
-            + HIDDEN_BY_RAM.format(action="ecs:DescribeSecurityGroups")
-        )
+        raise NotFound(say("cloud.no_group", groups=", ".join(missing), region=cloud.region_id))
     path = "\n".join([walk.hops, *(f"⚠ {note}" for note in walk.notes)])
     return Resolution(
         gateway=gateway,
@@ -126,15 +118,14 @@ async def resolve_target(cloud: CloudPort, gateway: Gateway, target: Target) -> 
 async def _walk(cloud: CloudPort, gateway: Gateway, target: Target) -> Walk:
     match target:
         case SecurityGroupTarget(security_group_id=group_id):
-            return Walk([group_id], f"security group {group_id}")
+            return Walk([group_id], say("target.security_group", group=group_id))
         case SecurityGroupsTarget(security_group_ids=several):
-            return Walk(list(several), f"security groups {', '.join(several)}")
+            return Walk(list(several), say("target.security_groups", groups=", ".join(several)))
         case InstanceTarget(instance_id=instance_id):
             found = await cloud.find_instances(instance_ids=[instance_id])
             if not found:
                 raise NotFound(
-                    f"there is no ECS instance {instance_id} in {cloud.region_id}; "
-                    + HIDDEN_BY_RAM.format(action="ecs:DescribeInstances")
+                    say("cloud.no_instance", instance=instance_id, region=cloud.region_id)
                 )
             group_ids, text = _instances_path(found)
             return Walk(group_ids, text)
@@ -150,13 +141,12 @@ async def _walk(cloud: CloudPort, gateway: Gateway, target: Target) -> Walk:
             pools = await cloud.list_node_pools(cluster_id)
             chosen = [p for p in pools if pool_ref in (p.nodepool_id, p.name)]
             if not chosen:
-                names = ", ".join(p.nodepool_id for p in pools) or "none"
+                names = ", ".join(p.nodepool_id for p in pools) or say("path.none")
                 raise NotFound(
-                    f"cluster {cluster_id} has no node pool {pool_ref!r} (it has: {names})"
+                    say("cloud.no_pool", cluster=cluster_id, pool=repr(pool_ref), names=names)
                 )
-            return await node_walk(
-                cloud, cluster_id, why="the target is a node pool", pool=chosen[0]
-            )
+            why = say("path.why_pool")
+            return await node_walk(cloud, cluster_id, why=why, pool=chosen[0])
         case ServiceTarget():
             return await _service_walk(cloud, gateway, target)
     raise InvalidInput(f"cannot resolve a target of kind {target.kind!r}")
@@ -169,26 +159,22 @@ async def _service_walk(cloud: CloudPort, gateway: Gateway, target: ServiceTarge
         sources = {s.source_id: s for s in await cloud.list_service_sources(gateway.unique_id)}
         source = sources.get(service.source_id) if service.source_id is not None else None
         if source is None or not source.address:
-            raise InvalidInput(
-                f"service {label} comes from a Kubernetes source the gateway no longer lists; "
-                + ASK_EXPLICIT_TARGET
-            )
+            raise InvalidInput(say("cloud.source_gone", service=label))
         cluster = await cloud.get_cluster(source.address)
         return await service_walk(cloud, cluster, label, service.ips)
     ips = addresses(service.ips, service.meta_info)
     if not ips:
-        raise InvalidInput(
-            f"service {label} is a {service.source_type} service without IP addresses, so its "
-            f"security group cannot be found; {ASK_EXPLICIT_TARGET}"
-        )
+        raise InvalidInput(say("cloud.service_no_ips", service=label, source=service.source_type))
     # Only the gateway's VPC: a private IP reused in another VPC must not match.
     trace = await trace_ips(cloud, gateway.vpc_id, ips)
     if trace.unmatched:
         raise InvalidInput(
-            f"service {label} sends traffic to {', '.join(trace.unmatched)}, which no ECS "
-            f"instance or network interface in the gateway's VPC {gateway.vpc_id} holds; "
-            + HIDDEN_BY_RAM.format(action="ecs:DescribeInstances or ecs:DescribeNetworkInterfaces")
-            + f"; otherwise {ASK_EXPLICIT_TARGET}"
+            say(
+                "cloud.ips_unmatched",
+                service=label,
+                ips=", ".join(trace.unmatched),
+                vpc=gateway.vpc_id,
+            )
         )
     return Walk(trace.group_ids, f"{label} ({service.source_type}) → {trace.text}")
 
@@ -198,17 +184,20 @@ async def _find_service(
 ) -> GatewayService:
     listed = await cloud.list_gateway_services(gateway.unique_id, target.name, target.namespace)
     exact = [s for s in listed if s.name == target.name and target.namespace in (None, s.namespace)]
-    where = f" in namespace {target.namespace}" if target.namespace else ""
     if not exact:
-        raise NotFound(
-            f"gateway {gateway.name} routes no service named {target.name!r}{where}; "
-            "the MSE console lists a gateway's services under Routes → Services"
-        )
+        fields = {"gateway": gateway.name, "service": repr(target.name)}
+        if target.namespace:
+            raise NotFound(say("cloud.no_service_in", namespace=target.namespace, **fields))
+        raise NotFound(say("cloud.no_service", **fields))
     if len(exact) > 1:
         choices = ", ".join(sorted(f"`{s.qualified_name}`" for s in exact))
         raise InvalidInput(
-            f"service {target.name!r} exists in several namespaces on gateway {gateway.name}; "
-            f"say which: {choices}"
+            say(
+                "cloud.several_namespaces",
+                service=repr(target.name),
+                gateway=gateway.name,
+                choices=choices,
+            )
         )
     return exact[0]
 

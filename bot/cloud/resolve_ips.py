@@ -17,6 +17,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.catalogue import say
 from bot.cloud.port import CloudPort, Instance, NetworkInterface
 
 
@@ -52,7 +53,7 @@ class IpTrace:
 def _few(ips: Sequence[str], limit: int = 5) -> str:
     """A card has room for a few IPs per hop, not for every pod of a large service."""
     shown = ", ".join(ips[:limit])
-    return f"{shown} and {len(ips) - limit} more" if len(ips) > limit else shown
+    return say("path.and_more", shown=shown, count=len(ips) - limit) if len(ips) > limit else shown
 
 
 def addresses(ips: Sequence[str], meta_info: str | None) -> list[str]:
@@ -79,8 +80,12 @@ def _instance_hop(ip: str, instance: Instance) -> IpHop:
 
 
 def _eni_hop(ip: str, eni: NetworkInterface) -> IpHop:
-    owner = f" of {eni.instance_id}" if eni.instance_id else " (no instance: ECI or unattached)"
-    return IpHop(ip, f"ENI {eni.eni_id}{owner}", eni.security_group_ids)
+    # Both texts start with "ENI": the pod walk tells ENI hops by that prefix.
+    if eni.instance_id:
+        via = say("path.eni_of", eni=eni.eni_id, instance=eni.instance_id)
+    else:
+        via = say("path.eni_alone", eni=eni.eni_id)
+    return IpHop(ip, via, eni.security_group_ids)
 
 
 async def trace_ips(

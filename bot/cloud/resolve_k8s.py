@@ -17,11 +17,10 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot.catalogue import say
 from bot.cloud.port import CloudPort, Cluster, ClusterNode, Instance, NodePool
 from bot.cloud.resolve_ips import trace_ips
 from vocabulary.errors import InvalidInput
-
-EXPLICIT_TARGET = "name the backend directly instead: `sg-…` or `instance i-…`"
 
 
 @dataclass(frozen=True)
@@ -49,18 +48,16 @@ def with_groups(name: str, group_ids: Sequence[str]) -> str:
 def serverless_walk(cluster: Cluster) -> Walk:
     # ASK has no node pools: pods run in ECIs that use the cluster's security group.
     if not cluster.security_group_id:
-        raise InvalidInput(f"ACK Serverless cluster {title(cluster)} reports no security group")
+        raise InvalidInput(say("path.serverless_no_group", cluster=title(cluster)))
     group = cluster.security_group_id
-    return Walk(
-        [group], f"ACK Serverless cluster {title(cluster)} → cluster security group {group}"
-    )
+    return Walk([group], say("path.serverless", cluster=title(cluster), group=group))
 
 
 async def cluster_walk(cloud: CloudPort, cluster: Cluster) -> Walk:
     """A whole cluster named as the target: every node that can host pods."""
     if cluster.is_serverless:
         return serverless_walk(cluster)
-    return await node_walk(cloud, cluster, why="the target is the whole cluster")
+    return await node_walk(cloud, cluster, why=say("path.why_whole_cluster"))
 
 
 async def service_walk(cloud: CloudPort, cluster: Cluster, label: str, ips: Sequence[str]) -> Walk:
@@ -76,23 +73,22 @@ async def service_walk(cloud: CloudPort, cluster: Cluster, label: str, ips: Sequ
         # Pods on ENIs mean they get VPC IPs of their own: an IP no ENI holds is a pod that
         # is gone or not yet wired, not one behind a node, so it never opens the cluster.
         gone = listed(list(trace.unmatched))
-        notes = (f"not opened: {gone} (no ENI in the VPC holds them; pods starting or gone)",)
+        notes = (say("path.not_opened", ips=gone),)
     else:
         overlay += trace.unmatched
     if not ips and not cluster.container_cidr:
-        raise InvalidInput(
-            f"service {label} has no endpoints, and ACK cluster {title(cluster)} gives pods "
-            "their own network interfaces (no overlay pod CIDR), so which groups its pods use "
-            f"cannot be known until they run; try again then, or {EXPLICIT_TARGET}"
-        )
-    parts = [f"pods {trace.text}"] if trace.hops else []  # IpTrace.text lists a few per hop
+        raise InvalidInput(say("path.no_endpoints", service=label, cluster=title(cluster)))
+    # IpTrace.text lists a few per hop
+    parts = [say("path.pods", trace=trace.text)] if trace.hops else []
     if not overlay and ips:
         return Walk(trace.group_ids, f"{label} → {'; '.join(parts)}", notes)
-    on_overlay = listed(overlay) if overlay else "none yet"
-    where = f"the overlay {cluster.container_cidr}" if cluster.container_cidr else "no VPC ENI"
-    why = "pods on an overlay network reach the VPC through whichever node runs them"
-    nodes = await node_walk(cloud, cluster, why=why)
-    parts.append(f"pods {on_overlay} (on {where}) → {nodes.hops}")
+    on_overlay = listed(overlay) if overlay else say("path.none_yet")
+    nodes = await node_walk(cloud, cluster, why=say("path.why_overlay"))
+    fields = {"ips": on_overlay, "hops": nodes.hops}
+    if cluster.container_cidr:
+        parts.append(say("path.pods_overlay", cidr=cluster.container_cidr, **fields))
+    else:
+        parts.append(say("path.pods_no_eni", **fields))
     return Walk(
         list(dict.fromkeys([*trace.group_ids, *nodes.group_ids])),
         f"{label} → {'; '.join(parts)}",
@@ -125,18 +121,14 @@ async def node_walk(
     ]
     group_ids = list(dict.fromkeys([*template, *actual]))
     if not group_ids:
-        raise InvalidInput(
-            f"ACK cluster {named} has no node pool or node with a security group; "
-            + EXPLICIT_TARGET
-        )
-    scope = f"node pool {pool_id}" if pool_id else f"ACK cluster {named}"
+        raise InvalidInput(say("path.no_node_groups", cluster=named))
     pool_text = ", ".join(with_groups(p.nodepool_id, p.security_group_ids) for p in pools)
-    hops = f"ACK cluster {named} → node pool {pool_text or 'none'}"
-    count = f"{len(nodes)} node{'s' if len(nodes) != 1 else ''} now"
-    notes = [
-        f"grant is {'pool' if pool_id else 'cluster'}-wide: {why}, so every node of {scope} is "
-        f"opened ({count})"
-    ]
+    hops = say("path.cluster_pools", cluster=named, pools=pool_text or say("path.none"))
+    if pool_id:
+        wide = say("path.pool_wide", why=why, pool=pool_id, count=len(nodes))
+    else:
+        wide = say("path.cluster_wide", why=why, cluster=named, count=len(nodes))
+    notes = [wide]
     notes += _node_notes(pools, nodes, instances)
     return Walk(group_ids, hops, tuple(notes))
 
@@ -154,29 +146,26 @@ def _node_notes(
             outside.append(with_groups(node.instance_id, instance.security_group_ids))
         elif set(instance.security_group_ids) != set(templates[node.nodepool_id]):
             template = ", ".join(templates[node.nodepool_id])
+            node_text = with_groups(node.instance_id, instance.security_group_ids)
             differing.append(
-                f"{with_groups(node.instance_id, instance.security_group_ids)} in "
-                f"{node.nodepool_id} (template {template})"
+                say("path.node_in_pool", node=node_text, pool=node.nodepool_id, template=template)
             )
     notes = []
     if outside:
-        notes.append(f"nodes outside any node pool: {listed(outside, '; ')}")
+        notes.append(say("path.nodes_outside", nodes=listed(outside, "; ")))
     if differing:
-        notes.append(
-            f"nodes whose groups differ from their pool's template: {listed(differing, '; ')}"
-        )
+        notes.append(say("path.nodes_differ", nodes=listed(differing, "; ")))
     if missing:
-        notes.append(
-            f"nodes DescribeInstances did not return: {listed(missing)} (virtual nodes, or a "
-            "RAM policy that hides them from ecs:DescribeInstances)"
-        )
+        notes.append(say("path.nodes_missing", nodes=listed(missing)))
     return notes
 
 
 def listed(items: Sequence[str], separator: str = ", ", limit: int = 5) -> str:
     """The first ``limit`` items and how many more: a card has room for a few, not hundreds."""
     shown = separator.join(items[:limit])
-    return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown
+    return (
+        say("path.and_more", shown=shown, count=len(items) - limit) if len(items) > limit else shown
+    )
 
 
 def _in(ip: str, cidr: str | None) -> bool:

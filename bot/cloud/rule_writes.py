@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from bot.catalogue import say
 from bot.cloud.port import AddedRule, CloudPort, GatewayRule, RuleListing
 from bot.cloud.retry import RetryPolicy
 from vocabulary.commands import PortRange
@@ -124,8 +125,9 @@ class Writes:
             listed = await self.wait_for(check)
         if not listed:
             raise CloudUnavailable(
-                f"MSE accepted rule {group_id} ports {ports.mse} on {self.gateway_id} but does "
-                "not list it yet; the next attempt lists before it adds"
+                say(
+                    "rules.not_listed_yet", group=group_id, ports=ports.mse, gateway=self.gateway_id
+                )
             )
         kept, younger = listed[0], listed[1:]
         if added is not None and added.data_as_id != kept.rule_id:

@@ -17,6 +17,7 @@ import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 
+from bot.catalogue import say
 from bot.cloud.port import CloudPort, GatewayRule, IngressRule
 from bot.cloud.retry import RetryPolicy
 from bot.cloud.rule_writes import (
@@ -172,7 +173,7 @@ async def delete_rule(
     writes = Writes(cloud, gateway_id, retry or RetryPolicy(), before_write, patience)
     request_id = await writes.delete(rule_id, cascade=not keep_backend_rule)
     if request_id is None:
-        raise NotFound(f"rule {rule_id} of gateway {gateway_id} is gone (a timed-out delete)")
+        raise NotFound(say("rules.gone", rule=rule_id, gateway=gateway_id))
     return request_id
 
 
@@ -187,7 +188,7 @@ async def delete_matching(
     """Find the rule for exactly (group, ports) and delete it; returns (rule id, request id)."""
     rule = find_rule(await cloud.list_rules(gateway_id), group_id, ports)
     if rule is None:
-        raise NotFound(f"gateway {gateway_id} has no rule for {group_id} ports {ports}")
+        raise NotFound(say("rules.none_for", gateway=gateway_id, group=group_id, ports=ports))
     request_id = await delete_rule(
         cloud, gateway_id, rule.rule_id, keep_backend_rule=keep_backend_rule
     )

@@ -9,8 +9,10 @@ strict-grammar text; anything left over is refused, naming the word.
 
 from __future__ import annotations
 
+from bot.catalogue import say
 from bot.grammar.lexicon import SUGGESTIONS, Term
 from bot.grammar.usage import (
+    BY_ID_FORMS,
     HISTORY_FORM,
     LIST_FORM,
     REVOKE_RULE_FORM,
@@ -54,7 +56,7 @@ def read_leading_id(words: Words, request: Word) -> str:
     verb = verbs[0].term if verbs else None
     _only([word for word in rest if word not in verbs], (Term.OF, Term.REQUEST), form=LIST_FORM)
     if verb is None:
-        words.note(Inferred.VERB, f"`{shown(request.text)}` on its own read as its status")
+        words.note(Inferred.VERB, say("infer.status", word=shown(request.text)))
     return f"{verb or 'status'} {emit(request)}"
 
 
@@ -71,7 +73,7 @@ def read_revoke_of_one(words: Words) -> str | None:
 
 def _by_id(verb: str, rest: list[Word]) -> str:
     values = [word for word in rest if word.is_value()]
-    form = f"`{verb} REQUEST_ID`, e.g. `{verb} REQ-7F3K2`"
+    form = BY_ID_FORMS[verb]
     _only([word for word in rest if not word.is_value()], _ID_FILLER, form=form)
     if len(values) > 1:
         raise unexpected(values[1].text, form=form)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.catalogue import say
 from bot.grammar.clauses import DURATION_FORM, not_a_duration
 from bot.grammar.lexicon import KIND_NOUNS, SUGGESTIONS, Term
 from bot.grammar.usage import AUTHORIZE_FORM, REVOKE_FORM, needs, unexpected
@@ -34,7 +35,7 @@ from vocabulary.commands import GATEWAY_ID_RE
 from vocabulary.errors import UsageError
 
 _CLUSTER_ID_RE = re.compile(r"c[0-9a-f]{32}")
-_NAMESPACE_FORM = "`service NAME in namespace NAMESPACE`"
+_NAMESPACE_FORM = "syntax.namespace"
 _PORT_WORDS = (Term.ON, Term.PORT, Term.TCP)
 _TARGET_WORDS = {
     Term.SERVICE: "service",
@@ -58,7 +59,7 @@ class _Request:
 
     def set_gateway(self, value: str) -> None:
         if self.gateway is not None:
-            raise UsageError("The gateway is given twice. Type it once and send the request again.")
+            raise UsageError(say("usage.twice.gateway"))
         self.gateway = value
 
     def set_target(self, kind: Term, words: list[str]) -> None:
@@ -67,7 +68,7 @@ class _Request:
         elif self.target_kind is Term.NODEPOOL and kind is Term.CLUSTER and "in" not in self.target:
             self.target = [*self.target, "in", *words]
         elif self.target_kind is not None:
-            raise UsageError("The target is given twice. Type it once and send the request again.")
+            raise UsageError(say("usage.twice.target"))
         else:
             self.target = words
         self.target_kind = kind if self.target_kind is None else Term.NODEPOOL
@@ -159,17 +160,17 @@ class ChangeReader:
         if side is Term.GATEWAY:
             if GATEWAY_ID_RE.fullmatch(key) is None:
                 check_name(word, form=self.form)
-                self.words.note(Inferred.ROLE, f"`{shown(word.text)}` taken as the gateway")
+                self.words.note(Inferred.ROLE, say("infer.gateway", word=shown(word.text)))
             return Term.GATEWAY
         if key.startswith("sg-"):
             return Term.SECURITY_GROUP
         if key.startswith("i-"):
             return Term.INSTANCE
         if _CLUSTER_ID_RE.fullmatch(key):
-            self.words.note(Inferred.ROLE, f"`{shown(word.text)}` taken as a cluster id")
+            self.words.note(Inferred.ROLE, say("infer.cluster", word=shown(word.text)))
             return Term.CLUSTER
         check_name(word, form=self.form)
-        self.words.note(Inferred.ROLE, f"`{shown(word.text)}` taken as a service")
+        self.words.note(Inferred.ROLE, say("infer.service", word=shown(word.text)))
         return Term.SERVICE
 
     def _value_at(self, index: int) -> Word | None:
@@ -216,7 +217,7 @@ class ChangeReader:
                 break
         if found:
             if self.request.ports is not None:
-                raise UsageError("The ports are given twice. Type them once, e.g. `on 80, 443`.")
+                raise UsageError(say("usage.twice.ports"))
             self.request.ports = found
         return index
 
@@ -232,7 +233,7 @@ class ChangeReader:
         if self.revoking:
             raise unexpected(self.items[intro].text, form=REVOKE_FORM)
         if self.request.duration is not None:
-            raise UsageError("The duration is given twice. Type it once, e.g. `for 4h`.")
+            raise UsageError(say("usage.twice.duration"))
         spec = duration_of(self.items[index:])
         if spec is None:
             if index >= len(self.items):
@@ -249,7 +250,7 @@ class ChangeReader:
         if self.revoking:
             raise unexpected(tail[0].text, form=REVOKE_FORM)
         if self.request.duration is not None:
-            raise UsageError("The duration is given twice. Type it once, e.g. `for 4h`.")
+            raise UsageError(say("usage.twice.duration"))
         spec = duration_of(tail[1:])
         self.request.duration = [spec[0]] if spec else None
 
@@ -258,7 +259,7 @@ class ChangeReader:
         if value is None:
             raise needs("namespace", form=_NAMESPACE_FORM)
         if self.request.namespace is not None:
-            raise UsageError("The namespace is given twice. Type it once.")
+            raise UsageError(say("usage.twice.namespace"))
         self.request.namespace = emit(value)
         return index + 1
 
@@ -284,10 +285,7 @@ class ChangeReader:
         request = self.request
         if request.namespace is not None:
             if request.target_kind is not Term.SERVICE:
-                raise UsageError(
-                    "A namespace belongs to a service: `namespace` needs `service NAME`. "
-                    f"Type {_NAMESPACE_FORM}."
-                )
+                raise UsageError(say("usage.namespace_needs_service", form=say(_NAMESPACE_FORM)))
             request.target += ["in", request.namespace]
         verb, into = ("revoke", "from") if self.revoking else ("authorize", "to")
         parts = [verb]

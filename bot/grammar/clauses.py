@@ -7,8 +7,9 @@ readers return None for "not given" and raise ``UsageError`` for "given but wron
 
 from __future__ import annotations
 
+from bot.catalogue import say
 from bot.grammar.text import Token, tokenize
-from bot.grammar.usage import TARGET_FORM, needs, unexpected
+from bot.grammar.usage import A_TARGET_FORM, needs, unexpected
 from bot.grammar.values import (
     DurationSpec,
     instance_id,
@@ -34,9 +35,9 @@ from vocabulary.errors import UsageError
 
 REASON_PREFIX = "reason:"
 NO_STOPS: frozenset[str] = frozenset()
-_SERVICE_FORM = "`service NAME`, `service NAME.NAMESPACE` or `service NAME in NAMESPACE`"
-_NODEPOOL_FORM = "`nodepool NODEPOOL_ID in cluster CLUSTER_ID`"
-DURATION_FORM = "`for 30m`, `for 4h`, `for 2d`, `for 1w` or `for permanent`"
+_SERVICE_FORM = "syntax.service"
+_NODEPOOL_FORM = "syntax.nodepool"
+DURATION_FORM = "syntax.duration"
 
 
 class Cursor:
@@ -63,12 +64,9 @@ class Cursor:
         if token is None or token.word in stops or token.word.startswith(REASON_PREFIX):
             return None
         if token.unclosed:
-            raise UsageError(
-                f"The quote at `{shown(token.text)}` is never closed. "
-                'Type a closing `"` after the name.'
-            )
+            raise UsageError(say("usage.unclosed_quote", word=shown(token.text)))
         if not token.text.strip():
-            raise UsageError("A quoted name is empty. Type the name between the quotes.")
+            raise UsageError(say("usage.empty_quote"))
         self.position += 1
         return token
 
@@ -93,27 +91,27 @@ def parse_target(cursor: Cursor, stops: frozenset[str]) -> Target | None:
         return _parse_service(cursor, stops)
     if word in ("security", "security-group", "sg"):
         cursor.take_word("group")
-        value = cursor.require_value(stops, what=word, form="`security group sg-ID`")
+        value = cursor.require_value(stops, what=word, form="syntax.security_group")
         return _groups(cursor, value, stops)
     if word.startswith("sg-"):
         return _groups(cursor, token, stops)
     if word == "instance":
-        value = cursor.require_value(stops, what=word, form="`instance i-ID`")
+        value = cursor.require_value(stops, what=word, form="syntax.instance")
         return InstanceTarget(instance_id=instance_id(value.text))
     if word.startswith("i-"):
         return InstanceTarget(instance_id=instance_id(token.text))
     if word == "cluster":
-        value = cursor.require_value(stops, what=word, form="`cluster CLUSTER_ID`")
+        value = cursor.require_value(stops, what=word, form="syntax.cluster")
         return ClusterTarget(cluster_id=value.text)
     if word in ("nodepool", "node-pool"):
         nodepool = cursor.require_value(stops | {"in"}, what=word, form=_NODEPOOL_FORM)
         if not cursor.take_word("in"):
-            raise UsageError(f"A node pool needs its cluster. Type {_NODEPOOL_FORM}.")
+            raise UsageError(say("usage.nodepool_needs_cluster", form=say(_NODEPOOL_FORM)))
         cursor.take_word("cluster")
         cluster = cursor.require_value(stops, what="in cluster", form=_NODEPOOL_FORM)
         return NodePoolTarget(nodepool_id=nodepool.text, cluster_id=cluster.text)
     targets = ("service", "security", "instance", "cluster", "nodepool")
-    raise unexpected(token.text, form=f"a target: {TARGET_FORM}", choices=targets)
+    raise unexpected(token.text, form=A_TARGET_FORM, choices=targets)
 
 
 def _groups(
@@ -148,7 +146,9 @@ def _parse_service(cursor: Cursor, stops: frozenset[str]) -> ServiceTarget:
     if not token.quoted and token.text.count(".") == 1:
         name, namespace = token.text.split(".")
         if not name or not namespace:
-            raise UsageError(f"`{shown(token.text)}` is not a service. Type {_SERVICE_FORM}.")
+            raise UsageError(
+                say("usage.not_a_service", word=shown(token.text), form=say(_SERVICE_FORM))
+            )
         return ServiceTarget(name=name, namespace=namespace)
     return ServiceTarget(name=token.text)
 
@@ -195,9 +195,7 @@ def take_duration(cursor: Cursor) -> DurationSpec:
 
 
 def not_a_duration(text: str) -> UsageError:
-    return UsageError(
-        f"`{shown(text)}` is not a duration. Type {DURATION_FORM}; a reason goes after `because`."
-    )
+    return UsageError(say("usage.not_a_duration", word=shown(text), form=say(DURATION_FORM)))
 
 
 def take_reason(cursor: Cursor, start: int) -> tuple[str, DurationSpec | None]:
@@ -205,10 +203,7 @@ def take_reason(cursor: Cursor, start: int) -> tuple[str, DurationSpec | None]:
     reason, trailing_duration = split_reason(cursor.text[start:])
     cursor.position = len(cursor.tokens)
     if not reason:
-        raise UsageError("The reason is empty. Type it after `because`: `because load test`.")
+        raise UsageError(say("usage.empty_reason"))
     if len(reason) > MAX_REASON_CHARS:
-        raise UsageError(
-            f"The reason is {len(reason)} characters long. Type a shorter one, at most "
-            f"{MAX_REASON_CHARS} characters."
-        )
+        raise UsageError(say("usage.long_reason", length=len(reason), most=MAX_REASON_CHARS))
     return reason, trailing_duration

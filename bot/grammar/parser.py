@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from bot.catalogue import say
 from bot.grammar.clauses import (
     NO_STOPS,
     REASON_PREFIX,
@@ -30,6 +31,7 @@ from bot.grammar.text import clean_text
 from bot.grammar.usage import (
     AUTHORIZE_FORM,
     AUTHORIZE_VERBS,
+    BY_ID_FORMS,
     CHECK_FORM,
     HISTORY_FORM,
     LIST_FORM,
@@ -38,12 +40,14 @@ from bot.grammar.usage import (
     REVOKE_VERBS,
     RULES_FORM,
     VERB_FORM,
+    VERB_OR_HELP_FORM,
     VERBS,
     needs,
     unexpected,
 )
 from bot.grammar.values import (
     DurationSpec,
+    check_duration,
     gateway_ref,
     request_id,
     rule_id,
@@ -66,7 +70,6 @@ from vocabulary.commands import (
     Status,
     Target,
 )
-from vocabulary.durations import check_duration
 from vocabulary.errors import IncompleteCommand, UsageError
 
 
@@ -85,9 +88,7 @@ class _ChangeParts:
         if value is None:
             return
         if getattr(self, field) is not None:
-            raise UsageError(
-                f"The {field} is given twice. Type it once and send the request again."
-            )
+            raise UsageError(say(f"usage.twice.{field}"))
         setattr(self, field, value)
 
     def given(self) -> dict[str, Any]:
@@ -119,7 +120,7 @@ def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
     cursor = Cursor(text)
     first = cursor.peek()
     if first is None:
-        raise UsageError(f"There is no command. Type `help` to see them all, or {VERB_FORM}.")
+        raise UsageError(say("usage.no_command", form=say(VERB_FORM)))
     cursor.position += 1
     verb = first.word
     if verb in AUTHORIZE_VERBS:
@@ -131,7 +132,7 @@ def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
     if verb == "rules":
         return _parse_rules(cursor)
     if verb in ("status", "cancel"):
-        form = f"`{verb} REQUEST_ID`, e.g. `{verb} REQ-7F3K2`"
+        form = BY_ID_FORMS[verb]
         request = request_id(cursor.require_value(NO_STOPS, what=verb, form=form).text)
         cursor.expect_end(form)
         return Status(request_id=request) if verb == "status" else Cancel(request_id=request)
@@ -141,7 +142,7 @@ def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
         return Help()
     if verb == "check":
         return _parse_check(cursor)
-    raise unexpected(first.text, form=f"{VERB_FORM}, or `help` to see them all", choices=VERBS)
+    raise unexpected(first.text, form=VERB_OR_HELP_FORM, choices=VERBS)
 
 
 def _parse_authorize(cursor: Cursor, max_duration: timedelta | None) -> Authorize:
@@ -158,14 +159,11 @@ def _parse_authorize(cursor: Cursor, max_duration: timedelta | None) -> Authoriz
 
 def _parse_check(cursor: Cursor) -> Check:
     parts = _parse_change(cursor, target_word="to", with_terms=False, form=CHECK_FORM)
-    missing = [name for name in ("gateway", "target") if getattr(parts, name) is None]
     if parts.gateway is None or parts.target is None:
-        raise UsageError(f"`check` needs the {' and the '.join(missing)}. Type {CHECK_FORM}.")
+        missing = "_".join(n for n in ("gateway", "target") if getattr(parts, n) is None)
+        raise UsageError(say(f"usage.check_needs.{missing}", form=say(CHECK_FORM)))
     if parts.ports is None and not isinstance(parts.target, ServiceTarget):
-        raise UsageError(
-            "Only a service has ports sgbot can look up; for any other target say which. "
-            f"Type {CHECK_FORM}."
-        )
+        raise UsageError(say("usage.check_ports", form=say(CHECK_FORM)))
     return Check(
         gateway=parts.gateway, region=parts.region, target=parts.target, ports=parts.ports or ()
     )
@@ -227,9 +225,7 @@ def _parse_revoke_rule(cursor: Cursor) -> RevokeRule:
             cursor.take_word("gateway")
             name = cursor.take_value(stops)
             if name is not None and gateway is not None:
-                raise UsageError(
-                    "The gateway is given twice. Type it once and send the request again."
-                )
+                raise UsageError(say("usage.twice.gateway"))
             gateway = gateway_ref(name.text) if name else gateway
         elif token.word == "keep" and cursor.take_word("backend"):
             cursor.take_word("rule", "rules")

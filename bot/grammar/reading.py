@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.catalogue import say
 from bot.grammar.asking import read_leading_id, read_query, read_revoke_of_one
 from bot.grammar.changes import ChangeReader
 from bot.grammar.clauses import RegionRefused
@@ -24,14 +25,13 @@ from bot.grammar.lexicon import SUGGESTIONS, VERBS, Term
 from bot.grammar.parser import parse_clean
 from bot.grammar.render import render_command
 from bot.grammar.text import clean_text, unwrap_slack_markup
-from bot.grammar.usage import VERB_FORM, unexpected
+from bot.grammar.usage import VERB_FORM, VERB_OR_HELP_FORM, unexpected
 from bot.grammar.values import shown
 from bot.grammar.words import Inference, Inferred, Words, read_words, request_id_word
 from vocabulary.commands import Authorize, Command
 from vocabulary.errors import IncompleteCommand, UsageError
 
 _CHANGE_VERBS = (Term.AUTHORIZE, Term.REVOKE, Term.CLOSE)
-_NO_COMMAND = "There is no command. Type `help` to see them all, or {form}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +57,8 @@ class NeedsConfirmation(UsageError):
 
     def __init__(self, reading: Reading) -> None:
         self.reading = reading
-        notes = "; ".join(inference.note for inference in reading.inferred)
-        super().__init__(
-            f"I read this as `{shown(reading.shown)}` ({notes}). Type it that way to use it."
-        )
+        notes = say("usage.list_separator").join(i.note for i in reading.inferred)
+        super().__init__(say("infer.needs_confirmation", shown=shown(reading.shown), notes=notes))
 
 
 def read_command(text: str, *, max_duration: timedelta | None = None) -> Reading:
@@ -95,7 +93,7 @@ def parse_command(text: str, *, max_duration: timedelta | None = None) -> Comman
 
 def _strict_text(words: Words) -> str:
     if not words.items:
-        raise UsageError(_NO_COMMAND.format(form=VERB_FORM))
+        raise UsageError(say("usage.no_command", form=say(VERB_FORM)))
     _verb_first(words)
     first = words.items[0]
     if first.is_value() and request_id_word([first]) is not None:
@@ -103,20 +101,20 @@ def _strict_text(words: Words) -> str:
     if first.term is Term.PENDING:
         return _without_reason(words, read_query(words, first))
     if first.term not in VERBS:
-        form = f"{VERB_FORM}, or `help` to see them all"
+        form = VERB_OR_HELP_FORM
         choices = [word for word in SUGGESTIONS if word != first.key]
         raise unexpected(first.text, form=form, choices=choices)
     if first.term not in _CHANGE_VERBS:
         return _without_reason(words, read_query(words, first))
     if first.term is Term.CLOSE:
-        words.note(Inferred.VERB, f"`{shown(first.text)}` read as `revoke`")
+        words.note(Inferred.VERB, say("infer.revoke", word=shown(first.text)))
     one = read_revoke_of_one(words) if first.term is not Term.AUTHORIZE else None
     text = one or ChangeReader(words, first).read()
     if words.reason is None:
         return text
     if first.term is Term.AUTHORIZE:
         return f"{text} because {words.reason}"
-    words.note(Inferred.DROPPED, "the reason left out: a revoke carries none")
+    words.note(Inferred.DROPPED, say("infer.no_reason"))
     return text
 
 
@@ -136,9 +134,7 @@ def _verb_first(words: Words) -> None:
 
 def _without_reason(words: Words, text: str) -> str:
     if words.reason is not None:
-        raise UsageError(
-            "Only a request for access takes a reason. Leave out `because …` and send it again."
-        )
+        raise UsageError(say("usage.reason_only_authorize"))
     return text
 
 
@@ -147,8 +143,5 @@ def _note_dropped(words: Words, command: Command) -> None:
     if not words.dropped or (isinstance(command, Authorize) and command.duration is not None):
         return
     for word in words.dropped:
-        if isinstance(command, Authorize):
-            note = "left out: no duration was given, so the access would be permanent"
-        else:
-            note = "left out"
-        words.note(Inferred.DROPPED, f"`{shown(word.text)}` {note}")
+        key = "infer.dropped_permanent" if isinstance(command, Authorize) else "infer.dropped"
+        words.note(Inferred.DROPPED, say(key, word=shown(word.text)))

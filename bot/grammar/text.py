@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.catalogue import say
 from vocabulary.errors import UsageError
 
 MAX_TEXT_CHARS = 4000
@@ -57,10 +58,7 @@ def _unwrap_one(match: re.Match[str]) -> str:
 def clean_text(raw: str) -> str:
     """Length cap, bot mention, markup, NFC and character checks; the parser's input."""
     if len(raw) > MAX_TEXT_CHARS:
-        raise UsageError(
-            f"The request is too long ({len(raw)} characters; at most {MAX_TEXT_CHARS}). "
-            "Shorten the reason, or type `help` to see the commands."
-        )
+        raise UsageError(say("usage.text_too_long", length=len(raw), most=MAX_TEXT_CHARS))
     text = unwrap_slack_markup(_LEADING_MENTION_RE.sub("", raw, count=1))
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     for position, char in enumerate(text, start=1):
@@ -71,8 +69,7 @@ def clean_text(raw: str) -> str:
             or char in _BIDI_CONTROLS
         ):
             raise UsageError(
-                f"The request contains an invisible or invalid character (U+{ord(char):04X}) "
-                f"at position {position}. Retype the request without it."
+                say("usage.bad_character", code=f"U+{ord(char):04X}", position=position)
             )
     return text
 

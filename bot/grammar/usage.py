@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from bot.catalogue import current, say, say_in
 from bot.grammar.values import shown
 from vocabulary.errors import UsageError
 
@@ -31,24 +32,19 @@ KEYWORDS = frozenset(
     }
 )
 
-TARGET_FORM = (
-    "service NAME (or NAME.NAMESPACE, or NAME in NAMESPACE), sg-ID, security group sg-ID, "
-    "instance i-ID, cluster CLUSTER_ID, or nodepool NODEPOOL_ID in cluster CLUSTER_ID"
-)
-AUTHORIZE_FORM = (
-    "`authorize gateway GATEWAY to TARGET on PORTS [for DURATION] [because REASON]`, "
-    f"where TARGET is {TARGET_FORM}"
-)
-REVOKE_FORM = (
-    "`revoke gateway GATEWAY from TARGET on PORTS`, "
-    "`revoke rule RULE_ID on gateway GATEWAY [keep backend rule]` or `revoke REQUEST_ID`"
-)
-CHECK_FORM = "`check gateway GATEWAY to TARGET [on PORTS]` (ports may be left out for a service)"
-REVOKE_RULE_FORM = "`revoke rule RULE_ID on gateway GATEWAY [keep backend rule]`"
-LIST_FORM = "`list rules for gateway GATEWAY` or `list pending`"
-RULES_FORM = "`rules GATEWAY` or `list rules for gateway GATEWAY`"
-HISTORY_FORM = "`history` or `history gateway GATEWAY`"
-VERB_FORM = "a command such as `authorize gateway GATEWAY to service NAME on 443`"
+# Command forms are catalogue keys: a refusal shows the form in the reply language.
+TARGET_FORM = "syntax.target"
+AUTHORIZE_FORM = "syntax.authorize"
+REVOKE_FORM = "syntax.revoke"
+CHECK_FORM = "syntax.check"
+REVOKE_RULE_FORM = "syntax.revoke_rule"
+LIST_FORM = "syntax.list"
+RULES_FORM = "syntax.rules"
+HISTORY_FORM = "syntax.history"
+VERB_FORM = "syntax.verb"
+VERB_OR_HELP_FORM = "syntax.verb_or_help"
+A_TARGET_FORM = "syntax.a_target"
+BY_ID_FORMS = {"status": "syntax.status", "cancel": "syntax.cancel"}
 
 HELP_EXAMPLES = (
     "authorize gateway prod-gw to service orders.shop on 8080 for 4h because load test",
@@ -67,27 +63,22 @@ HELP_EXAMPLES = (
     "history gateway prod-gw",
 )
 
-HELP_TEXT = "\n".join(
-    (
-        "*Commands* (keywords in any case; a name with spaces goes in double quotes)",
-        f"• {AUTHORIZE_FORM}. Also `allow`, `grant`, `open`, `give`.",
-        f"• {REVOKE_FORM}. Also `remove`, `delete`.",
-        f"• {LIST_FORM}, `status REQUEST_ID`, `cancel REQUEST_ID`, {HISTORY_FORM}, `help`.",
-        f"• {CHECK_FORM}: can the gateway reach it? Read-only, answered privately.",
-        "GATEWAY is a gateway id (gw- and 32 hex digits) or its exact name.",
-        "PORTS: `8080`, `8080-8090`, `8080/8090`, lists joined by commas, spaces or `and`, "
-        "or `all`.",
-        "DURATION: `30m`, `4h`, `2d`, `1w` or `permanent` (the default). "
-        "REASON: free text, at most 500 characters; a `for DURATION` at its end is the duration.",
-        "REQUEST_ID looks like `REQ-7F3K2`.",
-        "I also read everyday phrasings (`please allow prod-gw to reach orders on port 8080`, "
-        "`show pending requests`) and Chinese keywords (`授权 网关 prod-gw 访问 服务 orders "
-        "端口 8080`). When I have to guess, I show how I read the request and wait for your "
-        "Confirm before sending it.",
-        "*Examples*",
-        *(f"• `{example}`" for example in HELP_EXAMPLES),
+
+def help_text(language: str | None = None) -> str:
+    """The ``help`` answer in ``language`` (the chosen one by default); forms stay as typed."""
+    return say_in(
+        language or current(),
+        "help.text",
+        authorize=say_in(language or current(), AUTHORIZE_FORM),
+        revoke=say_in(language or current(), REVOKE_FORM),
+        list=say_in(language or current(), LIST_FORM),
+        history=say_in(language or current(), HISTORY_FORM),
+        check=say_in(language or current(), CHECK_FORM),
+        examples="\n".join(f"• `{example}`" for example in HELP_EXAMPLES),
     )
-)
+
+
+HELP_TEXT = help_text("en")
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
@@ -96,12 +87,17 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
 
 
 def unexpected(word: str, *, form: str, choices: Iterable[str] = ()) -> UsageError:
-    """The error for a word the grammar cannot place: name it, suggest, show the form."""
+    """The error for a word the grammar cannot place: name it, suggest, show the form
+    (``form`` is the catalogue key of a command form, ``syntax.…``)."""
     suggestion = suggest(word, choices)
-    hint = f" Did you mean `{suggestion}`?" if suggestion else ""
-    return UsageError(f"I don't understand `{shown(word)}` there.{hint} Type {form}.")
+    if suggestion:
+        text = say(
+            "usage.unexpected_suggest", word=shown(word), suggestion=suggestion, form=say(form)
+        )
+        return UsageError(text)
+    return UsageError(say("usage.unexpected", word=shown(word), form=say(form)))
 
 
 def needs(what: str, *, form: str) -> UsageError:
     """The error for a keyword written without the value it introduces."""
-    return UsageError(f"`{what}` needs a value. Type {form}.")
+    return UsageError(say("usage.needs_value", what=what, form=say(form)))

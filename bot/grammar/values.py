@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.catalogue import say
 from bot.grammar.text import tokenize
 from vocabulary.commands import (
     GATEWAY_ID_RE,
@@ -22,7 +23,7 @@ from vocabulary.commands import (
     PortRange,
     merge_port_ranges,
 )
-from vocabulary.durations import parse_duration
+from vocabulary.durations import exceeds, format_duration, parse_duration
 from vocabulary.errors import UsageError
 
 MAX_SHOWN_CHARS = 40
@@ -58,7 +59,7 @@ def parse_ports(text: str) -> tuple[PortRange, ...]:
     """
     pieces = [piece for piece in _PORT_SEPARATOR_RE.split(text) if piece and piece.lower() != "and"]
     if not pieces:
-        raise UsageError("No ports given. Type ports such as `443`, `8080-8090` or `80,443`.")
+        raise UsageError(say("usage.no_ports"))
     return merge_port_ranges([_port_range(piece) for piece in pieces])
 
 
@@ -67,26 +68,18 @@ def _port_range(piece: str) -> PortRange:
         return PortRange(start=1, end=MAX_PORT)
     match = _PORT_PIECE_RE.fullmatch(piece)
     if match is None:
-        raise UsageError(
-            f"`{shown(piece)}` is not a port. Type a port such as `443`, a range such as "
-            "`8080-8090` or `8080/8090`, or `all`."
-        )
+        raise UsageError(say("usage.not_a_port", word=shown(piece)))
     start = _port_number(match.group(1))
     end = _port_number(match.group(3)) if match.group(3) else start
     if start > end:
-        raise UsageError(
-            f"The port range `{shown(piece)}` starts after it ends. Type it as `{end}-{start}`."
-        )
+        raise UsageError(say("usage.range_backwards", word=shown(piece), start=start, end=end))
     return PortRange(start=start, end=end)
 
 
 def _port_number(digits: str) -> int:
     # Compare the digit count first so a pasted 4,000-digit number never becomes an int.
     if len(digits) > len(str(MAX_PORT)) or not 1 <= int(digits) <= MAX_PORT:
-        raise UsageError(
-            f"Port `{shown(digits)}` is out of range. Ports run from 1 to {MAX_PORT}; "
-            "type `all` for every port."
-        )
+        raise UsageError(say("usage.port_out_of_range", word=shown(digits), most=MAX_PORT))
     return int(digits)
 
 
@@ -120,10 +113,7 @@ def _timedelta(text: str) -> timedelta:
     try:
         return parse_duration(text)
     except (ValueError, OverflowError):
-        raise UsageError(
-            f"`{shown(text)}` is not a usable duration. Type e.g. `30m`, `4h`, `2d`, `1w` "
-            "or `permanent`."
-        ) from None
+        raise UsageError(say("usage.bad_duration", word=shown(text))) from None
 
 
 def split_reason(raw: str) -> tuple[str, DurationSpec | None]:
@@ -149,10 +139,7 @@ def request_id(text: str) -> str:
     match = _REQUEST_SHAPE_RE.fullmatch(text)
     normalised = "REQ-" + match.group(1).upper().translate(_CROCKFORD_ALIASES) if match else ""
     if not REQUEST_ID_RE.fullmatch(normalised):
-        raise UsageError(
-            f"`{shown(text)}` is not a request id. Request ids look like `REQ-7F3K2`; "
-            "type `list pending` to see open requests."
-        )
+        raise UsageError(say("usage.bad_request_id", word=shown(text)))
     return normalised
 
 
@@ -166,26 +153,36 @@ def rule_id(text: str) -> int:
     digits = text.removeprefix("#")
     is_number = digits.isascii() and digits.isdigit() and len(digits) <= len(str(MAX_RULE_ID))
     if not is_number or not 1 <= int(digits) <= MAX_RULE_ID:
-        raise UsageError(
-            f"`{shown(text)}` is not a rule id. Rule ids are positive numbers; type "
-            "`list rules for gateway GATEWAY` to see them."
-        )
+        raise UsageError(say("usage.bad_rule_id", word=shown(text)))
     return int(digits)
 
 
 def security_group_id(text: str) -> str:
     lowered = text.lower()
     if not _SECURITY_GROUP_RE.fullmatch(lowered):
-        raise UsageError(
-            f"`{shown(text)}` is not a security group id. Type one like `sg-bp1a2b3c4d5e`."
-        )
+        raise UsageError(say("usage.bad_group_id", word=shown(text)))
     return lowered
 
 
 def instance_id(text: str) -> str:
     lowered = text.lower()
     if not _INSTANCE_RE.fullmatch(lowered):
-        raise UsageError(
-            f"`{shown(text)}` is not an ECS instance id. Type one like `i-bp1a2b3c4d5e`."
-        )
+        raise UsageError(say("usage.bad_instance_id", word=shown(text)))
     return lowered
+
+
+def duration_refusal(duration: timedelta | None, longest: timedelta) -> str | None:
+    """What to tell someone who asked for ``duration`` when grants last at most ``longest``,
+    or None when it may be granted: the one message the chat, the form and the workflow use."""
+    if duration is None or not exceeds(duration, longest):
+        return None
+    return say(
+        "usage.duration_too_long", asked=format_duration(duration), longest=format_duration(longest)
+    )
+
+
+def check_duration(duration: timedelta | None, longest: timedelta) -> None:
+    """``UsageError`` with ``duration_refusal``'s words when ``duration`` is too long."""
+    refusal = duration_refusal(duration, longest)
+    if refusal is not None:
+        raise UsageError(refusal)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.catalogue import say
 from bot.grammar.lexicon import KIND_NOUNS, LONGEST_PHRASE, NOT_NAMES, PHRASES, SUGGESTIONS, Term
 from bot.grammar.pieces import Piece, chinese_duration, prepare, split_pieces
 from bot.grammar.text import QUOTES, quote
@@ -89,7 +90,7 @@ def read_words(cleaned: str) -> Words:
     pieces, guessed = split_pieces(prepare(cleaned))
     words = Words(cleaned, _phrases(pieces))
     for run in guessed:
-        words.note(Inferred.SPLIT, f"`{shown(run)}` split into words where I took names to end")
+        words.note(Inferred.SPLIT, say("infer.split", word=shown(run)))
     _cut_reason(words)
     while words.items and words.items[0].is_value() and words.items[0].text.startswith("@"):
         words.items.pop(0)  # a leading address: "@sgbot", or a mention of the bot unwrapped
@@ -201,9 +202,7 @@ def emit(word: Word) -> str:
     """A value as one strict token: bare when it reads back as itself, else quoted."""
     text = word.text
     if word.pieces[0].unclosed:
-        raise UsageError(
-            f'The quote at `{shown(text)}` is never closed. Type a closing `"` after the name.'
-        )
+        raise UsageError(say("usage.unclosed_quote", word=shown(text)))
     plain = (
         not word.quoted
         and text.lower() not in KEYWORDS
@@ -226,18 +225,11 @@ def check_name(word: Word, *, form: str) -> None:
 
 
 def refuse_protocol(word: Word) -> UsageError:
-    return UsageError(
-        f"MSE security group rules open TCP ports only, so `{shown(word.text)}` cannot be "
-        "authorized. Type TCP ports, e.g. `on 8080` or `on tcp/8080`."
-    )
+    return UsageError(say("usage.tcp_only", word=shown(word.text)))
 
 
 def refuse_target(word: Word) -> UsageError:
-    return UsageError(
-        f"sgbot cannot open a gateway to a `{shown(word.text)}`. Type a target it can: "
-        "`service NAME`, `sg-ID`, `instance i-ID`, `cluster CLUSTER_ID` or "
-        "`nodepool NODEPOOL_ID in cluster CLUSTER_ID`."
-    )
+    return UsageError(say("usage.bad_target_kind", word=shown(word.text)))
 
 
 def request_id_word(items: list[Word]) -> Word | None:

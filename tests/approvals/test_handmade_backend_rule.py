@@ -17,7 +17,7 @@ import pytest
 
 from approvals.model import Request, RequestState, RuleAction, RuleOutcome
 from handlers.blocks import card_for, requester_message
-from handlers.describe import plan_lines
+from handlers.describe_plan import plan_lines
 from tests.approvals.examples import make_user
 from tests.approvals.workflow import APPROVER_IDS, Flow, open_flow, to_group
 from tests.cloud.adapter_support import PROD_GW

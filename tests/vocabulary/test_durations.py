@@ -1,5 +1,5 @@
 """Durations, and the one rule on how long a grant may be: the chat grammar, the request form
-and the workflow refuse a too-long grant with the same words."""
+and the workflow refuse a too-long grant with the same words (one catalogue entry)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from datetime import timedelta
 import pytest
 
 from bot.grammar import parse_command
+from bot.grammar.values import check_duration, duration_refusal
 from handlers.ids import BlockId
 from handlers.views import command_from_form
 from tests.slack.test_form_values import form
-from vocabulary.durations import check_duration, format_duration, parse_duration, too_long
+from vocabulary.durations import exceeds, format_duration, parse_duration
 from vocabulary.errors import UsageError
 
 DAY = timedelta(days=1)
-SAID = "`1w` is longer than the longest grant allowed, 1d: ask for 1d or less (`for 1d`)."
+SAID = "`1w` is longer than the longest grant allowed, 1d. Type `for 1d` or less."
 
 
 @pytest.mark.parametrize("text", ["90s", "30m", "4h", "2d", "1w"])
@@ -30,14 +31,16 @@ def test_a_malformed_duration_says_what_to_write(text: str) -> None:
 
 
 def test_the_longest_grant_and_shorter_ones_pass() -> None:
-    assert too_long(DAY, DAY) is None
-    assert too_long(timedelta(hours=4), DAY) is None
-    assert too_long(None, DAY) is None  # permanent requests are the policy's to flag
+    assert not exceeds(DAY, DAY)
+    assert not exceeds(timedelta(hours=4), DAY)
+    assert not exceeds(None, DAY)  # permanent requests are the policy's to flag
+    assert exceeds(DAY + timedelta(seconds=1), DAY)
+    assert duration_refusal(DAY, DAY) is None
     check_duration(DAY, DAY)
 
 
 def test_a_longer_grant_is_refused_saying_what_to_ask_for() -> None:
-    assert too_long(timedelta(weeks=1), DAY) == SAID
+    assert duration_refusal(timedelta(weeks=1), DAY) == SAID
     with pytest.raises(UsageError) as refused:
         check_duration(timedelta(weeks=1), DAY)
     assert str(refused.value) == SAID

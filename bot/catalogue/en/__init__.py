@@ -1,0 +1,17 @@
+"""The English catalogue, gathered from one module per area of the bot."""
+
+from bot.catalogue.en import (
+    card,
+    errors,
+    forms,
+    grammar,
+    lists,
+    messages,
+    paths,
+    reasons,
+    request,
+    syntax,
+)
+
+PARTS = (request, card, errors, messages, lists, forms, grammar, reasons, paths, syntax)
+MESSAGES: dict[str, str] = {key: text for part in PARTS for key, text in part.MESSAGES.items()}
