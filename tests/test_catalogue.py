@@ -23,7 +23,7 @@ from vocabulary.errors import ConfigError
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
     path
-    for folder in ("bot", "handlers", "approvals")
+    for folder in ("bot", "handlers", "approvals", "vocabulary")
     for path in (ROOT / folder).rglob("*.py")
     if "catalogue" not in path.parts
 ]
