@@ -23,7 +23,8 @@ from approvals.policy_groups import requester_groups
 from approvals.results import CreateResult
 from approvals.service import Service
 from bot.catalogue import say
-from bot.errors import PolicyRefused
+from vocabulary.durations import format_duration
+from vocabulary.errors import PolicyRefused
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,8 @@ class Extensions:
         longest = s.settings.max_duration
         if by > longest:
             example = example_of(grant_id)
-            raise PolicyRefused(say("extend.refuse.too_long", longest=longest, example=example))
+            most = format_duration(longest)  # as people type it (7d), not as Python prints it
+            raise PolicyRefused(say("extend.refuse.too_long", longest=most, example=example))
         now = s.clock.now()
         check_extendable(grant, max_extensions=s.settings.max_extensions, now=now)
         groups = await requester_groups(s.rules, s.groups, user.user_id)

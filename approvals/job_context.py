@@ -31,7 +31,7 @@ from approvals.store import RequestStore
 from bot.cloud.factory import CloudTuning
 from bot.cloud.port import CloudPort
 from bot.cloud.retry import RetryPolicy
-from bot.errors import CloudError
+from vocabulary.errors import CloudError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -24,7 +24,7 @@ from approvals.policy_source import PolicySource
 from approvals.resolution import Resolved
 from approvals.store import RequestStore
 from bot.catalogue import say
-from bot.commands import Authorize, RevokeTarget
+from vocabulary.commands import Authorize, RevokeTarget
 
 
 @dataclass(frozen=True)

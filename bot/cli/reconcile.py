@@ -132,22 +132,17 @@ async def _recover(
 
 async def _with_store(settings: Settings, gateway: str | None, action: Any) -> Any:
     """``action(settings, store, clouds, gateway_ids)`` with Redis and one cloud per region."""
-    from approvals.connect import connect
-    from bot.cloud.factory import build_cloud
     from bot.cloud.resolve import find_gateway
-    from bot.commands import GatewayRef
-    from bot.deps import request_store
+    from bot.core import open_core
+    from bot.deps import cloud_for
+    from vocabulary.commands import GatewayRef
 
     clouds = [
-        build_cloud(settings.model_copy(update={"region_id": region}))
+        cloud_for(settings.model_copy(update={"region_id": region}))
         for region in configured_regions(settings)
     ]
-    redis = connect(settings.redis_url)
-    try:
-        store = request_store(settings, redis)
+    async with open_core(settings, cloud=clouds[0]) as core:
         gateway_ids = None
         if gateway is not None:
             gateway_ids = [(await find_gateway(clouds[0], GatewayRef(value=gateway))).unique_id]
-        return await action(settings, store, clouds, gateway_ids)
-    finally:
-        await redis.aclose()
+        return await action(settings, core.store, clouds, gateway_ids)

@@ -16,7 +16,7 @@ from bot.cloud.doctor_coverage import decide, overlaps, served_groups
 from bot.cloud.doctor_model import Cause, CauseKind, Endpoint, EndpointCheck, Facts
 from bot.cloud.port import GatewayRule
 from bot.cloud.resolve_k8s import listed
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 
 def refusals(facts: Facts, group_id: str) -> list[Cause]:

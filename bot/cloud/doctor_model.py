@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.catalogue import say
 from bot.cloud.port import Gateway, GatewayRule, IngressRule, SecurityGroup
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 
 class CauseKind(StrEnum):

@@ -11,10 +11,10 @@ import pytest
 from approvals.drift import DriftItem, DriftKind
 from approvals.drift_desk import DriftAction
 from bot import catalogue
-from bot.errors import PolicyRefused
 from tests.approvals.test_drift_desk import OUTSIDER, flow, gone_of, items, press
 from tests.approvals.workflow import Flow
 from tests.handlers.test_blocks_chinese_features import english_left
+from vocabulary.errors import PolicyRefused
 
 pytestmark = pytest.mark.redis
 __all__ = ["flow", "items"]  # the fixtures, shared with the English tests

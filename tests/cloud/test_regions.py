@@ -15,14 +15,12 @@ from collections.abc import Iterator
 import pytest
 
 from bot.cloud.doctor import check_regions
-from bot.cloud.emulator.regions import REGION_PREFIX
 from bot.cloud.factory import CloudTuning, build_cloud, static_credential
 from bot.cloud.port import CloudPort
 from bot.cloud.regions import RegionalClouds, locate_gateway, override_name, regional_settings
-from bot.commands import Check, GatewayRef
-from bot.errors import InvalidInput, NotFound
 from bot.grammar import parse_command
 from bot.settings import load_settings
+from standins.cloud.regions import REGION_PREFIX
 from tests.approvals.test_reconcile import run_cli
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import (
@@ -32,6 +30,8 @@ from tests.fixtures.emulator import (
     EmulatorHandle,
     emulator_command,
 )
+from vocabulary.commands import Check, GatewayRef
+from vocabulary.errors import InvalidInput, NotFound
 
 SHANGHAI = "cn-shanghai"
 SH_PROD_GW = "gw-9a8b7c6d5e4f30211203f4e5d6c7b8a9"
@@ -116,7 +116,7 @@ def test_endpoints_per_region_and_product() -> None:
 
 
 def test_a_region_that_is_not_one_stops_start_up() -> None:
-    from bot.errors import ConfigError
+    from vocabulary.errors import ConfigError
 
     with pytest.raises(ConfigError, match="SGBOT_REGIONS"):
         load_settings(SGBOT_REGIONS="cn-hangzhou, shanghai")
@@ -190,7 +190,7 @@ def test_the_command_line_checks_in_every_region(
 
 
 def test_a_change_naming_a_region_is_refused_not_misread() -> None:
-    from bot.errors import UsageError
+    from vocabulary.errors import UsageError
 
     with pytest.raises(UsageError, match="read by `check` only"):
         parse_command("authorize gateway prod-gw in cn-shanghai to service orders on 8080")

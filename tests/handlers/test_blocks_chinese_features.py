@@ -24,8 +24,6 @@ from approvals.policy_note import PolicyNote
 from bot import catalogue
 from bot.cloud.doctor import check
 from bot.cloud.doctor_model import CauseKind, Diagnosis
-from bot.commands import Check, PortRange
-from bot.errors import PolicyRefused, UsageError
 from bot.grammar import parse_command
 from handlers.blocks import card_for, requester_message
 from handlers.blocks_check import check_message
@@ -42,6 +40,8 @@ from tests.handlers.test_blocks_chinese import (
     chinese_request,
     message_texts,
 )
+from vocabulary.commands import Check, PortRange
+from vocabulary.errors import PolicyRefused, UsageError
 
 # Product names stay as Alibaba Cloud writes them, in Chinese consoles too.
 PRODUCTS = NAMES | {"Serverless", "Kubernetes", "CIDR", "SGBOT_REGIONS"}

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import DEVELOPER_ID
 from handlers.ids import ActionId
+from standins.slack import LocalSlack
+from standins.slack.directory import DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import Chat, StartChat, button_value, mse_rules, stored_requests
 from tests.slack.test_scenario_check import CHECK, authorize_web_pool, checked
