@@ -218,6 +218,7 @@ async def _cluster_nodes(
                 pool_id=pool,
                 template_ids=templates.get(pool) if pool else None,
                 is_node=True,
+                joined_at=node.created_at,
             )
         )
     return tuple(endpoints)

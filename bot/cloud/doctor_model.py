@@ -11,6 +11,7 @@ command line prints; Slack draws the same values.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -45,6 +46,7 @@ class Endpoint:
     pool_id: str | None = None
     template_ids: tuple[str, ...] | None = None
     is_node: bool = False
+    joined_at: datetime | None = None  # a node's creation time, when the cloud gives it
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from bot.cloud.doctor_causes import (
     wrong_node,
 )
 from bot.cloud.doctor_coverage import basic, decide, gateway_cidrs, served_groups
+from bot.cloud.doctor_joined import joined_after_grant
 from bot.cloud.doctor_model import Diagnosis, EndpointCheck, Facts
 from vocabulary.commands import PortRange
 
@@ -36,6 +37,7 @@ def diagnose(facts: Facts) -> Diagnosis:
         *several_groups(facts, checks, cidrs),
         *port_changed(facts, checks, cidrs),
         *new_node(checks),
+        *joined_after_grant(facts, checks),
     ]
     cannot_see = [say("doctor.blind.health")]
     enterprise = [g for g in served_groups(facts) if g in facts.groups and not basic(facts, g)]

@@ -118,6 +118,11 @@ MESSAGES |= {
         "after the grant does not have the authorized groups"
     ),
     "doctor.endpoint_name": "{via} ({ip})",
+    "doctor.cause.joined_node": "{node} joined at {joined} with {groups}",
+    "doctor.cause.joined_after_grant": (
+        "nodes that joined after authorization {rule_id} ({granted}) and are not covered: "
+        "{nodes}; authorize their groups too, so that nodes added later are covered"
+    ),
 }
 
 # What the doctor could not read, and the endpoints it names.

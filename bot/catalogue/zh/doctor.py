@@ -109,6 +109,11 @@ MESSAGES |= {
         "安全组与节点池模板不一致的节点：{nodes}；授权之后新增或变更的节点没有已授权的安全组"
     ),
     "doctor.endpoint_name": "{via}（{ip}）",
+    "doctor.cause.joined_node": "{node} 于 {joined} 加入，属于 {groups}",
+    "doctor.cause.joined_after_grant": (
+        "在授权 {rule_id}（{granted}）之后加入且未被覆盖的节点：{nodes}；"
+        "请同时为它们的安全组授权，使之后加入的节点也被覆盖"
+    ),
 }
 
 # 体检读不到的内容，以及它列出的端点。
