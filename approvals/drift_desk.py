@@ -47,7 +47,7 @@ from approvals.model import (
     Verdict,
     fingerprint,
 )
-from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_member
+from approvals.policy import Person, PolicyConfig, actor_from_user, check_member
 from approvals.service import Service
 from bot.catalogue import say
 from bot.cloud.port import CloudPort
@@ -88,7 +88,7 @@ class DriftDesk:
     random_source: RandomSource = field(default=secrets.token_bytes)
 
     async def act(
-        self, item_id: str, action: DriftAction, user: SlackUser, approver_ids: frozenset[str]
+        self, item_id: str, action: DriftAction, user: Person, approver_ids: frozenset[str]
     ) -> tuple[DriftItem, str]:
         """Do ``action`` on the item for ``user``; the item after it and what to tell them."""
         actor = actor_from_user(user)
@@ -128,7 +128,7 @@ class DriftDesk:
             if current.status is not DriftStatus.OPEN:
                 was = say(f"drift.status.{current.status.value}")
                 if current.settled_by:
-                    by = f"<@{current.settled_by}>"
+                    by = current.settled_by
                     told = say("drift.refuse.settled_by", item_id=current.id, status=was, by=by)
                 else:
                     told = say("drift.refuse.settled", item_id=current.id, status=was)
@@ -138,7 +138,7 @@ class DriftDesk:
         return await self.drift.update(item_id, claim)
 
     async def _do(
-        self, item: DriftItem, action: DriftAction, user: SlackUser, actor: Actor
+        self, item: DriftItem, action: DriftAction, user: Person, actor: Actor
     ) -> tuple[str | None, str]:
         handlers: dict[DriftAction, Callable[[], Awaitable[tuple[str | None, str]]]] = {
             DriftAction.REAPPLY: lambda: self._reapply(item, user),
@@ -149,7 +149,7 @@ class DriftDesk:
         }
         return await handlers[action]()
 
-    async def _reapply(self, item: DriftItem, user: SlackUser) -> tuple[str | None, str]:
+    async def _reapply(self, item: DriftItem, user: Person) -> tuple[str | None, str]:
         command = Authorize(
             gateway=GatewayRef(value=item.gateway_id),
             target=SecurityGroupTarget(security_group_id=item.security_group_id),
@@ -228,7 +228,7 @@ class DriftDesk:
             reason=say("drift.reason.adopt", rule_id=item.rule_id),
             fingerprint=fingerprint(gateway.unique_id, (group,), ports, RequestKind.AUTHORIZE),
             state=RequestState.APPLIED,
-            state_reason=say("drift.state.adopted", by=f"<@{actor.user_id}>", item_id=item.id),
+            state_reason=say("drift.state.adopted", by=actor.user_id, item_id=item.id),
             decisions=(Decision(actor=actor, verdict=Verdict.APPROVE, at=now),),
             results=(
                 RuleResult(
@@ -245,7 +245,7 @@ class DriftDesk:
         await self.service.store.restore(request)
         return request_id, say("drift.told.adopt", rule_id=item.rule_id, request_id=request_id)
 
-    async def _revoke(self, item: DriftItem, user: SlackUser) -> tuple[str | None, str]:
+    async def _revoke(self, item: DriftItem, user: Person) -> tuple[str | None, str]:
         command = RevokeRule(gateway=GatewayRef(value=item.gateway_id), rule_id=item.rule_id)
         asked = await self.service.submit(
             command, user, self._reply_to(), intake_key=self._intake(item, "revoke")

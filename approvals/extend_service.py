@@ -18,7 +18,7 @@ from approvals.audit import refusal_fields
 from approvals.extend import check_extendable, example_of, extension_of
 from approvals.ids import new_request_id
 from approvals.model import ReplyTo
-from approvals.policy import SlackUser, actor_from_user, check_member
+from approvals.policy import Person, actor_from_user, check_member
 from approvals.policy_groups import requester_groups
 from approvals.results import CreateResult
 from approvals.service import Service
@@ -37,7 +37,7 @@ class Extensions:
         self,
         grant_id: str,
         by: timedelta,
-        user: SlackUser,
+        user: Person,
         *,
         reply_to: ReplyTo,
         intake_key: str,
@@ -68,7 +68,7 @@ class Extensions:
         self,
         grant_id: str,
         by: timedelta,
-        user: SlackUser,
+        user: Person,
         *,
         reply_to: ReplyTo,
         intake_key: str,

@@ -34,9 +34,6 @@ key                                   lifetime
 ``{p}:seen:delivered:<dedupe_key>``   TTL (``DELIVERED_TTL``): a notification Slack already has
 ``{p}:delivering:<dedupe_key>``       TTL (``DELIVERY_LOCK_TTL``): one replica is sending it now;
                                       deleted by its holder when done
-``{p}:cache:usergroup:<group>``       TTL (``USERGROUP_CACHE_TTL``): approver group members
-``{p}:cache:user:<user>``             TTL (``USER_CACHE_TTL``): ``users.info`` facts of a person
-``{p}:cache:options:<lookup>``        TTL (``OPTIONS_CACHE_TTL``): options of an external select
 ``{p}:cache:gateway:<name or id>``    TTL (``coordination.LISTING_TTL``): the gateway a name means
 ``{p}:cache:rules:<gateway>``         TTL (``coordination.LISTING_TTL``): rules and creators;
                                       deleted when the bot adds or deletes one of them
@@ -57,7 +54,8 @@ key                                   lifetime
 ``{p}:auto:<org>:<user>`` zset        TTL of a day, renewed by each grant the policy auto-approves
 ====================================  ===========================================================
 
-History indexes may name requests whose hash has expired; readers skip those.
+History indexes may name requests whose hash has expired; readers skip those. The chat layer's
+caches (people, approver groups, select options) are keyed in ``handlers.cache_keys``.
 """
 
 from __future__ import annotations
@@ -74,12 +72,6 @@ DELIVERED_TTL = timedelta(days=2)  # longer than any redelivery of an outbox ent
 # Longer than one Slack call may take (the client's 30 s timeout), so a call in flight keeps
 # it; a replica that dies holding it delays that one message by at most this long.
 DELIVERY_LOCK_TTL = timedelta(seconds=45)
-# usergroups.users.list is Tier 2 (about 20 calls a minute): a minute keeps clicks cheap.
-USERGROUP_CACHE_TTL = timedelta(seconds=60)
-# Short, so a deactivated or restricted account is noticed quickly.
-USER_CACHE_TTL = timedelta(seconds=30)
-# Gateways and services change rarely; typing in a select re-asks many times a minute.
-OPTIONS_CACHE_TTL = timedelta(minutes=5)
 # As long as Slack keeps a response URL usable: a reading older than that is typed again.
 READING_TTL = timedelta(minutes=30)
 # A settled drift item is remembered this long so a later round does not post it again.
@@ -141,15 +133,6 @@ class Keys:
 
     def delivering(self, dedupe_key: str) -> str:
         return f"{self.tag}:delivering:{dedupe_key}"
-
-    def usergroup_cache(self, group_id: str) -> str:
-        return f"{self.tag}:cache:usergroup:{group_id}"
-
-    def user_cache(self, user_id: str) -> str:
-        return f"{self.tag}:cache:user:{user_id}"
-
-    def options_cache(self, lookup: str) -> str:
-        return f"{self.tag}:cache:options:{lookup}"
 
     def gateway_cache(self, gateway_ref: str) -> str:
         return f"{self.tag}:cache:gateway:{gateway_ref}"

@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from approvals.audit import refusal_fields
 from approvals.clock import Clock
-from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_reader
+from approvals.policy import Person, PolicyConfig, actor_from_user, check_reader
 from approvals.results import RateLimited
 from approvals.scripts import QUERY_RATE
 from approvals.store import RequestStore
@@ -65,7 +65,7 @@ class CloudLookups:
         self._rate_limit = rate_limit
         self._rate = store.client.register_script(QUERY_RATE)
 
-    async def check_reader(self, user: SlackUser, doing: str) -> None:
+    async def check_reader(self, user: Person, doing: str) -> None:
         """Refuse (and audit) a read by anyone but a full member of our organisation."""
         try:
             check_reader(user, self._policy)
@@ -73,12 +73,12 @@ class CloudLookups:
             await self._audit_refusal(user, doing, str(exc))
             raise
 
-    async def _audit_refusal(self, user: SlackUser, doing: str, reason: str) -> None:
+    async def _audit_refusal(self, user: Person, doing: str, reason: str) -> None:
         now = self._clock.now()
         fields = refusal_fields(actor_from_user(user), doing, reason, at=now)
         await self.store.audit.append(fields)
 
-    async def _count(self, user: SlackUser, doing: str) -> None:
+    async def _count(self, user: Person, doing: str) -> None:
         """Count one lookup that reaches the cloud; ``RateLimited`` past the person's limit."""
         now_ms = int(self._clock.now().timestamp() * 1000)
         window_ms = int(RATE_WINDOW.total_seconds() * 1000)
@@ -92,11 +92,11 @@ class CloudLookups:
             await self._audit_refusal(user, doing, reason)
             raise RateLimited(reason)
 
-    async def count(self, user: SlackUser, doing: str) -> None:
+    async def count(self, user: Person, doing: str) -> None:
         """Count a lookup made outside this class (a ``check``) against the person's limit."""
         await self._count(user, doing)
 
-    async def gateway(self, user: SlackUser, ref: GatewayRef) -> Gateway:
+    async def gateway(self, user: Person, ref: GatewayRef) -> Gateway:
         """The gateway ``ref`` names, from the caches when they know it."""
         await self.check_reader(user, f"look up gateway {ref.value}")
         work = self.store.work
@@ -115,7 +115,7 @@ class CloudLookups:
         await work.cache_gateway(ref.value, found)
         return found
 
-    async def rules_listing(self, user: SlackUser, ref: GatewayRef) -> RulesListing:
+    async def rules_listing(self, user: Person, ref: GatewayRef) -> RulesListing:
         """The gateway's rules and which requests created them; the cloud's answer is reused
         for ``LISTING_TTL`` (the bot's own rule changes drop it at once)."""
         found = await self.gateway(user, ref)
@@ -128,14 +128,14 @@ class CloudLookups:
             await work.cache_listing(found.unique_id, listing)
         return RulesListing(found, *listing)
 
-    async def gateway_options(self, user: SlackUser) -> list[tuple[str, str]]:
+    async def gateway_options(self, user: Person) -> list[tuple[str, str]]:
         """Every gateway, as (label, unique id) for the request form's picker."""
         await self.check_reader(user, "list gateways")
         await self._count(user, "list gateways")
         found = await self.cloud.find_gateways_by_name("")
         return [(f"{g.name} ({g.unique_id})", g.unique_id) for g in found]
 
-    async def service_options(self, user: SlackUser, gateway_id: str) -> list[tuple[str, str]]:
+    async def service_options(self, user: Person, gateway_id: str) -> list[tuple[str, str]]:
         """A gateway's services, as (name, name) for the picker; none for a missing gateway."""
         await self.check_reader(user, f"list services of {gateway_id}")
         work = self.store.work

@@ -1,6 +1,6 @@
 """The approval policy: who may ask, who may approve, how many approvals a change needs.
 
-Pure functions over facts the Slack layer gathers (``SlackUser`` from ``users.info``) and the
+Pure functions over facts the chat layer gathers about a ``Person`` and the
 configured ``PolicyConfig``. A refusal raises ``PolicyRefused`` whose message tells the person
 what happens instead. Rate limits are counted by the store; only their values live here.
 """
@@ -48,8 +48,12 @@ class PolicyConfig(BaseModel):
     end_overdue_after: timedelta = timedelta(minutes=15)  # SGBOT_END_OVERDUE_AFTER: then alert
 
 
-class SlackUser(BaseModel):
-    """What ``users.info`` says about a person, as far as the policy cares."""
+class Person(BaseModel):
+    """What the chat platform says about a person, as far as the policy cares.
+
+    ``team_id`` is the person's workspace and ``enterprise_id`` the organisation above it, if
+    any; the remaining flags together say whether they are a full member of ours.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -68,11 +72,11 @@ class SlackUser(BaseModel):
         return self.enterprise_id or self.team_id
 
 
-def actor_from_user(user: SlackUser) -> Actor:
+def actor_from_user(user: Person) -> Actor:
     return Actor(org_id=user.org_id, team_id=user.team_id, user_id=user.user_id)
 
 
-def _membership_problem(user: SlackUser, config: PolicyConfig) -> str | None:
+def _membership_problem(user: Person, config: PolicyConfig) -> str | None:
     """Why ``user`` is not a full member of our organisation, or None if they are."""
     if user.deleted:
         return say("member.deactivated")
@@ -89,29 +93,29 @@ def _already_approved(request: Request) -> PolicyRefused:
     return PolicyRefused(say("refuse.already_approved", request_id=request.id))
 
 
-def _members_only(user: SlackUser, config: PolicyConfig, key: str, **fields: str) -> None:
+def _members_only(user: Person, config: PolicyConfig, key: str, **fields: str) -> None:
     """Raise the refusal ``key`` (which takes ``{problem}``) unless ``user`` is a full member."""
     problem = _membership_problem(user, config)
     if problem is not None:
         raise PolicyRefused(say(key, problem=problem, **fields))
 
 
-def check_requester(user: SlackUser, config: PolicyConfig) -> None:
+def check_requester(user: Person, config: PolicyConfig) -> None:
     _members_only(user, config, "refuse.request_not_member")
 
 
-def check_member(user: SlackUser, config: PolicyConfig, doing: str) -> None:
+def check_member(user: Person, config: PolicyConfig, doing: str) -> None:
     """Refuse ``doing`` (e.g. "end REQ-7F3K2") to anyone but a full member of our organisation."""
     _members_only(user, config, "refuse.not_member", doing=doing)
 
 
-def check_reader(user: SlackUser, config: PolicyConfig) -> None:
+def check_reader(user: Person, config: PolicyConfig) -> None:
     """Reads follow asks: requests, history, rules, gateways and groups are for full members."""
     _members_only(user, config, "refuse.read_not_member")
 
 
 def check_approver(
-    request: Request, user: SlackUser, approver_ids_now: frozenset[str], config: PolicyConfig
+    request: Request, user: Person, approver_ids_now: frozenset[str], config: PolicyConfig
 ) -> None:
     """Refuse a click on approve or deny from anyone but a distinct, eligible approver.
 

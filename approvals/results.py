@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from approvals.effects import Effects, Job, JobKind
 from approvals.keys import DEFAULT_PREFIX, INTAKE_TTL, REQUEST_RETENTION
-from approvals.model import Request, RequestState, Verdict
+from approvals.model import Request, RequestState
 from approvals.outbox import NotificationKind, notification
 from approvals.policy import DecisionOutcome
 from bot.catalogue import say
@@ -61,11 +61,15 @@ class CreateResult:
 
 @dataclass(frozen=True)
 class DecideResult:
-    """The request after a click; ``outcome`` is None when nothing changed (not pending)."""
+    """The request after a click; ``outcome`` is None when nothing changed (not pending).
+
+    ``message`` words a recorded decision; a click on a settled request has none, since saying
+    who settled it names people, which the chat layer renders (``handlers.settled``).
+    """
 
     request: Request
     outcome: DecisionOutcome | None
-    message: str
+    message: str | None
 
 
 def decided_message(outcome: DecisionOutcome) -> str:
@@ -75,27 +79,6 @@ def decided_message(outcome: DecisionOutcome) -> str:
     if request.state is RequestState.DENIED:
         return say("decided.denied", request_id=request.id)
     return say("decided.recorded", request_id=request.id, progress=outcome.progress)
-
-
-def settled_message(request: Request) -> str:
-    """Why a request can no longer be decided, for the person who clicked."""
-    state = request.state
-    if state in {RequestState.RECEIVED, RequestState.RESOLVING}:
-        return say("settled.preparing", request_id=request.id)
-    deniers = [d.actor for d in request.decisions if d.verdict is Verdict.DENY]
-    if state is RequestState.DENIED and deniers:
-        return say("settled.denied", request_id=request.id, who=f"<@{deniers[-1].user_id}>")
-    if state is RequestState.EXPIRED:
-        return say("settled.expired", request_id=request.id)
-    if state is RequestState.CANCELLED:
-        return say("settled.cancelled", request_id=request.id)
-    if state is RequestState.REJECTED:
-        return say("settled.rejected", request_id=request.id, reason=request.state_reason)
-    names = ", ".join(f"<@{actor.user_id}>" for actor in request.approvers)
-    state_name = say(f"state_name.{state.value}")
-    if not names:
-        return say("settled.approved_by_someone", request_id=request.id, state=state_name)
-    return say("settled.approved", request_id=request.id, who=names, state=state_name)
 
 
 def decision_effects(outcome: DecisionOutcome, version: int) -> Effects:

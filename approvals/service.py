@@ -42,8 +42,8 @@ from approvals.machine import HOLDING, transition
 from approvals.model import ReplyTo, Request, RequestKind, RequestState, Verdict, kind_of
 from approvals.outbox import NotificationKind, ThreadEvent
 from approvals.policy import (
+    Person,
     PolicyConfig,
-    SlackUser,
     actor_from_user,
     check_member,
     check_reader,
@@ -78,14 +78,14 @@ class Service:
     # -- changes ---------------------------------------------------------------------
 
     async def submit(
-        self, command: ChangeCommand, requester: SlackUser, reply_to: ReplyTo, intake_key: str
+        self, command: ChangeCommand, requester: Person, reply_to: ReplyTo, intake_key: str
     ) -> CreateResult:
         """Store a change as ``received`` and queue its resolution; Slack retries dedupe."""
         async with self._audit_refusal(requester, f"ask for a {command.kind} change"):
             return await self._submit(command, requester, reply_to, intake_key)
 
     async def _submit(
-        self, command: ChangeCommand, requester: SlackUser, reply_to: ReplyTo, intake_key: str
+        self, command: ChangeCommand, requester: Person, reply_to: ReplyTo, intake_key: str
     ) -> CreateResult:
         check_requester(requester, self.policy)
         if isinstance(command, Authorize):
@@ -105,7 +105,7 @@ class Service:
     def _new_request(
         self,
         command: ChangeCommand,
-        requester: SlackUser,
+        requester: Person,
         reply_to: ReplyTo,
         intake_key: str,
         now: datetime,
@@ -132,7 +132,7 @@ class Service:
     async def decide(
         self,
         request_id: str,
-        user: SlackUser,
+        user: Person,
         verdict: Verdict,
         *,
         approver_ids: frozenset[str],
@@ -152,7 +152,7 @@ class Service:
             )
 
     async def cancel(
-        self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
+        self, request_id: str, user: Person, *, approver_ids: frozenset[str]
     ) -> Request:
         actor = actor_from_user(user)
         now = self.clock.now()
@@ -181,7 +181,7 @@ class Service:
             return await self.store.update(request_id, cancel_once, actor=actor)
 
     async def retry(
-        self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
+        self, request_id: str, user: Person, *, approver_ids: frozenset[str]
     ) -> Request:
         """An approver sends a failed request back to applying; rules in place are kept."""
         now = self.clock.now()
@@ -206,7 +206,7 @@ class Service:
             return await self.store.update(request_id, retry_once, actor=actor_from_user(user))
 
     async def revoke(
-        self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
+        self, request_id: str, user: Person, *, approver_ids: frozenset[str]
     ) -> Request:
         """End a grant holding rules now; the worker removes the rules nobody else holds."""
         actor = actor_from_user(user)
@@ -225,7 +225,7 @@ class Service:
                 current,
                 RequestState.REVOKING,
                 at=now,
-                reason=say("why.revoked_by", who=f"<@{actor.user_id}>"),
+                reason=say("why.revoked_by", who=actor.user_id),
             ).evolve(grant_expires_at=ends)
             job = Job(kind=JobKind.REVOKE, request_id=current.id)
             said = told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.REVOKING)
@@ -237,7 +237,7 @@ class Service:
 
     # -- queries ---------------------------------------------------------------------
 
-    async def check_reader(self, user: SlackUser, doing: str) -> None:
+    async def check_reader(self, user: Person, doing: str) -> None:
         """Refuse (and audit) a read of requests or history by anyone but a full member."""
         async with self._audit_refusal(user, doing):
             check_reader(user, self.policy)
@@ -254,14 +254,14 @@ class Service:
     async def history(self, gateway_id: str | None = None, limit: int = 20) -> list[Request]:
         return await self.store.history(gateway_id, limit)
 
-    async def list_mine(self, user: SlackUser, limit: int = 20) -> list[Request]:
+    async def list_mine(self, user: Person, limit: int = 20) -> list[Request]:
         return await self.store.list_for_user(actor_from_user(user), limit)
 
     # -- who may act -----------------------------------------------------------------
 
     @asynccontextmanager
     async def _audit_refusal(
-        self, user: SlackUser, doing: str, request_id: str = ""
+        self, user: Person, doing: str, request_id: str = ""
     ) -> AsyncIterator[None]:
         """Record in the audit trail any policy refusal the block raises, then re-raise it."""
         try:
@@ -277,10 +277,10 @@ class Service:
                 log.warning("refusal not audited (%s): %s", type(lost).__name__, fields)
             raise
 
-    def _is_approver(self, user: SlackUser, approver_ids: frozenset[str]) -> bool:
+    def _is_approver(self, user: Person, approver_ids: frozenset[str]) -> bool:
         return user.user_id in self.policy.approvers | approver_ids
 
-    def _require_approver(self, user: SlackUser, approver_ids: frozenset[str], what: str) -> None:
+    def _require_approver(self, user: Person, approver_ids: frozenset[str], what: str) -> None:
         check_member(user, self.policy, what)
         if not self._is_approver(user, approver_ids):
             raise PolicyRefused(say("refuse.approvers_only", doing=what))

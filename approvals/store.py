@@ -28,8 +28,8 @@ from approvals.model import Actor, Decision, Request, RequestState, Verdict
 from approvals.outbox import NotificationKind, Outbox, notification
 from approvals.policy import (
     DecisionOutcome,
+    Person,
     PolicyConfig,
-    SlackUser,
     actor_from_user,
     apply_decision,
     check_approver,
@@ -43,7 +43,6 @@ from approvals.results import (
     StoreConfig,
     decided_message,
     decision_effects,
-    settled_message,
 )
 from approvals.scripts import COMMIT
 from approvals.store_reads import RequestReader
@@ -254,7 +253,7 @@ class RequestStore(RequestReader):
     async def decide(
         self,
         request_id: str,
-        user: SlackUser,
+        user: Person,
         verdict: Verdict,
         *,
         reason: str | None,
@@ -284,6 +283,6 @@ class RequestStore(RequestReader):
         wait = await self.replicas.needed()
         saved = await self.update(request_id, decide_once, actor=actor, wait_for_replicas=wait)
         if not outcomes:
-            return DecideResult(request=saved, outcome=None, message=settled_message(saved))
+            return DecideResult(request=saved, outcome=None, message=None)
         outcome = DecisionOutcome(saved, outcomes[0].approvals, outcomes[0].required)
         return DecideResult(request=saved, outcome=outcome, message=decided_message(outcome))

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field
 
 from vocabulary.commands import PortRange
 
@@ -32,7 +32,7 @@ class Frozen(BaseModel):
 class Surface(StrEnum):
     """Where the requester spoke to the bot, which decides how we answer."""
 
-    SLASH = "slash"  # slash command: answer through response_url, privately
+    SLASH = "slash"  # slash command: answer through the reply URL, privately
     MENTION = "mention"  # @sgbot in a channel: answer in the thread
     DM = "dm"  # direct message to the bot
     FORM = "form"  # the request modal
@@ -92,20 +92,30 @@ class Actor(Frozen):
 
 
 class ReplyTo(Frozen):
-    """Where to answer the requester. ``response_url`` grants posting rights, so no repr."""
+    """Where to answer the requester. ``reply_url`` grants posting rights, so no repr.
+
+    Requests stored before these fields had chat-neutral names (``thread_ts``,
+    ``response_url``, ``message_ts``) still load: each field also accepts its old name.
+    """
 
     surface: Surface
     channel_id: str = Field(min_length=1)
-    thread_ts: str | None = None
-    response_url: str | None = Field(default=None, repr=False)
-    message_ts: str | None = None
+    thread_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("thread_id", "thread_ts")
+    )
+    reply_url: str | None = Field(
+        default=None, repr=False, validation_alias=AliasChoices("reply_url", "response_url")
+    )
+    message_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("message_id", "message_ts")
+    )
 
 
 class CardRef(Frozen):
-    """The approval card the Slack layer posted, so it can be updated in place."""
+    """The approval card the chat layer posted, so it can be updated in place."""
 
     channel_id: str = Field(min_length=1)
-    message_ts: str = Field(min_length=1)
+    message_id: str = Field(min_length=1, validation_alias=AliasChoices("message_id", "message_ts"))
 
 
 class BackendGroup(Frozen):

@@ -30,7 +30,7 @@ from approvals.clock import SystemClock
 from approvals.connect import connect
 from approvals.keys import Keys
 from approvals.lookups import CloudLookups
-from approvals.policy import SlackUser
+from approvals.policy import Person
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bench import processes
@@ -119,7 +119,7 @@ async def in_process(redis_url: str, samples: int) -> dict[str, Any]:
     store = RequestStore(client, StoreConfig(prefix=settings.key_prefix))
     policy = policy_config(settings, frozenset({"T0SGBOT01"}))
     lookups = CloudLookups(store, cloud, SystemClock(), policy, rate_limit=1_000_000)
-    reader = SlackUser(user_id="U0BENCH01", team_id="T0SGBOT01")
+    reader = Person(user_id="U0BENCH01", team_id="T0SGBOT01")
     prod_gw = GatewayRef(value="prod-gw")
     cached = listing_keys(settings.key_prefix, prod_gw.value, GATEWAY_ID)
 

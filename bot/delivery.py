@@ -128,7 +128,7 @@ async def deliver_notification(deps: Deps, note: Notification) -> None:
             reply = thread_reply(request, event, emulated=emulated)
             await deps.slack.chat_postMessage(
                 channel=card.channel_id,
-                thread_ts=card.message_ts,
+                thread_ts=card.message_id,
                 text=reply["text"],
                 blocks=reply["blocks"],
             )
@@ -158,7 +158,7 @@ async def _card(deps: Deps, request: Request, emulated: bool, *, update: bool) -
         if update:
             await deps.slack.chat_update(
                 channel=request.card.channel_id,
-                ts=request.card.message_ts,
+                ts=request.card.message_id,
                 text=card["text"],
                 blocks=card["blocks"],
             )
@@ -166,13 +166,13 @@ async def _card(deps: Deps, request: Request, emulated: bool, *, update: bool) -
     posted = await deps.slack.chat_postMessage(
         channel=deps.settings.security_channel or "", text=card["text"], blocks=card["blocks"]
     )
-    ref = CardRef(channel_id=str(posted["channel"]), message_ts=str(posted["ts"]))
+    ref = CardRef(channel_id=str(posted["channel"]), message_id=str(posted["ts"]))
 
     def attach(current: Request) -> tuple[Request, Effects] | None:
         return None if current.card is not None else (current.with_card(ref), NO_EFFECTS)
 
     await deps.store.update(request.id, attach)
-    log.info("card of request %s posted as %s", request.id, ref.message_ts)
+    log.info("card of request %s posted as %s", request.id, ref.message_id)
     return ref
 
 

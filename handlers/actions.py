@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt.async_app import AsyncApp
 
 from approvals.model import ReplyTo, Request, Surface, Verdict
-from approvals.policy import SlackUser
+from approvals.policy import Person
 from bot.catalogue import say
 from bot.metrics import Outcome
 from handlers import home, views
@@ -25,6 +25,7 @@ from handlers.blocks import DenyFormMetadata, card_for, deny_reason_form
 from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.replies import direct_message, ephemeral, respond
+from handlers.settled import settled_message
 from vocabulary.commands import REQUEST_ID_RE
 from vocabulary.errors import UserError
 
@@ -69,7 +70,7 @@ async def refresh_card(deps: Deps, body: dict[str, Any], request: Request) -> No
     channel: str | None
     ts: str | None
     if request.card is not None:
-        channel, ts = request.card.channel_id, request.card.message_ts
+        channel, ts = request.card.channel_id, request.card.message_id
     else:
         channel = (body.get("channel") or {}).get("id")
         ts = (body.get("container") or {}).get("message_ts")
@@ -84,7 +85,7 @@ async def decide(
 ) -> str:
     """Record a decision by the clicker; returns what to tell them. ``UserError`` if refused."""
     user_id = str(body["user"]["id"])
-    user = await deps.approvers.slack_user(user_id)
+    user = await deps.approvers.person(user_id)
     result = await deps.service.decide(
         request_id, user, verdict, approver_ids=await deps.approvers.approver_ids(), reason=reason
     )
@@ -94,7 +95,7 @@ async def decide(
     else:
         deps.metrics.decisions.labels(verdict=verdict.value).inc()
         log.info("request %s: %s by user %s", request_id, verdict.value, user_id)
-    return result.message
+    return result.message if result.message is not None else settled_message(result.request)
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -179,7 +180,7 @@ async def _guarded(
 
 class FollowUp(Protocol):
     async def __call__(
-        self, request_id: str, user: SlackUser, *, approver_ids: frozenset[str]
+        self, request_id: str, user: Person, *, approver_ids: frozenset[str]
     ) -> Request: ...
 
 
@@ -189,7 +190,7 @@ async def _follow_up(
     """Retry or give up a failed request, or end a grant; the service checks who may."""
     try:
         value = ButtonValue.decode(action.get("value"))
-        user = await deps.approvers.slack_user(str(body["user"]["id"]))
+        user = await deps.approvers.person(str(body["user"]["id"]))
         approver_ids = await deps.approvers.approver_ids()
         request = await follow_up(value.request_id, user, approver_ids=approver_ids)
     except ValidationError:

@@ -70,7 +70,7 @@ def missing_access(diagnosis: Diagnosis) -> list[Authorize]:
 
 
 async def answer(deps: Deps, command: Check, user_id: str, reply_to: ReplyTo) -> Message:
-    user = await deps.approvers.slack_user(user_id)
+    user = await deps.approvers.person(user_id)
     served = deps.lookups.cloud.region_id
     if command.region not in (None, served):
         return _text(

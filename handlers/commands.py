@@ -146,7 +146,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         reply_to = ReplyTo(
             surface=Surface.SLASH,
             channel_id=str(body["channel_id"]),
-            response_url=body.get("response_url"),
+            reply_url=body.get("response_url"),
         )
         acked = False
 
@@ -217,8 +217,8 @@ async def _channel_message(deps: Deps, event: dict[str, Any]) -> None:
     reply_to = ReplyTo(
         surface=Surface.MENTION,
         channel_id=str(event["channel"]),
-        thread_ts=event.get("thread_ts"),
-        message_ts=str(event["ts"]),
+        thread_id=event.get("thread_ts"),
+        message_id=str(event["ts"]),
     )
 
     async def say(reply: Message) -> None:

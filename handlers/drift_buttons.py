@@ -50,7 +50,7 @@ async def redraw(deps: Deps, item: DriftItem) -> None:
     note = drift_message(item, emulated=deps.emulated)
     await deps.slack.chat_update(
         channel=item.message.channel_id,
-        ts=item.message.message_ts,
+        ts=item.message.message_id,
         text=note["text"],
         blocks=note["blocks"],
     )
@@ -73,7 +73,7 @@ async def press(
     user_id = str(body["user"]["id"])
     try:
         item_id = DriftButton(item_id=str(value)).item_id
-        user = await deps.approvers.slack_user(user_id)
+        user = await deps.approvers.person(user_id)
         approver_ids = await deps.approvers.approver_ids()
         item, told = await desk.act(item_id, action, user, approver_ids)
     except ValidationError:

@@ -96,13 +96,13 @@ async def deliver_drift(deps: Deps, note: Notification) -> None:
     if item.message is not None:
         ref = item.message
         await deps.slack.chat_update(
-            channel=ref.channel_id, ts=ref.message_ts, text=post["text"], blocks=post["blocks"]
+            channel=ref.channel_id, ts=ref.message_id, text=post["text"], blocks=post["blocks"]
         )
         return
     posted = await deps.slack.chat_postMessage(
         channel=deps.settings.security_channel or "", text=post["text"], blocks=post["blocks"]
     )
-    ref = CardRef(channel_id=str(posted["channel"]), message_ts=str(posted["ts"]))
+    ref = CardRef(channel_id=str(posted["channel"]), message_id=str(posted["ts"]))
 
     def attach(current: DriftItem) -> DriftItem | None:
         return None if current.message is not None else current.model_copy(update={"message": ref})

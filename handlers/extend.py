@@ -60,7 +60,7 @@ async def take_extend(
         created = await Extensions(deps.service).ask(
             grant_id,
             by,
-            await deps.approvers.slack_user(user_id),
+            await deps.approvers.person(user_id),
             reply_to=reply_to,
             intake_key=intake_key,
             approver_ids=await deps.approvers.approver_ids(),
@@ -96,7 +96,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             created = await Extensions(deps.service).ask(
                 grant_id,
                 BUTTON_EXTENSION,
-                await deps.approvers.slack_user(user_id),
+                await deps.approvers.person(user_id),
                 reply_to=ReplyTo(surface=Surface.DM, channel_id=channel),
                 # One extension per warning message, however often the button is pressed.
                 intake_key=f"extend:{grant_id}:{(body.get('container') or {}).get('message_ts')}",

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 async def publish_home(deps: Deps, user_id: str) -> None:
-    user = await deps.approvers.slack_user(user_id)
+    user = await deps.approvers.person(user_id)
     try:
         await deps.service.check_reader(user, "open App Home")
     except PolicyRefused as exc:

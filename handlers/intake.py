@@ -46,7 +46,7 @@ async def submit_change(
     say: Say,
 ) -> None:
     kind = reply_to.surface.value
-    requester = await deps.approvers.slack_user(user_id)
+    requester = await deps.approvers.person(user_id)
     try:
         created = await deps.service.submit(
             command, requester=requester, reply_to=reply_to, intake_key=intake_key

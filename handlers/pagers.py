@@ -71,7 +71,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         except ValidationError:
             await show_page(deps, body, _note(deps, say("click.unknown_page")))
             return
-        user = await deps.approvers.slack_user(str(body["user"]["id"]))
+        user = await deps.approvers.person(str(body["user"]["id"]))
         gateway = GatewayRef(value=wanted.gateway_id)
         try:
             page = await queries.rules_page(deps, user, gateway, wanted.page)

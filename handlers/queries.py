@@ -14,7 +14,7 @@ gateway's rules come from the short-lived listing with the creators of the rules
 from __future__ import annotations
 
 from approvals.model import ReplyTo, Request, RuleOutcome
-from approvals.policy import SlackUser
+from approvals.policy import Person
 from bot.catalogue import say
 from bot.grammar.usage import help_text
 from handlers import describe_plan
@@ -42,7 +42,7 @@ def _text(deps: Deps, text: str) -> Message:
 
 async def read_refusal(deps: Deps, user_id: str, doing: str) -> Message | None:
     """The refusal to show ``user_id`` instead of what they asked to read, or None."""
-    user = await deps.approvers.slack_user(user_id)
+    user = await deps.approvers.person(user_id)
     try:
         await deps.service.check_reader(user, doing)
     except PolicyRefused as exc:
@@ -75,7 +75,7 @@ async def answer(deps: Deps, command: Query, user_id: str) -> Message:
             gateway_id = gateway.value if gateway is not None else None
             return history_list(await deps.store.history(gateway_id), emulated=deps.emulated)
         case Cancel(request_id=request_id):
-            user = await deps.approvers.slack_user(user_id)
+            user = await deps.approvers.person(user_id)
             approver_ids = await deps.approvers.approver_ids()
             cancelled = await deps.service.cancel(request_id, user, approver_ids=approver_ids)
             return _text(deps, cancelled_text(cancelled))
@@ -109,7 +109,7 @@ async def pending_page(deps: Deps, page: int) -> Message:
     )
 
 
-async def rules_page(deps: Deps, user: SlackUser, gateway: GatewayRef, page: int) -> Message:
+async def rules_page(deps: Deps, user: Person, gateway: GatewayRef, page: int) -> Message:
     """Page ``page`` of the gateway's rules, saying which ones sgbot made."""
     listing = await deps.lookups.rules_listing(user, gateway)
     return rules_list(
@@ -122,7 +122,7 @@ async def answer_later(
 ) -> None:
     """Look the gateway up in the cloud, then answer privately where the person asked."""
     assert command.gateway is not None
-    user = await deps.approvers.slack_user(user_id)
+    user = await deps.approvers.person(user_id)
     try:
         if isinstance(command, History):
             gateway = await deps.lookups.gateway(user, command.gateway)

@@ -73,8 +73,8 @@ async def reply_privately(
     slack: AsyncWebClient, reply_to: ReplyTo, user_id: str, reply: Message
 ) -> None:
     """Answer ``user_id`` where they asked, so only they see it."""
-    if reply_to.surface is Surface.SLASH and reply_to.response_url is not None:
-        if await respond(reply_to.response_url, reply):
+    if reply_to.surface is Surface.SLASH and reply_to.reply_url is not None:
+        if await respond(reply_to.reply_url, reply):
             return
         log.info("response URL expired for %s; answering by DM", user_id)
     elif reply_to.surface is Surface.MENTION:

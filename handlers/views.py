@@ -21,7 +21,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from approvals.keys import OPTIONS_CACHE_TTL
 from approvals.model import ReplyTo, Surface
 from bot.catalogue import say
 from bot.grammar import parse_command, parse_ports
@@ -33,6 +32,7 @@ from handlers.blocks import (
     options_response,
     request_form,
 )
+from handlers.cache_keys import OPTIONS_CACHE_TTL, ChatKeys
 from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId, CallbackId
 from vocabulary.commands import Authorize, GatewayRef, ServiceTarget, Target
@@ -74,7 +74,7 @@ async def open_request_form(
 ) -> None:
     """The request form, or for anyone who may not ask a modal saying why (its pickers would
     show gateways and services)."""
-    user = await deps.approvers.slack_user(user_id)
+    user = await deps.approvers.person(user_id)
     try:
         await deps.service.check_reader(user, "open the request form")
     except PolicyRefused as exc:
@@ -147,7 +147,7 @@ def command_from_form(
 async def _cached_options(
     deps: Deps, key: str, lookup: Callable[[], Awaitable[list[tuple[str, str]]]]
 ) -> list[tuple[str, str]]:
-    cache_key = deps.keys.options_cache(key)
+    cache_key = ChatKeys(deps.keys).options(key)
     cached = await deps.redis.get(cache_key)
     if cached is not None:
         return [(str(label), str(value)) for label, value in json.loads(cached)]
@@ -171,7 +171,7 @@ async def _cached_options(
 
 def register(app: AsyncApp, deps: Deps) -> None:
     async def gateway_options(ack: Any, body: dict[str, Any]) -> None:
-        user = await deps.approvers.slack_user(str(body["user"]["id"]))
+        user = await deps.approvers.person(str(body["user"]["id"]))
         try:
             await deps.lookups.check_reader(user, "list gateways")
         except PolicyRefused:
@@ -191,7 +191,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             await ack(options_response([]))
             return
 
-        user = await deps.approvers.slack_user(str(body["user"]["id"]))
+        user = await deps.approvers.person(str(body["user"]["id"]))
         try:
             await deps.lookups.check_reader(user, f"list services of {gateway}")
         except PolicyRefused:
@@ -212,7 +212,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         metadata = FormMetadata.decode(view["private_metadata"])
         user_id = str(body["user"]["id"])
         reply_to = ReplyTo(surface=Surface.FORM, channel_id=metadata.channel_id)
-        requester = await deps.approvers.slack_user(user_id)
+        requester = await deps.approvers.person(user_id)
         try:
             created = await deps.service.submit(
                 command, requester=requester, reply_to=reply_to, intake_key=f"view:{view['id']}"

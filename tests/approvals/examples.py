@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from approvals.model import Actor, ReplyTo, Request, RequestKind, RequestState, Surface
-from approvals.policy import PolicyConfig, SlackUser
+from approvals.policy import Person, PolicyConfig
 from vocabulary.commands import Authorize, GatewayRef, PortRange, SecurityGroupTarget
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -15,13 +15,13 @@ HOME_ENTERPRISE = "E0HOME"
 REQUESTER_ID = "U0REQUESTER"
 
 
-def make_user(user_id: str = REQUESTER_ID, **overrides: Any) -> SlackUser:
+def make_user(user_id: str = REQUESTER_ID, **overrides: Any) -> Person:
     fields: dict[str, Any] = {
         "user_id": user_id,
         "team_id": HOME_TEAM,
         "enterprise_id": HOME_ENTERPRISE,
     }
-    return SlackUser(**(fields | overrides))
+    return Person(**(fields | overrides))
 
 
 def make_config(**overrides: Any) -> PolicyConfig:

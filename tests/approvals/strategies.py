@@ -93,9 +93,9 @@ def requests(draw: st.DrawFn) -> Request:
                 ReplyTo,
                 surface=st.sampled_from(Surface),
                 channel_id=slack_ids,
-                thread_ts=optional_words,
-                response_url=optional_words,
-                message_ts=optional_words,
+                thread_id=optional_words,
+                reply_url=optional_words,
+                message_id=optional_words,
             )
         ),
         intake_key=draw(words),
@@ -174,7 +174,7 @@ def requests(draw: st.DrawFn) -> Request:
                 )
             )
         ),
-        card=draw(st.none() | st.builds(CardRef, channel_id=slack_ids, message_ts=words)),
+        card=draw(st.none() | st.builds(CardRef, channel_id=slack_ids, message_id=words)),
         incident_id=draw(optional_words),
         version=draw(st.integers(0, 10**6)),
         emulated=draw(st.booleans()),

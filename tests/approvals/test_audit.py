@@ -94,9 +94,7 @@ async def test_read_filters_by_time_and_gateway(redis_url: str) -> None:
 
 def test_audit_fields_never_carry_the_response_url() -> None:
     secret = "https://hooks.slack.com/commands/T0/secret-token"
-    request = make_request(
-        reply_to={"surface": "slash", "channel_id": "C1", "response_url": secret}
-    )
+    request = make_request(reply_to={"surface": "slash", "channel_id": "C1", "reply_url": secret})
     assert secret not in repr(audit_fields(None, request, actor=None))
 
 

@@ -152,7 +152,7 @@ async def test_a_write_that_keeps_the_state_does_not_make_an_apply_give_up(flow:
     request_id = await approved(flow)
     read_by_worker = await flow.store.require(request_id)
     # The deliverer saves the card's location between the worker's read and its take.
-    card = CardRef(channel_id="C0SEC", message_ts="1795684519.918081")
+    card = CardRef(channel_id="C0SEC", message_id="1795684519.918081")
     await flow.store.update(request_id, lambda current: (current.with_card(card), NO_EFFECTS))
 
     taken = await take(

@@ -74,10 +74,10 @@ def test_actor_equality_ignores_the_workspace_within_one_org() -> None:
 
 
 def test_response_url_is_kept_out_of_repr() -> None:
-    reply_to = ReplyTo(surface=Surface.SLASH, channel_id="C1", response_url="https://hooks/secret")
+    reply_to = ReplyTo(surface=Surface.SLASH, channel_id="C1", reply_url="https://hooks/secret")
     assert "secret" not in repr(reply_to)
     assert "secret" not in repr(make_request(reply_to=reply_to))
-    assert reply_to.response_url == "https://hooks/secret"
+    assert reply_to.reply_url == "https://hooks/secret"
 
 
 def test_evolve_validates_changes() -> None:
@@ -107,7 +107,7 @@ def test_approvers_are_distinct_and_ignore_denials() -> None:
 
 
 def test_with_card_and_results() -> None:
-    card = CardRef(channel_id="C0SEC", message_ts="1700000000.000100")
+    card = CardRef(channel_id="C0SEC", message_id="1700000000.000100")
     result = RuleResult(
         security_group_id="sg-1",
         port_range=PortRange(start=80, end=80),

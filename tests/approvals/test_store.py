@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -9,9 +10,10 @@ import pytest
 from approvals.clock import FixedClock
 from approvals.effects import JobKind
 from approvals.machine import transition
-from approvals.model import RequestState, Verdict
+from approvals.model import CardRef, ReplyTo, RequestState, Surface, Verdict
 from approvals.outbox import NotificationKind
 from approvals.results import RateLimited, StaleRequest, UnknownRequest
+from handlers.settled import settled_message
 from tests.approvals.examples import T0, make_config, make_user
 from tests.approvals.store_helpers import (
     GATEWAY,
@@ -112,7 +114,8 @@ async def test_approval_reaches_quorum_and_enqueues_apply(redis_url: str) -> Non
     assert result.request.state is RequestState.APPROVED
     assert again.outcome is None
     assert again.request.state is RequestState.APPROVED
-    assert "already approved by <@U0ALICE>" in again.message
+    assert again.message is None  # the chat layer words it, naming who settled it
+    assert "already approved by <@U0ALICE>" in settled_message(again.request)
     assert jobs == [JobKind.RESOLVE, JobKind.APPLY]
     assert NotificationKind.UPDATE_CARD in notes
 
@@ -193,3 +196,33 @@ async def test_seen_once_is_true_only_the_first_time(redis_url: str) -> None:
         second = await store.work.seen_once("event", "Ev1", timedelta(minutes=5))
         other = await store.work.seen_once("event", "Ev2", timedelta(minutes=5))
     assert (first, second, other) == (True, False, True)
+
+
+async def test_a_request_stored_with_the_old_chat_field_names_still_loads(redis_url: str) -> None:
+    reply_to = ReplyTo(
+        surface=Surface.MENTION,
+        channel_id="C0DEV",
+        thread_id="1700000000.000050",
+        reply_url="https://hooks.example/r",
+        message_id="1700000000.000060",
+    )
+    card = CardRef(channel_id="C0SEC", message_id="1700000000.000100")
+    async with open_store(redis_url) as store:
+        request = new_request("REQ-AAAA7", reply_to=reply_to, card=card)
+        await store.create(request, rate_limit=NO_LIMIT)
+        key = store.keys.request("REQ-AAAA7")
+        stored = json.loads(str(await store.client.hget(key, "json")))
+        # As a release before the chat-neutral names wrote it.
+        stored["reply_to"] = {
+            "surface": "mention",
+            "channel_id": "C0DEV",
+            "thread_ts": "1700000000.000050",
+            "response_url": "https://hooks.example/r",
+            "message_ts": "1700000000.000060",
+        }
+        stored["card"] = {"channel_id": "C0SEC", "message_ts": "1700000000.000100"}
+        await store.client.hset(key, "json", json.dumps(stored))
+        loaded = await store.require("REQ-AAAA7")
+    assert loaded.reply_to == reply_to
+    assert loaded.card == card
+    assert "thread_ts" not in loaded.model_dump_json()  # written back with the new names

@@ -10,6 +10,7 @@ from redis.crc import key_slot
 from approvals.coordination import RuleKey
 from approvals.keys import Keys
 from approvals.model import Verdict
+from handlers.cache_keys import ChatKeys
 from tests.approvals.examples import T0, make_config, make_user
 from tests.approvals.store_helpers import GATEWAY, open_store, walk_to_pending
 from vocabulary.commands import PortRange
@@ -34,9 +35,9 @@ def every_key(keys: Keys) -> list[str]:
         keys.seen("event", "Ev1"),
         keys.delivered("post_card:REQ-AAAA1:2"),
         keys.delivering("post_card:REQ-AAAA1:2"),
-        keys.usergroup_cache("S0APPROVERS"),
-        keys.user_cache("U1"),
-        keys.options_cache("gateways"),
+        ChatKeys(keys).usergroup("S0APPROVERS"),
+        ChatKeys(keys).user("U1"),
+        ChatKeys(keys).options("gateways"),
     ]
 
 

@@ -50,7 +50,7 @@ def request_in(state: RequestState) -> Request:
         state_reason="no such gateway; type `list rules for gateway NAME`"
         if state is RequestState.REJECTED
         else None,
-        card=CardRef(channel_id="C0SECURITY", message_ts="1700000000.000100"),
+        card=CardRef(channel_id="C0SECURITY", message_id="1700000000.000100"),
         required_approvals=2,
     )
 

@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from approvals.connect import connect
 from approvals.keys import Keys
 from handlers.approvers import LOCAL_USER_TTL_SECONDS, ApproverDirectory
+from handlers.cache_keys import ChatKeys
 from standins.slack import LocalSlack
 from standins.slack.directory import (
     APPROVER_GROUP_ID,
@@ -50,10 +51,10 @@ async def test_group_members_are_fetched_once_per_cache_period(
 
 
 async def test_user_facts_come_from_users_info(directory: ApproverDirectory) -> None:
-    developer = await directory.slack_user(DEVELOPER_ID)
-    guest = await directory.slack_user(GUEST_ID)
-    bot = await directory.slack_user(OTHER_BOT_ID)
-    foreign = await directory.slack_user(FOREIGN_USER_ID)
+    developer = await directory.person(DEVELOPER_ID)
+    guest = await directory.person(GUEST_ID)
+    bot = await directory.person(OTHER_BOT_ID)
+    foreign = await directory.person(FOREIGN_USER_ID)
     assert (developer.is_bot, developer.is_restricted, developer.team_id) == (
         False,
         False,
@@ -65,8 +66,8 @@ async def test_user_facts_come_from_users_info(directory: ApproverDirectory) -> 
 
 
 async def test_user_facts_are_cached(directory: ApproverDirectory, local_slack: LocalSlack) -> None:
-    first = await directory.slack_user(APPROVER_IDS[0])
-    second = await directory.slack_user(APPROVER_IDS[0])
+    first = await directory.person(APPROVER_IDS[0])
+    second = await directory.person(APPROVER_IDS[0])
     assert first == second
     assert len(local_slack.calls("users.info")) == 1
 
@@ -86,14 +87,14 @@ async def test_user_facts_are_kept_in_process_briefly_in_front_of_redis(
         monotonic=lambda: now[0],
     )
     try:
-        first = await directory.slack_user(DEVELOPER_ID)
-        await redis.delete(keys.user_cache(DEVELOPER_ID))  # only the process still knows them
+        first = await directory.person(DEVELOPER_ID)
+        await redis.delete(ChatKeys(keys).user(DEVELOPER_ID))  # only the process still knows them
         now[0] += LOCAL_USER_TTL_SECONDS - 0.1
-        assert await directory.slack_user(DEVELOPER_ID) == first
+        assert await directory.person(DEVELOPER_ID) == first
         assert len(local_slack.calls("users.info")) == 1
         now[0] += 0.2
-        assert await directory.slack_user(DEVELOPER_ID) == first
+        assert await directory.person(DEVELOPER_ID) == first
         assert len(local_slack.calls("users.info")) == 2
-        assert await redis.exists(keys.user_cache(DEVELOPER_ID))
+        assert await redis.exists(ChatKeys(keys).user(DEVELOPER_ID))
     finally:
         await redis.aclose()

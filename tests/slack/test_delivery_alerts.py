@@ -25,7 +25,7 @@ async def test_an_end_overdue_alert_is_posted_in_the_security_channel(
     deps: Deps,
     local_slack: LocalSlack,
 ) -> None:
-    requester = await deps.approvers.slack_user(DEVELOPER_ID)
+    requester = await deps.approvers.person(DEVELOPER_ID)
     reply_to = ReplyTo(surface=Surface.DM, channel_id=dm_channel_id(DEVELOPER_ID))
     created = await deps.service.submit(authorize(), requester, reply_to, intake_key="test:alert")
     context = JobContext(store=deps.store, cloud=deps.cloud, clock=deps.clock, policy=deps.policy)

@@ -49,7 +49,7 @@ async def deps(
 async def test_two_deliverers_on_one_entry_post_the_card_once(
     deps: Deps, local_slack: LocalSlack
 ) -> None:
-    requester = await deps.approvers.slack_user(DEVELOPER_ID)
+    requester = await deps.approvers.person(DEVELOPER_ID)
     reply_to = ReplyTo(surface=Surface.DM, channel_id=dm_channel_id(DEVELOPER_ID))
     await deps.service.submit(authorize(), requester, reply_to, intake_key="test:lock")
     context = JobContext(store=deps.store, cloud=deps.cloud, clock=deps.clock, policy=deps.policy)

@@ -30,7 +30,7 @@ LATENCY_S = 0.3
 
 
 async def test_lookups_have_their_own_two_threads(deps: Deps, emulator: EmulatorHandle) -> None:
-    user = await deps.approvers.slack_user(DEVELOPER_ID)
+    user = await deps.approvers.person(DEVELOPER_ID)
     ghosts = [GatewayRef(value=f"gw-{n:032x}") for n in range(AT_ONCE)]
     emulator.set_faults(latency_ms=int(LATENCY_S * 1000))
     assert deps.lookups.cloud is not deps.cloud

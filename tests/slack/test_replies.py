@@ -23,7 +23,7 @@ async def test_slash_reply_goes_to_the_response_url(
     local_slack: LocalSlack, client: AsyncWebClient
 ) -> None:
     url = local_slack.new_response_url(DEVELOPER_ID, DEV_CHANNEL_ID)
-    reply_to = ReplyTo(surface=Surface.SLASH, channel_id=DEV_CHANNEL_ID, response_url=url)
+    reply_to = ReplyTo(surface=Surface.SLASH, channel_id=DEV_CHANNEL_ID, reply_url=url)
     await reply_privately(client, reply_to, DEVELOPER_ID, REPLY)
     assert [r["text"] for r in local_slack.responses(url)] == ["only for you"]
     assert local_slack.messages(DEV_CHANNEL_ID) == []
