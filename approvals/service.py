@@ -28,7 +28,7 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from redis.exceptions import RedisError
@@ -244,6 +244,13 @@ class Service:
 
     async def status(self, request_id: str) -> Request:
         return await self.store.require(request_id)
+
+    async def find(self, request_id: str) -> Request | None:
+        return await self.store.get(request_id)
+
+    async def first_intake(self, intake_key: str, ttl: timedelta) -> bool:
+        """True the first time a chat message is seen, so a redelivered one is answered once."""
+        return await self.store.work.seen_once("intake", intake_key, ttl)
 
     async def list_pending(self, limit: int = 50, offset: int = 0) -> list[Request]:
         return await self.store.list_pending(limit, offset)

@@ -27,6 +27,7 @@ from bot.settings import Settings
 from handlers import actions, checks, commands, drift_buttons, extend, home, pagers, views
 from handlers.block_parts import message, section
 from handlers.deps import Deps
+from handlers.middleware import provide_deps
 from handlers.replies import direct_message, respond
 from vocabulary.commands import REQUEST_ID_RE
 from vocabulary.errors import UserError
@@ -58,6 +59,9 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
         bind(user_id=None if user_id == "unknown" else user_id, request_id=_button_request_id(body))
         response: BoltResponse = await next()
         return response
+
+    # Listeners written as module-level functions find the process's Deps in their context.
+    app.use(provide_deps(deps))
 
     for module in (commands, actions, drift_buttons, extend, pagers, views, home, checks):
         module.register(app, deps)

@@ -91,7 +91,7 @@ async def answer(deps: Deps, command: Check, user_id: str, reply_to: ReplyTo) ->
     ]
     requesters = {}
     for request_id in {p.request_id for e in diagnosis.endpoints for p in e.ports}:
-        stored = await deps.store.get(request_id) if request_id else None
+        stored = await deps.service.find(request_id) if request_id else None
         if stored is not None:
             requesters[stored.id] = stored.requester.user_id
     log.info(
@@ -171,7 +171,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             command = check_from_form(view["state"]["values"])
         except (UserError, ValidationError, KeyError) as exc:
             text = str(exc) if isinstance(exc, UserError) else say("doctor.form.broken")
-            await tell_clicker(deps, body, text)
+            await tell_clicker(deps, deps.slack, body, text)
             return
         reply_to = ReplyTo(surface=Surface.FORM, channel_id=metadata.channel_id)
         task = asyncio.get_running_loop().create_task(

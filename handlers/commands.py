@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from approvals.model import ReplyTo, Surface
 from bot import catalogue
@@ -33,6 +34,7 @@ from handlers.blocks_reading import with_reading
 from handlers.deps import Deps
 from handlers.extend import take_extend
 from handlers.intake import SEEN_TTL, Say, plain, say_once, submit_change
+from handlers.middleware import deps_of
 from handlers.replies import reply_privately
 from vocabulary.commands import (
     Authorize,
@@ -94,7 +96,7 @@ async def take(
             deps, command, user_id=user_id, reply_to=reply_to, intake_key=intake_key, say=say
         )
         return
-    if not await deps.store.work.seen_once("intake", intake_key, SEEN_TTL):
+    if not await deps.service.first_intake(intake_key, SEEN_TTL):
         deps.metrics.count_request(kind, Outcome.DUPLICATE)
         return
     notes = [inference.note for inference in reading.inferred]
@@ -139,46 +141,51 @@ def _is_person_message(event: dict[str, Any], deps: Deps) -> bool:
     )
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_slash(ack: Any, body: dict[str, Any], client: Any) -> None:
-        text = str(body.get("text") or "")
-        user_id = str(body["user_id"])
-        reply_to = ReplyTo(
-            surface=Surface.SLASH,
-            channel_id=str(body["channel_id"]),
-            reply_url=body.get("response_url"),
-        )
-        acked = False
+async def slash(
+    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]
+) -> None:
+    """The slash command: answered in its ack when the answer is ready in time."""
+    deps = deps_of(context)
+    text = str(body.get("text") or "")
+    user_id = str(body["user_id"])
+    reply_to = ReplyTo(
+        surface=Surface.SLASH,
+        channel_id=str(body["channel_id"]),
+        reply_url=body.get("response_url"),
+    )
+    acked = False
 
-        async def say(reply: Message) -> None:
-            nonlocal acked
-            if acked:
-                await reply_privately(deps.slack, reply_to, user_id, reply)
-                return
-            acked = True
-            await ack(text=reply["text"], blocks=reply["blocks"], response_type="ephemeral")
-
-        async def open_form(incomplete: IncompleteCommand | None) -> None:
-            nonlocal acked
-            await views.open_request_form(deps, body["trigger_id"], reply_to, incomplete, user_id)
-            acked = True
-            await ack()
-
-        if not text.strip():
-            await open_form(None)
+    async def say(reply: Message) -> None:
+        nonlocal acked
+        if acked:
+            await reply_privately(client, reply_to, user_id, reply)
             return
-        await take(
-            deps,
-            text,
-            user_id=user_id,
-            reply_to=reply_to,
-            intake_key=f"slash:{body['trigger_id']}",
-            say=say,
-            open_form=open_form,
-        )
-        if not acked:
-            await ack()
+        acked = True
+        await ack(text=reply["text"], blocks=reply["blocks"], response_type="ephemeral")
 
+    async def open_form(incomplete: IncompleteCommand | None) -> None:
+        nonlocal acked
+        await views.open_request_form(deps, body["trigger_id"], reply_to, incomplete, user_id)
+        acked = True
+        await ack()
+
+    if not text.strip():
+        await open_form(None)
+        return
+    await take(
+        deps,
+        text,
+        user_id=user_id,
+        reply_to=reply_to,
+        intake_key=f"slash:{body['trigger_id']}",
+        say=say,
+        open_form=open_form,
+    )
+    if not acked:
+        await ack()
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
     async def on_mention(event: dict[str, Any]) -> None:
         if not _is_person_message(event, deps):
             return
@@ -205,7 +212,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         elif f"<@{deps.bot_user_id}" in str(event.get("text") or ""):
             await _channel_message(deps, event)
 
-    app.command(deps.settings.command)(on_slash)
+    app.command(deps.settings.command)(slash)
     app.event("app_mention")(on_mention)
     app.event("message")(on_message)
     readings.register(app, deps)

@@ -77,14 +77,14 @@ async def press(
         approver_ids = await deps.approvers.approver_ids()
         item, told = await desk.act(item_id, action, user, approver_ids)
     except ValidationError:
-        await tell_clicker(deps, body, say("drift.bad_button"))
+        await tell_clicker(deps, deps.slack, body, say("drift.bad_button"))
         return
     except UserError as exc:
         deps.metrics.count_request(f"drift_{action.value}", Outcome.REFUSED)
         log.info("refused drift %s by user %s: %s", action.value, user_id, exc)
-        await tell_clicker(deps, body, str(exc))
+        await tell_clicker(deps, deps.slack, body, str(exc))
         return
     deps.metrics.count_request(f"drift_{action.value}", Outcome.ACCEPTED)
     log.info("drift %s: %s by user %s", item.id, action.value, user_id)
     await redraw(deps, item)
-    await tell_clicker(deps, body, told)
+    await tell_clicker(deps, deps.slack, body, told)

@@ -20,10 +20,11 @@ from approvals.extend_service import Extensions
 from approvals.model import ReplyTo, Surface
 from bot import catalogue
 from bot.metrics import Outcome
-from handlers.actions import ButtonValue, tell_clicker
+from handlers.actions import tell_clicker
 from handlers.deps import Deps
 from handlers.ids import ActionId
 from handlers.intake import Say, plain, say_once
+from handlers.middleware import ButtonValue
 from vocabulary.commands import REQUEST_ID_RE
 from vocabulary.durations import format_duration, parse_duration
 from vocabulary.errors import UsageError, UserError
@@ -89,7 +90,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         try:
             grant_id = ButtonValue.decode(action.get("value")).request_id
         except ValidationError:
-            await tell_clicker(deps, body, catalogue.say("extend.bad_button"))
+            await tell_clicker(deps, deps.slack, body, catalogue.say("extend.bad_button"))
             return
         channel = str((body.get("channel") or {}).get("id") or user_id)
         try:
@@ -103,10 +104,10 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 approver_ids=await deps.approvers.approver_ids(),
             )
         except UserError as exc:
-            await tell_clicker(deps, body, str(exc))
+            await tell_clicker(deps, deps.slack, body, str(exc))
             return
         log.info("extension %s of %s asked by user %s", created.request_id, grant_id, user_id)
         added = format_duration(BUTTON_EXTENSION)
-        await tell_clicker(deps, body, _asked(created.request_id, grant_id, added))
+        await tell_clicker(deps, deps.slack, body, _asked(created.request_id, grant_id, added))
 
     app.action(ActionId.EXTEND_GRANT)(on_extend)

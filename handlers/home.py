@@ -13,7 +13,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from approvals.policy import actor_from_user
 from handlers.blocks import home_view, refused_home_view
 from handlers.deps import Deps
 from vocabulary.errors import PolicyRefused
@@ -29,9 +28,9 @@ async def publish_home(deps: Deps, user_id: str) -> None:
         view = refused_home_view(str(exc), emulated=deps.emulated)
         await deps.slack.views_publish(user_id=user_id, view=view)
         return
-    mine = await deps.store.list_for_user(actor_from_user(user))
+    mine = await deps.service.list_mine(user)
     is_approver = user_id in await deps.approvers.approver_ids()
-    pending = await deps.store.list_pending() if is_approver else None
+    pending = await deps.service.list_pending() if is_approver else None
     view = home_view(mine, pending, now=deps.clock.now(), emulated=deps.emulated)
     await deps.slack.views_publish(user_id=user_id, view=view)
 

@@ -32,7 +32,7 @@ def plain(deps: Deps, text: str) -> Message:
 
 
 async def say_once(deps: Deps, intake_key: str, say: Say, reply: Message) -> None:
-    if await deps.store.work.seen_once("intake", intake_key, SEEN_TTL):
+    if await deps.service.first_intake(intake_key, SEEN_TTL):
         await say(reply)
 
 

@@ -65,7 +65,7 @@ async def answer(deps: Deps, command: Query, user_id: str) -> Message:
         case Help():
             return help_message(help_text(), emulated=deps.emulated)
         case Status(request_id=request_id):
-            request = await deps.store.get(request_id)
+            request = await deps.service.find(request_id)
             if request is None:
                 return _text(deps, say("query.no_request", request_id=request_id))
             return status_message(request, now=now, emulated=deps.emulated)
@@ -73,7 +73,7 @@ async def answer(deps: Deps, command: Query, user_id: str) -> Message:
             return await pending_page(deps, 1)
         case History(gateway=gateway):
             gateway_id = gateway.value if gateway is not None else None
-            return history_list(await deps.store.history(gateway_id), emulated=deps.emulated)
+            return history_list(await deps.service.history(gateway_id), emulated=deps.emulated)
         case Cancel(request_id=request_id):
             user = await deps.approvers.person(user_id)
             approver_ids = await deps.approvers.approver_ids()
@@ -126,7 +126,7 @@ async def answer_later(
     try:
         if isinstance(command, History):
             gateway = await deps.lookups.gateway(user, command.gateway)
-            requests = await deps.store.history(gateway.unique_id)
+            requests = await deps.service.history(gateway.unique_id)
             reply = history_list(requests, emulated=deps.emulated)
         else:
             reply = await rules_page(deps, user, command.gateway, 1)

@@ -93,14 +93,14 @@ async def _load(deps: Deps, body: dict[str, Any], action: dict[str, Any]) -> Pen
         stored = await deps.redis.get(deps.keys.reading(button.reading_id))
         pending = PendingReading.model_validate_json(stored) if stored is not None else None
     except ValidationError:
-        await tell_clicker(deps, body, catalogue.say("click.unknown_request"))
+        await tell_clicker(deps, deps.slack, body, catalogue.say("click.unknown_request"))
         return None
     if pending is None:
-        await tell_clicker(deps, body, catalogue.say("reading.expired"))
+        await tell_clicker(deps, deps.slack, body, catalogue.say("reading.expired"))
         return None
     if pending.user_id != user_id:
         log.warning("user %s clicked a reading of user %s", user_id, pending.user_id)
-        await tell_clicker(deps, body, catalogue.say("reading.not_yours"))
+        await tell_clicker(deps, deps.slack, body, catalogue.say("reading.not_yours"))
         return None
     return pending
 
@@ -110,7 +110,7 @@ async def _replace_prompt(deps: Deps, body: dict[str, Any], reply: Message) -> N
     response_url = body.get("response_url")
     if response_url and await respond(str(response_url), reply, replace_original=True):
         return
-    await tell_clicker(deps, body, reply["text"])
+    await tell_clicker(deps, deps.slack, body, reply["text"])
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -145,7 +145,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             await ack()
             if pending is not None:
                 text = catalogue.say("reading.change_it", shown=code(pending.shown, 1500))
-                await tell_clicker(deps, body, text)
+                await tell_clicker(deps, deps.slack, body, text)
             return
         prefill, notes = edit_prefill(pending.command)
         metadata = FormMetadata(
