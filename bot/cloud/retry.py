@@ -1,8 +1,10 @@
 """Backoff for cloud calls: exponential delays with full jitter, capped, server hints first.
 
 The SDK's own retry switch on ``RuntimeOptions`` does nothing in this SDK generation, so the
-adapter retries reads itself with this policy and ``bot.cloud.rules`` spaces its write
-attempts with it. The sleep function and random source are injected so tests never wait.
+adapter retries reads itself with this policy, and a job re-runs a whole step with it
+(``approvals.job_context.with_retries``): those are the only two levels that re-send a cloud
+call. ``bot.cloud.rules`` only sleeps with it between the re-reads that check an ambiguous
+write. The sleep function and random source are injected so tests never wait.
 """
 
 from __future__ import annotations

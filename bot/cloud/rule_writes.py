@@ -25,7 +25,6 @@ from vocabulary.errors import CloudError, CloudUnavailable, NotFound, Throttled
 
 logger = logging.getLogger(__name__)
 
-WRITE_ATTEMPTS = 3
 PATIENCE: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)
 """Seconds between re-lists after an ambiguous write: a late commit has 15 s to show up."""
 SGBOT_DESCRIPTION = re.compile(
@@ -165,24 +164,19 @@ class Writes:
             ids = {r.rule_id for r in listing.tcp} | {r.rule_id for r in listing.other}
             return True if rule_id not in ids else None
 
-        failures = 0
-        while True:
-            await self.before()
-            try:
-                return await self.cloud.delete_rule(self.gateway_id, rule_id, cascade=cascade)
-            except NotFound:
+        await self.before()
+        try:
+            return await self.cloud.delete_rule(self.gateway_id, rule_id, cascade=cascade)
+        except NotFound:
+            raise
+        except CloudError as exc:
+            if not exc.transient or isinstance(exc, Throttled):
                 raise
-            except CloudError as exc:
-                failures += 1
-                if not exc.transient:
-                    raise
-                logger.warning(
-                    "delete of rule %s on %s failed (%s); checking before retrying",
-                    rule_id, self.gateway_id, exc.code,
-                )  # fmt: skip
-                # Throttling refuses a call before it runs; anything else may commit late.
-                if not isinstance(exc, Throttled) and await self.wait_for(gone):
-                    return None
-                if failures >= WRITE_ATTEMPTS:
-                    raise
-                await self.retry.pause(failures - 1)
+            logger.warning(
+                "delete of rule %s on %s failed (%s); checking whether it landed",
+                rule_id, self.gateway_id, exc.code,
+            )  # fmt: skip
+            # It may commit late: read until it shows, and leave any re-send to the job.
+            if await self.wait_for(gone):
+                return None
+            raise

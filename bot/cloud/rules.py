@@ -3,7 +3,10 @@
 MSE's AddSecurityGroupRule has no idempotency token, a call that timed out may still commit
 seconds later (MSE writes the ECS rule through its service-linked role), and its ``Data`` is
 not documented to be the new record's id. So ``ensure_rule`` lists before it adds; after a
-timed-out or ambiguous write it re-lists patiently (1, 2, 4 and 8 s) before any retry; and it
+timed-out or ambiguous write it re-lists patiently (1, 2, 4 and 8 s) and, if the write did not
+land, raises rather than sending it again: a cloud call is re-sent at two levels only, the
+transport for reads and the job for whole steps (``approvals.job_context.with_retries``),
+whose next pass lists before it adds. It
 reads the id of what it created from a listing: among the ``sgbot REQ-…`` records for that
 (group, range) the oldest is kept and younger duplicates (from a worker that lost its lease)
 are deleted without cascade, because they share the one ECS rule with the kept record.
@@ -24,7 +27,6 @@ from bot.cloud.rule_writes import (
     EPOCH,
     PATIENCE,
     SGBOT_DESCRIPTION,
-    WRITE_ATTEMPTS,
     BeforeWrite,
     EnsuredRule,
     Writes,
@@ -107,7 +109,6 @@ async def ensure_rule(
     description: str,
     *,
     retry: RetryPolicy | None = None,
-    attempts: int = WRITE_ATTEMPTS,
     before_write: BeforeWrite | None = None,
     patience: Sequence[float] = PATIENCE,
 ) -> EnsuredRule:
@@ -127,32 +128,25 @@ async def ensure_rule(
         return EnsuredRule(
             kept.rule_id, created=False, request_id=None, description=kept.description
         )
-    failures = 0
-    while True:
-        await writes.before()
-        try:
-            added = await cloud.add_rule(gateway_id, group_id, ports, description)
-        except CloudError as exc:
-            failures += 1
-            if not exc.transient:
-                raise
-            logger.warning(
-                "add rule %s %s on %s failed (%s); checking before retrying",
-                group_id, ports.mse, gateway_id, exc.code,
-            )  # fmt: skip
-            # Throttling refuses a call before it runs; anything else may still commit late.
-            landed = None
-            if not isinstance(exc, Throttled):
-                landed = await writes.wait_for(
-                    lambda listing: candidates(listing.tcp, group_id, ports, description) or None
-                )
-            if landed is None:
-                if failures >= attempts:
-                    raise
-                await retry.pause(failures - 1)
-                continue
-            return await writes.settle(group_id, ports, description, None, landed)
-        return await writes.settle(group_id, ports, description, added)
+    await writes.before()
+    try:
+        added = await cloud.add_rule(gateway_id, group_id, ports, description)
+    except CloudError as exc:
+        # Throttling refuses a call before it runs; anything else may still commit late, so
+        # it is checked by reading, and only the job's next pass may send the add again.
+        if not exc.transient or isinstance(exc, Throttled):
+            raise
+        logger.warning(
+            "add rule %s %s on %s failed (%s); checking whether it landed",
+            group_id, ports.mse, gateway_id, exc.code,
+        )  # fmt: skip
+        landed = await writes.wait_for(
+            lambda listing: candidates(listing.tcp, group_id, ports, description) or None
+        )
+        if landed is None:
+            raise
+        return await writes.settle(group_id, ports, description, None, landed)
+    return await writes.settle(group_id, ports, description, added)
 
 
 async def delete_rule(
@@ -168,7 +162,7 @@ async def delete_rule(
     """Delete one rule by id; by default MSE also removes the backend group's inbound rule.
 
     A delete that timed out is checked patiently; if the rule is gone by then this raises
-    ``NotFound`` (the rule is already deleted), else the delete is tried again.
+    ``NotFound`` (the rule is already deleted), else the error is raised for the job to retry.
     """
     writes = Writes(cloud, gateway_id, retry or RetryPolicy(), before_write, patience)
     request_id = await writes.delete(rule_id, cascade=not keep_backend_rule)
@@ -198,7 +192,6 @@ async def delete_matching(
 __all__ = [
     "PATIENCE",
     "SGBOT_DESCRIPTION",
-    "WRITE_ATTEMPTS",
     "BeforeWrite",
     "EnsuredRule",
     "delete_matching",

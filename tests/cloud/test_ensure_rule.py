@@ -20,7 +20,7 @@ from bot.cloud.rules import delete_rule, ensure_rule
 from tests.cloud.adapter_support import PROD_GW, RecordingSleep, make_cloud, retry_policy
 from tests.fixtures.emulator import EmulatorHandle
 from vocabulary.commands import PortRange
-from vocabulary.errors import NotFound
+from vocabulary.errors import CloudUnavailable, NotFound
 
 APP = PortRange(start=8080, end=8081)
 GROUP = "sg-ackpoolb02"
@@ -135,8 +135,9 @@ async def test_a_timed_out_add_is_found_by_patient_re_lists(
 async def test_a_commit_later_than_the_patience_is_cleaned_up_by_the_next_attempt(
     emulator: EmulatorHandle,
 ) -> None:
-    # The first add commits after every re-list has missed it; the bot adds again. When the
-    # late record shows up, the next ensure keeps the older record and deletes the younger.
+    # The first add commits after every re-list has missed it: ensure_rule raises rather than
+    # send it again, and the job's next pass adds again. When the late record shows up, the
+    # next ensure keeps the older record and deletes the younger.
     emulator.set_faults(
         timeout_then_succeed={
             "action": "AddSecurityGroupRule",
@@ -147,6 +148,9 @@ async def test_a_commit_later_than_the_patience_is_cleaned_up_by_the_next_attemp
     cloud = make_cloud(emulator, read_timeout_ms=400)
     retry = retry_policy(RecordingSleep())  # the re-lists happen at once: all miss
 
+    with pytest.raises(CloudUnavailable):
+        await ensure_rule(cloud, PROD_GW, GROUP, APP, "sgbot REQ-ABCDE", retry=retry)
+    assert emulator.calls()["AddSecurityGroupRule"] == 1  # checked by reading, not re-sent
     first = await ensure_rule(cloud, PROD_GW, GROUP, APP, "sgbot REQ-ABCDE", retry=retry)
     await asyncio.sleep(0.8)
     late = [r["id"] for r in records(emulator) if r["id"] != first.rule_id]

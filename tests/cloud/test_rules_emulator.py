@@ -15,7 +15,7 @@ from bot.cloud.rules import delete_matching, delete_rule, ensure_rule, list_rule
 from tests.cloud.adapter_support import PROD_GW, RecordingSleep, make_cloud, retry_policy
 from tests.fixtures.emulator import EmulatorHandle
 from vocabulary.commands import PortRange
-from vocabulary.errors import NotFound
+from vocabulary.errors import CloudUnavailable, NotFound
 
 HTTPS = PortRange(start=443, end=443)
 APP = PortRange(start=8080, end=8081)
@@ -141,7 +141,7 @@ async def test_timed_out_add_that_landed_is_not_repeated(emulator: EmulatorHandl
     assert sleep.delays == [1.0]  # the first patient re-list found it
 
 
-async def test_failed_add_is_retried_after_checking_it_did_not_land(
+async def test_a_failed_add_is_checked_by_reading_and_not_sent_again(
     emulator: EmulatorHandle,
 ) -> None:
     emulator.set_faults(
@@ -150,13 +150,16 @@ async def test_failed_add_is_retried_after_checking_it_did_not_land(
     sleep = RecordingSleep()
     cloud = make_cloud(emulator, sleep=sleep)
 
-    result = await ensure_rule(
+    with pytest.raises(CloudUnavailable):
+        await ensure_rule(cloud, PROD_GW, "sg-ackpoolb02", APP, "sgbot", retry=retry_policy(sleep))
+    # A 500 may have committed: four patient re-lists (1, 2, 4, 8 s), then the error is the
+    # job's to retry; the add itself went out once.
+    assert sleep.delays[:4] == [1.0, 2.0, 4.0, 8.0]
+    assert emulator.calls() == {"ListSecurityGroupRule": 5, "AddSecurityGroupRule": 1}
+
+    result = await ensure_rule(  # the job's next pass
         cloud, PROD_GW, "sg-ackpoolb02", APP, "sgbot", retry=retry_policy(sleep)
     )
-
     assert result.created
     assert result.request_id
     assert len([r for r in mse_rules(emulator) if r["security_group_id"] == "sg-ackpoolb02"]) == 1
-    # A 500 may have committed: four patient re-lists (1, 2, 4, 8 s) before the second add.
-    assert sleep.delays[:4] == [1.0, 2.0, 4.0, 8.0]
-    assert emulator.calls() == {"ListSecurityGroupRule": 6, "AddSecurityGroupRule": 2}
