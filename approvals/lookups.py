@@ -30,6 +30,7 @@ from approvals.scripts import QUERY_RATE
 from approvals.store import RequestStore
 from bot.catalogue import say
 from bot.cloud.port import CloudPort, Gateway, GatewayRule
+from bot.cloud.regions import RegionalClouds, locate_gateway
 from bot.cloud.resolve import find_gateway
 from bot.cloud.rules import list_rules
 from bot.commands import GatewayRef
@@ -47,6 +48,7 @@ class RulesListing:
     gateway: Gateway
     rules: Sequence[GatewayRule]
     creators: Mapping[int, str]
+    region: str = ""
 
 
 class CloudLookups:
@@ -57,9 +59,13 @@ class CloudLookups:
         clock: Clock,
         policy: PolicyConfig,
         rate_limit: int = 30,
+        *,
+        clouds: RegionalClouds | None = None,
     ) -> None:
         self.store = store
-        self.cloud = cloud
+        self.cloud = cloud  # the default region's
+        # Every served region's adapter (query threads of their own); None: ``cloud`` alone.
+        self.clouds = clouds
         self._clock = clock
         self._policy = policy
         self._rate_limit = rate_limit
@@ -115,18 +121,37 @@ class CloudLookups:
         await work.cache_gateway(ref.value, found)
         return found
 
-    async def rules_listing(self, user: SlackUser, ref: GatewayRef) -> RulesListing:
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return self.clouds.regions if self.clouds is not None else (self.cloud.region_id,)
+
+    async def locate(
+        self, user: SlackUser, ref: GatewayRef, region: str | None = None
+    ) -> tuple[CloudPort, Gateway]:
+        """The gateway ``ref`` names (in ``region``, if given) and its region's adapter.
+
+        With one region served the caches answer as before; with several a name may be in
+        any of them, so it is looked up in each (one counted lookup)."""
+        if self.clouds is None or (len(self.regions) == 1 and region in (None, self.regions[0])):
+            return self.cloud, await self.gateway(user, ref)
+        await self.check_reader(user, f"look up gateway {ref.value}")
+        await self._count(user, f"look up gateway {ref.value}")
+        return await locate_gateway(self.clouds, ref, region)
+
+    async def rules_listing(
+        self, user: SlackUser, ref: GatewayRef, region: str | None = None
+    ) -> RulesListing:
         """The gateway's rules and which requests created them; the cloud's answer is reused
         for ``LISTING_TTL`` (the bot's own rule changes drop it at once)."""
-        found = await self.gateway(user, ref)
+        cloud, found = await self.locate(user, ref, region)
         work = self.store.work
         listing = await work.cached_listing(found.unique_id)
         if listing is None:
             await self._count(user, f"list rules of {found.unique_id}")
-            rules = tuple(await list_rules(self.cloud, found.unique_id))
+            rules = tuple(await list_rules(cloud, found.unique_id))
             listing = (rules, await work.rule_creators(found.unique_id))
             await work.cache_listing(found.unique_id, listing)
-        return RulesListing(found, *listing)
+        return RulesListing(found, *listing, region=cloud.region_id)
 
     async def gateway_options(self, user: SlackUser) -> list[tuple[str, str]]:
         """Every gateway, as (label, unique id) for the request form's picker."""

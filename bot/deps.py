@@ -14,7 +14,6 @@ demo keys. ``policy_config`` and ``worker_config`` turn settings into the core's
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator, Mapping
@@ -35,9 +34,11 @@ from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bot.approvers import ApproverDirectory
 from bot.cloud.port import CloudPort
+from bot.cloud.regions import RegionalClouds
 from bot.errors import ConfigError
 from bot.metrics import Metrics
 from bot.policy_setup import serving_policy
+from bot.served_regions import serving_clouds
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -58,7 +59,8 @@ class Deps:
     outbox: Outbox
     service: Service
     lookups: CloudLookups
-    cloud: CloudPort
+    cloud: CloudPort  # the default region's; ``clouds`` holds every served region's
+    clouds: RegionalClouds
     clock: Clock
     slack: AsyncWebClient
     approvers: ApproverDirectory
@@ -99,6 +101,7 @@ def request_store(settings: Settings, redis: RedisClient) -> RequestStore:
             prefix=settings.key_prefix,
             retention=settings.retention,
             audit_maxlen=settings.audit_maxlen,
+            default_region=settings.served_regions[0],
         ),
     )
 
@@ -128,23 +131,6 @@ async def _identify(slack: AsyncWebClient) -> tuple[str, frozenset[str]]:
     if identity.get("enterprise_id"):
         orgs.add(str(identity["enterprise_id"]))
     return str(identity["user_id"]), frozenset(orgs)
-
-
-async def _checked_credential() -> object:
-    """The default credentials chain, asked for a credential now so a bad setup fails early."""
-    from bot.cloud.factory import default_credential, fetch_credential
-
-    credential = default_credential()
-    try:
-        await asyncio.to_thread(fetch_credential, credential)
-    except Exception as exc:
-        raise ConfigError(
-            "Alibaba Cloud credentials: none usable "
-            f"({str(exc).splitlines()[0][:200]}); set ALIBABA_CLOUD_ACCESS_KEY_ID and "
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET (or another credentials-chain source), "
-            "or run with --emulated-cloud"
-        ) from None
-    return credential
 
 
 def emulator_keys(environ: Mapping[str, str] = os.environ) -> tuple[str, str]:
@@ -225,21 +211,6 @@ def emulator_cloud(settings: Settings, tuning: CloudTuning | None = None) -> Clo
     return build_cloud(settings, credential=static_credential(*emulator_keys()), tuning=tuning)
 
 
-async def _clouds(settings: Settings, emulated: bool) -> tuple[CloudPort, CloudPort]:
-    """The worker's cloud adapter, and one for people's lookups with threads of its own."""
-    from approvals.lookups import QUERY_THREADS
-    from bot.cloud.factory import CloudTuning, build_cloud
-
-    queries = CloudTuning(max_concurrency=QUERY_THREADS)
-    if emulated:
-        return emulator_cloud(settings), emulator_cloud(settings, queries)
-    credential = await _checked_credential()
-    return (
-        build_cloud(settings, credential=credential),
-        build_cloud(settings, credential=credential, tuning=queries),
-    )
-
-
 @asynccontextmanager
 async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps]:
     """Everything a serving process needs, closed again on exit."""
@@ -259,7 +230,8 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
     store = request_store(settings, redis)
     try:
         await store.setup()
-        cloud, query_cloud = await _clouds(settings, emulated)
+        clouds, query_clouds = await serving_clouds(settings, emulated)
+        cloud, query_cloud = clouds.get(clouds.default), query_clouds.get(clouds.default)
         outbox = Outbox(redis, keys)
         await outbox.queue.ensure_group()
         approvers = ApproverDirectory(
@@ -277,8 +249,11 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
             store=store,
             outbox=outbox,
             service=Service(store, clock, policy, settings, rules=rules, groups=approvers),
-            lookups=CloudLookups(store, query_cloud, clock, policy, settings.query_rate_limit),
+            lookups=CloudLookups(
+                store, query_cloud, clock, policy, settings.query_rate_limit, clouds=query_clouds
+            ),
             cloud=cloud,
+            clouds=clouds,
             clock=clock,
             slack=slack,
             approvers=approvers,

@@ -109,11 +109,18 @@ async def pending_page(deps: Deps, page: int) -> Message:
     )
 
 
-async def rules_page(deps: Deps, user: SlackUser, gateway: GatewayRef, page: int) -> Message:
-    """Page ``page`` of the gateway's rules, saying which ones sgbot made."""
-    listing = await deps.lookups.rules_listing(user, gateway)
+async def rules_page(
+    deps: Deps, user: SlackUser, gateway: GatewayRef, page: int, region: str | None = None
+) -> Message:
+    """Page ``page`` of the gateway's rules, saying which ones sgbot made, and its region."""
+    listing = await deps.lookups.rules_listing(user, gateway, region)
     return rules_list(
-        listing.gateway, listing.rules, listing.creators, page=page, emulated=deps.emulated
+        listing.gateway,
+        listing.rules,
+        listing.creators,
+        page=page,
+        emulated=deps.emulated,
+        region=listing.region,
     )
 
 
@@ -125,11 +132,11 @@ async def answer_later(
     user = await deps.approvers.slack_user(user_id)
     try:
         if isinstance(command, History):
-            gateway = await deps.lookups.gateway(user, command.gateway)
+            _, gateway = await deps.lookups.locate(user, command.gateway)
             requests = await deps.store.history(gateway.unique_id)
             reply = history_list(requests, emulated=deps.emulated)
         else:
-            reply = await rules_page(deps, user, command.gateway, 1)
+            reply = await rules_page(deps, user, command.gateway, 1, command.region)
     except PolicyRefused as exc:
         reply = _text(deps, str(exc))
     except CloudError as exc:

@@ -131,6 +131,7 @@ async def running(
             context = JobContext(
                 store=deps.store,
                 cloud=deps.cloud,
+                clouds=deps.clouds,
                 clock=deps.clock,
                 policy=deps.policy,
                 observer=deps.metrics,

@@ -21,6 +21,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.cloud.port import CloudPort
+    from bot.cloud.regions import RegionalClouds
 
 WORKER_ORGS = frozenset({"worker"})
 """Stands in for the home organisations, which only the Slack side checks people against."""
@@ -42,6 +43,21 @@ def run(args: argparse.Namespace) -> int:
     settings = load_and_log()
     asyncio.run(_work(settings, args.consumer))
     return 0
+
+
+def worker_clouds(settings: Settings) -> RegionalClouds:
+    """The clouds a worker changes, one per served region (the default one built now)."""
+    from bot.cloud.factory import build_cloud
+    from bot.deps import emulator_cloud, external_emulator
+    from bot.served_regions import check_emulated_regions, served_clouds
+
+    settings = settings.model_copy(update={"region_id": settings.served_regions[0]})
+    if settings.cloud != "emulator":
+        return served_clouds(settings, worker_cloud(settings), build_cloud)
+    check_emulated_regions(settings)
+    default = worker_cloud(settings)
+    # The emulator's protocol (plain HTTP unless set) applies to every region's endpoints.
+    return served_clouds(external_emulator(settings) or settings, default, emulator_cloud)
 
 
 def worker_cloud(settings: Settings) -> CloudPort:
@@ -75,7 +91,8 @@ async def _work(settings: Settings, consumer: str | None) -> None:
     from bot.policy_setup import policy_source
 
     rules = policy_source(settings)
-    cloud = worker_cloud(settings)
+    clouds = worker_clouds(settings)
+    cloud = clouds.get(clouds.default)
     stop = stop_on_signals()
     redis = connect(settings.redis_url)
     store = request_store(settings, redis)
@@ -83,6 +100,7 @@ async def _work(settings: Settings, consumer: str | None) -> None:
     context = JobContext(
         store=store,
         cloud=cloud,
+        clouds=clouds,
         clock=clock,
         policy=policy_config(settings, frozenset(settings.home_orgs) or WORKER_ORGS),
         observer=metrics,

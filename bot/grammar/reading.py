@@ -22,7 +22,6 @@ from bot.commands import Authorize, Command
 from bot.errors import IncompleteCommand, UsageError
 from bot.grammar.asking import read_leading_id, read_query, read_revoke_of_one
 from bot.grammar.changes import ChangeReader
-from bot.grammar.clauses import RegionRefused
 from bot.grammar.lexicon import SUGGESTIONS, VERBS, Term
 from bot.grammar.parser import parse_clean
 from bot.grammar.render import render_command
@@ -67,7 +66,7 @@ def read_command(text: str, *, max_duration: timedelta | None = None) -> Reading
     try:
         return Reading(parse_clean(cleaned, max_duration=max_duration))
     except (UsageError, IncompleteCommand) as exc:
-        if cleaned.casefold().split(maxsplit=1)[:1] == ["check"] or isinstance(exc, RegionRefused):
+        if cleaned.casefold().split(maxsplit=1)[:1] == ["check"]:
             raise  # the check form is read strictly: the everyday phrasings are for requests
         strict_error = exc
     words = read_words(cleaned)

@@ -189,8 +189,22 @@ def test_the_command_line_checks_in_every_region(
     assert document["missing"] == [{"security_group_id": "sg-shorders01", "ports": "8080"}]
 
 
-def test_a_change_naming_a_region_is_refused_not_misread() -> None:
-    from bot.errors import UsageError
+def test_a_change_names_its_region_after_the_gateway() -> None:
+    from bot.commands import Authorize, RevokeRule, RevokeTarget
+    from bot.grammar import render_command
 
-    with pytest.raises(UsageError, match="read by `check` only"):
-        parse_command("authorize gateway prod-gw in cn-shanghai to service orders on 8080")
+    text = "authorize gateway prod-gw in cn-shanghai to service orders in default on 8080"
+    command = parse_command(text)
+    assert isinstance(command, Authorize)
+    assert command.region == SHANGHAI
+    assert command.target.namespace == "default"  # type: ignore[union-attr]
+    assert render_command(command) == text
+    revoke = parse_command("revoke gateway prod-gw in cn-shanghai from service orders on 8080")
+    assert isinstance(revoke, RevokeTarget)
+    assert revoke.region == SHANGHAI
+    rule = parse_command("revoke rule 7 on gateway prod-gw in cn-shanghai")
+    assert isinstance(rule, RevokeRule)
+    assert (rule.region, rule.rule_id) == (SHANGHAI, 7)
+    unnamed = parse_command("authorize gateway prod-gw to service orders in default on 8080")
+    assert isinstance(unnamed, Authorize)
+    assert unnamed.region is None

@@ -9,9 +9,10 @@ from bot.catalogue.en import (
     messages,
     paths,
     reasons,
+    regions,
     request,
     syntax,
 )
 
-PARTS = (request, card, errors, messages, lists, forms, grammar, reasons, paths, syntax)
+PARTS = (request, card, errors, messages, lists, forms, grammar, reasons, paths, syntax, regions)
 MESSAGES: dict[str, str] = {key: text for part in PARTS for key, text in part.MESSAGES.items()}
