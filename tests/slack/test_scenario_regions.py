@@ -109,3 +109,23 @@ def test_a_name_in_both_regions_is_refused_with_the_choices(
     assert f"gateway prod-gw in {SHANGHAI}" in notes
     assert writes(shanghai.calls()) == {}
     assert writes(emulator.calls()) == {}
+
+
+def test_check_in_slack_reads_the_named_region_only(
+    start_chat: StartChat,
+    sgbot_env: dict[str, str],
+    local_slack: LocalSlack,
+    emulator: EmulatorHandle,
+    shanghai: EmulatorHandle,
+) -> None:
+    from tests.slack.test_scenario_check import checked
+
+    chat = start_chat(sgbot_env | region_environment(emulator, shanghai))
+    text = f"check gateway prod-gw in {SHANGHAI} to service orders"
+    _, answer = checked(chat, local_slack, DEVELOPER_ID, text)
+    said = text_of(answer)
+    assert "blocked for 1 endpoint" in said, said
+    assert SH_ORDERS_SG in said
+    assert shanghai.calls()
+    assert emulator.calls() == {}  # the default region was not asked
+    assert writes(shanghai.calls()) == {}
