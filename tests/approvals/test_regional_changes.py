@@ -27,7 +27,7 @@ from bot.commands import Authorize, GatewayRef, RevokeRequest, ServiceTarget
 from bot.settings import load_settings
 from tests.approvals.examples import T0, make_config
 from tests.approvals.workflow import Flow, authorize, fast_retry
-from tests.cloud.adapter_support import RecordingSleep, make_cloud
+from tests.cloud.adapter_support import PROD_GW, RecordingSleep, make_cloud
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.two_regions import (
     SH_EDGE_GW,
@@ -193,3 +193,56 @@ async def test_a_request_stored_before_regions_reads_as_the_default_region(flow:
     assert granted.state is RequestState.APPLIED, granted.state_reason
     assert granted.region == HANGZHOU
     assert Verdict.APPROVE in {d.verdict for d in granted.decisions}
+
+
+def cli_env(
+    redis_url: str, flow: Flow, regions: tuple[EmulatorHandle, EmulatorHandle]
+) -> dict[str, str]:
+    from tests.approvals.test_worker_crash import worker_env
+    from tests.fixtures.two_regions import region_environment
+
+    return worker_env(redis_url, flow.store.keys.prefix, regions[0]) | region_environment(*regions)
+
+
+async def test_reconcile_compares_each_region_with_its_own_grants(
+    flow: Flow, redis_url: str, regions: tuple[EmulatorHandle, EmulatorHandle]
+) -> None:
+    from tests.approvals.test_reconcile import run_cli
+
+    there = await flow.grant(in_shanghai())
+    here = await flow.grant(authorize().model_copy(update={"region": HANGZHOU}))
+    assert (there.state, here.state) == (RequestState.APPLIED, RequestState.APPLIED)
+    gone = there.results[0].rule_id
+    assert gone is not None
+    await flow.context.regional.get(SHANGHAI).delete_rule(SH_PROD_GW, gone, cascade=True)
+
+    done = run_cli(["reconcile"], cli_env(redis_url, flow, regions))
+    assert done.returncode == 1, done.stderr
+    drift = json.loads(done.stdout)["drift"]
+    by_region = {(d["region"], d["gateway_id"], d["kind"]) for d in drift}
+    assert (SHANGHAI, SH_PROD_GW, "gone") in by_region
+    assert all(d["region"] == HANGZHOU for d in drift if d["gateway_id"] == PROD_GW)
+    # The default region's grant is still in place: nothing of it is reported gone.
+    assert not [d for d in drift if d["gateway_id"] == PROD_GW and d["kind"] == "gone"]
+
+    only = run_cli(["reconcile", "--gateway", SH_PROD_GW], cli_env(redis_url, flow, regions))
+    assert only.returncode == 1, only.stderr
+    assert {d["gateway_id"] for d in json.loads(only.stdout)["drift"]} == {SH_PROD_GW}
+
+
+async def test_recover_rebuilds_grants_of_every_region_in_their_region(
+    flow: Flow, redis_url: str, regions: tuple[EmulatorHandle, EmulatorHandle]
+) -> None:
+    from tests.approvals.test_reconcile import run_cli
+
+    there = await flow.grant(in_shanghai(duration=timedelta(hours=4)))
+    here = await flow.grant(authorize().model_copy(update={"region": HANGZHOU}))
+    await flow.store.client.flushdb()  # Redis lost
+
+    done = run_cli(["reconcile", "--recover"], cli_env(redis_url, flow, regions))
+    assert done.returncode == 0, done.stderr
+    restored = {g["request_id"]: g["region_id"] for g in json.loads(done.stdout)["restored"]}
+    assert restored == {there.id: SHANGHAI, here.id: HANGZHOU}
+    rebuilt = await flow.store.require(there.id)
+    assert (rebuilt.region, rebuilt.gateway_id) == (SHANGHAI, SH_PROD_GW)
+    assert rebuilt.state is RequestState.APPLIED
