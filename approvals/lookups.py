@@ -51,6 +51,16 @@ class RulesListing:
     region: str = ""
 
 
+@dataclass(frozen=True)
+class GatewayRules:
+    """One gateway's rule count in an overview, and how many of them sgbot made."""
+
+    name: str
+    unique_id: str
+    count: int
+    owned: int
+
+
 class CloudLookups:
     def __init__(
         self,
@@ -152,6 +162,23 @@ class CloudLookups:
             listing = (rules, await work.rule_creators(found.unique_id))
             await work.cache_listing(found.unique_id, listing)
         return RulesListing(found, *listing, region=cloud.region_id)
+
+    async def every_gateway(self, user: SlackUser) -> list[tuple[str, list[GatewayRules]]]:
+        """Each served region's gateways and their rule counts, region by region, each read
+        on its own region's endpoints (one counted lookup per region)."""
+        await self.check_reader(user, "list rules of every gateway")
+        overview = []
+        for region in self.regions:
+            cloud = self.clouds.get(region) if self.clouds is not None else self.cloud
+            await self._count(user, f"list rules in {region}")
+            found = []
+            for summary in await cloud.find_gateways_by_name(""):
+                rules = await list_rules(cloud, summary.unique_id)
+                owners = await self.store.work.rule_creators(summary.unique_id)
+                owned = sum(1 for rule in rules if rule.rule_id in owners)
+                found.append(GatewayRules(summary.name, summary.unique_id, len(rules), owned))
+            overview.append((region, found))
+        return overview
 
     async def gateway_options(self, user: SlackUser) -> list[tuple[str, str]]:
         """Every gateway, as (label, unique id) for the request form's picker."""

@@ -176,7 +176,7 @@ class RevokeRequest(_Frozen):
 
 class ListRules(_Frozen):
     kind: Literal["list_rules"] = "list_rules"
-    gateway: GatewayRef
+    gateway: GatewayRef | None = None  # None: every gateway, region by region
     region: str | None = Field(default=None, pattern=f"^{REGION_RE.pattern}$")  # None: any
 
 

@@ -24,6 +24,7 @@ from handlers import describe_plan
 from handlers.block_parts import Message, message, section
 from handlers.blocks import help_message, history_list, pending_list, rules_list, status_message
 from handlers.blocks_lists import page_bounds
+from handlers.blocks_regions import regions_overview
 from handlers.replies import reply_privately
 
 Query = Help | Status | ListPending | History | Cancel | ListRules
@@ -128,10 +129,12 @@ async def answer_later(
     deps: Deps, command: ListRules | History, user_id: str, reply_to: ReplyTo
 ) -> None:
     """Look the gateway up in the cloud, then answer privately where the person asked."""
-    assert command.gateway is not None
     user = await deps.approvers.slack_user(user_id)
     try:
-        if isinstance(command, History):
+        if command.gateway is None:  # only ``list rules`` gets here without one
+            overview = await deps.lookups.every_gateway(user)
+            reply = regions_overview(overview, emulated=deps.emulated)
+        elif isinstance(command, History):
             _, gateway = await deps.lookups.locate(user, command.gateway)
             requests = await deps.store.history(gateway.unique_id)
             reply = history_list(requests, emulated=deps.emulated)

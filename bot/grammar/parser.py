@@ -262,6 +262,8 @@ def _parse_list(cursor: Cursor) -> ListPending | ListRules:
 
 
 def _parse_rules(cursor: Cursor) -> ListRules:
+    if cursor.peek() is None:
+        return ListRules()  # every gateway of every region
     cursor.take_word("for", "on", "of")
     cursor.take_word("gateway")
     name = cursor.require_value(NO_STOPS, what="gateway", form=RULES_FORM)

@@ -67,6 +67,8 @@ def _words(command: Command) -> list[str]:
         case RevokeRequest():
             return ["revoke", command.request_id]
         case ListRules():
+            if command.gateway is None:
+                return ["list", "rules"]
             words = ["list", "rules", "for", "gateway", _value(command.gateway.value)]
             return [*words, *_in(command.region)]
         case Check():

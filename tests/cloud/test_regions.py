@@ -208,3 +208,15 @@ def test_a_change_names_its_region_after_the_gateway() -> None:
     unnamed = parse_command("authorize gateway prod-gw to service orders in default on 8080")
     assert isinstance(unnamed, Authorize)
     assert unnamed.region is None
+
+
+@pytest.mark.parametrize("text", ["list rules", "rules", "show rules"])
+def test_list_rules_without_a_gateway_lists_every_region(text: str) -> None:
+    from bot.commands import ListRules
+    from bot.grammar import render_command
+
+    command = parse_command(text)
+    assert command == ListRules()
+    assert render_command(command) == "list rules"
+    named = parse_command(f"list rules for gateway prod-gw in {SHANGHAI}")
+    assert named == ListRules(gateway=GatewayRef(value="prod-gw"), region=SHANGHAI)

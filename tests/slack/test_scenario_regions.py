@@ -129,3 +129,36 @@ def test_check_in_slack_reads_the_named_region_only(
     assert shanghai.calls()
     assert emulator.calls() == {}  # the default region was not asked
     assert writes(shanghai.calls()) == {}
+
+
+def test_list_rules_lists_every_region_and_one_gateway_in_its_region(
+    start_chat: StartChat,
+    sgbot_env: dict[str, str],
+    local_slack: LocalSlack,
+    emulator: EmulatorHandle,
+    shanghai: EmulatorHandle,
+) -> None:
+    from tests.fixtures.two_regions import SH_EDGE_GW
+    from tests.slack.scenario import PROD_GW_ID
+    from tests.slack.test_scenario_check import checked
+
+    chat = start_chat(sgbot_env | region_environment(emulator, shanghai))
+    _, answer = checked(chat, local_slack, DEVELOPER_ID, "list rules")
+    said = text_of(answer)
+    assert "Rules by region" in said, said
+    hangzhou_at, shanghai_at = said.index("*`cn-hangzhou`*"), said.index(f"*`{SHANGHAI}`*")
+    assert hangzhou_at < said.index(PROD_GW_ID) < shanghai_at
+    assert shanghai_at < said.index(SH_PROD_GW)
+    assert shanghai_at < said.index(SH_EDGE_GW)
+    assert emulator.calls().get("ListSecurityGroupRule")
+    assert shanghai.calls().get("ListSecurityGroupRule")
+
+    text = f"list rules for gateway prod-gw in {SHANGHAI}"
+    _, one = checked(chat, local_slack, DEVELOPER_ID, text)
+    shown = text_of(one)
+    assert f"Region: `{SHANGHAI}`" in shown, shown
+    assert SH_PROD_GW in shown
+    assert PROD_GW_ID not in shown
+
+    _, both = checked(chat, local_slack, DEVELOPER_ID, "list rules for gateway prod-gw")
+    assert "several regions" in text_of(both)
