@@ -148,6 +148,7 @@ async def running(
                 deps.clock,
                 counted=deps.metrics.drift_found,
                 policy=deps.service.rules,
+                clouds=deps.clouds,
             )
             loops += [watch.run(stop)] if watch is not None else []
         # Commands and the worker read the same policy: one reload serves both.

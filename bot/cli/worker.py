@@ -118,7 +118,13 @@ async def _work(settings: Settings, consumer: str | None) -> None:
             if health is not None:
                 print(health, flush=True)
             watch = build_watch(
-                settings, store, cloud, clock, counted=metrics.drift_found, policy=rules
+                settings,
+                store,
+                cloud,
+                clock,
+                counted=metrics.drift_found,
+                policy=rules,
+                clouds=clouds,
             )
             loops = [
                 worker.run(stop),

@@ -246,3 +246,35 @@ async def test_recover_rebuilds_grants_of_every_region_in_their_region(
     rebuilt = await flow.store.require(there.id)
     assert (rebuilt.region, rebuilt.gateway_id) == (SHANGHAI, SH_PROD_GW)
     assert rebuilt.state is RequestState.APPLIED
+
+
+async def test_the_drift_watch_reads_each_gateway_in_its_region(
+    flow: Flow, regions: tuple[EmulatorHandle, EmulatorHandle]
+) -> None:
+    from approvals.drift_store import DriftStore
+    from approvals.drift_watch import DriftWatch
+
+    hangzhou, shanghai = regions
+    there = await flow.grant(in_shanghai())
+    gone = there.results[0].rule_id
+    assert gone is not None
+    await flow.context.regional.get(SHANGHAI).delete_rule(SH_PROD_GW, gone, cascade=True)
+    hangzhou.reset_calls()
+    shanghai.reset_calls()
+    watch = DriftWatch(
+        store=flow.store,
+        drift=DriftStore(flow.store.client, flow.store.keys),
+        cloud=flow.cloud,
+        clouds=flow.context.clouds,
+        clock=flow.clock,
+        every=timedelta(minutes=5),
+        watched=("sh-edge-gw",),  # found only in the second region
+    )
+    done = await watch.run_once()
+    assert done is not None
+    assert set(done.gateways) == {SH_PROD_GW, SH_EDGE_GW}
+    assert {(i.gateway_id, i.kind.value, i.rule_id) for i in done.found} >= {
+        (SH_PROD_GW, "gone", gone)
+    }
+    assert shanghai.calls().get("ListSecurityGroupRule")
+    assert "ListSecurityGroupRule" not in hangzhou.calls()  # no default-region gateway here
