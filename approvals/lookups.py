@@ -169,7 +169,7 @@ class CloudLookups:
         await self.check_reader(user, "list rules of every gateway")
         overview = []
         for region in self.regions:
-            cloud = self.clouds.get(region) if self.clouds is not None else self.cloud
+            cloud = self._cloud_of(region)
             await self._count(user, f"list rules in {region}")
             found = []
             for summary in await cloud.find_gateways_by_name(""):
@@ -181,11 +181,23 @@ class CloudLookups:
         return overview
 
     async def gateway_options(self, user: SlackUser) -> list[tuple[str, str]]:
-        """Every gateway, as (label, unique id) for the request form's picker."""
+        """Every gateway, as (label, unique id) for the request form's picker; with several
+        regions served the label names the region too."""
         await self.check_reader(user, "list gateways")
         await self._count(user, "list gateways")
-        found = await self.cloud.find_gateways_by_name("")
-        return [(f"{g.name} ({g.unique_id})", g.unique_id) for g in found]
+        several = len(self.regions) > 1
+        options = []
+        for region in self.regions:
+            for g in await self._cloud_of(region).find_gateways_by_name(""):
+                label = f"{g.name} ({g.unique_id})"
+                options.append((f"{label} {region}" if several else label, g.unique_id))
+        return options
+
+    def _cloud_of(self, region: str) -> CloudPort:
+        return self.clouds.get(region) if self.clouds is not None else self.cloud
+
+    def _regional(self) -> RegionalClouds:
+        return self.clouds or RegionalClouds((self.cloud.region_id,), lambda _: self.cloud)
 
     async def service_options(self, user: SlackUser, gateway_id: str) -> list[tuple[str, str]]:
         """A gateway's services, as (name, name) for the picker; none for a missing gateway."""
@@ -195,7 +207,10 @@ class CloudLookups:
             return []
         await self._count(user, f"list services of {gateway_id}")
         try:
-            found = await self.cloud.list_gateway_services(gateway_id, "", None)
+            cloud = self.cloud
+            if len(self.regions) > 1:  # the id is found in whichever region holds it
+                cloud, _ = await locate_gateway(self._regional(), GatewayRef(value=gateway_id))
+            found = await cloud.list_gateway_services(gateway_id, "", None)
         except NotFound:
             found = []
         if not found:  # no such gateway, or no services yet: either way, not again soon

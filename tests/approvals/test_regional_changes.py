@@ -278,3 +278,19 @@ async def test_the_drift_watch_reads_each_gateway_in_its_region(
     }
     assert shanghai.calls().get("ListSecurityGroupRule")
     assert "ListSecurityGroupRule" not in hangzhou.calls()  # no default-region gateway here
+
+
+async def test_the_form_pickers_offer_every_region(
+    flow: Flow, regions: tuple[EmulatorHandle, EmulatorHandle]
+) -> None:
+    from tests.approvals.examples import make_user
+
+    hangzhou, _ = regions
+    options = dict((gid, label) for label, gid in await flow.lookups.gateway_options(make_user()))
+    assert options[PROD_GW].endswith(HANGZHOU)
+    assert options[SH_PROD_GW] == f"prod-gw ({SH_PROD_GW}) {SHANGHAI}"
+    assert SH_EDGE_GW in options
+    hangzhou.reset_calls()
+    services = await flow.lookups.service_options(make_user(), SH_EDGE_GW)
+    assert [name for name, _ in services] == ["orders"], services
+    assert "ListGatewayService" not in hangzhou.calls()
