@@ -286,7 +286,7 @@ async def test_the_form_pickers_offer_every_region(
     from tests.approvals.examples import make_user
 
     hangzhou, _ = regions
-    options = dict((gid, label) for label, gid in await flow.lookups.gateway_options(make_user()))
+    options = {gid: label for label, gid in await flow.lookups.gateway_options(make_user())}
     assert options[PROD_GW].endswith(HANGZHOU)
     assert options[SH_PROD_GW] == f"prod-gw ({SH_PROD_GW}) {SHANGHAI}"
     assert SH_EDGE_GW in options
