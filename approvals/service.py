@@ -92,6 +92,10 @@ class Service:
         )
         if too_long:
             raise UsageError(say("usage.too_long", longest=str(self.settings.max_duration)))
+        served = self.settings.served_regions
+        region = getattr(command, "region", None)  # refused here, before anything is stored
+        if region is not None and region not in served:
+            raise UsageError(say("region.not_served", region=region, served=", ".join(served)))
         now = self.clock.now()
         limit = (self.policy.rate_limit, self.policy.rate_window.total_seconds())
         groups = await requester_groups(self.rules, self.groups, requester.user_id)

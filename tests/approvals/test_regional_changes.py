@@ -74,7 +74,7 @@ async def flow(
         store=store,
         clock=clock,
         policy=policy,
-        settings=load_settings(),
+        settings=load_settings(SGBOT_REGIONS=f"{HANGZHOU},{SHANGHAI}"),
         random_source=random.Random(11),
     )
     context = JobContext(
@@ -294,3 +294,13 @@ async def test_the_form_pickers_offer_every_region(
     services = await flow.lookups.service_options(make_user(), SH_EDGE_GW)
     assert [name for name, _ in services] == ["orders"], services
     assert "ListGatewayService" not in hangzhou.calls()
+
+
+async def test_a_region_not_served_is_refused_before_anything_is_stored(flow: Flow) -> None:
+    from bot.errors import UsageError
+
+    command = authorize().model_copy(update={"region": "ap-southeast-1"})
+    with pytest.raises(UsageError, match="does not serve region ap-southeast-1") as refused:
+        await flow.submit(command)
+    assert "cn-hangzhou, cn-shanghai" in str(refused.value)
+    assert await flow.store.client.keys(f"*{flow.store.keys.prefix}*req:*") == []

@@ -9,4 +9,8 @@ MESSAGES = {
     "region.no_gateways": "_No gateways in {region}._",
     "region.rules_hint": "One gateway's rules: `list rules for gateway NAME in REGION`.",
     "region.rules_fallback": "Rules of every gateway in {regions}",
+    "region.not_served": (
+        "sgbot does not serve region {region}; it serves {served}. Name one of those after "
+        "the gateway, or leave the region out."
+    ),
 }

@@ -9,4 +9,7 @@ MESSAGES = {
     "region.no_gateways": "_地域 {region} 中没有网关。_",
     "region.rules_hint": "查看某个网关的规则：`list rules for gateway NAME in REGION`。",
     "region.rules_fallback": "{regions} 中每个网关的规则",
+    "region.not_served": (
+        "sgbot 不服务地域 {region}，只服务 {served}。请在网关后写其中一个地域，或不写地域。"
+    ),
 }
