@@ -69,6 +69,7 @@ def request_fields(request: Request | None) -> dict[str, str | None]:
     return {
         "user_id": request.requester.user_id,
         "gateway": request.gateway_id or (str(named) if named is not None else None),
+        "region": request.region,  # None: the process-wide default region applies
     }
 
 
@@ -102,7 +103,7 @@ def configure_logging(
     log_format: LogFormat = "text", *, region: str | None = None, level: int = logging.INFO
 ) -> None:
     """Send every logger's INFO and above to stderr in ``log_format``; ``region`` is put on
-    every line (one process serves one region today)."""
+    every line (the default region; a request's own region replaces it on that request's lines)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         json_formatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
