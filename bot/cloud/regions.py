@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 
+from bot.catalogue import say
 from bot.cloud.port import CloudPort, Gateway
 from bot.cloud.resolve import find_gateway
 from bot.commands import REGION_RE, GatewayRef
@@ -61,7 +62,7 @@ class RegionalClouds:
     def get(self, region: str) -> CloudPort:
         if region not in self.regions:
             served = ", ".join(self.regions)
-            raise InvalidInput(f"sgbot does not serve region {region}; it serves {served}")
+            raise InvalidInput(say("region.not_served", region=region, served=served))
         if region not in self._built:
             self._built[region] = self._build(region)
         return self._built[region]
@@ -82,8 +83,7 @@ async def locate_gateway(
             except NotFound:
                 continue
         raise NotFound(
-            f"there is no gateway {ref.value} in {', '.join(clouds.regions)}; check the id in "
-            "the MSE console, or use the gateway's name"
+            say("cloud.no_gateway_id", gateway=ref.value, region=", ".join(clouds.regions))
         )
     found = await asyncio.gather(
         *(clouds.get(each).find_gateways_by_name(ref.value) for each in clouds.regions)
@@ -97,14 +97,10 @@ async def locate_gateway(
     held = list(dict.fromkeys(each for each, _ in hits))
     if len(held) > 1:
         choices = ", ".join(f"`gateway {ref.value} in {each}` ({gid})" for each, gid in hits)
-        raise InvalidInput(
-            f"a gateway named {ref.value!r} exists in several regions; say which: {choices}"
-        )
+        raise InvalidInput(say("region.several", gateway=repr(ref.value), choices=choices))
     if not held:
         raise NotFound(
-            f"there is no gateway named {ref.value!r} in {', '.join(clouds.regions)}; names "
-            "are exact and case-sensitive — the MSE console lists them under Cloud-native "
-            "Gateways"
+            say("cloud.no_gateway_name", gateway=repr(ref.value), region=", ".join(clouds.regions))
         )
     cloud = clouds.get(held[0])
     return cloud, await find_gateway(cloud, ref)
