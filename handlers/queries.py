@@ -133,7 +133,9 @@ async def answer_later(
     try:
         if command.gateway is None:  # only ``list rules`` gets here without one
             overview = await deps.lookups.every_gateway(user)
-            reply = regions_overview(overview, emulated=deps.emulated)
+            region = getattr(command, "region", None)  # ``list rules in cn-shanghai``
+            shown = [(r, found) for r, found in overview if region in (None, r)]
+            reply = regions_overview(shown, emulated=deps.emulated)
         elif isinstance(command, History):
             _, gateway = await deps.lookups.locate(user, command.gateway)
             requests = await deps.store.history(gateway.unique_id)

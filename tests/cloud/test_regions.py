@@ -220,3 +220,27 @@ def test_list_rules_without_a_gateway_lists_every_region(text: str) -> None:
     assert render_command(command) == "list rules"
     named = parse_command(f"list rules for gateway prod-gw in {SHANGHAI}")
     assert named == ListRules(gateway=GatewayRef(value="prod-gw"), region=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "allow gateway prod-gw in cn-shanghai to reach service orders in default on 8080",
+        "please authorize gateway prod-gw in cn-shanghai to service orders in default on port 8080",
+        "授权 网关 prod-gw 在 cn-shanghai 访问 服务 orders 在 default 端口 8080",
+    ],
+)
+def test_everyday_phrasings_keep_the_region_apart_from_the_namespace(text: str) -> None:
+    from bot.commands import Authorize, ServiceTarget
+
+    command = parse_command(text)
+    assert isinstance(command, Authorize)
+    assert command.region == SHANGHAI
+    assert command.target == ServiceTarget(name="orders", namespace="default")
+
+
+def test_a_region_where_no_gateway_is_named_is_refused() -> None:
+    from bot.errors import UsageError
+
+    with pytest.raises(UsageError, match="cn-shanghai"):
+        parse_command("what is pending in cn-shanghai")
