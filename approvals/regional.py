@@ -25,5 +25,9 @@ async def gateway_cloud(ctx: JobContext, request: Request) -> CloudPort:
     command = request.command
     if isinstance(command, RevokeRequest):
         return ctx.cloud_for(await ctx.store.require(command.request_id))
-    cloud, _gateway = await locate_gateway(ctx.regional, command.gateway, command.region)
+    regional = ctx.regional
+    if command.region is not None or len(regional.regions) == 1:
+        # Nothing to search: resolution finds the gateway there (or says it is not there).
+        return regional.get(command.region or regional.default)
+    cloud, _gateway = await locate_gateway(regional, command.gateway)
     return cloud
