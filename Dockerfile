@@ -13,6 +13,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY approvals ./approvals
 COPY handlers ./handlers
+COPY vocabulary ./vocabulary
 RUN /opt/sgbot/bin/pip install --upgrade pip \
     && /opt/sgbot/bin/pip install .
 

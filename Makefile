@@ -6,10 +6,10 @@ export ALIBABA_CLOUD_ECS_METADATA_DISABLED := true
 
 .PHONY: install test lint demo
 
-$(BIN)/sgbot: pyproject.toml
+$(BIN)/sgbot: pyproject.toml standins/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]' -e ./standins
 	@touch $@
 
 install: $(BIN)/sgbot

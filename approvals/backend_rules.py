@@ -19,7 +19,7 @@ from approvals.model import BackendRule
 from bot.catalogue import say
 from bot.cloud.port import CloudPort, GatewayRule, IngressRule
 from bot.cloud.rules import identical_ingress_rules
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 
 @dataclass(frozen=True)

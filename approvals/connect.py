@@ -22,7 +22,7 @@ from redis.asyncio import Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.sentinel import Sentinel
 
-from bot.errors import ConfigError
+from vocabulary.errors import ConfigError
 
 RedisClient = Redis | RedisCluster
 CLUSTER_SCHEME = "redis+cluster"

@@ -33,7 +33,7 @@ from approvals.keys import JOBS_GROUP, Keys
 from approvals.scripts import ACK_TIMER, CLAIM_DUE_TIMERS, OWNERS_BESIDES
 from approvals.streams import Entry, StreamQueue
 from bot.cloud.port import Gateway, GatewayRule
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 # Long enough to page through a listing, short enough that console edits show up soon.
 LISTING_TTL = timedelta(seconds=30)

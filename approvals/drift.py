@@ -25,7 +25,7 @@ from approvals.reconcile import Drift, find_drift
 from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
 from bot.cloud.rules import identical_ingress_rules
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 DRIFT_ID_PATTERN = r"DR-[0-9a-f]{12}"
 

@@ -51,8 +51,8 @@ from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_mem
 from approvals.service import Service
 from bot.cloud.port import CloudPort
 from bot.cloud.regions import RegionalClouds, locate_gateway
-from bot.commands import Authorize, GatewayRef, RevokeRule, SecurityGroupTarget
-from bot.errors import PolicyRefused
+from vocabulary.commands import Authorize, GatewayRef, RevokeRule, SecurityGroupTarget
+from vocabulary.errors import PolicyRefused
 
 
 class DriftAction(StrEnum):

@@ -21,7 +21,7 @@ from approvals.keys import DRIFT_ITEM_TTL, DRIFT_LEASE_TTL, Keys
 from approvals.outbox import Notification, NotificationKind
 from approvals.scripts import LEASE_RELEASE, LEASE_RENEW
 from approvals.streams import FIELD
-from bot.errors import PolicyRefused
+from vocabulary.errors import PolicyRefused
 
 RECORD_ITEM = """
 -- KEYS[1] the item {p}:drift:item:<id>; KEYS[2] the open set; KEYS[3] the outbox stream

@@ -27,9 +27,9 @@ from approvals.reconcile import applied_grants
 from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
 from bot.cloud.regions import RegionalClouds, locate_gateway
-from bot.commands import GatewayRef
-from bot.errors import CloudError, UserError
 from bot.settings import Settings
+from vocabulary.commands import GatewayRef
+from vocabulary.errors import CloudError, UserError
 
 log = logging.getLogger(__name__)
 

@@ -27,10 +27,10 @@ from approvals.model import Actor, ReplyTo, Request, RequestKind, RequestState
 from approvals.outbox import NotificationKind, ThreadEvent
 from approvals.resolution import Resolved
 from approvals.results import StaleRequest
-from bot.commands import Authorize
-from bot.errors import PolicyRefused
 from bot.grammar import render_command
-from bot.grammar.values import format_duration
+from vocabulary.commands import Authorize
+from vocabulary.durations import format_duration
+from vocabulary.errors import PolicyRefused
 
 _N = NotificationKind
 BUTTON_EXTENSION = timedelta(hours=1)  # what "Extend 1h" under the end warning asks for

@@ -22,7 +22,7 @@ from approvals.policy import SlackUser, actor_from_user, check_member
 from approvals.policy_groups import requester_groups
 from approvals.results import CreateResult
 from approvals.service import Service
-from bot.errors import PolicyRefused
+from vocabulary.errors import PolicyRefused
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from approvals.machine import HOLDING, transition
 from approvals.model import Request, RequestState, RuleResult
 from approvals.outbox import NotificationKind, ThreadEvent
 from bot.catalogue import say
-from bot.errors import CloudError
+from vocabulary.errors import CloudError
 
 logger = logging.getLogger(__name__)
 _N = NotificationKind

@@ -13,8 +13,8 @@ import secrets
 from collections.abc import Callable
 
 from bot.catalogue import say
-from bot.commands import REQUEST_ID_RE
-from bot.errors import UsageError
+from vocabulary.commands import REQUEST_ID_RE
+from vocabulary.errors import UsageError
 
 CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REQUEST_ID_CHARS = 5

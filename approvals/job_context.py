@@ -32,7 +32,7 @@ from bot.cloud.factory import CloudTuning
 from bot.cloud.port import CloudPort
 from bot.cloud.regions import RegionalClouds
 from bot.cloud.retry import RetryPolicy
-from bot.errors import CloudError
+from vocabulary.errors import CloudError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

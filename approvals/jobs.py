@@ -53,8 +53,8 @@ from approvals.policy_limits import AutoApprovalLimit
 from approvals.regional import gateway_cloud
 from approvals.resolution import Resolved, resolve_change
 from approvals.results import StaleRequest
-from bot.commands import RevokeRequest, RevokeRule
-from bot.errors import CloudError, SgbotError
+from vocabulary.commands import RevokeRequest, RevokeRule
+from vocabulary.errors import CloudError, SgbotError
 
 __all__ = ["JobContext", "JobObserver", "apply", "resolve", "run_job"]
 

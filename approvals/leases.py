@@ -26,7 +26,7 @@ from approvals.connect import RedisClient
 from approvals.coordination import RuleKey
 from approvals.keys import Keys
 from approvals.scripts import LEASE_RELEASE, LEASE_RENEW
-from bot.errors import SgbotError
+from vocabulary.errors import SgbotError
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.05

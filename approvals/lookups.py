@@ -33,8 +33,8 @@ from bot.cloud.port import CloudPort, Gateway, GatewayRule
 from bot.cloud.regions import RegionalClouds, locate_gateway
 from bot.cloud.resolve import find_gateway
 from bot.cloud.rules import list_rules
-from bot.commands import GatewayRef
-from bot.errors import NotFound, PolicyRefused
+from vocabulary.commands import GatewayRef
+from vocabulary.errors import NotFound, PolicyRefused
 
 QUERY_THREADS = 2
 RATE_WINDOW = timedelta(minutes=1)

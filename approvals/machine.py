@@ -21,7 +21,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from approvals.model import Request, RequestState
-from bot.errors import SgbotError
+from vocabulary.errors import SgbotError
 
 _S = RequestState
 

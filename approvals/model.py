@@ -37,7 +37,7 @@ from approvals.values import (
     UtcDatetime,
     Verdict,
 )
-from bot.commands import (
+from vocabulary.commands import (
     REQUEST_ID_RE,
     Authorize,
     PortRange,
@@ -101,7 +101,7 @@ class RequestKind(StrEnum):
 ChangeCommandField = Annotated[
     Authorize | RevokeTarget | RevokeRule | RevokeRequest, Field(discriminator="kind")
 ]
-"""A ``bot.commands`` change command, decoded by its ``kind``."""
+"""A ``vocabulary.commands`` change command, decoded by its ``kind``."""
 
 
 def kind_of(command: Authorize | RevokeTarget | RevokeRule | RevokeRequest) -> RequestKind:

@@ -32,7 +32,7 @@ from bot.catalogue import say
 from bot.cloud import rules
 from bot.cloud.port import CloudPort, IngressRule
 from bot.cloud.retry import RetryPolicy
-from bot.errors import NotFound
+from vocabulary.errors import NotFound
 
 HELD_OUTCOMES = frozenset({RuleOutcome.CREATED, RuleOutcome.EXISTED})
 """Results that mean "this grant holds the rule": its end deletes it unless others hold it."""

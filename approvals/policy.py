@@ -24,8 +24,8 @@ from approvals.model import (
     merge_port_ranges,
 )
 from bot.catalogue import say
-from bot.commands import MAX_PORT, PortRange
-from bot.errors import PolicyRefused
+from vocabulary.commands import MAX_PORT, PortRange
+from vocabulary.errors import PolicyRefused
 
 DEFAULT_SENSITIVE_PORTS = frozenset({22, 3389, 3306, 5432, 6379, 9200, 27017})
 _ESCALATING_FLAGS = frozenset({RiskFlag.BROAD, RiskFlag.SENSITIVE_PORT, RiskFlag.ALL_PORTS})

@@ -23,7 +23,7 @@ from approvals.policy_rules import Facts, Ruling, evaluate, target_names
 from approvals.policy_source import PolicySource
 from approvals.resolution import Resolved
 from approvals.store import RequestStore
-from bot.commands import Authorize, RevokeTarget
+from vocabulary.commands import Authorize, RevokeTarget
 
 
 @dataclass(frozen=True)

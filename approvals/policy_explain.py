@@ -14,8 +14,8 @@ from approvals.policy_file import Policy
 from approvals.policy_rules import Facts, Ruling, evaluate
 from bot.cloud.port import CloudPort
 from bot.cloud.resolve import find_gateway, resolve_target
-from bot.commands import Authorize
-from bot.errors import SgbotError
+from vocabulary.commands import Authorize
+from vocabulary.errors import SgbotError
 
 
 async def resolve_facts(cloud: CloudPort, command: Authorize, facts: Facts) -> tuple[Facts, str]:

@@ -19,9 +19,9 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from bot.commands import MAX_PORT, PortRange
-from bot.errors import SgbotError
-from bot.settings import parse_duration
+from vocabulary.commands import MAX_PORT, PortRange
+from vocabulary.durations import parse_duration
+from vocabulary.errors import SgbotError
 
 
 class PolicyFileError(SgbotError):

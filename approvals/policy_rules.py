@@ -22,7 +22,7 @@ from datetime import timedelta
 from fnmatch import fnmatchcase
 
 from approvals.policy_file import Decide, Match, Policy, PolicyRule, PortsMatch, Verb
-from bot.commands import (
+from vocabulary.commands import (
     Authorize,
     ClusterTarget,
     InstanceTarget,

@@ -43,7 +43,7 @@ from approvals.model import (
 from approvals.store import RequestStore
 from bot.catalogue import say
 from bot.cloud.port import CloudPort, Gateway, GatewayRule
-from bot.commands import Authorize, GatewayRef, SecurityGroupTarget
+from vocabulary.commands import Authorize, GatewayRef, SecurityGroupTarget
 
 UNKNOWN = "unknown"
 RECOVERED_REQUESTER = Actor(org_id=UNKNOWN, team_id=UNKNOWN, user_id=UNKNOWN)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.cloud.port import CloudPort
 from bot.cloud.regions import locate_gateway
-from bot.commands import RevokeRequest
+from vocabulary.commands import RevokeRequest
 
 if TYPE_CHECKING:
     from approvals.job_context import JobContext

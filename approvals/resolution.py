@@ -40,8 +40,8 @@ from bot.cloud import preflight
 from bot.cloud.port import CloudPort, Gateway, GatewayRule, SecurityGroup
 from bot.cloud.resolve import find_gateway, resolve_target
 from bot.cloud.rules import find_rule
-from bot.commands import Authorize, PortRange, RevokeRequest, RevokeRule, RevokeTarget
-from bot.errors import Conflict, InvalidInput, NotFound
+from vocabulary.commands import Authorize, PortRange, RevokeRequest, RevokeRule, RevokeTarget
+from vocabulary.errors import Conflict, InvalidInput, NotFound
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from approvals.model import Request, RequestState, Verdict
 from approvals.outbox import NotificationKind, notification
 from approvals.policy import DecisionOutcome
 from bot.catalogue import say
-from bot.errors import PolicyRefused, SgbotError, UserError
+from vocabulary.errors import PolicyRefused, SgbotError, UserError
 
 
 class StaleRequest(SgbotError):

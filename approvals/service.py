@@ -53,9 +53,10 @@ from approvals.policy_groups import GroupMembers, PolicySource, approvers_for, r
 from approvals.results import CreateResult, DecideResult
 from approvals.store import RequestIdTaken, RequestStore
 from bot.catalogue import say
-from bot.commands import Authorize, ChangeCommand, RevokeTarget
-from bot.errors import PolicyRefused, UsageError
+from bot.grammar.values import check_duration
 from bot.settings import Settings
+from vocabulary.commands import Authorize, ChangeCommand, RevokeTarget
+from vocabulary.errors import PolicyRefused, UsageError
 
 _N = NotificationKind
 log = logging.getLogger(__name__)
@@ -87,11 +88,8 @@ class Service:
         self, command: ChangeCommand, requester: SlackUser, reply_to: ReplyTo, intake_key: str
     ) -> CreateResult:
         check_requester(requester, self.policy)
-        too_long = isinstance(command, Authorize) and (
-            command.duration is not None and command.duration > self.settings.max_duration
-        )
-        if too_long:
-            raise UsageError(say("usage.too_long", longest=str(self.settings.max_duration)))
+        if isinstance(command, Authorize):
+            check_duration(command.duration, self.settings.max_duration)
         served = self.settings.served_regions
         region = getattr(command, "region", None)  # refused here, before anything is stored
         if region is not None and region not in served:

@@ -49,7 +49,7 @@ from approvals.scripts import COMMIT
 from approvals.store_reads import RequestReader
 from approvals.writes import CommitPlan, Limits, epoch_ms, plan_commit
 from bot.catalogue import say
-from bot.errors import SgbotError
+from vocabulary.errors import SgbotError
 
 logger = logging.getLogger(__name__)
 

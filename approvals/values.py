@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 
 def _to_utc(value: datetime) -> datetime:

@@ -27,8 +27,8 @@ from bench.loadgen import LoadResult, response_urls, run_load
 from bench.profiling import sampled
 from bench.slack_process import bench_signer, bench_user_ids
 from bench.stats import emit, summarise
-from bot.slack_local import SignedRequest
-from bot.slack_local.directory import DEV_CHANNEL_ID
+from standins.slack import SignedRequest
+from standins.slack.directory import DEV_CHANNEL_ID
 
 COMMAND_TEXT = "authorize gateway prod-gw to service orders on 8080"
 P99_TARGET_RATIO = 1.2

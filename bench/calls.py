@@ -22,8 +22,8 @@ from bench import processes
 from bench.e2e import REQUEST_ID_RE, card_message, post_json
 from bench.slack_process import bench_signer, bench_user_ids
 from bench.stats import emit
-from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, SECURITY_CHANNEL_ID
 from handlers.ids import ActionId, BlockId
+from standins.slack.directory import APPROVER_IDS, DEV_CHANNEL_ID, SECURITY_CHANNEL_ID
 
 CLUSTER = "c8f2a1b3c4d5e6f708192a3b4c5d6e7f8"
 PATHS = {

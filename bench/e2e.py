@@ -22,8 +22,8 @@ from typing import Any, TypeVar
 from bench import processes
 from bench.slack_process import bench_signer, bench_user_ids
 from bench.stats import emit, summarise
-from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, SECURITY_CHANNEL_ID
 from handlers.ids import ActionId, BlockId
+from standins.slack.directory import APPROVER_IDS, DEV_CHANNEL_ID, SECURITY_CHANNEL_ID
 
 GATEWAY_NAME = "prod-gw"
 GATEWAY_ID = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"

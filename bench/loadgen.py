@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from bot.slack_local import SignedRequest
+from standins.slack import SignedRequest
 
 Classify = Callable[[int, str], str]
 

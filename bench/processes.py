@@ -28,7 +28,7 @@ from typing import IO, Any
 
 import redis
 
-from bot.slack_local.directory import APPROVER_GROUP_ID, SECURITY_CHANNEL_ID
+from standins.slack.directory import APPROVER_GROUP_ID, SECURITY_CHANNEL_ID
 
 SIGNING_SECRET = "bench-signing-secret"  # noqa: S105 - only the local processes know it
 BOT_TOKEN = "xoxb-local-sgbot"  # noqa: S105 - the token the local Slack accepts

@@ -40,14 +40,14 @@ from bench.seed import estate_with_rules, seed_creators, seed_pending
 from bench.slack_process import bench_signer, bench_user_ids
 from bench.stats import emit, summarise
 from bot.cloud.factory import build_cloud, static_credential
-from bot.commands import GatewayRef
 from bot.deps import policy_config
 from bot.settings import load_settings
-from bot.slack_local.directory import DEV_CHANNEL_ID
 from handlers.block_parts import Message
 from handlers.blocks import pending_list, rules_list
 from handlers.blocks_lists import page_bounds
 from handlers.queries import PENDING_PAGE_SIZE
+from standins.slack.directory import DEV_CHANNEL_ID
+from vocabulary.commands import GatewayRef
 
 GATEWAY_ID = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"
 LATENCY_TARGET_MS = 50.0

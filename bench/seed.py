@@ -29,7 +29,7 @@ from approvals.model import (
 )
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
-from bot.commands import Authorize, GatewayRef, PortRange, SecurityGroupTarget
+from vocabulary.commands import Authorize, GatewayRef, PortRange, SecurityGroupTarget
 
 SEED_CONCURRENCY = 64
 NO_RATE_LIMIT = (10_000_000, 3600.0)
@@ -98,7 +98,7 @@ async def seed_pending(redis_url: str, prefix: str, gateway_id: str, count: int,
 
 def estate_with_rules(path: Path, gateway_id: str, count: int) -> Path:
     """The demo estate plus ``count`` single-port rules from ``gateway_id`` to one backend."""
-    demo = resources.files("bot.cloud.emulator").joinpath("demo_estate.json").read_text()
+    demo = resources.files("standins.cloud").joinpath("demo_estate.json").read_text()
     estate = json.loads(demo)
     first_id = max(rule["id"] for rule in estate["mse_rules"]) + 1
     estate["mse_rules"] += [

@@ -14,8 +14,8 @@ import signal
 import threading
 from types import FrameType
 
-from bot.slack_local import LocalSlack, SlackSigner
-from bot.slack_local.directory import DEV_CHANNEL_ID, Directory, SlackUser, demo_directory
+from standins.slack import LocalSlack, SlackSigner
+from standins.slack.directory import DEV_CHANNEL_ID, Directory, SlackUser, demo_directory
 
 BENCH_USER_PREFIX = "U0BENCH"
 

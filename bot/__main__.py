@@ -13,7 +13,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from bot.errors import ConfigError
+from vocabulary.errors import ConfigError
 
 SUBCOMMANDS = (
     "bot.cli.parse",

@@ -21,15 +21,15 @@ from slack_bolt.response import BoltResponse
 
 from approvals.ids import new_incident_id
 from bot import catalogue
-from bot.commands import REQUEST_ID_RE
-from bot.deps import Deps
-from bot.errors import UserError
 from bot.logs import bind
 from bot.metrics import Outcome
 from bot.settings import Settings
 from handlers import actions, checks, commands, drift_buttons, extend, home, pagers, views
 from handlers.block_parts import message, section
+from handlers.deps import Deps
 from handlers.replies import direct_message, respond
+from vocabulary.commands import REQUEST_ID_RE
+from vocabulary.errors import UserError
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,6 @@ from approvals.model import CardRef, Request, RequestState
 from approvals.outbox import Notification, NotificationKind
 from approvals.scripts import LEASE_RELEASE
 from approvals.streams import Entry
-from bot.deps import Deps
 from bot.logs import bind, log_context, request_fields
 from handlers.blocks import (
     ThreadEvent,
@@ -43,8 +42,14 @@ from handlers.blocks import (
     requester_message,
     thread_reply,
 )
+from handlers.deps import Deps
 from handlers.drift_messages import deliver_drift
-from handlers.replies import ResponseUrlFailed, direct_message, reply_privately
+from handlers.replies import (
+    NotDeliverable,
+    ResponseUrlFailed,
+    direct_message,
+    reply_privately,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +90,6 @@ def transient_wait(error: Exception) -> float | None:
         # Redis answers again after a failover, restart or dropped connection.
         return 0.0
     return None
-
-
-class NotDeliverable(Exception):
-    """Retrying cannot help: the request is gone, or Slack refused the message itself."""
 
 
 class DeliveryBusy(Exception):

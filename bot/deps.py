@@ -1,15 +1,17 @@
 """The dependency container of a serving process, and how one is built and torn down.
 
-``Deps`` holds everything a handler, the deliverer or the health check needs: settings, the
-Redis client and store, the workflow service, the cloud lookups people's reads go through (on
-a cloud adapter with threads of their own), the worker's cloud, the clock, the Slack client,
-the approver directory and the metrics. ``open_deps`` builds it at start-up, which is also where a
-bad setup stops the process with one ``ConfigError`` line: unusable cloud credentials (never
-replaced by the emulator behind the operator's back), a Slack token ``auth.test`` refuses.
+``Deps`` (``handlers.deps``) holds everything a handler, the deliverer or the health check
+needs: settings, the Redis client and store, the workflow service, the cloud lookups people's
+reads go through (on a cloud adapter with threads of their own), the worker's cloud, the clock,
+the Slack client, the approver directory and the metrics. ``open_deps`` builds it at start-up,
+which is also where a bad setup stops the process with one ``ConfigError`` line: unusable cloud
+credentials (never replaced by the emulator behind the operator's back), a Slack token
+``auth.test`` refuses.
 An emulated cloud (``emulated_cloud``) is the emulator ``SGBOT_*_ENDPOINT`` name when they are
 set, else the demo estate served on a free loopback port of this process; the adapter calls it
 with ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``SECRET`` when both are set, else the emulator's documented
-demo keys. ``policy_config`` and ``worker_config`` turn settings into the core's config.
+demo keys. Both defaults come from the local stand-ins, loaded only then. ``policy_config``
+and ``worker_config`` turn settings into the core's config.
 """
 
 from __future__ import annotations
@@ -18,63 +20,28 @@ import logging
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from approvals.clock import Clock, SystemClock
-from approvals.connect import RedisClient, connect
-from approvals.keys import Keys
 from approvals.outbox import Outbox
 from approvals.policy import PolicyConfig
-from approvals.results import StoreConfig
-from approvals.store import RequestStore
-from bot.approvers import ApproverDirectory
 from bot.cloud.port import CloudPort
-from bot.cloud.regions import RegionalClouds
-from bot.errors import ConfigError
-from bot.metrics import Metrics
+from bot.core import home_orgs, open_core
+from bot.optional import standins_required
 from bot.policy_setup import serving_policy
 from bot.served_regions import serving_clouds
 from bot.settings import Settings
+from handlers.approvers import ApproverDirectory
+from handlers.deps import Deps
+from vocabulary.errors import ConfigError
 
 if TYPE_CHECKING:
-    from approvals.lookups import CloudLookups
-    from approvals.service import Service
     from approvals.worker import WorkerConfig
     from bot.cloud.factory import CloudTuning
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Deps:
-    settings: Settings
-    redis: RedisClient
-    keys: Keys
-    store: RequestStore
-    outbox: Outbox
-    service: Service
-    lookups: CloudLookups
-    cloud: CloudPort  # the default region's; ``clouds`` holds every served region's
-    clouds: RegionalClouds
-    clock: Clock
-    slack: AsyncWebClient
-    approvers: ApproverDirectory
-    metrics: Metrics
-    policy: PolicyConfig
-    bot_user_id: str
-    emulated: bool
-
-    @property
-    def cloud_label(self) -> str:
-        return "emulator" if self.emulated else "aliyun"
-
-    async def outbox_depth(self) -> int:
-        return await self.outbox.depth()
 
 
 def policy_config(settings: Settings, home_org_ids: frozenset[str]) -> PolicyConfig:
@@ -90,19 +57,6 @@ def policy_config(settings: Settings, home_org_ids: frozenset[str]) -> PolicyCon
         remind_before=settings.remind_before,
         grant_warn_before=settings.grant_warn_before,
         end_overdue_after=settings.end_overdue_after,
-    )
-
-
-def request_store(settings: Settings, redis: RedisClient) -> RequestStore:
-    """The request store the settings describe, on ``redis``."""
-    return RequestStore(
-        redis,
-        StoreConfig(
-            prefix=settings.key_prefix,
-            retention=settings.retention,
-            audit_maxlen=settings.audit_maxlen,
-            default_region=settings.served_regions[0],
-        ),
     )
 
 
@@ -135,12 +89,12 @@ async def _identify(slack: AsyncWebClient) -> tuple[str, frozenset[str]]:
 
 def emulator_keys(environ: Mapping[str, str] = os.environ) -> tuple[str, str]:
     """The key pair an emulated cloud is called with (and an in-process one accepts)."""
-    from bot.cli.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
-
     key_id = environ.get("ALIBABA_CLOUD_ACCESS_KEY_ID")
     secret = environ.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
     if key_id and secret:
         return key_id, secret
+    with standins_required("an emulated cloud without ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET"):
+        from standins.cloud.keys import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
     return DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
 
 
@@ -177,20 +131,11 @@ async def emulated_cloud(settings: Settings) -> AsyncIterator[Settings]:
         log.info("emulated cloud: the emulator at %s", external.mse_endpoint)
         yield external
         return
-    from bot.cloud.emulator.backend import Backend
-    from bot.cloud.emulator.server import Emulator, build_app
-    from bot.cloud.emulator.state import load_estate
+    with standins_required("--emulated-cloud without SGBOT_*_ENDPOINT"):
+        from standins.cloud.inprocess import demo_estate_served
 
-    key_id, secret = emulator_keys()
-    emulator = Emulator(
-        backend=Backend(load_estate()), access_key_id=key_id, access_key_secret=secret
-    )
-    runner = web.AppRunner(build_app(emulator), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    endpoint = f"127.0.0.1:{runner.addresses[0][1]}"
-    log.info("emulated cloud: serving the demo estate on %s", endpoint)
-    try:
+    async with demo_estate_served(*emulator_keys()) as endpoint:
+        log.info("emulated cloud: serving the demo estate on %s", endpoint)
         yield settings.model_copy(
             update={
                 "cloud": "emulator",
@@ -200,8 +145,6 @@ async def emulated_cloud(settings: Settings) -> AsyncIterator[Settings]:
                 "cloud_protocol": "http",
             }
         )
-    finally:
-        await runner.cleanup()
 
 
 def emulator_cloud(settings: Settings, tuning: CloudTuning | None = None) -> CloudPort:
@@ -209,6 +152,24 @@ def emulator_cloud(settings: Settings, tuning: CloudTuning | None = None) -> Clo
     from bot.cloud.factory import build_cloud, static_credential
 
     return build_cloud(settings, credential=static_credential(*emulator_keys()), tuning=tuning)
+
+
+def cloud_for(settings: Settings, *, tuning: CloudTuning | None = None) -> CloudPort:
+    """The cloud the settings name: with ``SGBOT_CLOUD=emulator`` the emulator
+    ``SGBOT_*_ENDPOINT`` name (shared, so never started here), else Alibaba Cloud through the
+    default credentials chain."""
+    from bot.cloud.factory import build_cloud
+
+    if settings.cloud != "emulator":
+        return build_cloud(settings, tuning=tuning)
+    emulator = external_emulator(settings)
+    if emulator is None:
+        raise ConfigError(
+            "SGBOT_MSE_ENDPOINT: missing; with SGBOT_CLOUD=emulator this command needs "
+            "SGBOT_MSE_ENDPOINT, SGBOT_ECS_ENDPOINT and SGBOT_CS_ENDPOINT set to the emulator's "
+            "host:port"
+        )
+    return emulator_cloud(emulator, tuning)
 
 
 @asynccontextmanager
@@ -222,30 +183,26 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
         base_url=settings.slack_api_url,
     )
     bot_user_id, installation_orgs = await _identify(slack)
-    home_orgs = frozenset(settings.home_orgs) or installation_orgs
-    redis = connect(settings.redis_url)
-    keys = Keys(settings.key_prefix)
-    clock: Clock = SystemClock()
-    policy = policy_config(settings, home_orgs)
-    store = request_store(settings, redis)
-    try:
+    policy = policy_config(settings, home_orgs(settings, installation_orgs))
+    clouds, query_clouds = await serving_clouds(settings, emulated)
+    cloud, query_cloud = clouds.get(clouds.default), query_clouds.get(clouds.default)
+    async with open_core(settings, policy=policy, cloud=cloud, clouds=clouds) as core:
+        store, clock = core.store, core.clock
         await store.setup()
-        clouds, query_clouds = await serving_clouds(settings, emulated)
-        cloud, query_cloud = clouds.get(clouds.default), query_clouds.get(clouds.default)
-        outbox = Outbox(redis, keys)
+        outbox = Outbox(core.redis, core.keys)
         await outbox.queue.ensure_group()
         approvers = ApproverDirectory(
-            redis=redis,
+            redis=core.redis,
             slack=slack,
-            keys=keys,
+            keys=core.keys,
             configured=settings.approvers,
             group_id=settings.approver_group,
         )
-        rules = serving_policy(settings, slack, redis, keys)
+        rules = serving_policy(settings, slack, core.redis, core.keys)
         yield Deps(
             settings=settings,
-            redis=redis,
-            keys=keys,
+            redis=core.redis,
+            keys=core.keys,
             store=store,
             outbox=outbox,
             service=Service(store, clock, policy, settings, rules=rules, groups=approvers),
@@ -257,13 +214,11 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
             clock=clock,
             slack=slack,
             approvers=approvers,
-            metrics=Metrics(),
+            metrics=core.metrics,
             policy=policy,
             bot_user_id=bot_user_id,
             emulated=emulated,
         )
-    finally:
-        await redis.aclose()
 
 
 def _secret(value: object, name: str) -> str:

@@ -21,10 +21,30 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
-if TYPE_CHECKING:
-    from approvals.model import Request
+
+class _Person(Protocol):
+    @property
+    def user_id(self) -> str: ...
+
+
+class LoggedRequest(Protocol):
+    """What ``request_fields`` reads of a stored request; a structural type, so logging sits
+    below the workflow that logs."""
+
+    @property
+    def requester(self) -> _Person: ...
+
+    @property
+    def gateway_id(self) -> str | None: ...
+
+    @property
+    def command(self) -> object: ...
+
+    @property
+    def region(self) -> str | None: ...
+
 
 LogFormat = Literal["text", "json"]
 CONTEXT_FIELDS = ("request_id", "user_id", "gateway", "region")
@@ -60,7 +80,7 @@ def current_context() -> Mapping[str, str]:
     return _context.get()
 
 
-def request_fields(request: Request | None) -> dict[str, str | None]:
+def request_fields(request: LoggedRequest | None) -> dict[str, str | None]:
     """What a stored request tells about itself: requester and gateway (id once resolved,
     else the gateway as the requester named it)."""
     if request is None:

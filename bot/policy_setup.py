@@ -17,9 +17,9 @@ from approvals.connect import RedisClient
 from approvals.keys import Keys
 from approvals.policy_file import PolicyFileError, default_policy, text_digest
 from approvals.policy_source import PolicySource, Reporter
-from bot.errors import ConfigError
 from bot.settings import Settings
 from handlers.mrkdwn import escape
+from vocabulary.errors import ConfigError
 
 log = logging.getLogger(__name__)
 REPORTED_TTL = timedelta(days=1)

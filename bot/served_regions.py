@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 
 from bot.cloud.port import CloudPort
 from bot.cloud.regions import PRODUCTS, RegionalClouds, override_name, regional_settings
-from bot.errors import ConfigError
 from bot.settings import Settings
+from vocabulary.errors import ConfigError
 
 
 def check_emulated_regions(settings: Settings, environ: Mapping[str, str] = os.environ) -> None:
@@ -45,6 +45,17 @@ def served_clouds(
         return build(regional_settings(settings, region, environ))
 
     return RegionalClouds(regions, for_region)
+
+
+def command_clouds(settings: Settings) -> RegionalClouds:
+    """Every served region's cloud for a worker or a tool (``SGBOT_CLOUD=emulator``: the
+    emulator the endpoints name, never one started here); the default region's built now."""
+    from bot.deps import cloud_for
+
+    settings = settings.model_copy(update={"region_id": settings.served_regions[0]})
+    if settings.cloud == "emulator":
+        check_emulated_regions(settings)
+    return served_clouds(settings, cloud_for(settings), cloud_for)
 
 
 async def serving_clouds(

@@ -16,25 +16,13 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.catalogue import LANGUAGES
-from bot.commands import REGION_RE
-from bot.errors import ConfigError
+from vocabulary.commands import REGION_RE
+from vocabulary.durations import parse_duration
+from vocabulary.errors import ConfigError
 
-_DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _SLACK_ID_RE = re.compile(r"^[UWCGS][A-Z0-9]{2,}$")
 _ENDPOINT_RE = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$")
 MAX_SIGNING_SECRETS = 2  # the current one and, while Slack rotates it, the previous one
-
-
-def parse_duration(text: str) -> timedelta:
-    """``30m``, ``4h``, ``2d``, ``1w`` (also ``90s``) to a timedelta."""
-    match = _DURATION_RE.match(text)
-    if match is None:
-        raise ValueError(f"{text!r} is not a duration; write e.g. 30m, 4h, 2d or 1w")
-    amount, unit = int(match.group(1)), match.group(2).lower()
-    if amount <= 0:
-        raise ValueError(f"{text!r} must be longer than zero")
-    return timedelta(seconds=amount * _UNIT_SECONDS[unit])
 
 
 def _comma_list(value: object) -> object:

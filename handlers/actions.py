@@ -18,15 +18,15 @@ from slack_bolt.async_app import AsyncApp
 from approvals.model import ReplyTo, Request, Surface, Verdict
 from approvals.policy import SlackUser
 from bot.catalogue import say
-from bot.commands import REQUEST_ID_RE
-from bot.deps import Deps
-from bot.errors import UserError
 from bot.metrics import Outcome
 from handlers import home, views
 from handlers.block_parts import message, section
 from handlers.blocks import DenyFormMetadata, card_for, deny_reason_form
+from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.replies import direct_message, ephemeral, respond
+from vocabulary.commands import REQUEST_ID_RE
+from vocabulary.errors import UserError
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from approvals.model import Surface
 from bot.catalogue import say
-from bot.commands import MAX_REASON_CHARS, REQUEST_ID_RE
 from handlers.block_parts import Block, actions, button, plain_text, section
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.mrkdwn import (
@@ -26,6 +25,7 @@ from handlers.mrkdwn import (
     code,
     escape,
 )
+from vocabulary.commands import MAX_REASON_CHARS, REQUEST_ID_RE
 
 DURATION_CHOICES: tuple[tuple[str, str], ...] = (
     ("form.duration.permanent", "permanent"),

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.catalogue import say
-from bot.commands import Authorize, ServiceTarget
 from bot.grammar import format_duration, render_target
-from bot.settings import parse_duration
 from handlers.block_parts import Message, actions, button, context, message, section
 from handlers.blocks_forms import DURATION_CHOICES, Prefill
 from handlers.ids import ActionId, BlockId
 from handlers.mrkdwn import MESSAGE_BLOCKS_LIMIT, code, escape
+from vocabulary.commands import Authorize, ServiceTarget
+from vocabulary.durations import parse_duration
 
 _SHOWN_LIMIT = 1500
 _NOTE_LIMIT = 300

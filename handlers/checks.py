@@ -24,7 +24,18 @@ from approvals.model import ReplyTo, Surface
 from bot.cloud.doctor import gather_facts
 from bot.cloud.doctor_model import Diagnosis
 from bot.cloud.doctor_report import diagnose
-from bot.commands import (
+from bot.grammar import parse_ports, render_command
+from handlers import views
+from handlers.actions import tell_clicker
+from handlers.block_parts import Message, message, section
+from handlers.blocks import FormMetadata
+from handlers.blocks_check import check_message
+from handlers.deps import Deps
+from handlers.ids import ActionId, BlockId
+from handlers.mrkdwn import escape
+from handlers.readings import PendingReading
+from handlers.replies import reply_privately
+from vocabulary.commands import (
     Authorize,
     Check,
     GatewayRef,
@@ -32,18 +43,7 @@ from bot.commands import (
     SecurityGroupTarget,
     Target,
 )
-from bot.deps import Deps
-from bot.errors import CloudError, UsageError, UserError
-from bot.grammar import parse_ports, render_command
-from handlers import views
-from handlers.actions import tell_clicker
-from handlers.block_parts import Message, message, section
-from handlers.blocks import FormMetadata
-from handlers.blocks_check import check_message
-from handlers.ids import ActionId, BlockId
-from handlers.mrkdwn import escape
-from handlers.readings import PendingReading
-from handlers.replies import reply_privately
+from vocabulary.errors import CloudError, UsageError, UserError
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,16 @@ from slack_bolt.async_app import AsyncApp
 
 from approvals.model import ReplyTo, Surface
 from bot import catalogue
-from bot.commands import (
+from bot.grammar import read_command
+from bot.metrics import Outcome
+from handlers import checks, queries, readings, views
+from handlers.block_parts import Message
+from handlers.blocks_reading import with_reading
+from handlers.deps import Deps
+from handlers.extend import take_extend
+from handlers.intake import SEEN_TTL, Say, plain, say_once, submit_change
+from handlers.replies import reply_privately
+from vocabulary.commands import (
     Authorize,
     Check,
     History,
@@ -34,16 +43,7 @@ from bot.commands import (
     RevokeRule,
     RevokeTarget,
 )
-from bot.deps import Deps
-from bot.errors import IncompleteCommand, SgbotError, UsageError
-from bot.grammar import read_command
-from bot.metrics import Outcome
-from handlers import checks, queries, readings, views
-from handlers.block_parts import Message
-from handlers.blocks_reading import with_reading
-from handlers.extend import take_extend
-from handlers.intake import SEEN_TTL, Say, plain, say_once, submit_change
-from handlers.replies import reply_privately
+from vocabulary.errors import IncompleteCommand, SgbotError, UsageError
 
 log = logging.getLogger(__name__)
 

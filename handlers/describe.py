@@ -18,7 +18,8 @@ from approvals.model import (
     merge_port_ranges,
 )
 from bot.catalogue import say
-from bot.commands import (
+from handlers.mrkdwn import code, date, escape, fit_lines, mention
+from vocabulary.commands import (
     Authorize,
     ClusterTarget,
     InstanceTarget,
@@ -32,7 +33,6 @@ from bot.commands import (
     ServiceTarget,
     Target,
 )
-from handlers.mrkdwn import code, date, escape, fit_lines, mention
 
 NAME_LIMIT = 60  # a name beyond this is cut; the id beside it stays exact
 REASON_LIMIT = 600  # the reason is at most 500 characters; escaping may lengthen it

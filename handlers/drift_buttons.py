@@ -17,11 +17,11 @@ from slack_bolt.async_app import AsyncApp
 from approvals.drift import DRIFT_ID_PATTERN, DriftItem
 from approvals.drift_desk import DriftAction, DriftDesk
 from approvals.drift_store import DriftStore
-from bot.deps import Deps
-from bot.errors import UserError
 from bot.metrics import Outcome
 from handlers.actions import tell_clicker
+from handlers.deps import Deps
 from handlers.drift_messages import ACTION_OF, drift_message
+from vocabulary.errors import UserError
 
 log = logging.getLogger(__name__)
 

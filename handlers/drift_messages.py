@@ -12,10 +12,11 @@ from approvals.drift_desk import ACTIONS, DriftAction
 from approvals.drift_store import DriftStore
 from approvals.model import CardRef
 from approvals.outbox import Notification
-from bot.deps import Deps
 from handlers import mrkdwn
 from handlers.block_parts import Block, Message, actions, button, context, header, message, section
+from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId
+from handlers.replies import NotDeliverable
 
 BUTTONS: dict[DriftAction, tuple[str, ActionId]] = {
     DriftAction.REAPPLY: ("Re-apply (needs approval)", ActionId.DRIFT_REAPPLY),
@@ -85,8 +86,6 @@ def _settled_text(item: DriftItem) -> str:
 async def deliver_drift(deps: Deps, note: Notification) -> None:
     """Post the item ``note`` names to the security channel and remember where; an item
     already posted is redrawn in place (its status changed without a click)."""
-    from bot.delivery import NotDeliverable
-
     drift = DriftStore(deps.redis, deps.keys)
     item = await drift.get(note.request_id)
     if item is None:

@@ -18,15 +18,14 @@ from slack_bolt.async_app import AsyncApp
 from approvals.extend import BUTTON_EXTENSION
 from approvals.extend_service import Extensions
 from approvals.model import ReplyTo, Surface
-from bot.commands import REQUEST_ID_RE
-from bot.deps import Deps
-from bot.errors import UsageError, UserError
-from bot.grammar.values import format_duration
 from bot.metrics import Outcome
-from bot.settings import parse_duration
 from handlers.actions import ButtonValue, tell_clicker
+from handlers.deps import Deps
 from handlers.ids import ActionId
 from handlers.intake import Say, plain, say_once
+from vocabulary.commands import REQUEST_ID_RE
+from vocabulary.durations import format_duration, parse_duration
+from vocabulary.errors import UsageError, UserError
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from approvals.policy import actor_from_user
-from bot.deps import Deps
-from bot.errors import PolicyRefused
 from handlers.blocks import home_view, refused_home_view
+from handlers.deps import Deps
+from vocabulary.errors import PolicyRefused
 
 log = logging.getLogger(__name__)
 

@@ -14,12 +14,12 @@ from datetime import timedelta
 
 from approvals.model import ReplyTo
 from bot import catalogue
-from bot.commands import ChangeCommand
-from bot.deps import Deps
-from bot.errors import UserError
 from bot.logs import bind
 from bot.metrics import Outcome
 from handlers.block_parts import Message, message, section
+from handlers.deps import Deps
+from vocabulary.commands import ChangeCommand
+from vocabulary.errors import UserError
 
 log = logging.getLogger(__name__)
 

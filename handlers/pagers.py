@@ -16,14 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt.async_app import AsyncApp
 
 from bot.catalogue import say
-from bot.commands import GatewayRef
-from bot.deps import Deps
-from bot.errors import CloudError, PolicyRefused
 from handlers import queries
 from handlers.block_parts import Message, message, section
 from handlers.blocks import PageRef
+from handlers.deps import Deps
 from handlers.ids import ActionId
 from handlers.replies import direct_message, respond
+from vocabulary.commands import GatewayRef
+from vocabulary.errors import CloudError, PolicyRefused
 
 log = logging.getLogger(__name__)
 

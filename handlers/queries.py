@@ -16,16 +16,16 @@ from __future__ import annotations
 from approvals.model import ReplyTo, Request, RuleOutcome
 from approvals.policy import SlackUser
 from bot.catalogue import say
-from bot.commands import Cancel, GatewayRef, Help, History, ListPending, ListRules, Status
-from bot.deps import Deps
-from bot.errors import CloudError, PolicyRefused
 from bot.grammar.usage import help_text
 from handlers import describe_plan
 from handlers.block_parts import Message, message, section
 from handlers.blocks import help_message, history_list, pending_list, rules_list, status_message
 from handlers.blocks_lists import page_bounds
 from handlers.blocks_regions import regions_overview
+from handlers.deps import Deps
 from handlers.replies import reply_privately
+from vocabulary.commands import Cancel, GatewayRef, Help, History, ListPending, ListRules, Status
+from vocabulary.errors import CloudError, PolicyRefused
 
 Query = Help | Status | ListPending | History | Cancel | ListRules
 PENDING_PAGE_SIZE = 10

@@ -25,18 +25,18 @@ from slack_bolt.async_app import AsyncApp
 from approvals.keys import READING_TTL
 from approvals.model import ReplyTo
 from bot import catalogue
-from bot.commands import Authorize, Cancel, Command, RevokeRequest, RevokeRule, RevokeTarget
-from bot.deps import Deps
 from bot.grammar import Reading
 from handlers import queries
 from handlers.actions import tell_clicker
 from handlers.block_parts import Message
 from handlers.blocks import FormMetadata, request_form
 from handlers.blocks_reading import edit_prefill, reading_prompt
+from handlers.deps import Deps
 from handlers.ids import ActionId
 from handlers.intake import Say, plain, say_once, submit_change
 from handlers.mrkdwn import code
 from handlers.replies import respond
+from vocabulary.commands import Authorize, Cancel, Command, RevokeRequest, RevokeRule, RevokeTarget
 
 log = logging.getLogger(__name__)
 

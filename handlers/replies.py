@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 _EXPIRED_STATUSES = frozenset({404, 410})
 
 
+class NotDeliverable(Exception):
+    """Retrying cannot help: the request is gone, or Slack refused the message itself."""
+
+
 class ResponseUrlFailed(Exception):
     """A response URL answered with a status worth retrying (5xx, 429)."""
 

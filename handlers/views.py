@@ -24,11 +24,8 @@ from slack_bolt.async_app import AsyncApp
 from approvals.keys import OPTIONS_CACHE_TTL
 from approvals.model import ReplyTo, Surface
 from bot.catalogue import say
-from bot.commands import Authorize, GatewayRef, ServiceTarget, Target
-from bot.deps import Deps
-from bot.errors import CloudError, IncompleteCommand, PolicyRefused, UsageError, UserError
 from bot.grammar import parse_command, parse_ports
-from bot.settings import parse_duration
+from bot.grammar.values import duration_refusal
 from handlers.blocks import (
     FormMetadata,
     Prefill,
@@ -36,7 +33,11 @@ from handlers.blocks import (
     options_response,
     request_form,
 )
+from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId, CallbackId
+from vocabulary.commands import Authorize, GatewayRef, ServiceTarget, Target
+from vocabulary.durations import parse_duration
+from vocabulary.errors import CloudError, IncompleteCommand, PolicyRefused, UsageError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +129,8 @@ def command_from_form(
         errors[BlockId.PORTS] = str(exc)
     duration_text = _value(values, BlockId.DURATION, ActionId.DURATION_SELECT) or "permanent"
     duration = None if duration_text == "permanent" else parse_duration(duration_text)
-    if duration is not None and duration > max_duration:
-        errors[BlockId.DURATION] = say("form.error.too_long")
+    if (problem := duration_refusal(duration, max_duration)) is not None:
+        errors[BlockId.DURATION] = problem
     if errors or gateway is None or target is None or ports is None:
         return None, errors
     reason = _value(values, BlockId.REASON, ActionId.REASON_INPUT)

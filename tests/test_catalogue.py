@@ -17,13 +17,13 @@ import pytest
 from bot import catalogue
 from bot.__main__ import main
 from bot.catalogue import en, placeholders, zh
-from bot.errors import ConfigError
 from bot.settings import load_settings
+from vocabulary.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
     path
-    for folder in ("bot", "handlers", "approvals")
+    for folder in ("bot", "handlers", "approvals", "vocabulary")
     for path in (ROOT / folder).rglob("*.py")
     if "catalogue" not in path.parts
 ]

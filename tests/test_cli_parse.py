@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.commands import Authorize, SecurityGroupTarget, ServiceTarget
+from vocabulary.commands import Authorize, SecurityGroupTarget, ServiceTarget
 
 
 @pytest.fixture(autouse=True)

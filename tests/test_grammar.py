@@ -7,7 +7,16 @@ from datetime import timedelta
 
 import pytest
 
-from bot.commands import (
+from bot.grammar import (
+    HELP_EXAMPLES,
+    HELP_TEXT,
+    MAX_TEXT_CHARS,
+    parse_command,
+    parse_ports,
+    render_command,
+    unwrap_slack_markup,
+)
+from vocabulary.commands import (
     Authorize,
     Cancel,
     ClusterTarget,
@@ -28,16 +37,7 @@ from bot.commands import (
     Status,
     Target,
 )
-from bot.errors import IncompleteCommand, UsageError
-from bot.grammar import (
-    HELP_EXAMPLES,
-    HELP_TEXT,
-    MAX_TEXT_CHARS,
-    parse_command,
-    parse_ports,
-    render_command,
-    unwrap_slack_markup,
-)
+from vocabulary.errors import IncompleteCommand, UsageError
 
 GW = GatewayRef(value="prod-gw")
 GW_ID = "gw-0123456789abcdef0123456789abcdef"

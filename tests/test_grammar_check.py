@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import (
+from bot.grammar import parse_command, render_command
+from vocabulary.commands import (
     Authorize,
     Check,
     PortRange,
@@ -12,8 +13,7 @@ from bot.commands import (
     SecurityGroupTarget,
     ServiceTarget,
 )
-from bot.errors import UsageError
-from bot.grammar import parse_command, render_command
+from vocabulary.errors import UsageError
 
 P8080 = PortRange(start=8080, end=8080)
 

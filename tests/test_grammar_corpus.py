@@ -12,10 +12,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.commands import Command
-from bot.errors import IncompleteCommand, UsageError, UserError
 from bot.grammar import NeedsConfirmation, parse_command, read_command
 from tests.grammar_corpus import chinese, english
+from vocabulary.commands import Command
+from vocabulary.errors import IncompleteCommand, UsageError, UserError
 
 VALID = [*english.VALID, *chinese.VALID]
 INVALID = [*english.INVALID, *chinese.INVALID]

@@ -10,7 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands import (
+from bot.grammar import (
+    HELP_EXAMPLES,
+    NeedsConfirmation,
+    Reading,
+    parse_command,
+    read_command,
+    render_command,
+)
+from tests.grammar_corpus.strategies import everyday_requests
+from vocabulary.commands import (
     MAX_PORT,
     MAX_REASON_CHARS,
     REQUEST_ID_RE,
@@ -34,16 +43,7 @@ from bot.commands import (
     Status,
     Target,
 )
-from bot.errors import IncompleteCommand, UsageError, UserError
-from bot.grammar import (
-    HELP_EXAMPLES,
-    NeedsConfirmation,
-    Reading,
-    parse_command,
-    read_command,
-    render_command,
-)
-from tests.grammar_corpus.strategies import everyday_requests
+from vocabulary.errors import IncompleteCommand, UsageError, UserError
 
 MODEST = settings(max_examples=300, deadline=None)
 GRAMMAR_WORDS = sorted({word for example in HELP_EXAMPLES for word in example.split()})

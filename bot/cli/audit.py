@@ -17,9 +17,10 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.commands import GATEWAY_ID_RE
-from bot.errors import UsageError
-from bot.settings import Settings, load_settings, parse_duration
+from bot.settings import Settings, load_settings
+from vocabulary.commands import GATEWAY_ID_RE
+from vocabulary.durations import parse_duration
+from vocabulary.errors import UsageError
 
 
 def register(subparsers: Any) -> None:
@@ -65,13 +66,9 @@ async def _print(
     settings: Settings, since: datetime | None, gateway: str | None, limit: int
 ) -> None:
     from approvals.audit import AuditLog
-    from approvals.connect import connect
-    from approvals.keys import Keys
+    from bot.core import open_core
 
-    redis = connect(settings.redis_url)
-    try:
-        log = AuditLog(redis, Keys(settings.key_prefix).audit)
+    async with open_core(settings) as core:
+        log = AuditLog(core.redis, core.keys.audit)
         for entry in await log.read(since=since, gateway_id=gateway, limit=limit):
             print(entry.model_dump_json())
-    finally:
-        await redis.aclose()

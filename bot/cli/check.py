@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.cloud.doctor_model import Diagnosis
-    from bot.commands import Check
     from bot.settings import Settings
+    from vocabulary.commands import Check
 
 REACHABLE_STATUS = 0
 BLOCKED_STATUS = 1
@@ -49,9 +49,9 @@ def command_text(text: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from bot.cli.serve import load_and_log
-    from bot.commands import Check
-    from bot.errors import CloudError, IncompleteCommand, InvalidInput, NotFound, UsageError
     from bot.grammar import read_command
+    from vocabulary.commands import Check
+    from vocabulary.errors import CloudError, IncompleteCommand, InvalidInput, NotFound, UsageError
 
     settings = load_and_log(level=logging.WARNING)
     try:

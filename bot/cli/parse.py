@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.errors import IncompleteCommand, UsageError
+from vocabulary.errors import IncompleteCommand, UsageError
 
 USAGE_STATUS = 2
 

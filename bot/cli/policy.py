@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from approvals.policy_rules import Facts
-    from bot.commands import Authorize
     from bot.settings import Settings
+    from vocabulary.commands import Authorize
 
 PROBLEM_STATUS = 1
 USAGE_STATUS = 2
@@ -77,10 +77,10 @@ def run_explain(args: argparse.Namespace) -> int:
     from approvals.policy_file import PolicyFileError, Verb, default_policy
     from approvals.policy_rules import authorize_facts
     from approvals.policy_source import read_policy_file
-    from bot.commands import Authorize
-    from bot.errors import IncompleteCommand, UsageError
     from bot.grammar import read_command
     from bot.settings import load_settings
+    from vocabulary.commands import Authorize
+    from vocabulary.errors import IncompleteCommand, UsageError
 
     settings = load_settings()
     path = args.file or settings.policy_file
@@ -121,8 +121,8 @@ def run_explain(args: argparse.Namespace) -> int:
 
 async def _resolved(settings: Settings, command: Authorize, facts: Facts) -> tuple[Facts, str]:
     from approvals.policy_explain import resolve_facts
-    from bot.cli.worker import worker_cloud
-    from bot.errors import SgbotError
+    from bot.deps import cloud_for as worker_cloud
+    from vocabulary.errors import SgbotError
 
     try:
         cloud = worker_cloud(settings)

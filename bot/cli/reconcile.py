@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from approvals.reconcile import Drift
     from approvals.recover import Recovery
     from approvals.store import RequestStore
-    from bot.cloud.port import CloudPort
     from bot.cloud.regions import RegionalClouds
     from bot.settings import Settings
 
@@ -137,25 +136,15 @@ async def _recover(
 async def _with_store(settings: Settings, gateway: str | None, action: Any) -> Any:
     """``action(settings, store, clouds, gateways)`` with Redis and every served region's cloud;
     ``gateways`` is None, or the region holding ``gateway`` and its id."""
-    import os
+    from bot.cloud.regions import locate_gateway
+    from bot.core import open_core
+    from bot.served_regions import command_clouds
+    from vocabulary.commands import GatewayRef
 
-    from approvals.connect import connect
-    from bot.cloud.factory import build_cloud
-    from bot.cloud.regions import RegionalClouds, locate_gateway, regional_settings
-    from bot.commands import GatewayRef
-    from bot.deps import request_store
-
-    def build(region: str) -> CloudPort:
-        return build_cloud(regional_settings(settings, region, os.environ))
-
-    clouds = RegionalClouds(settings.served_regions, build)
-    redis = connect(settings.redis_url)
-    try:
-        store = request_store(settings, redis)
+    clouds = command_clouds(settings)
+    async with open_core(settings, cloud=clouds.get(clouds.default)) as core:
         gateways = None
         if gateway is not None:
             cloud, found = await locate_gateway(clouds, GatewayRef(value=gateway))
             gateways = {cloud.region_id: [found.unique_id]}
-        return await action(settings, store, clouds, gateways)
-    finally:
-        await redis.aclose()
+        return await action(settings, core.store, clouds, gateways)

@@ -27,8 +27,8 @@ from bot import catalogue
 from bot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from bot.deps import Deps
     from bot.health import Probe
+    from handlers.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from bot.cli.serve import add_common_flags, run_front
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.deps import Deps
     from bot.health import Probe
+    from handlers.deps import Deps
 
 
 def register(subparsers: Any) -> None:

@@ -28,8 +28,8 @@ from bot.cloud.port import (
     ServiceSource,
 )
 from bot.cloud.retry import RetryPolicy
-from bot.commands import PortRange
-from bot.errors import NotFound
+from vocabulary.commands import PortRange
+from vocabulary.errors import NotFound
 
 PAGE_SIZE = 100
 """MSE pages top out at 100 entries per call."""

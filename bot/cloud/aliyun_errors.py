@@ -3,7 +3,7 @@
 Two kinds of failure arrive here: SDK exceptions (HTTP 4xx/5xx become ``ClientException``,
 ``ServerException`` or ``ThrottlingException``; transport trouble and unreadable bodies become
 ``UnretryableException``) and MSE envelopes that say ``Success: false`` under HTTP 200, which
-the SDK returns as if nothing went wrong. Both become ``bot.errors.CloudError`` subclasses
+the SDK returns as if nothing went wrong. Both become ``vocabulary.errors.CloudError`` subclasses
 carrying the cloud RequestId; the table in the cloud docs mirrors ``translate``.
 """
 
@@ -16,7 +16,7 @@ from Tea.exceptions import TeaException
 from Tea.exceptions import UnretryableException as TeaUnretryableException
 
 from bot.catalogue import say
-from bot.errors import (
+from vocabulary.errors import (
     CloudError,
     CloudUnavailable,
     InvalidInput,

@@ -25,7 +25,7 @@ from bot.cloud.port import (
     RuleListing,
     SecurityGroup,
 )
-from bot.commands import MAX_PORT, PortRange
+from vocabulary.commands import MAX_PORT, PortRange
 
 TCP = "TCP"
 

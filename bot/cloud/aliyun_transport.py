@@ -2,7 +2,7 @@
 
 ``SdkCaller`` wraps every SDK call: it runs the SDK's blocking form on its own pool of
 ``max_concurrency`` threads, checks MSE's HTTP-200 failure envelope, turns SDK exceptions into
-``bot.errors`` (via ``aliyun_errors``) and retries reads on throttling and transient failures
+``vocabulary.errors`` (via ``aliyun_errors``) and retries reads on throttling and transient failures
 with ``RetryPolicy`` — the SDK's own per-call retry switch is ignored in this SDK generation.
 Writes are sent exactly once. This module also builds the SDK clients (without SDK-level
 retries) and credentials; it is imported only by the factory.
@@ -32,7 +32,7 @@ from darabonba.runtime import RuntimeOptions
 
 from bot.cloud.aliyun_errors import SDK_ERRORS, check_envelope, translate
 from bot.cloud.retry import RetryPolicy
-from bot.errors import CloudError
+from vocabulary.errors import CloudError
 
 logger = logging.getLogger(__name__)
 

@@ -28,7 +28,8 @@ from bot.cloud.resolve import (
     find_gateway,
 )
 from bot.cloud.resolve_ips import addresses, trace_ips
-from bot.commands import (
+from bot.grammar import render_target
+from vocabulary.commands import (
     Check,
     ClusterTarget,
     InstanceTarget,
@@ -39,8 +40,7 @@ from bot.commands import (
     ServiceTarget,
     Target,
 )
-from bot.errors import InvalidInput, NotFound
-from bot.grammar import render_target
+from vocabulary.errors import InvalidInput, NotFound
 
 
 async def check(cloud: CloudPort, command: Check) -> Diagnosis:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from bot.cloud.doctor_coverage import decide, overlaps, served_groups
 from bot.cloud.doctor_model import Cause, CauseKind, Endpoint, EndpointCheck, Facts
 from bot.cloud.resolve_k8s import listed
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 EACH_GROUP = "authorize each group, so that a later change of its groups does not cut access"
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from bot.cloud.doctor_model import Facts, PortCheck
 from bot.cloud.port import GatewayRule, IngressRule
 from bot.cloud.rule_writes import SGBOT_DESCRIPTION
-from bot.commands import MAX_PORT, PortRange
+from vocabulary.commands import MAX_PORT, PortRange
 
 EVERY_PORT = PortRange(start=1, end=MAX_PORT)
 

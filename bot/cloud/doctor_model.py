@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.cloud.port import Gateway, GatewayRule, IngressRule, SecurityGroup
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 
 class CauseKind(StrEnum):

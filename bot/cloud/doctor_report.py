@@ -20,7 +20,7 @@ from bot.cloud.doctor_causes import (
 )
 from bot.cloud.doctor_coverage import basic, decide, gateway_cidrs, served_groups
 from bot.cloud.doctor_model import Diagnosis, EndpointCheck, Facts
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 HEALTH = (
     "whether the service itself answers: security groups only let traffic in; from a node in "

@@ -4,9 +4,10 @@ The result types live in ``bot.cloud.records`` and are re-exported here.
 
 Everything above this line of the architecture (resolution, pre-flight, rules, the worker)
 talks to ``CloudPort`` and never to an SDK. The one adapter (``bot.cloud.aliyun``) implements
-it over the official MSE, ECS and CS clients; every method raises only ``bot.errors.CloudError``
-subclasses. Reads may be retried by the adapter; ``add_rule`` and ``delete_rule`` never are,
-because a write that timed out may still have happened (``bot.cloud.rules`` handles that).
+it over the official MSE, ECS and CS clients; every method raises only
+``vocabulary.errors.CloudError`` subclasses. Reads may be retried by the adapter; ``add_rule``
+and ``delete_rule`` never are, because a write that timed out may still have happened
+(``bot.cloud.rules`` handles that).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from bot.cloud.records import (
     SecurityGroup,
     ServiceSource,
 )
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 __all__ = [
     "GATEWAY_RUNNING",

@@ -23,8 +23,8 @@ from bot.catalogue import say, say_in
 from bot.cloud.port import CloudPort, GatewayRule, IngressRule, SecurityGroup
 from bot.cloud.resolve import Resolution, find_gateway, resolve_target
 from bot.cloud.rules import find_identical_ingress
-from bot.commands import GatewayRef, PortRange, Target
-from bot.errors import Conflict
+from vocabulary.commands import GatewayRef, PortRange, Target
+from vocabulary.errors import Conflict
 
 
 class Action(StrEnum):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 SERVERLESS_PROFILE = "Serverless"
 

@@ -18,9 +18,9 @@ from collections.abc import Callable, Mapping, Sequence
 from bot.catalogue import say
 from bot.cloud.port import CloudPort, Gateway
 from bot.cloud.resolve import find_gateway
-from bot.commands import REGION_RE, GatewayRef
-from bot.errors import InvalidInput, NotFound
 from bot.settings import Settings
+from vocabulary.commands import REGION_RE, GatewayRef
+from vocabulary.errors import InvalidInput, NotFound
 
 PRODUCTS = ("mse", "ecs", "cs")
 

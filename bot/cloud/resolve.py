@@ -27,7 +27,7 @@ from bot.cloud.resolve_k8s import (
     short,
     with_groups,
 )
-from bot.commands import (
+from vocabulary.commands import (
     ClusterTarget,
     GatewayRef,
     InstanceTarget,
@@ -37,7 +37,7 @@ from bot.commands import (
     ServiceTarget,
     Target,
 )
-from bot.errors import InvalidInput, NotFound, PermissionDenied
+from vocabulary.errors import InvalidInput, NotFound, PermissionDenied
 
 K8S_SOURCE = "k8s"
 CLUSTER_ID_RE = re.compile(r"c[0-9a-f]{32}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from bot.catalogue import say
 from bot.cloud.port import CloudPort, Cluster, ClusterNode, Instance, NodePool
 from bot.cloud.resolve_ips import trace_ips
-from bot.errors import InvalidInput
+from vocabulary.errors import InvalidInput
 
 
 @dataclass(frozen=True)

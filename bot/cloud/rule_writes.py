@@ -20,8 +20,8 @@ from typing import TypeVar
 from bot.catalogue import say
 from bot.cloud.port import AddedRule, CloudPort, GatewayRule, RuleListing
 from bot.cloud.retry import RetryPolicy
-from bot.commands import PortRange
-from bot.errors import CloudError, CloudUnavailable, NotFound, Throttled
+from vocabulary.commands import PortRange
+from vocabulary.errors import CloudError, CloudUnavailable, NotFound, Throttled
 
 logger = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from bot.cloud.rule_writes import (
     candidates,
     is_sgbot_description,
 )
-from bot.commands import PortRange
-from bot.errors import CloudError, NotFound, Throttled
+from vocabulary.commands import PortRange
+from vocabulary.errors import CloudError, NotFound, Throttled
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The chat grammar: text typed in Slack to a typed command, and back.
 
-``read_command`` is the only way text becomes a ``bot.commands`` command: it returns a
+``read_command`` is the only way text becomes a ``vocabulary.commands`` command: it returns a
 ``Reading`` (the command and what had to be inferred to read it) or raises ``UsageError`` or
 ``IncompleteCommand``, whatever the input. ``parse_command`` returns the command only when
 nothing was inferred (``NeedsConfirmation`` otherwise). ``render_command`` writes a command as
@@ -15,8 +15,9 @@ from bot.grammar.reading import NeedsConfirmation, Reading, parse_command, read_
 from bot.grammar.render import render_command, render_target
 from bot.grammar.text import MAX_TEXT_CHARS, unwrap_slack_markup
 from bot.grammar.usage import HELP_EXAMPLES, HELP_TEXT
-from bot.grammar.values import format_duration, parse_ports
+from bot.grammar.values import parse_ports
 from bot.grammar.words import Inference, Inferred
+from vocabulary.durations import format_duration
 
 __all__ = [
     "HELP_EXAMPLES",

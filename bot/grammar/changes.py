@@ -16,8 +16,6 @@ import re
 from dataclasses import dataclass, field
 
 from bot.catalogue import say
-from bot.commands import GATEWAY_ID_RE
-from bot.errors import UsageError
 from bot.grammar.clauses import DURATION_FORM, not_a_duration
 from bot.grammar.lexicon import KIND_NOUNS, SUGGESTIONS, Term
 from bot.grammar.usage import AUTHORIZE_FORM, REVOKE_FORM, needs, unexpected
@@ -33,6 +31,8 @@ from bot.grammar.words import (
     refuse_protocol,
     refuse_target,
 )
+from vocabulary.commands import GATEWAY_ID_RE
+from vocabulary.errors import UsageError
 
 _CLUSTER_ID_RE = re.compile(r"c[0-9a-f]{32}")
 _NAMESPACE_FORM = "syntax.namespace"

@@ -8,19 +8,6 @@ readers return None for "not given" and raise ``UsageError`` for "given but wron
 from __future__ import annotations
 
 from bot.catalogue import say
-from bot.commands import (
-    MAX_REASON_CHARS,
-    REGION_RE,
-    ClusterTarget,
-    InstanceTarget,
-    NodePoolTarget,
-    PortRange,
-    SecurityGroupsTarget,
-    SecurityGroupTarget,
-    ServiceTarget,
-    Target,
-)
-from bot.errors import UsageError
 from bot.grammar.text import Token, tokenize
 from bot.grammar.usage import A_TARGET_FORM, needs, unexpected
 from bot.grammar.values import (
@@ -32,6 +19,19 @@ from bot.grammar.values import (
     shown,
     split_reason,
 )
+from vocabulary.commands import (
+    MAX_REASON_CHARS,
+    REGION_RE,
+    ClusterTarget,
+    InstanceTarget,
+    NodePoolTarget,
+    PortRange,
+    SecurityGroupsTarget,
+    SecurityGroupTarget,
+    ServiceTarget,
+    Target,
+)
+from vocabulary.errors import UsageError
 
 REASON_PREFIX = "reason:"
 NO_STOPS: frozenset[str] = frozenset()

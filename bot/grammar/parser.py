@@ -16,25 +16,6 @@ from datetime import timedelta
 from typing import Any
 
 from bot.catalogue import say
-from bot.commands import (
-    Authorize,
-    Cancel,
-    Check,
-    Command,
-    GatewayRef,
-    Help,
-    History,
-    ListPending,
-    ListRules,
-    PortRange,
-    RevokeRequest,
-    RevokeRule,
-    RevokeTarget,
-    ServiceTarget,
-    Status,
-    Target,
-)
-from bot.errors import IncompleteCommand, UsageError
 from bot.grammar.clauses import (
     NO_STOPS,
     REASON_PREFIX,
@@ -65,11 +46,30 @@ from bot.grammar.usage import (
 )
 from bot.grammar.values import (
     DurationSpec,
-    format_duration,
+    check_duration,
     gateway_ref,
     request_id,
     rule_id,
 )
+from vocabulary.commands import (
+    Authorize,
+    Cancel,
+    Check,
+    Command,
+    GatewayRef,
+    Help,
+    History,
+    ListPending,
+    ListRules,
+    PortRange,
+    RevokeRequest,
+    RevokeRule,
+    RevokeTarget,
+    ServiceTarget,
+    Status,
+    Target,
+)
+from vocabulary.errors import IncompleteCommand, UsageError
 
 
 @dataclass
@@ -147,11 +147,8 @@ def parse_clean(text: str, *, max_duration: timedelta | None = None) -> Command:
 def _parse_authorize(cursor: Cursor, max_duration: timedelta | None) -> Authorize:
     parts = _parse_change(cursor, target_word="to", with_terms=True, form=AUTHORIZE_FORM)
     duration = parts.duration.value if parts.duration else None
-    if duration is not None and max_duration is not None and duration > max_duration:
-        longest = format_duration(max_duration)
-        raise UsageError(
-            say("usage.duration_too_long", asked=format_duration(duration), longest=longest)
-        )
+    if max_duration is not None:
+        check_duration(duration, max_duration)
     gateway, target, ports = parts.complete("authorize")
     return Authorize(
         gateway=gateway,

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.catalogue import say
-from bot.commands import REGION_RE, Authorize, Command
-from bot.errors import IncompleteCommand, UsageError
 from bot.grammar.asking import read_leading_id, read_query, read_revoke_of_one
 from bot.grammar.changes import ChangeReader
 from bot.grammar.lexicon import SUGGESTIONS, VERBS, Term
@@ -29,6 +27,8 @@ from bot.grammar.text import clean_text, unwrap_slack_markup
 from bot.grammar.usage import VERB_FORM, VERB_OR_HELP_FORM, unexpected
 from bot.grammar.values import shown
 from bot.grammar.words import Inference, Inferred, Words, read_words, request_id_word
+from vocabulary.commands import REGION_RE, Authorize, Command
+from vocabulary.errors import IncompleteCommand, UsageError
 
 _CHANGE_VERBS = (Term.AUTHORIZE, Term.REVOKE, Term.CLOSE)
 

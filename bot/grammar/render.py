@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from bot.commands import (
+from bot.grammar.clauses import REASON_PREFIX
+from bot.grammar.text import QUOTES, escape_slack, quote
+from bot.grammar.usage import KEYWORDS
+from bot.grammar.values import split_reason
+from vocabulary.commands import (
     MAX_PORT,
     Authorize,
     Cancel,
@@ -32,10 +36,7 @@ from bot.commands import (
     Status,
     Target,
 )
-from bot.grammar.clauses import REASON_PREFIX
-from bot.grammar.text import QUOTES, escape_slack, quote
-from bot.grammar.usage import KEYWORDS
-from bot.grammar.values import format_duration, split_reason
+from vocabulary.durations import format_duration
 
 
 def render_command(command: Command) -> str:

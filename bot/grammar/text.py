@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.catalogue import say
-from bot.errors import UsageError
+from vocabulary.errors import UsageError
 
 MAX_TEXT_CHARS = 4000
 # Slack clients turn typed straight quotes into curly ones, so all three open and close a name.

@@ -11,8 +11,8 @@ import difflib
 from collections.abc import Iterable
 
 from bot.catalogue import current, say, say_in
-from bot.errors import UsageError
 from bot.grammar.values import shown
+from vocabulary.errors import UsageError
 
 AUTHORIZE_VERBS = ("authorize", "allow", "grant", "open")
 REVOKE_VERBS = ("revoke", "remove", "delete")

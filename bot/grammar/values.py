@@ -1,6 +1,6 @@
 """Value parsers of the grammar: ports, durations, ids, gateway references and reasons.
 
-Each takes the text of one clause and returns a typed value from ``bot.commands`` or raises a
+Each takes the text of one clause and returns a typed value from ``vocabulary.commands`` or raises a
 ``UsageError`` that names the offending text and says what to type instead. Request ids are
 upper-cased and Crockford's look-alikes are folded (``I``/``L`` to ``1``, ``O`` to ``0``), so
 ``req-7f3kl`` and ``REQ-7F3K1`` name the same request.
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.catalogue import say
-from bot.commands import (
+from bot.grammar.text import tokenize
+from vocabulary.commands import (
     GATEWAY_ID_RE,
     MAX_PORT,
     REQUEST_ID_RE,
@@ -22,9 +23,8 @@ from bot.commands import (
     PortRange,
     merge_port_ranges,
 )
-from bot.errors import UsageError
-from bot.grammar.text import tokenize
-from bot.settings import parse_duration
+from vocabulary.durations import exceeds, format_duration, parse_duration
+from vocabulary.errors import UsageError
 
 MAX_SHOWN_CHARS = 40
 MAX_RULE_ID = 2**63 - 1
@@ -40,7 +40,6 @@ _UNIT_WORDS = {
     **dict.fromkeys(("day", "days"), "d"),
     **dict.fromkeys(("wk", "wks", "week", "weeks"), "w"),
 }
-_UNIT_SECONDS = (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60))
 _REQUEST_SHAPE_RE = re.compile(r"req-([0-9a-z]{5})", re.IGNORECASE)
 _CROCKFORD_ALIASES = str.maketrans("ILO", "110")
 _SECURITY_GROUP_RE = re.compile(r"sg-[0-9a-z]+")
@@ -117,15 +116,6 @@ def _timedelta(text: str) -> timedelta:
         raise UsageError(say("usage.bad_duration", word=shown(text))) from None
 
 
-def format_duration(duration: timedelta) -> str:
-    """The largest whole unit: 7200 seconds is ``2h``; ``parse_duration`` reads it back."""
-    seconds = int(duration.total_seconds())
-    for unit, unit_seconds in _UNIT_SECONDS:
-        if seconds % unit_seconds == 0:
-            return f"{seconds // unit_seconds}{unit}"
-    return f"{seconds}s"
-
-
 def split_reason(raw: str) -> tuple[str, DurationSpec | None]:
     """Cut a trailing ``for <duration>`` off free text; a lone quoted string loses its quotes."""
     tokens = tokenize(raw)
@@ -179,3 +169,20 @@ def instance_id(text: str) -> str:
     if not _INSTANCE_RE.fullmatch(lowered):
         raise UsageError(say("usage.bad_instance_id", word=shown(text)))
     return lowered
+
+
+def duration_refusal(duration: timedelta | None, longest: timedelta) -> str | None:
+    """What to tell someone who asked for ``duration`` when grants last at most ``longest``,
+    or None when it may be granted: the one message the chat, the form and the workflow use."""
+    if duration is None or not exceeds(duration, longest):
+        return None
+    return say(
+        "usage.duration_too_long", asked=format_duration(duration), longest=format_duration(longest)
+    )
+
+
+def check_duration(duration: timedelta | None, longest: timedelta) -> None:
+    """``UsageError`` with ``duration_refusal``'s words when ``duration`` is too long."""
+    refusal = duration_refusal(duration, longest)
+    if refusal is not None:
+        raise UsageError(refusal)

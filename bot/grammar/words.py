@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.catalogue import say
-from bot.errors import UsageError
 from bot.grammar.lexicon import KIND_NOUNS, LONGEST_PHRASE, NOT_NAMES, PHRASES, SUGGESTIONS, Term
 from bot.grammar.pieces import Piece, chinese_duration, prepare, split_pieces
 from bot.grammar.text import QUOTES, quote
 from bot.grammar.usage import KEYWORDS, unexpected
 from bot.grammar.values import PERMANENT_WORDS, match_duration, shown
+from vocabulary.errors import UsageError
 
 _PORTS_RE = re.compile(r"\d[\d,\-/]*")
 _REQUEST_SHAPE_RE = re.compile(r"req-[0-9a-z]{5}", re.IGNORECASE)

@@ -7,7 +7,7 @@ from typing import Any
 
 from approvals.model import Actor, ReplyTo, Request, RequestKind, RequestState, Surface
 from approvals.policy import PolicyConfig, SlackUser
-from bot.commands import Authorize, GatewayRef, PortRange, SecurityGroupTarget
+from vocabulary.commands import Authorize, GatewayRef, PortRange, SecurityGroupTarget
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 HOME_TEAM = "T0HOME"

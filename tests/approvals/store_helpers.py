@@ -13,8 +13,8 @@ from approvals.machine import transition
 from approvals.model import BackendGroup, Request, RequestState, fingerprint
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
-from bot.commands import PortRange
 from tests.approvals.examples import T0, make_request
+from vocabulary.commands import PortRange
 
 GATEWAY = "gw-" + "a" * 32
 GROUP = BackendGroup(security_group_id="sg-backend1", name="web", group_type="normal", vpc_id="v")

@@ -23,7 +23,7 @@ from approvals.model import (
     Verdict,
     kind_of,
 )
-from bot.commands import (
+from vocabulary.commands import (
     MAX_PORT,
     Authorize,
     ClusterTarget,

@@ -9,11 +9,11 @@ import pytest
 
 from approvals.audit import AuditEvent, audit_fields
 from approvals.model import RequestState, Verdict
-from bot.errors import PolicyRefused
 from tests.approvals.examples import HOME_ENTERPRISE, T0, make_config, make_request, make_user
 from tests.approvals.store_helpers import GATEWAY, open_store, walk_to_pending
 from tests.approvals.workflow import APPROVER_IDS, open_flow, to_group
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.errors import PolicyRefused
 
 pytestmark = pytest.mark.redis
 

@@ -9,7 +9,7 @@ import pytest
 from approvals.backend_rules import decide, delete_text
 from approvals.model import BackendRule
 from bot.cloud.port import GatewayRule, IngressRule
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 MADE = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 

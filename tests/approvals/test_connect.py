@@ -14,11 +14,11 @@ from approvals.connect import connect, redacted_url
 from approvals.model import RequestState, Verdict
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
-from bot.errors import ConfigError
 from bot.settings import load_settings
 from tests.approvals.examples import T0, make_config, make_user
 from tests.approvals.store_helpers import walk_to_pending
 from tests.fixtures.redis_server import RedisServer, free_port
+from vocabulary.errors import ConfigError
 
 
 def test_cluster_url_lists_every_startup_node_and_credentials() -> None:

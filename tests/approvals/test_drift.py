@@ -19,10 +19,10 @@ from approvals.policy_file import default_policy
 from approvals.policy_source import PolicySource
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
-from bot.commands import PortRange
 from tests.approvals.workflow import Flow, open_flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import PortRange
 
 pytestmark = pytest.mark.redis
 
@@ -203,8 +203,8 @@ async def test_a_round_is_skipped_while_another_runs(flow: Flow) -> None:
 
 
 def test_ignore_forms_are_checked_and_can_be_extended() -> None:
-    from bot.errors import ConfigError
     from bot.settings import load_settings
+    from vocabulary.errors import ConfigError
 
     settings = load_settings(
         SGBOT_DRIFT_IGNORE="id:42, prefix:terraform", SGBOT_RECONCILE_EVERY="off"

@@ -11,12 +11,12 @@ from approvals.drift import DriftItem, DriftKind, DriftStatus, find_items
 from approvals.drift_desk import DriftAction, DriftDesk
 from approvals.model import RequestKind, RequestState, Verdict
 from approvals.reconcile import find_drift
-from bot.errors import PolicyRefused
 from tests.approvals.examples import make_user
 from tests.approvals.test_drift import make_drift, next_round, watch_of
 from tests.approvals.workflow import APPROVER, APPROVER_IDS, SECOND_APPROVER, Flow, open_flow
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.errors import PolicyRefused
 
 pytestmark = pytest.mark.redis
 OUTSIDER = "U0MALLORY"

@@ -13,12 +13,12 @@ from approvals.extend import extended_end
 from approvals.extend_service import Extensions
 from approvals.model import ReplyTo, Request, RequestState, Surface, Verdict
 from approvals.worker import Worker, WorkerConfig
-from bot.errors import PolicyRefused
 from bot.settings import load_settings
 from tests.approvals.examples import T0, make_user
 from tests.approvals.test_policy_flow import with_policy
 from tests.approvals.workflow import APPROVER_IDS, Flow, authorize, open_flow
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.errors import PolicyRefused
 
 pytestmark = pytest.mark.redis
 

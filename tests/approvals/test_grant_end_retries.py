@@ -16,12 +16,12 @@ import pytest
 
 from approvals.coordination import RuleKey
 from approvals.model import RequestState, RuleAction
-from bot.commands import PortRange
 from handlers.blocks import card_for
 from tests.approvals.workflow import Flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
 from tests.handlers.blockkit import message_texts
+from vocabulary.commands import PortRange
 
 pytestmark = pytest.mark.redis
 LEGACY = "sg-legacyapp01"

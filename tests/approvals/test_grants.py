@@ -9,11 +9,11 @@ import pytest
 
 from approvals.coordination import RuleKey
 from approvals.model import RequestState, RuleAction, RuleOutcome
-from bot.commands import GatewayRef, PortRange, RevokeRequest, RevokeRule
 from tests.approvals.examples import make_user
 from tests.approvals.workflow import APPROVER_IDS, Flow, open_flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import GatewayRef, PortRange, RevokeRequest, RevokeRule
 
 pytestmark = pytest.mark.redis
 LEGACY = "sg-legacyapp01"

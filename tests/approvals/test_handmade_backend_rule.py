@@ -16,14 +16,6 @@ from typing import Any
 import pytest
 
 from approvals.model import Request, RequestState, RuleAction, RuleOutcome
-from bot.commands import (
-    GatewayRef,
-    PortRange,
-    RevokeRequest,
-    RevokeRule,
-    RevokeTarget,
-    SecurityGroupTarget,
-)
 from handlers.blocks import card_for, requester_message
 from handlers.describe_plan import plan_lines
 from tests.approvals.examples import make_user
@@ -32,6 +24,14 @@ from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.handmade import HANDMADE_GROUP, HANDMADE_RULE
 from tests.handlers.blockkit import message_texts
+from vocabulary.commands import (
+    GatewayRef,
+    PortRange,
+    RevokeRequest,
+    RevokeRule,
+    RevokeTarget,
+    SecurityGroupTarget,
+)
 
 pytestmark = pytest.mark.redis
 HOUR = timedelta(hours=1)

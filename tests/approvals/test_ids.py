@@ -14,8 +14,8 @@ from approvals.ids import (
     new_request_id,
     normalise_request_id,
 )
-from bot.commands import REQUEST_ID_RE
-from bot.errors import UsageError
+from vocabulary.commands import REQUEST_ID_RE
+from vocabulary.errors import UsageError
 
 
 def test_crockford_alphabet_leaves_out_ambiguous_letters() -> None:

@@ -11,7 +11,6 @@ from approvals.effects import NO_EFFECTS, Job, JobKind
 from approvals.job_context import take
 from approvals.jobs import run_job
 from approvals.model import CardRef, RequestState, RuleOutcome, Verdict
-from bot.errors import PolicyRefused
 from tests.approvals.examples import make_user
 from tests.approvals.workflow import (
     APPROVER,
@@ -22,6 +21,7 @@ from tests.approvals.workflow import (
     open_flow,
 )
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.errors import PolicyRefused
 
 pytestmark = [pytest.mark.redis, pytest.mark.fault]
 

@@ -12,10 +12,10 @@ from approvals.coordination import RuleKey
 from approvals.leases import LeaseLost, RuleLeases
 from approvals.model import PlannedRule, RuleAction, Verdict
 from approvals.ownership import add_rule
-from bot.commands import PortRange
 from tests.approvals.workflow import Flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import PortRange
 
 pytestmark = pytest.mark.redis
 RULE = RuleKey(PROD_GW, "sg-legacyapp01", PortRange(start=8080, end=8080))

@@ -15,8 +15,8 @@ from approvals.model import (
     RuleResult,
 )
 from approvals.outbox import NotificationKind
-from bot.commands import PortRange
 from tests.approvals.examples import T0, make_config, make_request
+from vocabulary.commands import PortRange
 
 P8080 = PortRange(start=8080, end=8080)
 P8081 = PortRange(start=8081, end=8081)

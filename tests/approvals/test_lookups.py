@@ -10,11 +10,11 @@ import pytest
 from approvals.audit import AuditEvent
 from approvals.model import RequestState
 from approvals.results import RateLimited
-from bot.commands import GatewayRef
-from bot.errors import NotFound, PolicyRefused
 from tests.approvals.examples import make_user
 from tests.approvals.workflow import APPROVER, APPROVER_IDS, Flow, open_flow, to_group
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import GatewayRef
+from vocabulary.errors import NotFound, PolicyRefused
 
 pytestmark = pytest.mark.redis
 LIMIT = 5

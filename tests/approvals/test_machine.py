@@ -16,8 +16,8 @@ from approvals.machine import (
     transition,
 )
 from approvals.model import RequestState
-from bot.errors import SgbotError
 from tests.approvals.examples import T0, make_request
+from vocabulary.errors import SgbotError
 
 ALL_PAIRS = list(itertools.product(RequestState, RequestState))
 LATER = T0 + timedelta(minutes=5)

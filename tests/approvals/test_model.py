@@ -26,9 +26,9 @@ from approvals.model import (
     fingerprint,
     merge_port_ranges,
 )
-from bot.commands import PortRange
 from tests.approvals.examples import T0, make_request
 from tests.approvals.strategies import instants, port_ranges, requests
+from vocabulary.commands import PortRange
 
 
 # Building a whole request per example is slow on a busy machine; time is not under test.

@@ -16,8 +16,6 @@ import pytest
 
 from approvals.coordination import RuleKey
 from approvals.model import Request, RequestState, RuleOutcome, Verdict
-from bot.commands import PortRange, RevokeRequest
-from bot.errors import PolicyRefused
 from handlers.blocks import card_for, requester_message
 from handlers.ids import ActionId
 from tests.approvals.examples import T0, make_user
@@ -25,6 +23,8 @@ from tests.approvals.workflow import APPROVER, APPROVER_IDS, Flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
 from tests.handlers.blockkit import action_ids
+from vocabulary.commands import PortRange, RevokeRequest
+from vocabulary.errors import PolicyRefused
 
 pytestmark = [pytest.mark.redis, pytest.mark.fault]
 LEGACY = "sg-legacyapp01"

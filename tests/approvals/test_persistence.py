@@ -10,10 +10,10 @@ from approvals.connect import connect
 from approvals.model import RequestState, Verdict
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
-from bot.commands import PortRange
 from tests.approvals.examples import T0, make_config, make_user
 from tests.approvals.store_helpers import NO_LIMIT, new_request, walk_to_pending
 from tests.fixtures.redis_server import RedisServer
+from vocabulary.commands import PortRange
 
 pytestmark = pytest.mark.redis
 AOF = ("--appendonly", "yes", "--appendfsync", "always")

@@ -17,8 +17,6 @@ from approvals.policy import (
     required_approvals,
     risk_flags,
 )
-from bot.commands import PortRange
-from bot.errors import PolicyRefused
 from tests.approvals.examples import (
     HOME_ENTERPRISE,
     HOME_TEAM,
@@ -28,6 +26,8 @@ from tests.approvals.examples import (
     make_request,
     make_user,
 )
+from vocabulary.commands import PortRange
+from vocabulary.errors import PolicyRefused
 
 NO_GROUP: frozenset[str] = frozenset()
 

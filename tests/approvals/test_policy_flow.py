@@ -19,11 +19,11 @@ from approvals.policy_source import PolicySource
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from approvals.worker import Worker, WorkerConfig
-from bot.errors import PolicyRefused
 from handlers.blocks_card import card_for
 from tests.approvals.examples import make_user
 from tests.approvals.workflow import Flow, authorize, open_flow, to_group
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.errors import PolicyRefused
 
 pytestmark = pytest.mark.redis
 

@@ -4,7 +4,7 @@ by asking for it together with another."""
 from __future__ import annotations
 
 from approvals.policy_rules import target_names
-from bot.commands import SecurityGroupsTarget
+from vocabulary.commands import SecurityGroupsTarget
 
 
 def test_each_listed_group_names_the_target() -> None:

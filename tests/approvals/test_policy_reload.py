@@ -15,11 +15,11 @@ from approvals.connect import connect
 from approvals.keys import Keys
 from approvals.policy_file import default_policy
 from approvals.policy_source import PolicySource, Reporter
-from bot.errors import ConfigError
 from bot.policy_setup import channel_reporter, policy_source
 from bot.settings import load_settings
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import SECURITY_CHANNEL_ID
+from standins.slack import LocalSlack
+from standins.slack.directory import SECURITY_CHANNEL_ID
+from vocabulary.errors import ConfigError
 
 FIRST = "rules: [{name: first, decide: {approvals: 1}}]\n"
 SECOND = "rules: [{name: second, decide: {approvals: 2}}]\n"

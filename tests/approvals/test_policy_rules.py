@@ -15,7 +15,7 @@ from approvals.policy_file import (
     load_policy,
 )
 from approvals.policy_rules import NO_RULE, Facts, evaluate, target_names
-from bot.commands import PortRange, ServiceTarget
+from vocabulary.commands import PortRange, ServiceTarget
 
 FACTS = Facts(
     verb=Verb.AUTHORIZE,

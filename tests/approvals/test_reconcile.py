@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator
 import pytest
 
 from approvals.reconcile import Drift, find_drift
-from bot.commands import PortRange
 from tests.approvals.test_worker_crash import worker_env
 from tests.approvals.workflow import Flow, open_flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import PortRange
 
 pytestmark = pytest.mark.redis
 

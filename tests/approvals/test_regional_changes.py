@@ -23,7 +23,6 @@ from approvals.service import Service
 from approvals.store import RequestStore
 from approvals.worker import Worker, WorkerConfig
 from bot.cloud.regions import RegionalClouds
-from bot.commands import Authorize, GatewayRef, RevokeRequest, ServiceTarget
 from bot.settings import load_settings
 from tests.approvals.examples import T0, make_config
 from tests.approvals.workflow import Flow, authorize, fast_retry
@@ -39,6 +38,7 @@ from tests.fixtures.two_regions import (
     two_regions,
     writes,
 )
+from vocabulary.commands import Authorize, GatewayRef, RevokeRequest, ServiceTarget
 
 __all__ = ["two_regions"]  # the fixture, imported for pytest
 pytestmark = [pytest.mark.redis]
@@ -297,7 +297,7 @@ async def test_the_form_pickers_offer_every_region(
 
 
 async def test_a_region_not_served_is_refused_before_anything_is_stored(flow: Flow) -> None:
-    from bot.errors import UsageError
+    from vocabulary.errors import UsageError
 
     command = authorize().model_copy(update={"region": "ap-southeast-1"})
     with pytest.raises(UsageError, match="does not serve region ap-southeast-1") as refused:

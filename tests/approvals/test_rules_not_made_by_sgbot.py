@@ -18,12 +18,12 @@ import pytest
 
 from approvals.model import RequestState, RuleOutcome
 from approvals.ownership import add_rule
-from bot.cloud.emulator.state import load_estate
-from bot.commands import Authorize, GatewayRef, PortRange
 from handlers.blocks import requester_message
+from standins.cloud.state import load_estate
 from tests.approvals.workflow import Flow, open_flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle, running_emulator
+from vocabulary.commands import Authorize, GatewayRef, PortRange
 
 pytestmark = pytest.mark.redis
 HOUR = timedelta(hours=1)

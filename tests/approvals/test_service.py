@@ -10,11 +10,11 @@ import pytest
 
 from approvals.model import ReplyTo, RequestState, Surface
 from approvals.store import RequestIdTaken
-from bot.commands import GatewayRef
-from bot.errors import PolicyRefused, UsageError
 from tests.approvals.examples import make_user
 from tests.approvals.workflow import APPROVER, APPROVER_IDS, Flow, open_flow, to_group
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import GatewayRef
+from vocabulary.errors import PolicyRefused, UsageError
 
 pytestmark = pytest.mark.redis
 

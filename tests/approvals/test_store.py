@@ -12,8 +12,6 @@ from approvals.machine import transition
 from approvals.model import RequestState, Verdict
 from approvals.outbox import NotificationKind
 from approvals.results import RateLimited, StaleRequest, UnknownRequest
-from bot.commands import PortRange
-from bot.errors import PolicyRefused
 from tests.approvals.examples import T0, make_config, make_user
 from tests.approvals.store_helpers import (
     GATEWAY,
@@ -22,6 +20,8 @@ from tests.approvals.store_helpers import (
     open_store,
     walk_to_pending,
 )
+from vocabulary.commands import PortRange
+from vocabulary.errors import PolicyRefused
 
 pytestmark = pytest.mark.redis
 POLICY = make_config()

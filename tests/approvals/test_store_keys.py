@@ -10,9 +10,9 @@ from redis.crc import key_slot
 from approvals.coordination import RuleKey
 from approvals.keys import Keys
 from approvals.model import Verdict
-from bot.commands import PortRange
 from tests.approvals.examples import T0, make_config, make_user
 from tests.approvals.store_helpers import GATEWAY, open_store, walk_to_pending
+from vocabulary.commands import PortRange
 
 
 def every_key(keys: Keys) -> list[str]:

@@ -11,9 +11,9 @@ from approvals.coordination import RuleKey
 from approvals.effects import NO_EFFECTS, Job, JobKind, Timer, TimerKind
 from approvals.machine import transition
 from approvals.model import RequestState
-from bot.commands import PortRange
 from tests.approvals.examples import T0
 from tests.approvals.store_helpers import GATEWAY, open_store, walk_to_pending
+from vocabulary.commands import PortRange
 
 pytestmark = pytest.mark.redis
 LEASE = timedelta(seconds=30)

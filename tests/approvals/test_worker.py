@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 import pytest
 
 from approvals.model import RequestState, RuleAction, RuleOutcome, Verdict
-from bot.commands import InstanceTarget, ServiceTarget
 from tests.approvals.examples import make_user
 from tests.approvals.workflow import (
     APPROVER_IDS,
@@ -20,6 +19,7 @@ from tests.approvals.workflow import (
 )
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import InstanceTarget, ServiceTarget
 
 pytestmark = pytest.mark.redis
 

@@ -13,13 +13,13 @@ from approvals.model import RequestState, Verdict
 from approvals.outbox import NotificationKind
 from approvals.worker import Worker, WorkerConfig
 from bot.cloud.port import AddedRule, CloudPort
-from bot.commands import PortRange
 from bot.deps import worker_config
 from bot.metrics import Metrics
 from bot.settings import load_settings
 from tests.approvals.examples import make_user
 from tests.approvals.workflow import APPROVER, APPROVER_IDS, Flow, authorize, open_flow
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import PortRange
 
 pytestmark = [pytest.mark.redis, pytest.mark.fault]
 

@@ -28,7 +28,11 @@ from approvals.streams import FIELD
 from approvals.worker import Worker, WorkerConfig
 from bot.cloud.port import CloudPort
 from bot.cloud.retry import RetryPolicy
-from bot.commands import (
+from bot.settings import load_settings
+from tests.approvals.examples import T0, make_config, make_user
+from tests.cloud.adapter_support import PROD_GW, RecordingSleep, make_cloud
+from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import (
     Authorize,
     ChangeCommand,
     GatewayRef,
@@ -37,10 +41,6 @@ from bot.commands import (
     ServiceTarget,
     Target,
 )
-from bot.settings import load_settings
-from tests.approvals.examples import T0, make_config, make_user
-from tests.cloud.adapter_support import PROD_GW, RecordingSleep, make_cloud
-from tests.fixtures.emulator import EmulatorHandle
 
 APPROVER = "U0ALICE"
 SECOND_APPROVER = "U0BOB"

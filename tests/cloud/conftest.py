@@ -1,7 +1,7 @@
 """Cloud test fixtures: each test that asks for ``reading`` runs under both readings.
 
 Where the API reference is ambiguous the emulator serves either the stricter or the friendlier
-reading (``bot.cloud.emulator.readings``); sgbot must be right under both.
+reading (``standins.cloud.readings``); sgbot must be right under both.
 """
 
 from __future__ import annotations

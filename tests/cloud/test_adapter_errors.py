@@ -11,10 +11,10 @@ from alibabacloud_mse20190531 import models as mse_models
 
 from bot.cloud.aliyun_errors import check_envelope
 from bot.cloud.rules import delete_rule
-from bot.commands import PortRange
-from bot.errors import CloudUnavailable, InvalidInput, NotFound
 from tests.cloud.adapter_support import PROD_GW, make_cloud
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import PortRange
+from vocabulary.errors import CloudUnavailable, InvalidInput, NotFound
 
 DEV_GW = "gw-d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f"
 

@@ -9,10 +9,10 @@ import sys
 import pytest
 
 from bot.cloud.rules import ensure_rule
-from bot.commands import PortRange
-from bot.errors import CloudUnavailable, InvalidInput, NotFound, PermissionDenied, Throttled
 from tests.cloud.adapter_support import PROD_GW, RecordingSleep, make_cloud
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import PortRange
+from vocabulary.errors import CloudUnavailable, InvalidInput, NotFound, PermissionDenied, Throttled
 
 pytestmark = pytest.mark.fault
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 
-from bot.commands import PortRange
 from tests.approvals.test_reconcile import run_cli
 from tests.cloud.adapter_support import PROD_GW, make_cloud
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import PortRange
 
 
 def cli_env(emulator: EmulatorHandle, **extra: str) -> dict[str, str]:

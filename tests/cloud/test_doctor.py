@@ -12,10 +12,10 @@ import asyncio
 from bot.cloud.doctor import check
 from bot.cloud.doctor_model import CauseKind, Diagnosis
 from bot.cloud.port import CloudPort
-from bot.commands import Check, PortRange
 from bot.grammar import parse_command
 from tests.cloud.adapter_support import PROD_GW, make_cloud
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import Check, PortRange
 
 
 def ports(text: str) -> PortRange:
@@ -180,7 +180,7 @@ async def test_document_is_json_ready(emulator: EmulatorHandle) -> None:
 async def test_the_demo_seed_leaves_one_node_pool_of_search_uncovered(
     emulator: EmulatorHandle,
 ) -> None:
-    from bot.cli.demo_seed import CHECK_EXAMPLE, seed_partial_access
+    from standins.demo_seed import CHECK_EXAMPLE, seed_partial_access
 
     await asyncio.to_thread(
         seed_partial_access,

@@ -13,7 +13,7 @@ from alibabacloud_mse20190531.client import Client as MseClient
 from alibabacloud_tea_openapi.utils_models import Config
 from darabonba.runtime import RuntimeOptions
 
-from bot.cloud.emulator.state import EstateError, load_estate
+from standins.cloud.state import EstateError, load_estate
 from tests.fixtures.emulator import emulator_command, running_emulator
 
 

@@ -16,7 +16,7 @@ from alibabacloud_tea_openapi.exceptions import ClientException
 from alibabacloud_tea_openapi.utils_models import Config
 from darabonba.runtime import RuntimeOptions
 
-from bot.cloud.emulator.signing import expected_signature
+from standins.cloud.signing import expected_signature
 from tests.fixtures.emulator import EmulatorHandle
 
 PROD_GW = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"

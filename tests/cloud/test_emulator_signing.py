@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cloud.emulator.signing import (
+from standins.cloud.signing import (
     SignatureProblem,
     canonical_query,
     expected_signature,

@@ -17,10 +17,10 @@ import pytest
 
 from bot.cloud.retry import RetryPolicy
 from bot.cloud.rules import delete_rule, ensure_rule
-from bot.commands import PortRange
-from bot.errors import NotFound
 from tests.cloud.adapter_support import PROD_GW, RecordingSleep, make_cloud, retry_policy
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import PortRange
+from vocabulary.errors import NotFound
 
 APP = PortRange(start=8080, end=8081)
 GROUP = "sg-ackpoolb02"

@@ -9,7 +9,7 @@ import pytest
 
 from bot.cloud.port import IngressRule
 from bot.cloud.rules import find_identical_ingress, is_sgbot_description
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 GATEWAY_GROUP = "sg-gw"
 HTTP = PortRange(start=8080, end=8080)

@@ -10,10 +10,10 @@ from bot.cloud.port import Gateway, GatewayRule, IngressRule, SecurityGroup
 from bot.cloud.preflight import Action, plan, plan_authorization
 from bot.cloud.resolve import Resolution
 from bot.cloud.rules import ensure_rule
-from bot.commands import GatewayRef, InstanceTarget, PortRange, ServiceTarget
-from bot.errors import Conflict
 from tests.cloud.adapter_support import PROD_GW, make_cloud
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import GatewayRef, InstanceTarget, PortRange, ServiceTarget
+from vocabulary.errors import Conflict
 
 GATEWAY = Gateway(unique_id=PROD_GW, name="prod-gw", security_group_id="sg-gw", vpc_id="vpc-a")
 GATEWAY_GROUP = SecurityGroup("sg-gw", "gw", "normal", "vpc-a")

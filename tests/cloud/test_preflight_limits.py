@@ -13,10 +13,10 @@ import pytest
 
 from bot.cloud.preflight import SAME_TYPE, Action, Plan, plan_authorization
 from bot.cloud.rules import ensure_rule
-from bot.commands import GatewayRef, PortRange, ServiceTarget
-from bot.errors import InvalidInput
 from tests.cloud.adapter_support import PROD_GW, make_cloud
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import GatewayRef, PortRange, ServiceTarget
+from vocabulary.errors import InvalidInput
 
 NEAR_QUOTA = "sg-nearquota01"  # 19 rules that reference groups (one of them ALL -1/-1)
 

@@ -15,14 +15,12 @@ from collections.abc import Iterator
 import pytest
 
 from bot.cloud.doctor import check_regions
-from bot.cloud.emulator.regions import REGION_PREFIX
 from bot.cloud.factory import CloudTuning, build_cloud, static_credential
 from bot.cloud.port import CloudPort
 from bot.cloud.regions import RegionalClouds, locate_gateway, override_name, regional_settings
-from bot.commands import Check, GatewayRef
-from bot.errors import InvalidInput, NotFound
 from bot.grammar import parse_command
 from bot.settings import load_settings
+from standins.cloud.regions import REGION_PREFIX
 from tests.approvals.test_reconcile import run_cli
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import (
@@ -32,6 +30,8 @@ from tests.fixtures.emulator import (
     EmulatorHandle,
     emulator_command,
 )
+from vocabulary.commands import Check, GatewayRef
+from vocabulary.errors import InvalidInput, NotFound
 
 SHANGHAI = "cn-shanghai"
 SH_PROD_GW = "gw-9a8b7c6d5e4f30211203f4e5d6c7b8a9"
@@ -116,7 +116,7 @@ def test_endpoints_per_region_and_product() -> None:
 
 
 def test_a_region_that_is_not_one_stops_start_up() -> None:
-    from bot.errors import ConfigError
+    from vocabulary.errors import ConfigError
 
     with pytest.raises(ConfigError, match="SGBOT_REGIONS"):
         load_settings(SGBOT_REGIONS="cn-hangzhou, shanghai")
@@ -190,8 +190,8 @@ def test_the_command_line_checks_in_every_region(
 
 
 def test_a_change_names_its_region_after_the_gateway() -> None:
-    from bot.commands import Authorize, RevokeRule, RevokeTarget
     from bot.grammar import render_command
+    from vocabulary.commands import Authorize, RevokeRule, RevokeTarget
 
     text = "authorize gateway prod-gw in cn-shanghai to service orders in default on 8080"
     command = parse_command(text)
@@ -212,8 +212,8 @@ def test_a_change_names_its_region_after_the_gateway() -> None:
 
 @pytest.mark.parametrize("text", ["list rules", "rules", "show rules"])
 def test_list_rules_without_a_gateway_lists_every_region(text: str) -> None:
-    from bot.commands import ListRules
     from bot.grammar import render_command
+    from vocabulary.commands import ListRules
 
     command = parse_command(text)
     assert command == ListRules()
@@ -231,7 +231,7 @@ def test_list_rules_without_a_gateway_lists_every_region(text: str) -> None:
     ],
 )
 def test_everyday_phrasings_keep_the_region_apart_from_the_namespace(text: str) -> None:
-    from bot.commands import Authorize, ServiceTarget
+    from vocabulary.commands import Authorize, ServiceTarget
 
     command = parse_command(text)
     assert isinstance(command, Authorize)
@@ -240,7 +240,7 @@ def test_everyday_phrasings_keep_the_region_apart_from_the_namespace(text: str) 
 
 
 def test_a_region_where_no_gateway_is_named_is_refused() -> None:
-    from bot.errors import UsageError
+    from vocabulary.errors import UsageError
 
     with pytest.raises(UsageError, match="cn-shanghai"):
         parse_command("what is pending in cn-shanghai")

@@ -12,10 +12,10 @@ import pytest
 from bot.cloud.resolve import Resolution, find_gateway, resolve_target
 from bot.cloud.resolve_ips import IpHop, IpTrace, addresses
 from bot.cloud.resolve_k8s import listed, service_walk
-from bot.commands import GatewayRef, InstanceTarget, ServiceTarget
-from bot.errors import InvalidInput, NotFound, PermissionDenied
 from tests.cloud.adapter_support import PROD_GW, make_cloud
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import GatewayRef, InstanceTarget, ServiceTarget
+from vocabulary.errors import InvalidInput, NotFound, PermissionDenied
 
 
 async def resolve(emulator: EmulatorHandle, target: ServiceTarget | InstanceTarget) -> Resolution:

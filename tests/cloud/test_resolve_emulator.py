@@ -11,7 +11,9 @@ import pytest
 
 from bot.cloud.port import CloudPort, Gateway
 from bot.cloud.resolve import find_gateway, resolve_target
-from bot.commands import (
+from tests.cloud.adapter_support import PROD_ACK, PROD_GW, SERVERLESS_ACK, make_cloud
+from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import (
     ClusterTarget,
     GatewayRef,
     InstanceTarget,
@@ -20,9 +22,7 @@ from bot.commands import (
     ServiceTarget,
     Target,
 )
-from bot.errors import InvalidInput, NotFound
-from tests.cloud.adapter_support import PROD_ACK, PROD_GW, SERVERLESS_ACK, make_cloud
-from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.errors import InvalidInput, NotFound
 
 POOL_GROUPS = ("sg-ackpoola01", "sg-ackpoolb01", "sg-ackpoolb02")
 POOLS_PATH = (

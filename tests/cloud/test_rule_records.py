@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from bot.cloud.rules import list_rules
-from bot.commands import PortRange
 from tests.cloud.adapter_support import PROD_GW, make_cloud
 from tests.fixtures.emulator import EmulatorHandle, running_emulator
+from vocabulary.commands import PortRange
 
 BUSY_GROUP = "sg-ackpoolb01"
 BUSY_RULES = 1005  # more than DescribeSecurityGroupAttribute's largest page
@@ -27,7 +27,7 @@ BUSY_RULES = 1005  # more than DescribeSecurityGroupAttribute's largest page
 
 def odd_estate() -> dict[str, Any]:
     estate: dict[str, Any] = json.loads(
-        resources.files("bot.cloud.emulator").joinpath("demo_estate.json").read_text()
+        resources.files("standins.cloud").joinpath("demo_estate.json").read_text()
     )
     estate["mse_rules"] += [
         {"id": 7, "gateway_unique_id": PROD_GW, "security_group_id": "sg-legacyapp01",

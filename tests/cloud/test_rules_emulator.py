@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from bot.cloud.rules import delete_matching, delete_rule, ensure_rule, list_rules
-from bot.commands import PortRange
-from bot.errors import NotFound
 from tests.cloud.adapter_support import PROD_GW, RecordingSleep, make_cloud, retry_policy
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import PortRange
+from vocabulary.errors import NotFound
 
 HTTPS = PortRange(start=443, end=443)
 APP = PortRange(start=8080, end=8081)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.commands import (
+from vocabulary.commands import (
     Authorize,
     ClusterTarget,
     GatewayRef,

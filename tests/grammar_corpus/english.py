@@ -2,18 +2,6 @@
 
 from __future__ import annotations
 
-from bot.commands import (
-    Cancel,
-    Command,
-    GatewayRef,
-    Help,
-    History,
-    ListPending,
-    ListRules,
-    RevokeRequest,
-    RevokeRule,
-    Status,
-)
 from tests.grammar_corpus import (
     DROPPED,
     NONE,
@@ -27,6 +15,18 @@ from tests.grammar_corpus import (
     sg,
     svc,
     take_away,
+)
+from vocabulary.commands import (
+    Cancel,
+    Command,
+    GatewayRef,
+    Help,
+    History,
+    ListPending,
+    ListRules,
+    RevokeRequest,
+    RevokeRule,
+    Status,
 )
 
 GW = GatewayRef(value="prod-gw")

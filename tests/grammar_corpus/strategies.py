@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from hypothesis import strategies as st
 
-from bot.commands import MAX_PORT, Authorize, GatewayRef, PortRange, ServiceTarget
 from bot.grammar.lexicon import NOT_NAMES, PHRASES, SUGGESTIONS
 from bot.grammar.usage import KEYWORDS
+from vocabulary.commands import MAX_PORT, Authorize, GatewayRef, PortRange, ServiceTarget
 
 LEXICON_WORDS = frozenset(word for key in PHRASES for word in key)
 

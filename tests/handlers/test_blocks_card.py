@@ -20,7 +20,6 @@ from approvals.model import (
     RuleResult,
     Verdict,
 )
-from bot.commands import PortRange
 from handlers.block_parts import EMULATED_NOTICE
 from handlers.blocks import approval_card, card_for
 from handlers.ids import ActionId, BlockId
@@ -32,6 +31,7 @@ from tests.handlers.blockkit import (
     elements,
     message_texts,
 )
+from vocabulary.commands import PortRange
 
 NOW = T0 + timedelta(minutes=5)
 ALICE = Actor(org_id=HOME_ENTERPRISE, team_id=HOME_TEAM, user_id="U0ALICE")

@@ -12,11 +12,11 @@ from bot.cloud.doctor_model import (
     PortCheck,
 )
 from bot.cloud.port import Gateway
-from bot.commands import PortRange
 from handlers.blocks_check import check_message
 from handlers.ids import ActionId
 from tests.handlers.blockkit import action_ids, assert_inert, message_texts
 from tests.handlers.blockkit import check_message as valid
+from vocabulary.commands import PortRange
 
 HOSTILE = "<!channel> *bold* <https://evil.example|click> \u202e"
 PORT = PortRange(start=8080, end=8080)

@@ -20,7 +20,6 @@ import pytest
 from approvals.model import Decision, RequestState, RuleOutcome, RuleResult, Surface, Verdict
 from approvals.outbox import ThreadEvent
 from bot import catalogue
-from bot.commands import PortRange
 from handlers.blocks import (
     card_for,
     deny_reason_form,
@@ -37,6 +36,7 @@ from handlers.blocks_reading import reading_prompt
 from tests.approvals.examples import T0
 from tests.handlers.blockkit import check_message, check_view, text_objects
 from tests.handlers.test_blocks_card import ALICE, BOB, resolved
+from vocabulary.commands import PortRange
 
 NOW = T0 + timedelta(minutes=5)
 # What may stand in Chinese text: markup, ids and names of products and protocols.

@@ -29,7 +29,6 @@ from approvals.model import (
 )
 from approvals.policy import required_approvals
 from bot.cloud.port import Gateway, GatewayRule
-from bot.commands import Authorize, GatewayRef, PortRange, ServiceTarget
 from handlers.block_parts import Message
 from handlers.blocks import (
     ThreadEvent,
@@ -55,6 +54,7 @@ from tests.handlers.blockkit import (
     message_texts,
     text_objects,
 )
+from vocabulary.commands import Authorize, GatewayRef, PortRange, ServiceTarget
 
 PAYLOAD = (
     "<!channel> <!here> <@U123> <#C999> <https://evil.example|click> *bold* _it_ ~s~ `x` "

@@ -10,11 +10,11 @@ from pydantic import ValidationError
 
 from approvals.model import RequestState
 from bot.cloud.port import Gateway, GatewayRule
-from bot.commands import PortRange
 from handlers.blocks import Message, PageRef, history_list, pending_list, rules_list
 from handlers.ids import ActionId, BlockId
 from tests.approvals.examples import T0, make_request
 from tests.handlers.blockkit import assert_inert, check_message, message_texts, text_objects
+from vocabulary.commands import PortRange
 
 GATEWAY = Gateway(
     unique_id="gw-" + "b" * 32, name="prod-gw", security_group_id="sg-gw", vpc_id="vpc-1"

@@ -17,7 +17,6 @@ from approvals.model import (
     RuleResult,
     Verdict,
 )
-from bot.commands import PortRange
 from bot.grammar.usage import HELP_TEXT
 from handlers.blocks import (
     ThreadEvent,
@@ -29,6 +28,7 @@ from handlers.blocks import (
 )
 from tests.approvals.examples import HOME_ENTERPRISE, HOME_TEAM, REQUESTER_ID, T0, make_request
 from tests.handlers.blockkit import action_ids, assert_inert, check_message, message_texts
+from vocabulary.commands import PortRange
 
 ALICE = Actor(org_id=HOME_ENTERPRISE, team_id=HOME_TEAM, user_id="U0ALICE")
 APPROVAL = Decision(actor=ALICE, verdict=Verdict.APPROVE, at=T0 + timedelta(minutes=1))

@@ -7,14 +7,6 @@ from datetime import timedelta
 import pytest
 
 from approvals.model import Surface
-from bot.commands import (
-    Authorize,
-    GatewayRef,
-    NodePoolTarget,
-    PortRange,
-    ServiceTarget,
-    Target,
-)
 from bot.grammar import read_command
 from handlers.block_parts import message, section
 from handlers.blocks import FormMetadata, request_form
@@ -29,6 +21,14 @@ from tests.handlers.blockkit import (
     elements,
     message_texts,
     submitted_unchanged,
+)
+from vocabulary.commands import (
+    Authorize,
+    GatewayRef,
+    NodePoolTarget,
+    PortRange,
+    ServiceTarget,
+    Target,
 )
 
 READING_ID = "A" * 22

@@ -9,7 +9,7 @@ import pytest
 from approvals.descriptions import ParsedDescription, parse_description, rule_description
 from approvals.recover import _grants_on
 from bot.cloud.port import Gateway, GatewayRule
-from bot.commands import PortRange
+from vocabulary.commands import PortRange
 
 END = datetime(2026, 12, 4, 2, 42, tzinfo=UTC)
 

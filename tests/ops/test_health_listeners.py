@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 import pytest
 
-from bot.slack_local import LocalSlack
+from standins.slack import LocalSlack
 from tests.approvals.test_worker_crash import worker_env
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.redis_server import RedisServer

@@ -15,13 +15,13 @@ from approvals.effects import TimerKind, timer_member
 from approvals.model import RequestState, RuleOutcome
 from approvals.reconcile import find_drift
 from approvals.recover import RECOVERED_REQUESTER, recover
-from bot.commands import PortRange
 from tests.approvals.examples import T0
 from tests.approvals.test_reconcile import run_cli
 from tests.approvals.test_worker_crash import worker_env
 from tests.approvals.workflow import Flow, open_flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
+from vocabulary.commands import PortRange
 
 pytestmark = pytest.mark.redis
 

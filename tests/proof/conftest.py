@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.slack_local import LocalSlack, SlackSigner
+from standins.slack import LocalSlack, SlackSigner
 from tests.fixtures.emulator import EmulatorHandle
 from tests.proof.harness import ProofCluster, proof_cluster
 

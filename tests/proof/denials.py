@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.slack_local.directory import APPROVER_IDS
 from handlers.ids import ActionId, BlockId
+from standins.slack.directory import APPROVER_IDS
 from tests.proof.harness import CLICK_ATTEMPTS, DECISION_SECONDS, ProofCluster
 from tests.slack.scenario import click
 

@@ -25,10 +25,9 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from approvals.model import RequestState
-from bot.commands import REQUEST_ID_RE
-from bot.slack_local import LocalSlack, SlackSigner
-from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
 from handlers.ids import ActionId
+from standins.slack import LocalSlack, SlackSigner
+from standins.slack.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.sgbot_process import SgbotProcess, launch
 from tests.proof.invariants import (
@@ -44,6 +43,7 @@ from tests.proof.invariants import (
     untold,
 )
 from tests.slack.scenario import button_value, card_of, click, slash_answer, text_of
+from vocabulary.commands import REQUEST_ID_RE
 
 PROD_GW = "prod-gw"
 PROD_GW_ID = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"

@@ -36,10 +36,10 @@ from approvals.connect import connect
 from approvals.model import Request, RequestKind, RequestState
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
-from bot.settings import parse_duration
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import dm_channel_id
+from standins.slack import LocalSlack
+from standins.slack.directory import dm_channel_id
 from tests.slack.scenario import text_of
+from vocabulary.durations import parse_duration
 
 _S = RequestState
 SETTLED = frozenset(

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 import pytest
 
 from approvals.model import RequestKind, RequestState
-from bot.slack_local import LocalSlack, SlackSigner
+from standins.slack import LocalSlack, SlackSigner
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.handmade import HANDMADE_RULE
 from tests.fixtures.redis_server import RedisServer

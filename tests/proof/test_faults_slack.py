@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.slack_local.directory import APPROVER_IDS, SECURITY_CHANNEL_ID
 from handlers.ids import ActionId
+from standins.slack.directory import APPROVER_IDS, SECURITY_CHANNEL_ID
 from tests.proof.harness import ProofCluster, authorize_text
 from tests.slack.scenario import cards, click, text_of
 

@@ -16,12 +16,12 @@ from collections import Counter
 import aiohttp
 import pytest
 
-from bot.commands import Authorize, RevokeRequest, RevokeRule, RevokeTarget
-from bot.errors import SgbotError
 from bot.grammar import parse_command
-from bot.slack_local.directory import DEV_CHANNEL_ID, DEVELOPER_ID
+from standins.slack.directory import DEV_CHANNEL_ID, DEVELOPER_ID
 from tests.proof.harness import ProofCluster
 from tests.proof.invariants import record_summary, stored_requests
+from vocabulary.commands import Authorize, RevokeRequest, RevokeRule, RevokeTarget
+from vocabulary.errors import SgbotError
 
 pytestmark = [pytest.mark.security, pytest.mark.redis]
 TEXTS = 10_000

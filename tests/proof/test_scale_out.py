@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from approvals.model import Verdict
-from bot.slack_local.directory import APPROVER_IDS
 from handlers.ids import ActionId
+from standins.slack.directory import APPROVER_IDS
 from tests.fixtures.redis_topologies import SentinelDeployment
 from tests.proof.denials import deny
 from tests.proof.harness import ProofCluster, authorize_text

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from bot.slack_local import SlackSigner
-from bot.slack_local.directory import (
+from handlers.ids import ActionId, BlockId
+from standins.slack import SlackSigner
+from standins.slack.directory import (
     APPROVER_IDS,
     DEMO_TEAM_ID,
     DEV_CHANNEL_ID,
@@ -27,7 +28,6 @@ from bot.slack_local.directory import (
     OTHER_BOT_ID,
     SECURITY_CHANNEL_ID,
 )
-from handlers.ids import ActionId, BlockId
 from tests.proof.denials import deny
 from tests.proof.harness import ProofCluster, authorize_text
 from tests.proof.invariants import Acked, stored_request, stored_requests

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from bot.slack_local.directory import DEV_CHANNEL_ID, DEVELOPER_ID
+from standins.slack.directory import DEV_CHANNEL_ID, DEVELOPER_ID
 from tests.proof.denials import deny
 from tests.proof.harness import BACKEND_GROUP, PROD_GW, ProofCluster
 from tests.proof.invariants import stored_requests

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from bot.slack_local.directory import APPROVER_IDS, DEVELOPER_ID
 from handlers.block_parts import EMULATED_NOTICE
+from standins.slack.directory import APPROVER_IDS, DEVELOPER_ID
 from tests.sandbox.conftest import Demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis]

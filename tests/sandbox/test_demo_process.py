@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 
-from bot.cli.demo_seed import CHECK_EXAMPLE
-from bot.slack_local.directory import (
+from handlers.block_parts import EMULATED_NOTICE
+from standins.demo_seed import CHECK_EXAMPLE
+from standins.slack.directory import (
     APPROVER_IDS,
     DEV_CHANNEL_ID,
     DEVELOPER_ID,
     SECURITY_CHANNEL_ID,
 )
-from handlers.block_parts import EMULATED_NOTICE
 from tests.sandbox.conftest import Demo
 
 pytestmark = pytest.mark.redis

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.demo_redis import answers, demo_redis, free_loopback_port, installed_redis_server
+from standins.demo_redis import answers, demo_redis, free_loopback_port, installed_redis_server
 
 pytestmark = pytest.mark.redis
 

@@ -1,7 +1,7 @@
 """The demo's embedded Redis behaves, on the wire, as the bot needs a Redis to behave.
 
 Each check here is one the engine alone gets wrong or does not answer (see
-``bot.embedded_redis``); the last runs the store and worker suites against it, which is the
+``standins.embedded_redis``); the last runs the store and worker suites against it, which is the
 evidence that it supports everything the bot uses.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import redis
 
-from bot.embedded_redis import EmbeddedRedisServer, embedded_redis
+from standins.embedded_redis import EmbeddedRedisServer, embedded_redis
 
 BLOCK_MS = 400
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,9 +19,9 @@ from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.sandbox import create_sandbox_app, render_page
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID, demo_directory
+from standins.sandbox import create_sandbox_app, render_page
+from standins.slack import LocalSlack
+from standins.slack.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID, demo_directory
 from tests.fixtures.emulator import EmulatorHandle
 
 SECRET = "sandbox-test-signing-secret"

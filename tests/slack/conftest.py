@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.slack_local import LocalSlack, SlackSigner
+from standins.slack import LocalSlack, SlackSigner
 from tests.fixtures.sgbot_process import SgbotProcess
 from tests.slack.scenario import Chat, StartChat
 

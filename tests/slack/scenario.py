@@ -14,9 +14,9 @@ from typing import Any
 
 import redis
 
-from bot.slack_local import LocalSlack, SignedRequest, SlackSigner
-from bot.slack_local.directory import DEV_CHANNEL_ID, SECURITY_CHANNEL_ID, dm_channel_id
 from handlers.ids import ActionId, BlockId
+from standins.slack import LocalSlack, SignedRequest, SlackSigner
+from standins.slack.directory import DEV_CHANNEL_ID, SECURITY_CHANNEL_ID, dm_channel_id
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.sgbot_process import SgbotProcess
 

@@ -9,9 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from approvals.connect import connect
 from approvals.keys import Keys
-from bot.approvers import LOCAL_USER_TTL_SECONDS, ApproverDirectory
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import (
+from handlers.approvers import LOCAL_USER_TTL_SECONDS, ApproverDirectory
+from standins.slack import LocalSlack
+from standins.slack.directory import (
     APPROVER_GROUP_ID,
     APPROVER_IDS,
     DEVELOPER_ID,

@@ -11,9 +11,9 @@ from approvals.model import EndProgress, ReplyTo, Request, Surface
 from approvals.outbox import NotificationKind, notification
 from approvals.worker import Worker, WorkerConfig
 from bot.delivery import Deliverer
-from bot.deps import Deps
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import DEVELOPER_ID, SECURITY_CHANNEL_ID, dm_channel_id
+from handlers.deps import Deps
+from standins.slack import LocalSlack
+from standins.slack.directory import DEVELOPER_ID, SECURITY_CHANNEL_ID, dm_channel_id
 from tests.approvals.workflow import authorize
 from tests.slack.scenario import text_of
 from tests.slack.test_delivery_lock import QUICK, deps

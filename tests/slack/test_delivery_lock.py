@@ -14,10 +14,11 @@ from approvals.model import ReplyTo, Surface
 from approvals.outbox import NotificationKind
 from approvals.worker import Worker, WorkerConfig
 from bot.delivery import Backoff, Deliverer
-from bot.deps import Deps, open_deps
+from bot.deps import open_deps
 from bot.settings import load_settings
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import DEVELOPER_ID, SECURITY_CHANNEL_ID, dm_channel_id
+from handlers.deps import Deps
+from standins.slack import LocalSlack
+from standins.slack.directory import DEVELOPER_ID, SECURITY_CHANNEL_ID, dm_channel_id
 from tests.approvals.workflow import authorize
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import cards

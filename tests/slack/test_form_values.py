@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.commands import InstanceTarget, PortRange, ServiceTarget
 from handlers.ids import ActionId, BlockId
 from handlers.views import command_from_form
+from vocabulary.commands import InstanceTarget, PortRange, ServiceTarget
 
 GATEWAY = "gw-" + "a" * 32
 

@@ -16,12 +16,12 @@ import time
 import pytest
 
 from approvals.lookups import QUERY_THREADS
-from bot.commands import GatewayRef
-from bot.deps import Deps
-from bot.errors import NotFound
-from bot.slack_local.directory import DEVELOPER_ID
+from handlers.deps import Deps
+from standins.slack.directory import DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.test_delivery_lock import deps
+from vocabulary.commands import GatewayRef
+from vocabulary.errors import NotFound
 
 pytestmark = pytest.mark.redis
 __all__ = ["deps"]

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import DEV_CHANNEL_ID, DEVELOPER_ID, dm_channel_id
 from handlers.ids import ActionId
+from standins.slack import LocalSlack
+from standins.slack.directory import DEV_CHANNEL_ID, DEVELOPER_ID, dm_channel_id
 from tests.grammar_corpus.strategies import guessed_changes
 from tests.slack.scenario import Chat, button_value, cards, stored_requests
 

@@ -6,10 +6,10 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from approvals.model import ReplyTo, Surface
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import DEV_CHANNEL_ID, DEVELOPER_ID, dm_channel_id
 from handlers.block_parts import Message, message, section
 from handlers.replies import reply_privately
+from standins.slack import LocalSlack
+from standins.slack.directory import DEV_CHANNEL_ID, DEVELOPER_ID, dm_channel_id
 
 REPLY: Message = message("only for you", [section("only for you")], emulated=False)
 

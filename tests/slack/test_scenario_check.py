@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from bot.commands import PortRange
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID, GUEST_ID
 from handlers.ids import ActionId, BlockId
+from standins.slack import LocalSlack
+from standins.slack.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID, GUEST_ID
 from tests.cloud.adapter_support import PROD_GW as PROD_GW_ID
 from tests.cloud.adapter_support import make_cloud
 from tests.fixtures.emulator import EmulatorHandle
@@ -30,6 +29,7 @@ from tests.slack.scenario import (
     text_of,
     wait_for_card,
 )
+from vocabulary.commands import PortRange
 
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
 CHECK = "check gateway prod-gw to service orders"

@@ -17,15 +17,15 @@ from typing import Any
 
 import pytest
 
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import (
+from handlers.ids import ActionId
+from standins.slack import LocalSlack
+from standins.slack.directory import (
     APPROVER_IDS,
     DEV_CHANNEL_ID,
     DEVELOPER_ID,
     SECURITY_CHANNEL_ID,
     dm_channel_id,
 )
-from handlers.ids import ActionId
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import (
     Chat,

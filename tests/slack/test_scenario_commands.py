@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
 from handlers.ids import ActionId, BlockId
+from standins.slack import LocalSlack
+from standins.slack.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import (
     PROD_GW,

@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.commands import PortRange
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import APPROVER_IDS, DEVELOPER_ID, SECURITY_CHANNEL_ID
 from handlers.ids import ActionId, BlockId
+from standins.slack import LocalSlack
+from standins.slack.directory import APPROVER_IDS, DEVELOPER_ID, SECURITY_CHANNEL_ID
 from tests.cloud.adapter_support import make_cloud
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import (
@@ -27,6 +26,7 @@ from tests.slack.scenario import (
     request_id_of,
     text_of,
 )
+from vocabulary.commands import PortRange
 
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
 DRIFT_ENV = {"SGBOT_RECONCILE_EVERY": "1s", "SGBOT_WATCH_GATEWAYS": "prod-gw"}

@@ -11,16 +11,15 @@ import json
 
 import pytest
 
-from bot.cli.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
-from bot.cli.worker import worker_cloud
-from bot.deps import emulated_cloud, emulator_keys, external_emulator
-from bot.errors import ConfigError
+from bot.deps import cloud_for, emulated_cloud, emulator_keys, external_emulator
 from bot.settings import load_settings
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import DEV_CHANNEL_ID, DEVELOPER_ID
 from handlers.block_parts import EMULATED_NOTICE
+from standins.cloud.keys import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+from standins.slack import LocalSlack
+from standins.slack.directory import DEV_CHANNEL_ID, DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import REQUEST, StartChat, private_notes, text_of, wait_for_card
+from vocabulary.errors import ConfigError
 
 
 @pytest.mark.scenario
@@ -92,4 +91,4 @@ async def test_without_endpoints_the_emulator_is_served_in_process() -> None:
 
 def test_a_standalone_worker_needs_the_shared_emulator() -> None:
     with pytest.raises(ConfigError, match="SGBOT_MSE_ENDPOINT"):
-        worker_cloud(load_settings(SGBOT_CLOUD="emulator"))
+        cloud_for(load_settings(SGBOT_CLOUD="emulator"))

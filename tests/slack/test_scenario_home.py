@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.slack_local import LocalSlack, payloads
-from bot.slack_local.directory import APPROVER_IDS, DEVELOPER_ID, SECURITY_CHANNEL_ID
-from bot.slack_local.signer import FORM
 from handlers.ids import ActionId, BlockId, CallbackId
+from standins.slack import LocalSlack, payloads
+from standins.slack.directory import APPROVER_IDS, DEVELOPER_ID, SECURITY_CHANNEL_ID
+from standins.slack.signer import FORM
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import PROD_GW_ID, REQUEST, Chat, button_value, card_of, dm_texts, text_of
 

@@ -7,8 +7,8 @@ import urllib.request
 
 import pytest
 
-from bot.slack_local import LocalSlack, SlackSigner
-from bot.slack_local.directory import (
+from standins.slack import LocalSlack, SlackSigner
+from standins.slack.directory import (
     BOT_USER_ID,
     DEV_CHANNEL_ID,
     DEVELOPER_ID,

@@ -7,9 +7,9 @@ import json
 import pytest
 import redis
 
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
 from handlers.ids import ActionId, BlockId
+from standins.slack import LocalSlack
+from standins.slack.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
 from tests.slack.scenario import PROD_GW, Chat, button_value, text_of
 
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import (
+from handlers.ids import ActionId, BlockId
+from standins.slack import LocalSlack
+from standins.slack.directory import (
     DEV_CHANNEL_ID,
     DEVELOPER_ID,
     SECURITY_CHANNEL_ID,
     dm_channel_id,
 )
-from handlers.ids import ActionId, BlockId
 from tests.slack.scenario import PROD_GW, Chat, StartChat, button_value, private_notes, text_of
 
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]

@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import (
+from handlers.ids import ActionId, BlockId
+from standins.slack import LocalSlack
+from standins.slack.directory import (
     APPROVER_IDS,
     BOT_USER_ID,
     DEV_CHANNEL_ID,
     DEVELOPER_ID,
     dm_channel_id,
 )
-from handlers.ids import ActionId, BlockId
 from tests.handlers.blockkit import initial_values, submitted_unchanged
 from tests.slack.scenario import (
     PROD_GW,

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import DEVELOPER_ID, FOREIGN_USER_ID, GUEST_ID
 from handlers.ids import ActionId, BlockId, CallbackId
+from standins.slack import LocalSlack
+from standins.slack.directory import DEVELOPER_ID, FOREIGN_USER_ID, GUEST_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import PROD_GW, REQUEST, Chat, request_id_of, text_of, wait_for_card
 from tests.slack.test_scenario_home import open_home

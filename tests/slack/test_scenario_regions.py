@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
 from handlers.ids import ActionId
+from standins.slack import LocalSlack
+from standins.slack.directory import APPROVER_IDS, DEV_CHANNEL_ID, DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.two_regions import (
     SH_ORDERS_SG,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import DEVELOPER_ID, SECURITY_CHANNEL_ID
+from standins.slack import LocalSlack
+from standins.slack.directory import DEVELOPER_ID, SECURITY_CHANNEL_ID
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import REQUEST, Chat, cards, dm_texts, wait_for_card
 

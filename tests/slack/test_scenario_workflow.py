@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import (
+from handlers.ids import ActionId
+from standins.slack import LocalSlack
+from standins.slack.directory import (
     APPROVER_IDS,
     DEV_CHANNEL_ID,
     DEVELOPER_ID,
     GUEST_ID,
     SECURITY_CHANNEL_ID,
 )
-from handlers.ids import ActionId
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import (
     PROD_GW,

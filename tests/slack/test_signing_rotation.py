@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 import redis
 
-from bot.errors import ConfigError
 from bot.settings import load_settings
-from bot.slack_local import LocalSlack, SlackSigner
-from bot.slack_local.directory import DEV_CHANNEL_ID, DEVELOPER_ID
+from standins.slack import LocalSlack, SlackSigner
+from standins.slack.directory import DEV_CHANNEL_ID, DEVELOPER_ID
 from tests.slack.scenario import StartChat, slash_answer
+from vocabulary.errors import ConfigError
 
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
 

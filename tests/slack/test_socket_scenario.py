@@ -11,14 +11,14 @@ from collections.abc import Callable, Mapping
 
 import pytest
 
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import (
+from handlers.ids import ActionId, BlockId
+from standins.slack import LocalSlack
+from standins.slack.directory import (
     APPROVER_IDS,
     DEV_CHANNEL_ID,
     DEVELOPER_ID,
     SECURITY_CHANNEL_ID,
 )
-from handlers.ids import ActionId, BlockId
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.socket_mode import SocketBot, SocketSlack
 from tests.slack.scenario import (

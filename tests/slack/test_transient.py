@@ -6,8 +6,8 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery import transient_wait
-from bot.slack_local import LocalSlack
-from bot.slack_local.directory import SECURITY_CHANNEL_ID
+from standins.slack import LocalSlack
+from standins.slack.directory import SECURITY_CHANNEL_ID
 
 
 async def _failure(client: AsyncWebClient, channel: str = SECURITY_CHANNEL_ID) -> Exception:

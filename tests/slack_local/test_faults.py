@@ -7,7 +7,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_local import LocalSlack
+from standins.slack import LocalSlack
 from tests.fixtures.slack_local import ManualClock
 
 

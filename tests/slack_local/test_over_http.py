@@ -16,7 +16,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_local import LocalSlack, SlackSigner
+from standins.slack import LocalSlack, SlackSigner
 from tests.fixtures.slack_local import TEST_SIGNING_SECRET
 
 

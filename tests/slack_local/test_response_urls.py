@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.slack_local import LocalSlack
+from standins.slack import LocalSlack
 from tests.fixtures.slack_local import ManualClock
 
 

@@ -13,7 +13,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import Clock, SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_local import LocalSlack, SignedRequest, SlackSigner
+from standins.slack import LocalSlack, SignedRequest, SlackSigner
 from tests.fixtures.slack_local import TEST_SIGNING_SECRET
 
 # Slack's published example (verifying requests from Slack), also used by slack_sdk's tests.

@@ -22,8 +22,8 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_local import LocalSlack, NoSocketConnection, payloads
-from bot.slack_local.directory import DEV_CHANNEL_ID, DEVELOPER_ID
+from standins.slack import LocalSlack, NoSocketConnection, payloads
+from standins.slack.directory import DEV_CHANNEL_ID, DEVELOPER_ID
 
 ACK_WAIT_SECONDS = 10.0
 

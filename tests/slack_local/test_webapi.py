@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_local import LocalSlack
+from standins.slack import LocalSlack
 
 SECURITY = "C0SEC0001"
 DEV = "C0DEV0001"

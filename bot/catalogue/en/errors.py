@@ -15,9 +15,6 @@ MESSAGES = {
     "usage.not_a_request_id": (
         "{text} is not a request id; they look like REQ-7K2QD (REQ- and five letters or digits)"
     ),
-    "usage.too_long": (
-        "that is longer than the longest grant allowed ({longest}); ask for less, e.g. `for 7d`"
-    ),
     "form.error.no_target": (
         "pick a service, or give a security group, instance, cluster or node pool"
     ),
@@ -92,7 +89,6 @@ MESSAGES |= {
     "click.unknown_page": "That button does not name a page.",
     "usage.incomplete_help": "{problem}. Type `help` for the forms.",
     "form.error.no_gateway": "choose a gateway",
-    "form.error.too_long": "longer than this workspace allows",
     "reading.expired": "That reading has expired. Type the request again to send it.",
     "reading.not_yours": "Only the person who typed this request can confirm or edit it.",
     "reading.change_it": "Change it and send it again: {shown}",

@@ -15,7 +15,6 @@ MESSAGES = {
     "usage.not_a_request_id": (
         "{text} 不是请求编号；请求编号形如 REQ-7K2QD（REQ- 加五个字母或数字）"
     ),
-    "usage.too_long": "超过了允许的最长授权时长（{longest}）；请缩短，例如 `for 7d` 或 `7天`",
     "form.error.no_target": "请选择一个服务，或填写安全组、实例、集群或节点池",
     "member.deactivated": "此账号已停用",
     "member.bot": "机器人和应用不能参与审批",
@@ -73,7 +72,6 @@ MESSAGES |= {
     "click.unknown_page": "这个按钮没有指向有效的页码。",
     "usage.incomplete_help": "{problem}。输入 `help` 或 `帮助` 查看命令格式。",
     "form.error.no_gateway": "请选择一个网关",
-    "form.error.too_long": "超过了本工作区允许的最长时长",
     "reading.expired": "这条理解已过期。请重新输入请求再发送。",
     "reading.not_yours": "只有输入这条请求的人可以确认或修改它。",
     "reading.change_it": "修改后重新发送：{shown}",

@@ -1,0 +1,52 @@
+"""What every listener, the deliverer and the health check receive: one ``Deps``.
+
+It is built once per serving process by ``bot.deps.open_deps``; the Slack surface only reads
+it, so it lives here, below the entry that builds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from approvals.clock import Clock
+from approvals.connect import RedisClient
+from approvals.keys import Keys
+from approvals.lookups import CloudLookups
+from approvals.outbox import Outbox
+from approvals.policy import PolicyConfig
+from approvals.service import Service
+from approvals.store import RequestStore
+from bot.cloud.port import CloudPort
+from bot.cloud.regions import RegionalClouds
+from bot.metrics import Metrics
+from bot.settings import Settings
+from handlers.approvers import ApproverDirectory
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    redis: RedisClient
+    keys: Keys
+    store: RequestStore
+    outbox: Outbox
+    service: Service
+    lookups: CloudLookups
+    cloud: CloudPort  # the default region's; ``clouds`` holds every served region's
+    clouds: RegionalClouds
+    clock: Clock
+    slack: AsyncWebClient
+    approvers: ApproverDirectory
+    metrics: Metrics
+    policy: PolicyConfig
+    bot_user_id: str
+    emulated: bool
+
+    @property
+    def cloud_label(self) -> str:
+        return "emulator" if self.emulated else "aliyun"
+
+    async def outbox_depth(self) -> int:
+        return await self.outbox.depth()
