@@ -184,7 +184,7 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
     )
     bot_user_id, installation_orgs = await _identify(slack)
     policy = policy_config(settings, home_orgs(settings, installation_orgs))
-    clouds, query_clouds = await serving_clouds(settings, emulated)
+    clouds, query_clouds = await serving_clouds(settings, emulated, emulator_cloud)
     cloud, query_cloud = clouds.get(clouds.default), query_clouds.get(clouds.default)
     async with open_core(settings, policy=policy, cloud=cloud, clouds=clouds) as core:
         store, clock = core.store, core.clock

@@ -47,11 +47,12 @@ def served_clouds(
     return RegionalClouds(regions, for_region)
 
 
-def command_clouds(settings: Settings) -> RegionalClouds:
-    """Every served region's cloud for a worker or a tool (``SGBOT_CLOUD=emulator``: the
-    emulator the endpoints name, never one started here); the default region's built now."""
-    from bot.deps import cloud_for
-
+def command_clouds(
+    settings: Settings, cloud_for: Callable[[Settings], CloudPort]
+) -> RegionalClouds:
+    """Every served region's cloud for a worker or a tool, each built by ``cloud_for``
+    (``bot.deps.cloud_for``: with ``SGBOT_CLOUD=emulator`` the emulator the endpoints name,
+    never one started here); the default region's built now."""
     settings = settings.model_copy(update={"region_id": settings.served_regions[0]})
     if settings.cloud == "emulator":
         check_emulated_regions(settings)
@@ -59,13 +60,12 @@ def command_clouds(settings: Settings) -> RegionalClouds:
 
 
 async def serving_clouds(
-    settings: Settings, emulated: bool
+    settings: Settings, emulated: bool, emulator_cloud: Callable[..., CloudPort]
 ) -> tuple[RegionalClouds, RegionalClouds]:
     """Every served region's adapters for the worker, and for people's lookups with threads of
     their own; the default region's are built (and the credentials tried) now."""
     from approvals.lookups import QUERY_THREADS
     from bot.cloud.factory import CloudTuning, build_cloud
-    from bot.deps import emulator_cloud
 
     settings = settings.model_copy(update={"region_id": settings.served_regions[0]})
     queries = CloudTuning(max_concurrency=QUERY_THREADS)

@@ -138,10 +138,11 @@ async def _with_store(settings: Settings, gateway: str | None, action: Any) -> A
     ``gateways`` is None, or the region holding ``gateway`` and its id."""
     from bot.cloud.regions import locate_gateway
     from bot.core import open_core
+    from bot.deps import cloud_for
     from bot.served_regions import command_clouds
     from vocabulary.commands import GatewayRef
 
-    clouds = command_clouds(settings)
+    clouds = command_clouds(settings, cloud_for)
     async with open_core(settings, cloud=clouds.get(clouds.default)) as core:
         gateways = None
         if gateway is not None:

@@ -43,14 +43,14 @@ async def _work(settings: Settings, consumer: str | None) -> None:
     from bot.backlog import beat
     from bot.cli.serve import stop_on_signals
     from bot.core import home_orgs, open_core
-    from bot.deps import policy_config, worker_config
+    from bot.deps import cloud_for, policy_config, worker_config
     from bot.health import Probe, health_listener
     from bot.policy_setup import policy_source
     from bot.served_regions import command_clouds
 
     rules = policy_source(settings)
     policy = policy_config(settings, home_orgs(settings))
-    clouds = command_clouds(settings)
+    clouds = command_clouds(settings, cloud_for)
     cloud = clouds.get(clouds.default)
     stop = stop_on_signals()
     async with open_core(settings, policy=policy, cloud=cloud, clouds=clouds) as core:
