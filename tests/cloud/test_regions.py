@@ -244,3 +244,15 @@ def test_a_region_where_no_gateway_is_named_is_refused() -> None:
 
     with pytest.raises(UsageError, match="cn-shanghai"):
         parse_command("what is pending in cn-shanghai")
+
+
+def test_an_emulated_cloud_needs_every_further_regions_endpoints() -> None:
+    from bot.served_regions import check_emulated_regions
+    from vocabulary.errors import ConfigError
+
+    settings = load_settings(SGBOT_REGIONS=f"cn-hangzhou,{SHANGHAI}")
+    named = {override_name(p, SHANGHAI): "127.0.0.1:1" for p in ("mse", "ecs", "cs")}
+    check_emulated_regions(settings, named)  # all named: nothing would reach Alibaba Cloud
+    del named[override_name("cs", SHANGHAI)]
+    with pytest.raises(ConfigError, match="SGBOT_CS_ENDPOINT_CN_SHANGHAI"):
+        check_emulated_regions(settings, named)
