@@ -10,6 +10,7 @@ import json
 import random
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -304,3 +305,15 @@ async def test_a_region_not_served_is_refused_before_anything_is_stored(flow: Fl
         await flow.submit(command)
     assert "cn-hangzhou, cn-shanghai" in str(refused.value)
     assert await flow.store.client.keys(f"*{flow.store.keys.prefix}*req:*") == []
+
+
+async def test_the_policy_file_matches_the_gateways_own_region(flow: Flow, tmp_path: Path) -> None:
+    from tests.approvals.test_policy_flow import with_policy
+
+    rule = "rules: [{name: no-shanghai, match: {regions: [cn-shanghai]}, decide: {deny: closed}}]"
+    with_policy(flow, tmp_path / "regions.yaml", rule)  # its process region: cn-hangzhou
+    there = await flow.submit_and_resolve(in_shanghai())
+    assert there.state is RequestState.REJECTED
+    assert "no-shanghai" in (there.state_reason or "")
+    here = await flow.submit_and_resolve(authorize().model_copy(update={"region": HANGZHOU}))
+    assert here.state is RequestState.PENDING, here.state_reason
