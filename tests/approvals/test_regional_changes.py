@@ -317,3 +317,24 @@ async def test_the_policy_file_matches_the_gateways_own_region(flow: Flow, tmp_p
     assert "no-shanghai" in (there.state_reason or "")
     here = await flow.submit_and_resolve(authorize().model_copy(update={"region": HANGZHOU}))
     assert here.state is RequestState.PENDING, here.state_reason
+
+
+async def test_an_extension_of_a_grant_in_the_second_region_stays_there(
+    flow: Flow, regions: tuple[EmulatorHandle, EmulatorHandle]
+) -> None:
+    from tests.approvals.test_extend import ask
+
+    hangzhou, shanghai = regions
+    grant = await flow.grant(in_shanghai(duration=timedelta(hours=4)))
+    assert grant.state is RequestState.APPLIED, grant.state_reason
+    extension_id = await ask(flow, grant.id, timedelta(hours=2))
+    extension = await flow.store.require(extension_id)
+    assert extension.state is RequestState.PENDING, extension.state_reason
+    assert (extension.region, extension.gateway_id) == (SHANGHAI, SH_PROD_GW)
+    await flow.grant_pending(extension_id)
+    extended = await flow.store.require(grant.id)
+    assert extended.grant_expires_at == grant.grant_expires_at + timedelta(hours=2)  # type: ignore[operator]
+    await flow.advance(timedelta(hours=6, minutes=1))
+    assert (await flow.store.require(grant.id)).state is RequestState.REVOKED
+    assert mse_rules(shanghai, SH_PROD_GW) == []
+    assert hangzhou.calls() == {}
