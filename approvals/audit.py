@@ -110,7 +110,7 @@ def audit_fields(before: Request | None, after: Request, actor: Actor | None) ->
 def _policy_detail(before: Request | None, after: Request) -> str:
     if after.policy is None or (before is not None and before.policy == after.policy):
         return ""
-    return f"policy: {after.policy.text}"
+    return f"policy: {after.policy.text_in('en')}"
 
 
 def decision_fields(after: Request, decision: Decision) -> dict[str, str]:

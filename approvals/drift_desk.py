@@ -49,6 +49,7 @@ from approvals.model import (
 )
 from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_member
 from approvals.service import Service
+from bot.catalogue import say
 from bot.cloud.port import CloudPort
 from bot.cloud.regions import RegionalClouds, locate_gateway
 from vocabulary.commands import Authorize, GatewayRef, RevokeRule, SecurityGroupTarget
@@ -94,12 +95,14 @@ class DriftDesk:
         """Do ``action`` on the item for ``user``; the item after it and what to tell them."""
         actor = actor_from_user(user)
         try:
-            check_member(user, self.policy, f"act on drift item {item_id}")
+            check_member(user, self.policy, say("drift.doing", item_id=item_id))
             if user.user_id not in self.policy.approvers | approver_ids:
-                raise PolicyRefused("Only an approver can act on drift items; nothing changed.")
+                raise PolicyRefused(say("drift.refuse.not_approver"))
             item = await self.drift.require(item_id)
             if action not in ACTIONS[item.kind]:
-                raise PolicyRefused(f"{item.id} cannot be {action.value}-ed; nothing changed.")
+                named = say(f"drift.action.{action.value}")
+                refusal = say("drift.refuse.action", item_id=item.id, action=named)
+                raise PolicyRefused(refusal)
             claimed = await self._claim(item_id, action, user.user_id)
         except PolicyRefused as exc:
             doing = f"{action.value} {item_id}"
@@ -125,10 +128,13 @@ class DriftDesk:
 
         def claim(current: DriftItem) -> DriftItem | None:
             if current.status is not DriftStatus.OPEN:
-                by = f" by <@{current.settled_by}>" if current.settled_by else ""
-                raise PolicyRefused(
-                    f"{current.id} was already {current.status.value}{by}; nothing changed."
-                )
+                was = say(f"drift.status.{current.status.value}")
+                if current.settled_by:
+                    by = f"<@{current.settled_by}>"
+                    told = say("drift.refuse.settled_by", item_id=current.id, status=was, by=by)
+                else:
+                    told = say("drift.refuse.settled", item_id=current.id, status=was)
+                raise PolicyRefused(told)
             return current.settled(status, user_id, None)
 
         return await self.drift.update(item_id, claim)
@@ -151,14 +157,13 @@ class DriftDesk:
             target=SecurityGroupTarget(security_group_id=item.security_group_id),
             ports=(item.port_range,),
             duration=await self._time_left(item),
-            reason=f"re-apply rule {item.rule_id}, deleted outside sgbot ({item.id})",
+            reason=say("drift.reason.reapply", rule_id=item.rule_id, item_id=item.id),
         )
         asked = await self.service.submit(
             command, user, self._reply_to(), intake_key=self._intake(item, "reapply")
         )
-        return asked.request_id, (
-            f"Asked to add rule {item.rule_id} again as {asked.request_id}; "
-            "another approver must approve its card."
+        return asked.request_id, say(
+            "drift.told.reapply", rule_id=item.rule_id, request_id=asked.request_id
         )
 
     async def _time_left(self, item: DriftItem) -> timedelta | None:
@@ -170,15 +175,12 @@ class DriftDesk:
             ):  # fmt: skip
                 ends.append(grant.grant_expires_at)
         if not ends:
-            raise PolicyRefused(
-                f"No grant holds rule {item.rule_id} any more, so there is nothing to re-apply; "
-                "press Forget, or ask for new access."
-            )
+            raise PolicyRefused(say("drift.refuse.no_grant", rule_id=item.rule_id))
         if any(end is None for end in ends):
             return None
         left = max(end for end in ends if end is not None) - self.clock.now()
         if left <= timedelta(0):
-            raise PolicyRefused("The grants that held it have ended; press Forget instead.")
+            raise PolicyRefused(say("drift.refuse.ended"))
         return timedelta(minutes=math.ceil(left.total_seconds() / 60))
 
     async def _forget(self, item: DriftItem) -> tuple[str | None, str]:
@@ -186,8 +188,10 @@ class DriftDesk:
         for request_id in item.request_ids:
             await work.remove_owner(item.rule_key, request_id)
         await work.forget_rule(item.gateway_id, item.rule_id)
-        held = ", ".join(item.request_ids) or "no grant"
-        return None, f"Forgotten: {held} no longer expect rule {item.rule_id}."
+        held = ", ".join(item.request_ids)
+        if not held:
+            return None, say("drift.told.forget.none", rule_id=item.rule_id)
+        return None, say("drift.told.forget", held=held, rule_id=item.rule_id)
 
     async def _adopt(self, item: DriftItem, actor: Actor) -> tuple[str | None, str]:
         clouds = self.clouds or RegionalClouds((self.cloud.region_id,), lambda _: self.cloud)
@@ -216,7 +220,7 @@ class DriftDesk:
             region=cloud.region_id,
             gateway_security_group=gateway.security_group_id,
             groups=(group,),
-            resolution_path=f"adopted from drift item {item.id}",
+            resolution_path=say("drift.path.adopt", item_id=item.id),
             plan=(
                 PlannedRule(
                     security_group_id=item.security_group_id,
@@ -225,10 +229,10 @@ class DriftDesk:
                 ),
             ),
             ports=ports,
-            reason=f"adopted rule {item.rule_id} found outside sgbot",
+            reason=say("drift.reason.adopt", rule_id=item.rule_id),
             fingerprint=fingerprint(gateway.unique_id, (group,), ports, RequestKind.AUTHORIZE),
             state=RequestState.APPLIED,
-            state_reason=f"adopted as a permanent grant by <@{actor.user_id}> ({item.id})",
+            state_reason=say("drift.state.adopted", by=f"<@{actor.user_id}>", item_id=item.id),
             decisions=(Decision(actor=actor, verdict=Verdict.APPROVE, at=now),),
             results=(
                 RuleResult(
@@ -243,19 +247,15 @@ class DriftDesk:
         # request, which counts for nothing.
         await self.service.store.work.add_owner(item.rule_key, request_id)
         await self.service.store.restore(request)
-        return request_id, (
-            f"Adopted rule {item.rule_id} as the permanent grant {request_id}; ending that "
-            "grant deletes the rule."
-        )
+        return request_id, say("drift.told.adopt", rule_id=item.rule_id, request_id=request_id)
 
     async def _revoke(self, item: DriftItem, user: SlackUser) -> tuple[str | None, str]:
         command = RevokeRule(gateway=GatewayRef(value=item.gateway_id), rule_id=item.rule_id)
         asked = await self.service.submit(
             command, user, self._reply_to(), intake_key=self._intake(item, "revoke")
         )
-        return asked.request_id, (
-            f"Asked to delete rule {item.rule_id} as {asked.request_id}; nothing is deleted "
-            "until another approver approves its card."
+        return asked.request_id, say(
+            "drift.told.revoke", rule_id=item.rule_id, request_id=asked.request_id
         )
 
     def _intake(self, item: DriftItem, action: str) -> str:
@@ -269,7 +269,7 @@ class DriftDesk:
 
 def _ignored(item: DriftItem) -> Callable[[], Awaitable[tuple[str | None, str]]]:
     async def ignore() -> tuple[str | None, str]:
-        return None, f"Ignored: {item.id} will not be posted again."
+        return None, say("drift.told.ignore", item_id=item.id)
 
     return ignore
 

@@ -21,6 +21,7 @@ from approvals.keys import DRIFT_ITEM_TTL, DRIFT_LEASE_TTL, Keys
 from approvals.outbox import Notification, NotificationKind
 from approvals.scripts import LEASE_RELEASE, LEASE_RENEW
 from approvals.streams import FIELD
+from bot.catalogue import say
 from vocabulary.errors import PolicyRefused
 
 RECORD_ITEM = """
@@ -95,7 +96,7 @@ class DriftStore:
     async def require(self, item_id: str) -> DriftItem:
         item = await self.get(item_id)
         if item is None:
-            raise PolicyRefused(f"I no longer know drift item {item_id}; nothing changed.")
+            raise PolicyRefused(say("drift.refuse.unknown", item_id=item_id))
         return item
 
     async def redraw(self, item_id: str, why: str) -> None:
@@ -121,7 +122,7 @@ class DriftStore:
             key = self.keys.drift_item(item_id)
             raw = await self.client.get(key)
             if raw is None:
-                raise PolicyRefused(f"I no longer know drift item {item_id}; nothing changed.")
+                raise PolicyRefused(say("drift.refuse.unknown", item_id=item_id))
             current = DriftItem.model_validate_json(raw)
             changed = change(current)
             if changed is None:
@@ -132,7 +133,7 @@ class DriftStore:
             args: list[str | int] = [str(raw), changed.model_dump_json(), ttl, item_id, still_open]
             if await self._settle(keys=[key, self.keys.drift_open], args=args):
                 return changed
-        raise PolicyRefused(f"{item_id} is being changed by someone else; try again.")
+        raise PolicyRefused(say("drift.refuse.busy", item_id=item_id))
 
     async def resolve_unseen(self, seen: Iterable[str], gateway_ids: Iterable[str]) -> list[str]:
         """Mark open items on ``gateway_ids`` a full round no longer found as resolved."""

@@ -27,6 +27,7 @@ from approvals.model import Actor, ReplyTo, Request, RequestKind, RequestState
 from approvals.outbox import NotificationKind, ThreadEvent
 from approvals.resolution import Resolved
 from approvals.results import StaleRequest
+from bot.catalogue import say
 from bot.grammar import render_command
 from vocabulary.commands import Authorize
 from vocabulary.durations import format_duration
@@ -37,37 +38,49 @@ BUTTON_EXTENSION = timedelta(hours=1)  # what "Extend 1h" under the end warning 
 PENDING_SCAN = 1000  # pending requests looked through for a late extension
 
 
-def ask_anew(grant: Request) -> str:
-    """An offer of a new request: the grant's own, to type again."""
+def example_of(request_id: str) -> str:
+    """The command, as typed in any language: keywords stay the grammar's."""
+    return f"`extend {request_id} by 2h`"
+
+
+def ask_anew(grant: Request) -> str | None:
+    """The grant's own request, to type again as a new one; None when it cannot be retyped."""
     if not isinstance(grant.command, Authorize):
-        return "ask for new access instead"
+        return None
     again = grant.command.model_copy(update={"reason": None})
-    return f"ask for new access instead: `{render_command(again)}`"
+    return f"`{render_command(again)}`"
+
+
+# (extended once?, a request to retype?) -> the refusal of one more extension.
+_MOST = {
+    (True, False): "extend.refuse.most_once",
+    (True, True): "extend.refuse.most_once_again",
+    (False, False): "extend.refuse.most",
+    (False, True): "extend.refuse.most_again",
+}
 
 
 def check_extendable(grant: Request, *, max_extensions: int, now: datetime) -> None:
     """Raise ``PolicyRefused`` saying why ``grant`` cannot be extended, and what to do."""
     if grant.extends is not None:
         raise PolicyRefused(
-            f"{grant.id} is itself an extension; extend the grant {grant.extends} instead."
+            say("extend.refuse.is_extension", grant_id=grant.id, extends=grant.extends)
         )
     if grant.kind is not RequestKind.AUTHORIZE:
-        raise PolicyRefused(f"{grant.id} opened no access, so there is nothing to extend.")
+        raise PolicyRefused(say("extend.refuse.no_access", grant_id=grant.id))
     ended = grant.state not in HOLDING or (
         grant.grant_expires_at is not None and grant.grant_expires_at <= now
     )
+    again = ask_anew(grant)
     if ended:
-        raise PolicyRefused(
-            f"{grant.id} has already ended ({grant.state.value}), so it cannot be extended; "
-            f"{ask_anew(grant)}."
-        )
+        key = "extend.refuse.ended_again" if again else "extend.refuse.ended"
+        state = say(f"state_name.{grant.state.value}")
+        raise PolicyRefused(say(key, grant_id=grant.id, state=state, command=again))
     if grant.grant_expires_at is None:
-        raise PolicyRefused(f"{grant.id} is permanent; it has no end to move.")
+        raise PolicyRefused(say("extend.refuse.permanent", grant_id=grant.id))
     if grant.extensions >= max_extensions:
-        times = "once" if grant.extensions == 1 else f"{grant.extensions} times"
-        raise PolicyRefused(
-            f"{grant.id} has been extended {times}, the most allowed; {ask_anew(grant)}."
-        )
+        key = _MOST[grant.extensions == 1, again is not None]
+        raise PolicyRefused(say(key, grant_id=grant.id, times=grant.extensions, command=again))
 
 
 def extension_of(
@@ -81,7 +94,7 @@ def extension_of(
     now: datetime,
 ) -> Request:
     if not isinstance(grant.command, Authorize):
-        raise PolicyRefused(f"{grant.id} opened no access, so there is nothing to extend.")
+        raise PolicyRefused(say("extend.refuse.no_access", grant_id=grant.id))
     command = grant.command.model_copy(update={"duration": by, "reason": None})
     return Request(
         id=request_id,
@@ -120,7 +133,11 @@ async def resolve_extension(ctx: JobContext, request: Request) -> Resolved:
         check_extendable(grant, max_extensions=ctx.max_extensions, now=ctx.clock.now())
     except PolicyRefused as exc:
         problem = str(exc)
-    path = f"extension of {grant.id}: {grant.resolution_path or 'its groups'}"
+    path = (
+        say("extend.path", grant_id=grant.id, path=grant.resolution_path)
+        if grant.resolution_path
+        else say("extend.path.groups", grant_id=grant.id)
+    )
     return Resolved(gateway, grant.groups, path, (), grant.ports, problem, region=grant.region)
 
 
@@ -164,10 +181,10 @@ async def _settle(ctx: JobContext, request_id: str, ends: datetime | None, refus
             return None
         kinds = (_N.UPDATE_CARD, _N.THREAD_REPLY, _N.TELL_REQUESTER)
         if ends is None:
-            why = f"too late: {refusal}"
+            why = say("extend.too_late", refusal=refusal)
             failed = transition(current, RequestState.FAILED, at=now, reason=why)
             return failed, told(current, *kinds, step=ThreadEvent.FAILED)
-        why = f"{current.extends} now ends {ends:%Y-%m-%d %H:%M} UTC"
+        why = say("extend.now_ends", grant_id=current.extends, ends=f"{ends:%Y-%m-%d %H:%M}")
         done = transition(current, RequestState.APPLIED, at=now, reason=why)
         return done, told(current, *kinds, step=ThreadEvent.APPLIED)
 
@@ -181,7 +198,9 @@ async def settle_late_extensions(ctx: JobContext, grant_id: str) -> None:
         if pending.extends != grant_id:
             continue
         grant = await ctx.store.require(grant_id)
-        why = f"too late: {grant_id} ended before this extension was decided; {ask_anew(grant)}"
+        again = ask_anew(grant)
+        key = "extend.late_again" if again else "extend.late"
+        why = say(key, grant_id=grant_id, command=again)
 
         def cancel(current: Request, why: str = why) -> tuple[Request, Effects] | None:
             if current.state is not RequestState.PENDING:

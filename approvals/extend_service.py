@@ -15,13 +15,15 @@ from datetime import timedelta
 from redis.exceptions import RedisError
 
 from approvals.audit import refusal_fields
-from approvals.extend import check_extendable, extension_of
+from approvals.extend import check_extendable, example_of, extension_of
 from approvals.ids import new_request_id
 from approvals.model import ReplyTo
 from approvals.policy import SlackUser, actor_from_user, check_member
 from approvals.policy_groups import requester_groups
 from approvals.results import CreateResult
 from approvals.service import Service
+from bot.catalogue import say
+from vocabulary.durations import format_duration
 from vocabulary.errors import PolicyRefused
 
 log = logging.getLogger(__name__)
@@ -73,17 +75,16 @@ class Extensions:
         approver_ids: frozenset[str],
     ) -> CreateResult:
         s = self.service
-        check_member(user, s.policy, f"extend {grant_id}")
+        check_member(user, s.policy, say("extend.doing", grant_id=grant_id))
         grant = await s.store.require(grant_id)
         actor = actor_from_user(user)
         if grant.requester != actor and user.user_id not in s.policy.approvers | approver_ids:
-            raise PolicyRefused(f"Only the requester or an approver can extend {grant_id}.")
+            raise PolicyRefused(say("extend.refuse.who", grant_id=grant_id))
         longest = s.settings.max_duration
         if by > longest:
-            raise PolicyRefused(
-                f"An extension adds at most {longest} (the longest grant allowed); ask for less, "
-                f"e.g. `extend {grant_id} by 2h`."
-            )
+            example = example_of(grant_id)
+            most = format_duration(longest)  # as people type it (7d), not as Python prints it
+            raise PolicyRefused(say("extend.refuse.too_long", longest=most, example=example))
         now = s.clock.now()
         check_extendable(grant, max_extensions=s.settings.max_extensions, now=now)
         groups = await requester_groups(s.rules, s.groups, user.user_id)

@@ -53,6 +53,7 @@ from approvals.policy_limits import AutoApprovalLimit
 from approvals.regional import gateway_cloud
 from approvals.resolution import Resolved, resolve_change
 from approvals.results import StaleRequest
+from bot.catalogue import say
 from vocabulary.commands import RevokeRequest, RevokeRule
 from vocabulary.errors import CloudError, SgbotError
 
@@ -132,7 +133,7 @@ async def _make_pending(ctx: JobContext, request: Request, resolved: Resolved) -
     limits = AutoApprovalLimit(ctx.store.client, ctx.store.keys)
     ruled = await policy_outcome(ctx.policy_source, limits, request, resolved, now)
     if ruled.deny is not None:
-        reason = f"{ruled.note.text}: {ruled.deny}"
+        reason = say("policy.denied", note=ruled.note.text, deny=ruled.deny)
         await _reject(ctx, request, reason, resolved, policy=ruled.note)
         return
     expires_at = now + policy.pending_ttl

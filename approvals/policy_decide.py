@@ -23,6 +23,7 @@ from approvals.policy_rules import Facts, Ruling, evaluate, target_names
 from approvals.policy_source import PolicySource
 from approvals.resolution import Resolved
 from approvals.store import RequestStore
+from bot.catalogue import say
 from vocabulary.commands import Authorize, RevokeTarget
 
 
@@ -68,11 +69,17 @@ def _note(policy: Policy, ruling: Ruling, note: str | None) -> PolicyNote:
         decision=ruling.decide.label,
         mode=policy.document.mode,
         note=note,
+        approvals=ruling.decide.approvals,
+        approver_group=ruling.decide.approver_group,
     )
 
 
 def _passed_note(ruling: Ruling, spent: dict[str, str]) -> str | None:
-    limits = [f"rule {name}: {why}" for name, why in ruling.passed_over if name in spent]
+    limits = [
+        say("policy.passed", rule=name, why=why)
+        for name, why in ruling.passed_over
+        if name in spent
+    ]
     return "; ".join(limits) or None
 
 
@@ -99,7 +106,7 @@ async def policy_outcome(
             break
         if await limits.take(request.requester, request.id, auto.per_day, now):
             break
-        spent[ruling.rule.name] = f"its limit of {auto.per_day} auto-approvals a day is reached"
+        spent[ruling.rule.name] = say("policy.limit_reached", per_day=auto.per_day)
     note = _note(policy, ruling, _passed_note(ruling, spent))
     if decide.deny is not None:
         return PolicyOutcome(note=note, deny=decide.deny)

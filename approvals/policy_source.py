@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from approvals.policy_file import Policy, PolicyFileError, default_policy, load_policy, text_digest
+from bot.catalogue import say, say_in
 
 logger = logging.getLogger(__name__)
 
@@ -83,11 +84,13 @@ class PolicySource:
         return True
 
     async def _broken(self, problems: str, digest: str) -> None:
-        message = (
-            f"The policy file {self.path.name if self.path else '?'} no longer validates, so the "
-            f"previous one (hash {self._policy.digest}) stays in force: {problems}"
-        )
-        logger.error("%s", message)
+        fields = {
+            "file": self.path.name if self.path else "?",
+            "digest": self._policy.digest,
+            "problems": problems,
+        }
+        logger.error("%s", say_in("en", "policy.broken", **fields))
+        message = say("policy.broken", **fields)
         if self._reported == digest:
             return
         self._reported = digest

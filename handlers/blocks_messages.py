@@ -191,7 +191,7 @@ def requester_message(request: Request, *, emulated: bool, grant_ending: bool = 
         text += "\n" + say("region.line", region=region)
     blocks = [section(text)]
     if grant_ending and request.grant_expires_at is not None:
-        extend = button("Extend 1h", ActionId.EXTEND_GRANT, request.id, style="primary")
+        extend = button(say("extend.button"), ActionId.EXTEND_GRANT, request.id, style="primary")
         blocks.append(actions([extend], block_id=BlockId.EXTEND))
     return message(text, blocks, emulated=emulated)
 

@@ -21,6 +21,7 @@ from slack_bolt.async_app import AsyncApp
 
 from approvals.keys import READING_TTL
 from approvals.model import ReplyTo, Surface
+from bot.catalogue import say
 from bot.cloud.doctor import gather_facts
 from bot.cloud.doctor_model import Diagnosis
 from bot.cloud.doctor_report import diagnose
@@ -47,7 +48,6 @@ from vocabulary.errors import CloudError, UsageError, UserError
 
 log = logging.getLogger(__name__)
 
-PREFILL_REASON = "access found missing by check"
 _background: set[asyncio.Task[None]] = set()
 
 
@@ -62,7 +62,9 @@ def missing_access(diagnosis: Diagnosis) -> list[Authorize]:
         )
         gateway = GatewayRef(value=diagnosis.gateway.unique_id)
         requests.append(
-            Authorize(gateway=gateway, target=target, ports=ports, reason=PREFILL_REASON)
+            Authorize(
+                gateway=gateway, target=target, ports=ports, reason=say("doctor.prefill_reason")
+            )
         )
     return requests
 
@@ -77,7 +79,7 @@ async def answer(deps: Deps, command: Check, user_id: str, reply_to: ReplyTo) ->
     except UserError as exc:
         return _text(deps, str(exc))
     except CloudError as exc:
-        return _text(deps, f"I could not check: {exc}")
+        return _text(deps, say("doctor.failed", problem=exc))
     prefills = [
         (_label(request), await _store(deps, request, user_id, reply_to))
         for request in missing_access(diagnosis)
@@ -87,7 +89,12 @@ async def answer(deps: Deps, command: Check, user_id: str, reply_to: ReplyTo) ->
         stored = await deps.store.get(request_id) if request_id else None
         if stored is not None:
             requesters[stored.id] = stored.requester.user_id
-    log.info("check by user %s: %s", user_id, diagnosis.verdict)
+    log.info(
+        "check by user %s: %d of %d endpoints blocked",
+        user_id,
+        len(diagnosis.blocked),
+        len(diagnosis.endpoints),
+    )
     return check_message(diagnosis, requesters, prefills, emulated=deps.emulated)
 
 
@@ -116,7 +123,8 @@ def _label(request: Authorize) -> str:
         if isinstance(target, SecurityGroupsTarget)
         else (getattr(target, "security_group_id", ""),)
     )
-    return f"{', '.join(groups)} on {', '.join(str(p) for p in request.ports)}"
+    ports = ", ".join(str(p) for p in request.ports)
+    return say("doctor.missing_label", groups=", ".join(groups), ports=ports)
 
 
 def _text(deps: Deps, text: str) -> Message:
@@ -128,7 +136,7 @@ def check_from_form(values: dict[str, Any]) -> Check:
     value = views._value
     gateway = value(values, BlockId.GATEWAY, ActionId.GATEWAY_SELECT)
     if not gateway:
-        raise UsageError("Choose a gateway in the form, then click Check again.")
+        raise UsageError(say("doctor.form.gateway"))
     target = views._target(
         value(values, BlockId.SERVICE, ActionId.SERVICE_SELECT),
         value(values, BlockId.TARGET, ActionId.TARGET_INPUT),
@@ -136,7 +144,7 @@ def check_from_form(values: dict[str, Any]) -> Check:
     typed = value(values, BlockId.PORTS, ActionId.PORTS_INPUT)
     ports = parse_ports(typed) if typed else ()
     if not ports and target.kind != "service":
-        raise UsageError("Give the ports to check (only a service's own are known).")
+        raise UsageError(say("doctor.form.ports"))
     return Check(gateway=GatewayRef(value=gateway), target=target, ports=ports)
 
 
@@ -157,7 +165,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             metadata = FormMetadata.decode(str(view.get("private_metadata")))
             command = check_from_form(view["state"]["values"])
         except (UserError, ValidationError, KeyError) as exc:
-            text = str(exc) if isinstance(exc, UserError) else "That form cannot be checked."
+            text = str(exc) if isinstance(exc, UserError) else say("doctor.form.broken")
             await tell_clicker(deps, body, text)
             return
         reply_to = ReplyTo(surface=Surface.FORM, channel_id=metadata.channel_id)

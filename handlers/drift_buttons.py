@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from approvals.drift import DRIFT_ID_PATTERN, DriftItem
 from approvals.drift_desk import DriftAction, DriftDesk
 from approvals.drift_store import DriftStore
+from bot.catalogue import say
 from bot.metrics import Outcome
 from handlers.actions import tell_clicker
 from handlers.deps import Deps
@@ -77,7 +78,7 @@ async def press(
         approver_ids = await deps.approvers.approver_ids()
         item, told = await desk.act(item_id, action, user, approver_ids)
     except ValidationError:
-        await tell_clicker(deps, body, "That button does not name a drift item I know.")
+        await tell_clicker(deps, body, say("drift.bad_button"))
         return
     except UserError as exc:
         deps.metrics.count_request(f"drift_{action.value}", Outcome.REFUSED)

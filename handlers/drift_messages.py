@@ -12,6 +12,7 @@ from approvals.drift_desk import ACTIONS, DriftAction
 from approvals.drift_store import DriftStore
 from approvals.model import CardRef
 from approvals.outbox import Notification
+from bot.catalogue import say
 from handlers import mrkdwn
 from handlers.block_parts import Block, Message, actions, button, context, header, message, section
 from handlers.deps import Deps
@@ -19,68 +20,69 @@ from handlers.ids import ActionId, BlockId
 from handlers.replies import NotDeliverable
 
 BUTTONS: dict[DriftAction, tuple[str, ActionId]] = {
-    DriftAction.REAPPLY: ("Re-apply (needs approval)", ActionId.DRIFT_REAPPLY),
-    DriftAction.FORGET: ("Forget", ActionId.DRIFT_FORGET),
-    DriftAction.ADOPT: ("Adopt as a permanent grant", ActionId.DRIFT_ADOPT),
-    DriftAction.IGNORE: ("Ignore", ActionId.DRIFT_IGNORE),
-    DriftAction.REVOKE: ("Revoke (needs approval)", ActionId.DRIFT_REVOKE),
+    DriftAction.REAPPLY: ("drift.button.reapply", ActionId.DRIFT_REAPPLY),
+    DriftAction.FORGET: ("drift.button.forget", ActionId.DRIFT_FORGET),
+    DriftAction.ADOPT: ("drift.button.adopt", ActionId.DRIFT_ADOPT),
+    DriftAction.IGNORE: ("drift.button.ignore", ActionId.DRIFT_IGNORE),
+    DriftAction.REVOKE: ("drift.button.revoke", ActionId.DRIFT_REVOKE),
 }
 ACTION_OF = {action_id: action for action, (_, action_id) in BUTTONS.items()}
 
 _TITLES = {
-    DriftKind.GONE: "A rule sgbot applied is gone from the cloud",
-    DriftKind.UNAPPROVED: "A rule no request explains",
-    DriftKind.ORPHAN: "An inbound rule whose MSE rule is gone",
-}
-_SETTLED = {
-    DriftStatus.REAPPLYING: "asked to re-apply it",
-    DriftStatus.FORGOTTEN: "forgot it",
-    DriftStatus.ADOPTED: "adopted it",
-    DriftStatus.IGNORED: "ignored it",
-    DriftStatus.REVOKING: "asked to revoke it",
+    DriftKind.GONE: "drift.title.gone",
+    DriftKind.UNAPPROVED: "drift.title.unapproved",
+    DriftKind.ORPHAN: "drift.title.orphan",
 }
 
 
 def drift_message(item: DriftItem, *, emulated: bool) -> Message:
-    title = _TITLES[item.kind]
-    rule = f"rule {item.rule_id}"
-    what = (
-        f"{mrkdwn.code(item.gateway_id)}: {rule} from the gateway to "
-        f"{mrkdwn.code(item.security_group_id)} on ports {mrkdwn.code(item.ports)}"
-    )
-    lines = [what]
+    title = say("drift.header", item_id=item.id, title=say(_TITLES[item.kind]))
+    lines = [
+        say(
+            "drift.what",
+            gateway=mrkdwn.code(item.gateway_id),
+            rule_id=item.rule_id,
+            group=mrkdwn.code(item.security_group_id),
+            ports=mrkdwn.code(item.ports),
+        )
+    ]
     if item.kind is DriftKind.GONE:
-        held = ", ".join(item.request_ids) or "a grant"
-        lines.append(f"Applied for {held}; deleted outside sgbot.")
+        held = ", ".join(item.request_ids)
+        lines.append(say("drift.gone", held=held) if held else say("drift.gone.no_request"))
     elif item.kind is DriftKind.ORPHAN:
         lines.append(
-            f"Inbound rule {mrkdwn.code(item.backend_rule_id or '')} of "
-            f"{mrkdwn.code(item.security_group_id)} still allows it, but MSE no longer has "
-            f"{rule}."
+            say(
+                "drift.orphan",
+                backend_rule=mrkdwn.code(item.backend_rule_id or ""),
+                group=mrkdwn.code(item.security_group_id),
+                rule_id=item.rule_id,
+            )
         )
     if item.description:
-        lines.append(f"Description: {mrkdwn.escape(item.description, 300)}")
-    blocks: list[Block] = [header(f"Drift {item.id}: {title}"), section("\n".join(lines))]
+        lines.append(say("drift.description", description=mrkdwn.escape(item.description, 300)))
+    blocks: list[Block] = [header(title), section("\n".join(lines))]
     if item.status is DriftStatus.OPEN:
         buttons = [button(*_label(action), item.id) for action in ACTIONS[item.kind]]
         blocks.append(actions(buttons, block_id=BlockId.DRIFT))
-        blocks.append(context("Only approvers can press these buttons."))
+        blocks.append(context(say("drift.approvers_only")))
     else:
         blocks.append(context(_settled_text(item)))
-    return message(f"Drift {item.id}: {title}", blocks, emulated=emulated)
+    return message(title, blocks, emulated=emulated)
 
 
 def _label(action: DriftAction) -> tuple[str, str]:
-    text, action_id = BUTTONS[action]
-    return text, action_id
+    key, action_id = BUTTONS[action]
+    return say(key), action_id
 
 
 def _settled_text(item: DriftItem) -> str:
     if item.status is DriftStatus.RESOLVED:
-        return "Resolved: a later reconcile no longer found it."
-    by = mrkdwn.mention(item.settled_by) if item.settled_by else "Someone"
-    follow = f" ({mrkdwn.code(item.follow_up)})" if item.follow_up else ""
-    return f"{by} {_SETTLED[item.status]}{follow}."
+        return say("drift.resolved")
+    by = mrkdwn.mention(item.settled_by) if item.settled_by else say("drift.someone")
+    if item.follow_up:
+        follow_up = mrkdwn.code(item.follow_up)
+        return say(f"drift.settled.{item.status.value}.follow", by=by, follow_up=follow_up)
+    return say(f"drift.settled.{item.status.value}", by=by)
 
 
 async def deliver_drift(deps: Deps, note: Notification) -> None:

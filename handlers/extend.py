@@ -15,9 +15,10 @@ from typing import Any
 from pydantic import ValidationError
 from slack_bolt.async_app import AsyncApp
 
-from approvals.extend import BUTTON_EXTENSION
+from approvals.extend import BUTTON_EXTENSION, example_of
 from approvals.extend_service import Extensions
 from approvals.model import ReplyTo, Surface
+from bot import catalogue
 from bot.metrics import Outcome
 from handlers.actions import ButtonValue, tell_clicker
 from handlers.deps import Deps
@@ -30,7 +31,6 @@ from vocabulary.errors import UsageError, UserError
 log = logging.getLogger(__name__)
 
 _EXTEND_RE = re.compile(r"^\s*extend\b\s*(\S*)\s*(?:(?:by|for)\b)?\s*(.*?)\s*$", re.IGNORECASE)
-_EXAMPLE = "extend REQ-7F3K2 by 2h"
 
 
 def parse_extend(text: str) -> tuple[str, timedelta] | None:
@@ -40,13 +40,11 @@ def parse_extend(text: str) -> tuple[str, timedelta] | None:
         return None
     request_id, amount = found.group(1).upper(), found.group(2)
     if REQUEST_ID_RE.fullmatch(request_id) is None:
-        raise UsageError(f"Name the request whose access to extend, e.g. `{_EXAMPLE}`.")
+        raise UsageError(catalogue.say("extend.name_request", example=example_of("REQ-7F3K2")))
     try:
         return request_id, parse_duration(amount.replace(" ", ""))
     except ValueError:
-        raise UsageError(
-            f"Say how much longer, e.g. `extend {request_id} by 2h` (30m, 4h, 2d…)."
-        ) from None
+        raise UsageError(catalogue.say("extend.how_long", example=example_of(request_id))) from None
 
 
 async def take_extend(
@@ -74,8 +72,14 @@ async def take_extend(
     deps.metrics.count_request(kind, Outcome.ACCEPTED if created.created else Outcome.DUPLICATE)
     if created.created:
         added = format_duration(by)
-        await say(plain(deps, f"`{created.request_id}` asks to extend `{grant_id}` by {added}."))
+        await say(plain(deps, _asked(created.request_id, grant_id, added)))
     return True
+
+
+def _asked(request_id: str, grant_id: str, added: str) -> str:
+    return catalogue.say(
+        "extend.asked", request_id=f"`{request_id}`", grant_id=f"`{grant_id}`", added=added
+    )
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -85,7 +89,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         try:
             grant_id = ButtonValue.decode(action.get("value")).request_id
         except ValidationError:
-            await tell_clicker(deps, body, "That button does not name a request I know.")
+            await tell_clicker(deps, body, catalogue.say("extend.bad_button"))
             return
         channel = str((body.get("channel") or {}).get("id") or user_id)
         try:
@@ -103,8 +107,6 @@ def register(app: AsyncApp, deps: Deps) -> None:
             return
         log.info("extension %s of %s asked by user %s", created.request_id, grant_id, user_id)
         added = format_duration(BUTTON_EXTENSION)
-        await tell_clicker(
-            deps, body, f"`{created.request_id}` asks to extend `{grant_id}` by {added}."
-        )
+        await tell_clicker(deps, body, _asked(created.request_id, grant_id, added))
 
     app.action(ActionId.EXTEND_GRANT)(on_extend)

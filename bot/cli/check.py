@@ -48,12 +48,15 @@ def command_text(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot import catalogue
     from bot.cli.serve import load_and_log
     from bot.grammar import read_command
     from vocabulary.commands import Check
     from vocabulary.errors import CloudError, IncompleteCommand, InvalidInput, NotFound, UsageError
 
     settings = load_and_log(level=logging.WARNING)
+    # Runbooks and CI read this output: it keeps English whatever Slack readers are answered in.
+    catalogue.use("en")
     try:
         command = read_command(command_text(args.text)).command
     except (UsageError, IncompleteCommand) as exc:

@@ -171,6 +171,7 @@ def cluster_node(item: dict[str, Any]) -> ClusterNode:
         instance_id=str(item.get("instance_id", "")),
         nodepool_id=item.get("nodepool_id") or None,
         ips=tuple(str(ip) for ip in item.get("ip_address") or ()),
+        created_at=cloud_time(item.get("creation_time")),
     )
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 
+from bot.catalogue import say
 from bot.cloud.doctor_model import Diagnosis, Endpoint, Facts
 from bot.cloud.doctor_report import diagnose
 from bot.cloud.port import CloudPort, Cluster, Gateway, GatewayService
 from bot.cloud.preflight import backend_ingress
 from bot.cloud.regions import RegionalClouds, locate_gateway
 from bot.cloud.resolve import (
-    ASK_EXPLICIT_TARGET,
     CLUSTER_ID_RE,
     K8S_SOURCE,
     _find_cluster,
@@ -62,22 +62,23 @@ async def gather_facts(cloud: CloudPort, gateway: Gateway, command: Check) -> Fa
         cloud.list_rules(gateway.unique_id),
     )
     if not ports:
-        raise InvalidInput(
-            f"MSE lists no port for {render_target(command.target)}; say which: "
-            f"`check gateway {command.gateway} to {render_target(command.target)} on PORTS`"
-        )
+        shown = render_target(command.target)
+        raise InvalidInput(say("doctor.read.no_ports", target=shown, gateway=command.gateway))
     ids = [g for e in endpoints for g in (*e.group_ids, *(e.template_ids or ()))]
     ids = list(dict.fromkeys([*ids, gateway.security_group_id]))
     groups = {g.security_group_id: g for g in await cloud.describe_security_groups(ids)}
     if gateway.security_group_id not in groups:
         raise NotFound(
-            f"the managed security group {gateway.security_group_id} of gateway {gateway.name} "
-            "is not visible to ecs:DescribeSecurityGroups; allow the bot that action on it"
+            say(
+                "doctor.read.gateway_group_hidden",
+                group=gateway.security_group_id,
+                gateway=gateway.name,
+            )
         )
     unknown = [g for g in ids if g not in groups]
     if unknown:
         hidden = ", ".join(unknown)
-        notes = (*notes, f"groups ECS did not return (gone, or hidden by RAM): {hidden}")
+        notes = (*notes, say("doctor.read.groups_hidden", groups=hidden))
     backend = [g for g_id, g in groups.items() if g_id != gateway.security_group_id]
     return Facts(
         gateway=gateway,
@@ -108,9 +109,12 @@ async def _endpoints(
         case InstanceTarget(instance_id=instance_id):
             found = await cloud.find_instances(instance_ids=[instance_id])
             if not found:
-                raise NotFound(f"there is no ECS instance {instance_id} in {cloud.region_id}")
+                raise NotFound(
+                    say("doctor.read.no_instance", instance_id=instance_id, region=cloud.region_id)
+                )
             ip = next(iter(found[0].private_ips), None)
-            return (Endpoint(ip, f"ECS {instance_id}", found[0].security_group_ids),), ports, ()
+            via = say("doctor.via.ecs", instance_id=instance_id)
+            return (Endpoint(ip, via, found[0].security_group_ids),), ports, ()
         case ClusterTarget(cluster_id=ref):
             return await _cluster_nodes(cloud, await _find_cluster(cloud, ref), None), ports, ()
         case NodePoolTarget(nodepool_id=pool_ref, cluster_id=ref):
@@ -122,11 +126,11 @@ async def _endpoints(
             own = tuple(PortRange(start=p, end=p) for p in service.ports)
             endpoints, notes = await _service(cloud, gateway, service)
             return endpoints, ports or own, notes
-    raise InvalidInput(f"cannot check a target of kind {target.kind!r}")
+    raise InvalidInput(say("doctor.read.kind", kind=repr(target.kind)))
 
 
 def _group(group_id: str) -> Endpoint:
-    return Endpoint(None, f"security group {group_id}", (group_id,))
+    return Endpoint(None, say("doctor.via.group", group=group_id), (group_id,))
 
 
 async def _service(
@@ -136,22 +140,20 @@ async def _service(
     if service.source_type.casefold() != K8S_SOURCE:
         ips = addresses(service.ips, service.meta_info)
         if not ips and service.meta_info:
-            raise InvalidInput(f"service {label} is reached by host name; {ASK_EXPLICIT_TARGET}")
+            raise InvalidInput(say("doctor.read.host_name", service=label))
         return await _traced(cloud, gateway.vpc_id, ips, instances_first=True), ()
     sources = {s.source_id: s for s in await cloud.list_service_sources(gateway.unique_id)}
     source = sources.get(service.source_id) if service.source_id is not None else None
     if source is None or not source.address:
-        raise InvalidInput(
-            f"service {label} comes from a Kubernetes source the gateway no longer lists; "
-            + ASK_EXPLICIT_TARGET
-        )
+        raise InvalidInput(say("cloud.source_gone", service=label))
     cluster = await cloud.get_cluster(source.address)
     ips = list(service.ips)
     if not ips:
         return (), ()
     if cluster.is_serverless:
         group = (cluster.security_group_id,) if cluster.security_group_id else ()
-        return tuple(Endpoint(ip, f"ACK Serverless pod of {cluster.name}", group) for ip in ips), ()
+        via = say("doctor.via.serverless_pod", cluster=cluster.name)
+        return tuple(Endpoint(ip, via, group) for ip in ips), ()
     overlay = [ip for ip in ips if _in(ip, cluster.container_cidr)]
     on_vpc = [ip for ip in ips if ip not in overlay]
     traced = await _traced(cloud, cluster.vpc_id, on_vpc, instances_first=False)
@@ -159,14 +161,14 @@ async def _service(
     gone = [e.ip for e in traced if not e.group_ids and e.ip]
     notes: tuple[str, ...] = ()
     if gone and found:
-        notes = (f"pods {', '.join(gone)}: no ENI in the VPC holds them (starting or gone)",)
+        notes = (say("doctor.read.pods_gone", pods=", ".join(gone)),)
     elif gone:
         overlay += gone
     if not overlay:
         return found, notes
     # Overlay pods reach the VPC through the node that runs them: every node is an endpoint.
     nodes = await _cluster_nodes(cloud, cluster, None)
-    note = f"pods {', '.join(overlay)} are on an overlay: any of the cluster's nodes may carry them"
+    note = say("doctor.read.overlay", pods=", ".join(overlay))
     return found + nodes, (*notes, note)
 
 
@@ -177,7 +179,7 @@ async def _traced(
         return ()
     trace = await trace_ips(cloud, vpc_id, ips, instances_first=instances_first)
     held = {hop.ip: Endpoint(hop.ip, hop.via, hop.group_ids) for hop in trace.hops}
-    return tuple(held.get(ip) or Endpoint(ip, "untraced address", ()) for ip in ips)
+    return tuple(held.get(ip) or Endpoint(ip, say("doctor.via.untraced"), ()) for ip in ips)
 
 
 async def _cluster_nodes(
@@ -185,15 +187,17 @@ async def _cluster_nodes(
 ) -> tuple[Endpoint, ...]:
     if isinstance(cluster, Cluster) and cluster.is_serverless:
         group = (cluster.security_group_id,) if cluster.security_group_id else ()
-        return (Endpoint(None, f"ACK Serverless cluster {cluster.name}", group),)
+        return (Endpoint(None, say("doctor.via.serverless_cluster", cluster=cluster.name), group),)
     cluster_id = cluster if isinstance(cluster, str) else cluster.cluster_id
     pools = await cloud.list_node_pools(cluster_id)
     pool_id = None
     if pool_ref is not None:
         chosen = [p for p in pools if pool_ref in (p.nodepool_id, p.name)]
         if not chosen:
-            names = ", ".join(p.nodepool_id for p in pools) or "none"
-            raise NotFound(f"cluster {cluster_id} has no node pool {pool_ref!r} (it has: {names})")
+            names = ", ".join(p.nodepool_id for p in pools) or say("doctor.read.no_pools")
+            raise NotFound(
+                say("cloud.no_pool", cluster=cluster_id, pool=repr(pool_ref), names=names)
+            )
         pools, pool_id = chosen, chosen[0].nodepool_id
     nodes = await cloud.list_cluster_nodes(cluster_id, pool_id)
     found = await cloud.find_instances(instance_ids=[n.instance_id for n in nodes]) if nodes else []
@@ -204,15 +208,17 @@ async def _cluster_nodes(
         instance = instances.get(node.instance_id)
         groups = instance.security_group_ids if instance is not None else ()
         pool = node.nodepool_id if node.nodepool_id in templates else None
-        where = f" of {pool}" if pool else " outside any node pool"
         endpoints.append(
             Endpoint(
                 next(iter(node.ips), None),
-                f"node {node.instance_id}{where}",
+                say("doctor.via.node_in_pool", instance_id=node.instance_id, pool=pool)
+                if pool
+                else say("doctor.via.node_no_pool", instance_id=node.instance_id),
                 groups,
                 pool_id=pool,
                 template_ids=templates.get(pool) if pool else None,
                 is_node=True,
+                joined_at=node.created_at,
             )
         )
     return tuple(endpoints)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.catalogue import say
 from bot.cloud.doctor_coverage import decide, overlaps, served_groups
 from bot.cloud.doctor_model import Cause, CauseKind, Endpoint, EndpointCheck, Facts
+from bot.cloud.port import GatewayRule
 from bot.cloud.resolve_k8s import listed
 from vocabulary.commands import PortRange
-
-EACH_GROUP = "authorize each group, so that a later change of its groups does not cut access"
 
 
 def refusals(facts: Facts, group_id: str) -> list[Cause]:
@@ -26,18 +26,25 @@ def refusals(facts: Facts, group_id: str) -> list[Cause]:
         causes.append(
             Cause(
                 CauseKind.OTHER_VPC,
-                f"{group_id} is in {group.vpc_id}, the gateway in {gateway_group.vpc_id}; a "
-                "gateway can only reach groups in its own VPC",
+                say(
+                    "doctor.cause.other_vpc",
+                    group=group_id,
+                    vpc=group.vpc_id,
+                    gateway_vpc=gateway_group.vpc_id,
+                ),
             )
         )
     if group.group_type != gateway_group.group_type:
         causes.append(
             Cause(
                 CauseKind.TYPE_MISMATCH,
-                f"{group_id} is {group.group_type} and the gateway's group "
-                f"{gateway_group.security_group_id} is {gateway_group.group_type}; MSE "
-                "authorizes only between groups of one type: use a gateway group of the "
-                "backend's type",
+                say(
+                    "doctor.cause.type_mismatch",
+                    group=group_id,
+                    group_type=f"`{group.group_type}`",  # ECS's own word for it
+                    gateway_group=gateway_group.security_group_id,
+                    gateway_type=f"`{gateway_group.group_type}`",
+                ),
             )
         )
     return causes
@@ -49,16 +56,18 @@ def state_causes(facts: Facts) -> list[Cause]:
         causes.append(
             Cause(
                 CauseKind.NO_ENDPOINTS,
-                f"{facts.target} has no endpoints: MSE lists no address for it, so it is down, "
-                "scaled to zero or not ready yet; start it (`kubectl get endpoints`) and check "
-                "again",
+                say("doctor.cause.no_endpoints", target=f"`{facts.target}`"),
             )
         )
     if not facts.gateway.running:
         causes.append(
             Cause(
                 CauseKind.GATEWAY_NOT_RUNNING,
-                f"gateway {facts.gateway.name} is {facts.gateway.status_text}, not running",
+                say(
+                    "doctor.cause.gateway_not_running",
+                    gateway=facts.gateway.name,
+                    status=facts.gateway.status_text,
+                ),
             )
         )
     for group_id in served_groups(facts):
@@ -69,8 +78,7 @@ def state_causes(facts: Facts) -> list[Cause]:
         causes.append(
             Cause(
                 CauseKind.UNTRACED,
-                f"no instance or network interface in the gateway's VPC holds {listed(untraced)}"
-                "; a stale address, or one in another VPC",
+                say("doctor.cause.untraced", addresses=listed(untraced)),
             )
         )
     return causes
@@ -91,14 +99,17 @@ def wrong_node(facts: Facts, checks: Sequence[EndpointCheck]) -> list[Cause]:
     ]
     if not elsewhere:
         return []
-    records = [f"{r.rule_id} ({r.security_group_id}, ports {r.ports})" for r in elsewhere]
-    return [
-        Cause(
-            CauseKind.WRONG_NODE,
-            f"the gateway has authorization {listed(records, '; ')}, but none of the endpoints "
-            f"is in those groups; they are in {listed(sorted(served))}: authorize those instead",
-        )
-    ]
+    records = [_record(r) for r in elsewhere]
+    text = say(
+        "doctor.cause.wrong_node", records=listed(records, "; "), groups=listed(sorted(served))
+    )
+    return [Cause(CauseKind.WRONG_NODE, text)]
+
+
+def _record(rule: GatewayRule) -> str:
+    return say(
+        "doctor.cause.record", rule_id=rule.rule_id, group=rule.security_group_id, ports=rule.ports
+    )
 
 
 def several_groups(
@@ -113,20 +124,16 @@ def several_groups(
             allowing = [g for g in groups if decide(facts, (g,), port_check.ports, cidrs).covered]
             if not allowing or len(allowing) == len(groups):
                 continue
-            outcome = (
-                "so it is reachable"
-                if port_check.covered
-                else f"yet it is blocked: {port_check.why}"
+            outcome = "reachable" if port_check.covered else "blocked"
+            text = say(
+                f"doctor.cause.several_groups.{outcome}",
+                endpoint=name(check.endpoint),
+                groups=", ".join(groups),
+                allowing=", ".join(allowing),
+                ports=port_check.ports,
+                why=port_check.why,
             )
-            causes.append(
-                Cause(
-                    CauseKind.SEVERAL_GROUPS,
-                    f"{name(check.endpoint)} is in {', '.join(groups)} and only "
-                    f"{', '.join(allowing)} lets the gateway in on {port_check.ports}; ECS "
-                    f"evaluates the rules of all its groups together by priority, {outcome}; "
-                    f"{EACH_GROUP}",
-                )
-            )
+            causes.append(Cause(CauseKind.SEVERAL_GROUPS, text))
     return causes
 
 
@@ -144,17 +151,13 @@ def port_changed(
     ]
     if not stale:
         return []
-    records = ", ".join(f"{r.rule_id} ({r.security_group_id}, ports {r.ports})" for r in stale)
+    records = ", ".join(_record(r) for r in stale)
     now = ", ".join(str(p) for p in blocked)
-    uses = "now uses" if facts.ports_from_service else "is asked about"
-    return [
-        Cause(
-            CauseKind.PORT_CHANGED,
-            f"authorization {records} covers a port {facts.target} does not use; it {uses} "
-            f"{now}, which no rule allows: authorize {now}, and revoke the old rule if nothing "
-            "else needs it",
-        )
-    ]
+    # A service's ports come from MSE; otherwise they are the ones the asker typed.
+    key = "uses" if facts.ports_from_service else "asked"
+    target = f"`{facts.target}`"  # the grammar's words for it, as typed
+    text = say(f"doctor.cause.port_changed.{key}", records=records, target=target, now=now)
+    return [Cause(CauseKind.PORT_CHANGED, text)]
 
 
 def new_node(checks: Sequence[EndpointCheck]) -> list[Cause]:
@@ -169,24 +172,25 @@ def new_node(checks: Sequence[EndpointCheck]) -> list[Cause]:
         )
     ]
     texts = [
-        f"{name(e)} has {', '.join(e.group_ids)}"
-        + (
-            f", its pool {e.pool_id} gives {', '.join(e.template_ids)}"
-            if e.template_ids is not None
-            else ", and is in no node pool"
+        say(
+            "doctor.cause.node_pool",
+            node=name(e),
+            groups=", ".join(e.group_ids),
+            pool=e.pool_id,
+            template=", ".join(e.template_ids),
         )
+        if e.template_ids is not None
+        else say("doctor.cause.node_no_pool", node=name(e), groups=", ".join(e.group_ids))
         for e in differing
     ]
     if not texts:
         return []
-    return [
-        Cause(
-            CauseKind.NEW_NODE,
-            f"nodes whose groups differ from their pool's template: {listed(texts, '; ')}; a "
-            "node added or changed after the grant does not have the authorized groups",
-        )
-    ]
+    return [Cause(CauseKind.NEW_NODE, say("doctor.cause.new_node", nodes=listed(texts, "; ")))]
 
 
 def name(endpoint: Endpoint) -> str:
-    return f"{endpoint.via} ({endpoint.ip})" if endpoint.ip else endpoint.via
+    return (
+        say("doctor.endpoint_name", via=endpoint.via, ip=endpoint.ip)
+        if endpoint.ip
+        else endpoint.via
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Sequence
 
+from bot.catalogue import say
 from bot.cloud.doctor_model import Facts, PortCheck
 from bot.cloud.port import GatewayRule, IngressRule
 from bot.cloud.rule_writes import SGBOT_DESCRIPTION
@@ -71,16 +72,17 @@ def decide(
             if touches:
                 matching.append((rule.priority, accept, group_id, rule))
     if not group_ids:
-        why = "no ECS instance or network interface in the gateway's VPC holds this address"
+        why = say("doctor.cover.untraced")
         return PortCheck(ports, False, why)
     if not matching:
         trusted = None if cidrs else enterprise_record(facts, group_ids, ports)
         if trusted is not None:
             # MSE lists no CIDRs (``AuthCidrs`` [""]), so its own record is the evidence.
-            why = (
-                f"MSE authorization {trusted.rule_id} in {trusted.security_group_id} (ports "
-                f"{trusted.ports}; an enterprise group, taken from MSE's record because it "
-                "lists no CIDRs to match the inbound rules with)"
+            why = say(
+                "doctor.cover.enterprise",
+                rule_id=trusted.rule_id,
+                group=trusted.security_group_id,
+                ports=trusted.ports,
             )
             made = SGBOT_DESCRIPTION.match(trusted.description)
             return PortCheck(
@@ -92,11 +94,11 @@ def decide(
                 request_id=made.group(1) if made else None,
             )
         groups = ", ".join(group_ids)
-        why = f"no rule in {groups} lets the gateway's group {gateway_group} in on {ports}"
+        why = say("doctor.cover.no_rule", groups=groups, gateway_group=gateway_group, ports=ports)
         return PortCheck(ports, False, why)
     priority, accept, group_id, rule = min(matching, key=lambda m: (m[0], m[1]))
     if not accept:
-        why = f"dropped by inbound rule {rule.rule_id} in {group_id} (priority {priority})"
+        why = say("doctor.cover.dropped", rule_id=rule.rule_id, group=group_id, priority=priority)
         return PortCheck(ports, False, why, group_id=group_id, ingress_rule_id=rule.rule_id)
     record = next(
         (
@@ -107,11 +109,13 @@ def decide(
         None,
     )
     if record is None:
-        why = f"inbound rule {rule.rule_id} in {group_id} (ports {rule.port_range}; not via MSE)"
+        why = say(
+            "doctor.cover.not_mse", rule_id=rule.rule_id, group=group_id, ports=rule.port_range
+        )
         return PortCheck(ports, True, why, group_id=group_id, ingress_rule_id=rule.rule_id)
     made = SGBOT_DESCRIPTION.match(record.description)
     request_id = made.group(1) if made else None
-    why = f"MSE authorization {record.rule_id} in {group_id} (ports {record.ports})"
+    why = say("doctor.cover.mse", rule_id=record.rule_id, group=group_id, ports=record.ports)
     return PortCheck(
         ports,
         True,

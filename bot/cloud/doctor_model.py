@@ -11,9 +11,11 @@ command line prints; Slack draws the same values.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from bot.catalogue import say
 from bot.cloud.port import Gateway, GatewayRule, IngressRule, SecurityGroup
 from vocabulary.commands import PortRange
 
@@ -44,6 +46,7 @@ class Endpoint:
     pool_id: str | None = None
     template_ids: tuple[str, ...] | None = None
     is_node: bool = False
+    joined_at: datetime | None = None  # a node's creation time, when the cloud gives it
 
 
 @dataclass(frozen=True)
@@ -113,11 +116,12 @@ class Diagnosis:
     @property
     def verdict(self) -> str:
         if not self.endpoints:
-            return "blocked: the target has no endpoints to reach"
+            return say("doctor.verdict.no_endpoints")
         if self.reachable:
-            return "reachable as far as security groups go"
+            return say("doctor.verdict.reachable")
         count = len(self.blocked)
-        return f"blocked for {count} endpoint{'s' if count != 1 else ''} of {len(self.endpoints)}"
+        key = "doctor.verdict.blocked_one" if count == 1 else "doctor.verdict.blocked"
+        return say(key, count=count, total=len(self.endpoints))
 
     def missing_requests(self) -> list[tuple[tuple[str, ...], tuple[PortRange, ...]]]:
         """``missing`` as few (groups, ports) requests as cover exactly those pairs: groups

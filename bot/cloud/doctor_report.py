@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.catalogue import say
 from bot.cloud.doctor_causes import (
     new_node,
     port_changed,
@@ -19,17 +20,9 @@ from bot.cloud.doctor_causes import (
     wrong_node,
 )
 from bot.cloud.doctor_coverage import basic, decide, gateway_cidrs, served_groups
+from bot.cloud.doctor_joined import joined_after_grant
 from bot.cloud.doctor_model import Diagnosis, EndpointCheck, Facts
 from vocabulary.commands import PortRange
-
-HEALTH = (
-    "whether the service itself answers: security groups only let traffic in; from a node in "
-    "the same security group try `curl http://IP:PORT`"
-)
-ENTERPRISE = (
-    "enterprise groups are authorized by CIDR (the gateway's vSwitches), not by group: a rule "
-    "counts when its CIDR holds one of {cidrs}"
-)
 
 
 def diagnose(facts: Facts) -> Diagnosis:
@@ -44,11 +37,13 @@ def diagnose(facts: Facts) -> Diagnosis:
         *several_groups(facts, checks, cidrs),
         *port_changed(facts, checks, cidrs),
         *new_node(checks),
+        *joined_after_grant(facts, checks),
     ]
-    cannot_see = [HEALTH]
+    cannot_see = [say("doctor.blind.health")]
     enterprise = [g for g in served_groups(facts) if g in facts.groups and not basic(facts, g)]
     if enterprise:
-        cannot_see.append(ENTERPRISE.format(cidrs=", ".join(cidrs) or "the gateway's CIDRs"))
+        shown = ", ".join(cidrs) or say("doctor.blind.gateway_cidrs")
+        cannot_see.append(say("doctor.blind.enterprise", cidrs=shown))
     return Diagnosis(
         gateway=facts.gateway,
         target=facts.target,

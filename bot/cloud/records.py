@@ -120,6 +120,7 @@ class ClusterNode:
     instance_id: str
     nodepool_id: str | None
     ips: tuple[str, ...]
+    created_at: datetime | None = None  # when the node joined the cluster
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ class RegionalClouds:
     def get(self, region: str) -> CloudPort:
         if region not in self.regions:
             served = ", ".join(self.regions)
-            raise InvalidInput(say("region.not_served", region=region, served=served))
+            raise InvalidInput(say("doctor.region_unserved", region=region, served=served))
         if region not in self._built:
             self._built[region] = self._build(region)
         return self._built[region]
@@ -97,10 +97,14 @@ async def locate_gateway(
     held = list(dict.fromkeys(each for each, _ in hits))
     if len(held) > 1:
         choices = ", ".join(f"`gateway {ref.value} in {each}` ({gid})" for each, gid in hits)
-        raise InvalidInput(say("region.several", gateway=repr(ref.value), choices=choices))
+        raise InvalidInput(say("doctor.region_several", gateway=repr(ref.value), choices=choices))
     if not held:
         raise NotFound(
-            say("cloud.no_gateway_name", gateway=repr(ref.value), region=", ".join(clouds.regions))
+            say(
+                "cloud.no_gateway_name",
+                gateway=repr(ref.value),
+                region=", ".join(clouds.regions),
+            )
         )
     cloud = clouds.get(held[0])
     return cloud, await find_gateway(cloud, ref)

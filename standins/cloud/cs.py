@@ -123,7 +123,7 @@ def describe_cluster_nodes(backend: Backend, path: tuple[str, ...], query: Param
             "node_status": "Ready",
             "state": "running",
             "source": "ess_attach" if placed.nodepool_id else "manual_attach",
-            "creation_time": CREATED,
+            "creation_time": placed.node.created,
         }
         for placed in backend.cluster_nodes(cluster)
         if pool_id in (None, placed.nodepool_id)

@@ -144,6 +144,7 @@ class NetworkInterface(_Model):
 class Node(_Model):
     instance_id: str
     ip: str
+    created: str = "2024-01-01T00:00:00+08:00"  # DescribeClusterNodes' creation_time
     security_group_ids: list[str] | None = None  # None: the pool's (or cluster's) groups
 
 

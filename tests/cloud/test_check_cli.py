@@ -65,3 +65,12 @@ def test_exit_3_when_the_cloud_cannot_be_asked(emulator: EmulatorHandle) -> None
     assert done.returncode == 3, done.stderr
     assert done.stdout == ""
     assert "wrong-secret" not in done.stderr
+
+
+def test_the_json_stays_english_on_a_chinese_bot(emulator: EmulatorHandle) -> None:
+    env = cli_env(emulator, SGBOT_LANGUAGE="zh")
+    done = run_cli(["check", "gateway prod-gw to service orders"], env)
+    assert done.returncode == 1, done.stderr
+    document = json.loads(done.stdout)
+    assert document["verdict"] == "blocked for 4 endpoints of 4"
+    assert "不通" not in done.stdout + done.stderr

@@ -152,6 +152,23 @@ async def test_one_uncovered_node_pool(emulator: EmulatorHandle) -> None:
     assert diagnosis.verdict == "blocked for 2 endpoints of 4"
     assert {e.endpoint.pool_id for e in diagnosis.blocked} == {"np-multi"}
     assert [g for g, _ in diagnosis.missing] == ["sg-ackpoolb01", "sg-ackpoolb02"]
+    # Its nodes joined in 2025, before this authorization: nothing joined after the grant.
+    assert not any("joined after" in cause.text for cause in diagnosis.causes)
+
+
+async def test_a_node_pool_that_joined_after_the_grant(emulator: EmulatorHandle) -> None:
+    # Rule 1 (443 on web's group) dates from 2024; the multi pool's nodes joined in 2025 with
+    # exactly their pool's groups, so only their time tells why the grant missed them.
+    cloud = make_cloud(emulator)
+    diagnosis = await doctor(cloud, "check gateway prod-gw to service orders on 443")
+    assert {e.endpoint.pool_id for e in diagnosis.blocked} == {"np-multi"}
+    assert all(e.endpoint.group_ids == e.endpoint.template_ids for e in diagnosis.blocked)
+    [joined] = [c for c in diagnosis.causes if "joined after" in c.text]
+    assert joined.kind is CauseKind.NEW_NODE
+    assert "authorization 1 (2024-01-01 00:00 UTC)" in joined.text
+    assert "node i-ackmulti001 of np-multi joined at 2025-03-01 02:00 UTC" in joined.text
+    assert "i-ackmulti002" in joined.text
+    assert "i-ackweb001" not in joined.text  # covered: not listed, whenever it joined
 
 
 async def test_other_vpc_and_type_mismatch(emulator: EmulatorHandle) -> None:

@@ -108,7 +108,9 @@ def test_it_says_it_has_no_replicas_so_the_bot_does_not_wait(client: redis.Redis
 def test_the_store_and_worker_suites_pass_on_it(server: EmbeddedRedisServer) -> None:
     suites = [f"tests/approvals/{name}" for name in ("test_store.py", "test_store_work.py")]
     suites += ["tests/approvals/test_worker.py", "tests/approvals/test_jobs.py"]
-    environment = os.environ | {"SGBOT_TEST_REDIS_URL": server.url}
+    # A Python thread per connection, all sharing the GIL: fifty concurrent deciders on a loaded
+    # machine can wait past redis-py's 5 s default read timeout, which is not what this test checks.
+    environment = os.environ | {"SGBOT_TEST_REDIS_URL": f"{server.url}?socket_timeout=60"}
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *suites],
         cwd=ROOT,

@@ -13,5 +13,4 @@ MESSAGES = {
         "sgbot does not serve region {region}; it serves {served}. Name one of those after "
         "the gateway, or leave the region out."
     ),
-    "region.several": "a gateway named {gateway} exists in several regions; say which: {choices}",
 }

@@ -12,5 +12,4 @@ MESSAGES = {
     "region.not_served": (
         "sgbot 不服务地域 {region}，只服务 {served}。请在网关后写其中一个地域，或不写地域。"
     ),
-    "region.several": "多个地域都有名为 {gateway} 的网关，请指明是哪一个：{choices}",
 }
