@@ -2,7 +2,8 @@
 
 Each method is one short step over the store: it checks who may act, commits one change with
 its effects (jobs, outbox messages) and returns at once; cloud work happens in the worker.
-Reads here come from Redis only; those that ask the cloud are ``approvals.lookups``. Every
+Reads (``approvals.service_reads``) come from Redis only; those that ask the cloud are
+``approvals.lookups``. Every
 policy refusal (to ask, decide, cancel, retry, end or read) is recorded in the audit trail.
 Who may do what beyond the approval policy:
 
@@ -28,7 +29,7 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 
 from redis.exceptions import RedisError
@@ -51,12 +52,13 @@ from approvals.policy import (
 )
 from approvals.policy_groups import GroupMembers, PolicySource, approvers_for, requester_groups
 from approvals.results import CreateResult, DecideResult
+from approvals.service_reads import ServiceReads
 from approvals.store import RequestIdTaken, RequestStore
 from bot.catalogue import say
 from bot.grammar.values import check_duration
 from bot.settings import Settings
 from vocabulary.commands import Authorize, ChangeCommand, RevokeTarget
-from vocabulary.errors import PolicyRefused
+from vocabulary.errors import PolicyRefused, UsageError
 
 _N = NotificationKind
 log = logging.getLogger(__name__)
@@ -66,7 +68,7 @@ ID_ATTEMPTS = 5
 
 
 @dataclass
-class Service:
+class Service(ServiceReads):
     store: RequestStore
     clock: Clock
     policy: PolicyConfig
@@ -90,6 +92,10 @@ class Service:
         check_requester(requester, self.policy)
         if isinstance(command, Authorize):
             check_duration(command.duration, self.settings.max_duration)
+        served = self.settings.served_regions
+        region = getattr(command, "region", None)  # refused here, before anything is stored
+        if region is not None and region not in served:
+            raise UsageError(say("region.not_served", region=region, served=", ".join(served)))
         now = self.clock.now()
         limit = (self.policy.rate_limit, self.policy.rate_window.total_seconds())
         groups = await requester_groups(self.rules, self.groups, requester.user_id)
@@ -241,28 +247,6 @@ class Service:
         """Refuse (and audit) a read of requests or history by anyone but a full member."""
         async with self._audit_refusal(user, doing):
             check_reader(user, self.policy)
-
-    async def status(self, request_id: str) -> Request:
-        return await self.store.require(request_id)
-
-    async def find(self, request_id: str) -> Request | None:
-        return await self.store.get(request_id)
-
-    async def first_intake(self, intake_key: str, ttl: timedelta) -> bool:
-        """True the first time a chat message is seen, so a redelivered one is answered once."""
-        return await self.store.work.seen_once("intake", intake_key, ttl)
-
-    async def list_pending(self, limit: int = 50, offset: int = 0) -> list[Request]:
-        return await self.store.list_pending(limit, offset)
-
-    async def count_pending(self) -> int:
-        return await self.store.count_pending()
-
-    async def history(self, gateway_id: str | None = None, limit: int = 20) -> list[Request]:
-        return await self.store.history(gateway_id, limit)
-
-    async def list_mine(self, user: Person, limit: int = 20) -> list[Request]:
-        return await self.store.list_for_user(actor_from_user(user), limit)
 
     # -- who may act -----------------------------------------------------------------
 
