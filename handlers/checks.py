@@ -33,6 +33,7 @@ from handlers.blocks import FormMetadata
 from handlers.blocks_check import check_message
 from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId
+from handlers.middleware import deps_of
 from handlers.mrkdwn import escape
 from handlers.readings import PendingReading
 from handlers.replies import reply_privately
@@ -156,30 +157,34 @@ async def _logged(work: Awaitable[None]) -> None:
         log.exception("check from the request form failed")
 
 
+async def on_check_from_form(ack: Any, body: dict[str, Any], context: dict[str, Any]) -> None:
+    deps = deps_of(context)
+    await ack()
+    user_id = str(body["user"]["id"])
+    view = body.get("view") or {}
+    try:
+        metadata = FormMetadata.decode(str(view.get("private_metadata")))
+        command = check_from_form(view["state"]["values"])
+    except (UserError, ValidationError, KeyError) as exc:
+        text = str(exc) if isinstance(exc, UserError) else say("doctor.form.broken")
+        await tell_clicker(deps, deps.slack, body, text)
+        return
+    reply_to = ReplyTo(surface=Surface.FORM, channel_id=metadata.channel_id)
+    task = asyncio.get_running_loop().create_task(
+        _logged(answer_later(deps, command, user_id, reply_to))
+    )
+    _background.add(task)  # the loop keeps only weak references to tasks
+    task.add_done_callback(_background.discard)
+
+
+async def on_open_check_form(ack: Any, body: dict[str, Any], context: dict[str, Any]) -> None:
+    deps = deps_of(context)
+    user_id = str(body["user"]["id"])
+    reply_to = ReplyTo(surface=Surface.HOME, channel_id=user_id)
+    await views.open_request_form(deps, body["trigger_id"], reply_to, None, user_id)
+    await ack()
+
+
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_check_from_form(ack: Any, body: dict[str, Any]) -> None:
-        await ack()
-        user_id = str(body["user"]["id"])
-        view = body.get("view") or {}
-        try:
-            metadata = FormMetadata.decode(str(view.get("private_metadata")))
-            command = check_from_form(view["state"]["values"])
-        except (UserError, ValidationError, KeyError) as exc:
-            text = str(exc) if isinstance(exc, UserError) else say("doctor.form.broken")
-            await tell_clicker(deps, deps.slack, body, text)
-            return
-        reply_to = ReplyTo(surface=Surface.FORM, channel_id=metadata.channel_id)
-        task = asyncio.get_running_loop().create_task(
-            _logged(answer_later(deps, command, user_id, reply_to))
-        )
-        _background.add(task)  # the loop keeps only weak references to tasks
-        task.add_done_callback(_background.discard)
-
-    async def on_open_check_form(ack: Any, body: dict[str, Any]) -> None:
-        user_id = str(body["user"]["id"])
-        reply_to = ReplyTo(surface=Surface.HOME, channel_id=user_id)
-        await views.open_request_form(deps, body["trigger_id"], reply_to, None, user_id)
-        await ack()
-
     app.action(ActionId.CHECK_FROM_FORM)(on_check_from_form)
     app.action(ActionId.OPEN_CHECK_FORM)(on_open_check_form)

@@ -185,33 +185,37 @@ async def slash(
         await ack()
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_mention(event: dict[str, Any]) -> None:
-        if not _is_person_message(event, deps):
-            return
+async def on_mention(event: dict[str, Any], context: dict[str, Any]) -> None:
+    deps = deps_of(context)
+    if not _is_person_message(event, deps):
+        return
+    await _channel_message(deps, event)
+
+
+async def on_message(event: dict[str, Any], context: dict[str, Any]) -> None:
+    deps = deps_of(context)
+    if not _is_person_message(event, deps):
+        return
+    if event.get("channel_type") == "im":
+        reply_to = ReplyTo(surface=Surface.DM, channel_id=str(event["channel"]))
+        user_id = str(event["user"])
+
+        async def say(reply: Message) -> None:
+            await reply_privately(deps.slack, reply_to, user_id, reply)
+
+        await take(
+            deps,
+            str(event.get("text") or ""),
+            user_id=user_id,
+            reply_to=reply_to,
+            intake_key=f"msg:{event['channel']}:{event['ts']}",
+            say=say,
+        )
+    elif f"<@{deps.bot_user_id}" in str(event.get("text") or ""):
         await _channel_message(deps, event)
 
-    async def on_message(event: dict[str, Any]) -> None:
-        if not _is_person_message(event, deps):
-            return
-        if event.get("channel_type") == "im":
-            reply_to = ReplyTo(surface=Surface.DM, channel_id=str(event["channel"]))
-            user_id = str(event["user"])
 
-            async def say(reply: Message) -> None:
-                await reply_privately(deps.slack, reply_to, user_id, reply)
-
-            await take(
-                deps,
-                str(event.get("text") or ""),
-                user_id=user_id,
-                reply_to=reply_to,
-                intake_key=f"msg:{event['channel']}:{event['ts']}",
-                say=say,
-            )
-        elif f"<@{deps.bot_user_id}" in str(event.get("text") or ""):
-            await _channel_message(deps, event)
-
+def register(app: AsyncApp, deps: Deps) -> None:
     app.command(deps.settings.command)(slash)
     app.event("app_mention")(on_mention)
     app.event("message")(on_message)

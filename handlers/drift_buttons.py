@@ -22,6 +22,7 @@ from bot.metrics import Outcome
 from handlers.actions import tell_clicker
 from handlers.deps import Deps
 from handlers.drift_messages import ACTION_OF, drift_message
+from handlers.middleware import deps_of
 from vocabulary.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -57,13 +58,15 @@ async def redraw(deps: Deps, item: DriftItem) -> None:
     )
 
 
+async def on_click(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: dict[str, Any]
+) -> None:
+    deps = deps_of(context)
+    await ack()
+    await press(deps, desk_for(deps), body, ACTION_OF[action["action_id"]], action.get("value"))
+
+
 def register(app: AsyncApp, deps: Deps) -> None:
-    desk = desk_for(deps)
-
-    async def on_click(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        await press(deps, desk, body, ACTION_OF[action["action_id"]], action.get("value"))
-
     for action_id in ACTION_OF:
         app.action(action_id)(on_click)
 

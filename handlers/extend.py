@@ -24,7 +24,7 @@ from handlers.actions import tell_clicker
 from handlers.deps import Deps
 from handlers.ids import ActionId
 from handlers.intake import Say, plain, say_once
-from handlers.middleware import ButtonValue
+from handlers.middleware import ButtonValue, deps_of
 from vocabulary.commands import REQUEST_ID_RE
 from vocabulary.durations import format_duration, parse_duration
 from vocabulary.errors import UsageError, UserError
@@ -83,31 +83,35 @@ def _asked(request_id: str, grant_id: str, added: str) -> str:
     )
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_extend(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        user_id = str(body["user"]["id"])
-        try:
-            grant_id = ButtonValue.decode(action.get("value")).request_id
-        except ValidationError:
-            await tell_clicker(deps, deps.slack, body, catalogue.say("extend.bad_button"))
-            return
-        channel = str((body.get("channel") or {}).get("id") or user_id)
-        try:
-            created = await Extensions(deps.service).ask(
-                grant_id,
-                BUTTON_EXTENSION,
-                await deps.approvers.person(user_id),
-                reply_to=ReplyTo(surface=Surface.DM, channel_id=channel),
-                # One extension per warning message, however often the button is pressed.
-                intake_key=f"extend:{grant_id}:{(body.get('container') or {}).get('message_ts')}",
-                approver_ids=await deps.approvers.approver_ids(),
-            )
-        except UserError as exc:
-            await tell_clicker(deps, deps.slack, body, str(exc))
-            return
-        log.info("extension %s of %s asked by user %s", created.request_id, grant_id, user_id)
-        added = format_duration(BUTTON_EXTENSION)
-        await tell_clicker(deps, deps.slack, body, _asked(created.request_id, grant_id, added))
+async def on_extend(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: dict[str, Any]
+) -> None:
+    deps = deps_of(context)
+    await ack()
+    user_id = str(body["user"]["id"])
+    try:
+        grant_id = ButtonValue.decode(action.get("value")).request_id
+    except ValidationError:
+        await tell_clicker(deps, deps.slack, body, catalogue.say("extend.bad_button"))
+        return
+    channel = str((body.get("channel") or {}).get("id") or user_id)
+    try:
+        created = await Extensions(deps.service).ask(
+            grant_id,
+            BUTTON_EXTENSION,
+            await deps.approvers.person(user_id),
+            reply_to=ReplyTo(surface=Surface.DM, channel_id=channel),
+            # One extension per warning message, however often the button is pressed.
+            intake_key=f"extend:{grant_id}:{(body.get('container') or {}).get('message_ts')}",
+            approver_ids=await deps.approvers.approver_ids(),
+        )
+    except UserError as exc:
+        await tell_clicker(deps, deps.slack, body, str(exc))
+        return
+    log.info("extension %s of %s asked by user %s", created.request_id, grant_id, user_id)
+    added = format_duration(BUTTON_EXTENSION)
+    await tell_clicker(deps, deps.slack, body, _asked(created.request_id, grant_id, added))
 
+
+def register(app: AsyncApp, deps: Deps) -> None:
     app.action(ActionId.EXTEND_GRANT)(on_extend)

@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 
 from handlers.blocks import home_view, refused_home_view
 from handlers.deps import Deps
+from handlers.middleware import deps_of
 from vocabulary.errors import PolicyRefused
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,12 @@ async def publish_home(deps: Deps, user_id: str) -> None:
     await deps.slack.views_publish(user_id=user_id, view=view)
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_home_opened(event: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        await publish_home(deps, str(event["user"]))
+async def on_home_opened(event: dict[str, Any], context: dict[str, Any]) -> None:
+    deps = deps_of(context)
+    if event.get("tab", "home") != "home":
+        return
+    await publish_home(deps, str(event["user"]))
 
+
+def register(app: AsyncApp, deps: Deps) -> None:
     app.event("app_home_opened")(on_home_opened)

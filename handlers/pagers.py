@@ -21,6 +21,7 @@ from handlers.block_parts import Message, message, section
 from handlers.blocks import PageRef
 from handlers.deps import Deps
 from handlers.ids import ActionId
+from handlers.middleware import deps_of
 from handlers.replies import direct_message, respond
 from vocabulary.commands import GatewayRef
 from vocabulary.errors import CloudError, PolicyRefused
@@ -52,36 +53,44 @@ def _note(deps: Deps, text: str) -> Message:
     return message(text, [section(text)], emulated=deps.emulated)
 
 
+async def on_pending_page(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: dict[str, Any]
+) -> None:
+    deps = deps_of(context)
+    await ack()
+    try:
+        wanted = PendingPage.decode(action.get("value"))
+    except ValidationError:
+        await show_page(deps, body, _note(deps, say("click.unknown_page")))
+        return
+    user_id = str(body["user"]["id"])
+    refused = await queries.read_refusal(deps, user_id, "read: ListPending page")
+    await show_page(deps, body, refused or await queries.pending_page(deps, wanted.page))
+
+
+async def on_rules_page(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: dict[str, Any]
+) -> None:
+    deps = deps_of(context)
+    await ack()
+    try:
+        wanted = PageRef.decode(str(action.get("value")))
+    except ValidationError:
+        await show_page(deps, body, _note(deps, say("click.unknown_page")))
+        return
+    user = await deps.approvers.person(str(body["user"]["id"]))
+    gateway = GatewayRef(value=wanted.gateway_id)
+    try:
+        page = await queries.rules_page(deps, user, gateway, wanted.page)
+    except PolicyRefused as exc:
+        page = _note(deps, str(exc))
+    except CloudError as exc:
+        log.warning("rules page of %s failed: %s", wanted.gateway_id, exc)
+        page = _note(deps, say("query.gateway_unreadable", error=exc))
+    await show_page(deps, body, page)
+
+
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_pending_page(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        try:
-            wanted = PendingPage.decode(action.get("value"))
-        except ValidationError:
-            await show_page(deps, body, _note(deps, say("click.unknown_page")))
-            return
-        user_id = str(body["user"]["id"])
-        refused = await queries.read_refusal(deps, user_id, "read: ListPending page")
-        await show_page(deps, body, refused or await queries.pending_page(deps, wanted.page))
-
-    async def on_rules_page(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        try:
-            wanted = PageRef.decode(str(action.get("value")))
-        except ValidationError:
-            await show_page(deps, body, _note(deps, say("click.unknown_page")))
-            return
-        user = await deps.approvers.person(str(body["user"]["id"]))
-        gateway = GatewayRef(value=wanted.gateway_id)
-        try:
-            page = await queries.rules_page(deps, user, gateway, wanted.page)
-        except PolicyRefused as exc:
-            page = _note(deps, str(exc))
-        except CloudError as exc:
-            log.warning("rules page of %s failed: %s", wanted.gateway_id, exc)
-            page = _note(deps, say("query.gateway_unreadable", error=exc))
-        await show_page(deps, body, page)
-
     app.action(ActionId.PENDING_PAGE_PREVIOUS)(on_pending_page)
     app.action(ActionId.PENDING_PAGE_NEXT)(on_pending_page)
     app.action(ActionId.RULES_PAGE_PREVIOUS)(on_rules_page)

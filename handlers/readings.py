@@ -34,6 +34,7 @@ from handlers.blocks_reading import edit_prefill, reading_prompt
 from handlers.deps import Deps
 from handlers.ids import ActionId
 from handlers.intake import Say, plain, say_once, submit_change
+from handlers.middleware import deps_of
 from handlers.mrkdwn import code
 from handlers.replies import respond
 from vocabulary.commands import Authorize, Cancel, Command, RevokeRequest, RevokeRule, RevokeTarget
@@ -113,50 +114,58 @@ async def _replace_prompt(deps: Deps, body: dict[str, Any], reply: Message) -> N
     await tell_clicker(deps, deps.slack, body, reply["text"])
 
 
+async def on_confirm(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: dict[str, Any]
+) -> None:
+    deps = deps_of(context)
+    await ack()
+    pending = await _load(deps, body, action)
+    if pending is None:
+        return
+    command = pending.command
+
+    async def say(reply: Message) -> None:
+        await _replace_prompt(deps, body, reply)
+
+    log.info("user %s confirmed intake %s", pending.user_id, pending.intake_key)
+    if isinstance(command, Cancel):
+        await say(await queries.answer(deps, command, pending.user_id))
+        return
+    if not isinstance(command, CHANGES):
+        return  # only acting commands are ever stored to wait for a Confirm
+    await submit_change(
+        deps,
+        command,
+        user_id=pending.user_id,
+        reply_to=pending.reply_to,
+        intake_key=pending.intake_key,
+        say=say,
+    )
+
+
+async def on_edit(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: dict[str, Any]
+) -> None:
+    deps = deps_of(context)
+    pending = await _load(deps, body, action)
+    if pending is None or not isinstance(pending.command, Authorize):
+        await ack()
+        if pending is not None:
+            text = catalogue.say("reading.change_it", shown=code(pending.shown, 1500))
+            await tell_clicker(deps, deps.slack, body, text)
+        return
+    prefill, notes = edit_prefill(pending.command)
+    metadata = FormMetadata(
+        channel_id=pending.reply_to.channel_id, surface=pending.reply_to.surface
+    )
+    # The form must open while the trigger id is fresh: before anything else is sent.
+    view = request_form(prefill, metadata, notes or None)
+    await deps.slack.views_open(trigger_id=body["trigger_id"], view=view)
+    await ack()
+    await _replace_prompt(deps, body, plain(deps, catalogue.say("reading.editing")))
+
+
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def on_confirm(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        pending = await _load(deps, body, action)
-        if pending is None:
-            return
-        command = pending.command
-
-        async def say(reply: Message) -> None:
-            await _replace_prompt(deps, body, reply)
-
-        log.info("user %s confirmed intake %s", pending.user_id, pending.intake_key)
-        if isinstance(command, Cancel):
-            await say(await queries.answer(deps, command, pending.user_id))
-            return
-        if not isinstance(command, CHANGES):
-            return  # only acting commands are ever stored to wait for a Confirm
-        await submit_change(
-            deps,
-            command,
-            user_id=pending.user_id,
-            reply_to=pending.reply_to,
-            intake_key=pending.intake_key,
-            say=say,
-        )
-
-    async def on_edit(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        pending = await _load(deps, body, action)
-        if pending is None or not isinstance(pending.command, Authorize):
-            await ack()
-            if pending is not None:
-                text = catalogue.say("reading.change_it", shown=code(pending.shown, 1500))
-                await tell_clicker(deps, deps.slack, body, text)
-            return
-        prefill, notes = edit_prefill(pending.command)
-        metadata = FormMetadata(
-            channel_id=pending.reply_to.channel_id, surface=pending.reply_to.surface
-        )
-        # The form must open while the trigger id is fresh: before anything else is sent.
-        view = request_form(prefill, metadata, notes or None)
-        await deps.slack.views_open(trigger_id=body["trigger_id"], view=view)
-        await ack()
-        await _replace_prompt(deps, body, plain(deps, catalogue.say("reading.editing")))
-
     app.action(ActionId.CONFIRM_READING)(on_confirm)
     app.action(ActionId.EDIT_READING)(on_edit)
     # A check's "Request the missing access" is an Edit of the request it stored.

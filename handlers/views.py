@@ -35,6 +35,7 @@ from handlers.blocks import (
 from handlers.cache_keys import OPTIONS_CACHE_TTL, ChatKeys
 from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId, CallbackId
+from handlers.middleware import deps_of
 from vocabulary.commands import Authorize, GatewayRef, ServiceTarget, Target
 from vocabulary.durations import parse_duration
 from vocabulary.errors import CloudError, IncompleteCommand, PolicyRefused, UsageError, UserError
@@ -169,60 +170,66 @@ async def _cached_options(
     return []
 
 
+async def gateway_options(ack: Any, body: dict[str, Any], context: dict[str, Any]) -> None:
+    deps = deps_of(context)
+    user = await deps.approvers.person(str(body["user"]["id"]))
+    try:
+        await deps.lookups.check_reader(user, "list gateways")
+    except PolicyRefused:
+        await ack(options_response([]))  # nothing to show them; the form never opened
+        return
+
+    typed = str(body.get("value") or "").casefold()
+    options = await _cached_options(deps, "gateways", lambda: deps.lookups.gateway_options(user))
+    await ack(options_response([o for o in options if typed in o[0].casefold()]))
+
+
+async def service_options(ack: Any, body: dict[str, Any], context: dict[str, Any]) -> None:
+    deps = deps_of(context)
+    values = body.get("view", {}).get("state", {}).get("values", {})
+    gateway = _value(values, BlockId.GATEWAY, ActionId.GATEWAY_SELECT)
+    if not gateway:
+        await ack(options_response([]))
+        return
+
+    user = await deps.approvers.person(str(body["user"]["id"]))
+    try:
+        await deps.lookups.check_reader(user, f"list services of {gateway}")
+    except PolicyRefused:
+        await ack(options_response([]))
+        return
+
+    typed = str(body.get("value") or "").casefold()
+    options = await _cached_options(
+        deps, f"services:{gateway}", lambda: deps.lookups.service_options(user, gateway)
+    )
+    await ack(options_response([o for o in options if typed in o[0].casefold()]))
+
+
+async def on_submit(
+    ack: Any, body: dict[str, Any], view: dict[str, Any], context: dict[str, Any]
+) -> None:
+    deps = deps_of(context)
+    command, errors = command_from_form(view["state"]["values"], deps.settings.max_duration)
+    if command is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    metadata = FormMetadata.decode(view["private_metadata"])
+    user_id = str(body["user"]["id"])
+    reply_to = ReplyTo(surface=Surface.FORM, channel_id=metadata.channel_id)
+    requester = await deps.approvers.person(user_id)
+    try:
+        created = await deps.service.submit(
+            command, requester=requester, reply_to=reply_to, intake_key=f"view:{view['id']}"
+        )
+    except UserError as exc:
+        await ack(response_action="errors", errors={BlockId.REASON: str(exc)})
+        return
+    log.info("request %s received from user %s via the form", created.request_id, user_id)
+    await ack()
+
+
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def gateway_options(ack: Any, body: dict[str, Any]) -> None:
-        user = await deps.approvers.person(str(body["user"]["id"]))
-        try:
-            await deps.lookups.check_reader(user, "list gateways")
-        except PolicyRefused:
-            await ack(options_response([]))  # nothing to show them; the form never opened
-            return
-
-        typed = str(body.get("value") or "").casefold()
-        options = await _cached_options(
-            deps, "gateways", lambda: deps.lookups.gateway_options(user)
-        )
-        await ack(options_response([o for o in options if typed in o[0].casefold()]))
-
-    async def service_options(ack: Any, body: dict[str, Any]) -> None:
-        values = body.get("view", {}).get("state", {}).get("values", {})
-        gateway = _value(values, BlockId.GATEWAY, ActionId.GATEWAY_SELECT)
-        if not gateway:
-            await ack(options_response([]))
-            return
-
-        user = await deps.approvers.person(str(body["user"]["id"]))
-        try:
-            await deps.lookups.check_reader(user, f"list services of {gateway}")
-        except PolicyRefused:
-            await ack(options_response([]))
-            return
-
-        typed = str(body.get("value") or "").casefold()
-        options = await _cached_options(
-            deps, f"services:{gateway}", lambda: deps.lookups.service_options(user, gateway)
-        )
-        await ack(options_response([o for o in options if typed in o[0].casefold()]))
-
-    async def on_submit(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        command, errors = command_from_form(view["state"]["values"], deps.settings.max_duration)
-        if command is None:
-            await ack(response_action="errors", errors=errors)
-            return
-        metadata = FormMetadata.decode(view["private_metadata"])
-        user_id = str(body["user"]["id"])
-        reply_to = ReplyTo(surface=Surface.FORM, channel_id=metadata.channel_id)
-        requester = await deps.approvers.person(user_id)
-        try:
-            created = await deps.service.submit(
-                command, requester=requester, reply_to=reply_to, intake_key=f"view:{view['id']}"
-            )
-        except UserError as exc:
-            await ack(response_action="errors", errors={BlockId.REASON: str(exc)})
-            return
-        log.info("request %s received from user %s via the form", created.request_id, user_id)
-        await ack()
-
     app.options(ActionId.GATEWAY_SELECT)(gateway_options)
     app.options(ActionId.SERVICE_SELECT)(service_options)
     app.view(CallbackId.REQUEST_FORM)(on_submit)
