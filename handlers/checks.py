@@ -19,7 +19,6 @@ from typing import Any
 from pydantic import ValidationError
 from slack_bolt.async_app import AsyncApp
 
-from approvals.keys import READING_TTL
 from approvals.model import ReplyTo, Surface
 from bot.catalogue import say
 from bot.cloud.doctor import gather_facts
@@ -113,7 +112,7 @@ async def _store(deps: Deps, request: Authorize, user_id: str, reply_to: ReplyTo
         reply_to=reply_to,
         intake_key=f"check:{reading_id}",
     )
-    await deps.redis.set(deps.keys.reading(reading_id), pending.model_dump_json(), ex=READING_TTL)
+    await deps.service.hold_reading(reading_id, pending.model_dump_json())
     return reading_id
 
 

@@ -1,9 +1,9 @@
 """Readings that wait for a Confirm: a request sgbot had to infer parts of is not acted on yet.
 
-``ask_to_confirm`` stores the reading in Redis under a random id for ``READING_TTL``, with who
-typed it, where, and the intake key of their message, and shows "I read this as …" with
-Confirm and Edit. Both buttons carry only that id. A click loads the reading and refuses
-anyone but the person who typed it. Confirm then takes the normal path with the original
+``ask_to_confirm`` holds the reading through the workflow (``Service.hold_reading``) under a
+random id, with who typed it, where, and the intake key of their message, and shows "I read
+this as …" with Confirm and Edit. Both buttons carry only that id. A click loads the reading
+and refuses anyone but the person who typed it. Confirm then takes the normal path with the original
 intake key, so a second click (or a click racing Slack's retry of the message) finds the
 request already stored instead of making another; Edit opens the request form pre-filled
 (an ``authorize``) or shows the text to retype (anything else). Nothing is stored in the
@@ -22,7 +22,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt.async_app import AsyncApp
 
-from approvals.keys import READING_TTL
 from approvals.model import ReplyTo
 from bot import catalogue
 from bot.grammar import Reading
@@ -78,8 +77,7 @@ async def ask_to_confirm(
         reply_to=reply_to,
         intake_key=intake_key,
     )
-    key = deps.keys.reading(reading_id)
-    await deps.redis.set(key, pending.model_dump_json(), ex=READING_TTL)
+    await deps.service.hold_reading(reading_id, pending.model_dump_json())
     notes = [inference.note for inference in reading.inferred]
     prompt = reading_prompt(reading.shown, notes, reading_id, emulated=deps.emulated)
     await say_once(deps, intake_key, say, prompt)
@@ -91,7 +89,7 @@ async def _load(deps: Deps, body: dict[str, Any], action: dict[str, Any]) -> Pen
     user_id = str(body["user"]["id"])
     try:
         button = ReadingButton(reading_id=str(action.get("value")))
-        stored = await deps.redis.get(deps.keys.reading(button.reading_id))
+        stored = await deps.service.held_reading(button.reading_id)
         pending = PendingReading.model_validate_json(stored) if stored is not None else None
     except ValidationError:
         await tell_clicker(deps, deps.slack, body, catalogue.say("click.unknown_request"))
