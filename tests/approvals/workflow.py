@@ -96,6 +96,12 @@ class Flow:
             request_id, make_user(user_id), verdict, approver_ids=APPROVER_IDS
         )
 
+    async def approve(self, command: ChangeCommand) -> str:
+        """Submit, resolve and approve, leaving the apply job queued; the request id."""
+        request = await self.submit_and_resolve(command)
+        await self.decide(request.id, Verdict.APPROVE)
+        return request.id
+
     async def grant(self, command: ChangeCommand) -> Request:
         """Submit, resolve, approve and apply; the request as it ends."""
         request = await self.submit_and_resolve(command)
