@@ -8,9 +8,9 @@ proof suites, which drive several replicas and so pass the events URL themselves
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import redis
 
@@ -26,6 +26,8 @@ PROD_GW_GROUP = "sg-gwprod0001"
 WAIT_SECONDS = 30.0
 # The change most scenarios ask for: it resolves through the demo estate to two node pools.
 REQUEST = f"authorize gateway {PROD_GW} to service orders on 8080"
+Delivery_co = TypeVar("Delivery_co", covariant=True)
+Delivery = TypeVar("Delivery")
 
 
 def stored_requests(env: dict[str, str]) -> int:
@@ -89,6 +91,48 @@ def mse_rules(emulator: EmulatorHandle) -> list[dict[str, Any]]:
     return rules
 
 
+class ClickSource(Protocol[Delivery_co]):
+    """What turns a click into something to deliver: the signer (a signed POST) or Socket Mode
+    (an envelope already sent, named by its id)."""
+
+    def block_actions(
+        self,
+        user: str,
+        action_id: str,
+        value: str,
+        *,
+        block_id: str,
+        channel: str,
+        message: Mapping[str, Any],
+        response_url: str | None = None,
+    ) -> Delivery_co: ...
+
+
+def card_click(
+    source: ClickSource[Delivery],
+    user: str,
+    card: dict[str, Any],
+    action: str,
+    *,
+    value: str | None = None,
+    response_url: str | None = None,
+) -> Delivery:
+    """``user`` clicks ``action`` on ``card``; a ``value`` other than the button's is a forgery."""
+    if value is None:
+        value = button_value(card, action)
+        assert value is not None, f"no {action} button on the card"
+    block = BlockId.DECISION if action in {ActionId.APPROVE, ActionId.DENY} else BlockId.FAILURE
+    return source.block_actions(
+        user,
+        action,
+        value,
+        block_id=block,
+        channel=SECURITY_CHANNEL_ID,
+        message=card,
+        response_url=response_url,
+    )
+
+
 def click(
     signer: SlackSigner,
     url: str,
@@ -98,19 +142,7 @@ def click(
     *,
     response_url: str | None = None,
 ) -> tuple[int, str]:
-    value = button_value(card, action)
-    assert value is not None, f"no {action} button on the card"
-    block = BlockId.DECISION if action in {ActionId.APPROVE, ActionId.DENY} else BlockId.FAILURE
-    request = signer.block_actions(
-        user,
-        action,
-        value,
-        block_id=block,
-        channel=SECURITY_CHANNEL_ID,
-        message=card,
-        response_url=response_url,
-    )
-    return request.post(url)
+    return card_click(signer, user, card, action, response_url=response_url).post(url)
 
 
 def private_notes(local_slack: LocalSlack, response_url: str) -> str:
