@@ -8,14 +8,14 @@ proof suites, which drive several replicas and so pass the events URL themselves
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import redis
 
 from handlers.ids import ActionId, BlockId
-from standins.slack import LocalSlack, SignedRequest, SlackSigner
+from standins.slack import LocalSlack, SignedRequest, SlackRequests, SlackSigner
 from standins.slack.directory import DEV_CHANNEL_ID, SECURITY_CHANNEL_ID, dm_channel_id
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.sgbot_process import SgbotProcess
@@ -26,7 +26,6 @@ PROD_GW_GROUP = "sg-gwprod0001"
 WAIT_SECONDS = 30.0
 # The change most scenarios ask for: it resolves through the demo estate to two node pools.
 REQUEST = f"authorize gateway {PROD_GW} to service orders on 8080"
-Delivery_co = TypeVar("Delivery_co", covariant=True)
 Delivery = TypeVar("Delivery")
 
 
@@ -91,25 +90,8 @@ def mse_rules(emulator: EmulatorHandle) -> list[dict[str, Any]]:
     return rules
 
 
-class ClickSource(Protocol[Delivery_co]):
-    """What turns a click into something to deliver: the signer (a signed POST) or Socket Mode
-    (an envelope already sent, named by its id)."""
-
-    def block_actions(
-        self,
-        user: str,
-        action_id: str,
-        value: str,
-        *,
-        block_id: str,
-        channel: str,
-        message: Mapping[str, Any],
-        response_url: str | None = None,
-    ) -> Delivery_co: ...
-
-
 def card_click(
-    source: ClickSource[Delivery],
+    source: SlackRequests[Delivery],
     user: str,
     card: dict[str, Any],
     action: str,
