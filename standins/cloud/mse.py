@@ -90,7 +90,6 @@ def list_gateway(backend: Backend, params: Params) -> Body:
         and filters.get("Vpc") in (None, "", g.vpc_id)
         and filters.get("InstanceId") in (None, "", g.instance_id)
     ]
-    number, size = params.integer("PageNumber", 1), params.integer("PageSize", 10)
     result = [
         {
             **_gateway_summary(backend, g),
@@ -101,14 +100,14 @@ def list_gateway(backend: Backend, params: Params) -> Body:
         }
         for g in gateways
     ]
-    return ok(
-        {
-            "PageNumber": number,
-            "PageSize": size,
-            "TotalSize": len(result),
-            "Result": page(result, number, size),
-        }
-    )
+    return _paged(params, result)
+
+
+def _paged(params: Params, result: list[Body]) -> Body:
+    """One page of an MSE list (``PageNumber`` from 1, ``PageSize`` 10 by default) and the total."""
+    number, size = params.integer("PageNumber", 1), params.integer("PageSize", 10)
+    body = {"PageNumber": number, "PageSize": size, "TotalSize": len(result)}
+    return ok(body | {"Result": page(result, number, size)})
 
 
 def _service_fields(service: GatewayService, gateway: Gateway) -> Body:
@@ -149,20 +148,12 @@ def list_gateway_service(backend: Backend, params: Params) -> Body:
         )
         and str(filters.get("SourceType") or s.source_type).lower() == s.source_type.lower()
     ]
-    number, size = params.integer("PageNumber", 1), params.integer("PageSize", 10)
     result = []
     for service in services:
         gateway = backend.gateway(service.gateway_unique_id)
         assert gateway is not None  # the estate validator guarantees it
         result.append({**_service_fields(service, gateway), "HealthCheck": True})
-    return ok(
-        {
-            "PageNumber": number,
-            "PageSize": size,
-            "TotalSize": len(result),
-            "Result": page(result, number, size),
-        }
-    )
+    return _paged(params, result)
 
 
 def get_gateway_service_detail(backend: Backend, params: Params) -> Body:
