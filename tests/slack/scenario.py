@@ -19,6 +19,7 @@ from standins.slack import LocalSlack, SignedRequest, SlackRequests, SlackSigner
 from standins.slack.directory import DEV_CHANNEL_ID, SECURITY_CHANNEL_ID, dm_channel_id
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.sgbot_process import SgbotProcess
+from tests.handlers.blockkit import submitted_unchanged
 
 PROD_GW = "prod-gw"
 PROD_GW_ID = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"
@@ -184,6 +185,13 @@ class Chat:
         url = self.slack.new_response_url(user, SECURITY_CHANNEL_ID)
         assert self.click(user, card, action, response_url=url)[0] == 200
         return url
+
+    def submit_unchanged(self, user: str, form: dict[str, Any]) -> dict[str, Any]:
+        """Submit ``form`` as it was opened; the approval card the submission raises."""
+        status, body = self.post(self.signer.view_submission(user, form, submitted_unchanged(form)))
+        assert status == 200
+        assert "errors" not in body
+        return wait_for_card(self.slack)
 
     def request_card(
         self, user: str, text: str, *, response_url: str | None = None
