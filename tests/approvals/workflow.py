@@ -124,6 +124,13 @@ class Flow:
     async def told_kinds(self, request_id: str) -> list[str]:
         return [n.kind.value for n in await self.outbox(request_id)]
 
+    async def add_by_hand(self, group_id: str, port: int, description: str) -> int:
+        """Add a gateway rule outside sgbot, as in the console; its record id, read back from a
+        listing (AddSecurityGroupRule's Data need not be the record's id)."""
+        await self.cloud.add_rule(PROD_GW, group_id, PortRange(start=port, end=port), description)
+        listed = await self.cloud.list_rules(PROD_GW)
+        return next(rule.rule_id for rule in listed if rule.description == description)
+
     def mse_rules(self, gateway_id: str = PROD_GW) -> list[dict[str, Any]]:
         rules: list[dict[str, Any]] = self.emulator.state()["mse_rules"][gateway_id]
         return rules
