@@ -15,7 +15,13 @@ from collections.abc import Callable
 
 from standins.cloud import mse_rules
 from standins.cloud.backend import Backend, CloudError
-from standins.cloud.mse_envelope import Body, gateway_or_none, not_found_in_body, ok
+from standins.cloud.mse_envelope import (
+    Body,
+    gateway_in_body,
+    gateway_or_none,
+    not_found_in_body,
+    ok,
+)
 from standins.cloud.params import Params, page
 from standins.cloud.readings import Reading
 from standins.cloud.state import Gateway, GatewayService
@@ -65,10 +71,8 @@ def _gateway_summary(backend: Backend, gateway: Gateway) -> Body:
     }
 
 
-def get_gateway(backend: Backend, params: Params) -> Body:
-    gateway = gateway_or_none(backend, params)
-    if gateway is None:
-        return not_found_in_body("The gateway does not exist.")
+@gateway_in_body
+def get_gateway(backend: Backend, params: Params, gateway: Gateway) -> Body:
     return ok(
         {
             **_gateway_summary(backend, gateway),
@@ -175,10 +179,8 @@ def get_gateway_service_detail(backend: Backend, params: Params) -> Body:
     return ok(detail | {"PortTrafficPolicyList": []})
 
 
-def list_service_source(backend: Backend, params: Params) -> Body:
-    gateway = gateway_or_none(backend, params)
-    if gateway is None:
-        return not_found_in_body("The gateway does not exist.")
+@gateway_in_body
+def list_service_source(backend: Backend, params: Params, gateway: Gateway) -> Body:
     wanted = (params.optional("Source") or "").lower()
     return ok(
         [
