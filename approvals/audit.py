@@ -52,6 +52,7 @@ class AuditEntry(BaseModel):
     from_state: str  # "" when the request was just created, or for other events
     to_state: RequestState | None  # None for events other than a state change
     gateway_id: str
+    region: str = ""  # the gateway's region; "" in entries written before regions
     groups: tuple[str, ...]
     ports: tuple[str, ...]
     cloud_request_ids: tuple[str, ...]
@@ -74,6 +75,7 @@ def _fields(
         "from_state": "",
         "to_state": "",
         "gateway_id": "",
+        "region": "",
         "groups": "",
         "ports": "",
         "cloud_request_ids": "",
@@ -95,6 +97,7 @@ def audit_fields(before: Request | None, after: Request, actor: Actor | None) ->
         from_state=before.state.value if before is not None else "",
         to_state=after.state.value,
         gateway_id=after.gateway_id or "",
+        region=after.region or "",
         groups=",".join(group.security_group_id for group in after.groups),
         ports=",".join(str(port) for port in after.ports),
         cloud_request_ids=",".join(cloud_ids),
@@ -119,6 +122,7 @@ def decision_fields(after: Request, decision: Decision) -> dict[str, str]:
         actor_label(decision.actor),
         after.id,
         gateway_id=after.gateway_id or "",
+        region=after.region or "",
         groups=",".join(group.security_group_id for group in after.groups),
         ports=",".join(str(port) for port in after.ports),
         reason=decision.reason or "",
@@ -205,6 +209,7 @@ def _entry(entry_id: str, fields: dict[str, str]) -> AuditEntry:
         from_state=fields["from_state"],
         to_state=RequestState(fields["to_state"]) if fields["to_state"] else None,
         gateway_id=fields["gateway_id"],
+        region=fields.get("region", ""),
         groups=_split(fields["groups"]),
         ports=_split(fields["ports"]),
         cloud_request_ids=_split(fields["cloud_request_ids"]),

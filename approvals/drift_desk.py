@@ -51,6 +51,7 @@ from approvals.policy import PolicyConfig, SlackUser, actor_from_user, check_mem
 from approvals.service import Service
 from bot.catalogue import say
 from bot.cloud.port import CloudPort
+from bot.cloud.regions import RegionalClouds, locate_gateway
 from vocabulary.commands import Authorize, GatewayRef, RevokeRule, SecurityGroupTarget
 from vocabulary.errors import PolicyRefused
 
@@ -86,6 +87,7 @@ class DriftDesk:
     policy: PolicyConfig
     security_channel: str
     random_source: RandomSource = field(default=secrets.token_bytes)
+    clouds: RegionalClouds | None = None  # every served region's; None: ``cloud``'s alone
 
     async def act(
         self, item_id: str, action: DriftAction, user: SlackUser, approver_ids: frozenset[str]
@@ -192,7 +194,8 @@ class DriftDesk:
         return None, say("drift.told.forget", held=held, rule_id=item.rule_id)
 
     async def _adopt(self, item: DriftItem, actor: Actor) -> tuple[str | None, str]:
-        gateway = await self.cloud.get_gateway(item.gateway_id)
+        clouds = self.clouds or RegionalClouds((self.cloud.region_id,), lambda _: self.cloud)
+        cloud, gateway = await locate_gateway(clouds, GatewayRef(value=item.gateway_id))
         now = self.clock.now()
         group = BackendGroup(
             security_group_id=item.security_group_id, name="", group_type="", vpc_id=gateway.vpc_id
@@ -214,6 +217,7 @@ class DriftDesk:
             updated_at=now,
             gateway_id=gateway.unique_id,
             gateway_name=gateway.name,
+            region=cloud.region_id,
             gateway_security_group=gateway.security_group_id,
             groups=(group,),
             resolution_path=say("drift.path.adopt", item_id=item.id),

@@ -26,7 +26,7 @@ from approvals.policy_source import PolicySource
 from approvals.reconcile import applied_grants
 from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
-from bot.cloud.resolve import find_gateway
+from bot.cloud.regions import RegionalClouds, locate_gateway
 from bot.settings import Settings
 from vocabulary.commands import GatewayRef
 from vocabulary.errors import CloudError, UserError
@@ -83,6 +83,15 @@ class DriftWatch:
     ignore: DriftIgnore = field(default_factory=DriftIgnore)
     counted: Callable[[str], None] = _not_counted  # new items, by kind (metrics)
     policy: PolicySource | None = None  # its drift_ignore adds to SGBOT_DRIFT_IGNORE
+    # Every served region's adapter; None: ``cloud``'s region alone. A gateway is read on
+    # its own region's endpoints: its grants' region, or where a watched one was found.
+    clouds: RegionalClouds | None = None
+
+    @property
+    def _regional(self) -> RegionalClouds:
+        if self.clouds is not None:
+            return self.clouds
+        return RegionalClouds((self.cloud.region_id,), lambda _region: self.cloud)
 
     def _ignore(self) -> DriftIgnore:
         """Read each round, so a reloaded policy file applies from the next one."""
@@ -103,7 +112,11 @@ class DriftWatch:
 
     async def _round(self, token: str) -> Round:
         grants = await applied_grants(self.store)  # walked once for every gateway
-        gateways = managed_gateways(grants, await self._watched_ids())
+        regional = self._regional
+        region_of = {g.gateway_id: g.region or regional.default for g in grants if g.gateway_id}
+        watched = await self._watched_ids(regional)
+        region_of |= watched
+        gateways = managed_gateways(grants, list(watched))
         found: list[DriftItem] = []
         looked: list[str] = []
         ignore = self._ignore()
@@ -113,8 +126,9 @@ class DriftWatch:
                 break
             try:
                 now = self.clock.now()
+                cloud = regional.get(region_of.get(gateway_id, regional.default))
                 found += await find_items(
-                    self.store, self.cloud, [gateway_id], ignore, now, grants=grants
+                    self.store, cloud, [gateway_id], ignore, now, grants=grants
                 )
             except CloudError as exc:
                 log.warning("drift: %s skipped this round (%s)", gateway_id, exc)
@@ -149,13 +163,16 @@ class DriftWatch:
                 await self.drift.redraw(item_id, f"reopened-{item.follow_up}")
                 log.info("drift %s: %s was %s; open again", item_id, item.follow_up, state.value)
 
-    async def _watched_ids(self) -> list[str]:
-        ids = []
+    async def _watched_ids(self, regional: RegionalClouds) -> dict[str, str]:
+        """Each watched gateway's id and the region that holds it."""
+        ids = {}
         for ref in self.watched:
             try:
-                ids.append((await find_gateway(self.cloud, GatewayRef(value=ref))).unique_id)
+                cloud, found = await locate_gateway(regional, GatewayRef(value=ref))
             except (CloudError, UserError) as exc:
                 log.warning("SGBOT_WATCH_GATEWAYS: %s is not watched this round (%s)", ref, exc)
+                continue
+            ids[found.unique_id] = cloud.region_id
         return ids
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -192,6 +209,7 @@ def build_watch(
     *,
     counted: Callable[[str], None] = _not_counted,
     policy: PolicySource | None = None,
+    clouds: RegionalClouds | None = None,
 ) -> DriftWatch | None:
     """The watch the settings describe; None when ``SGBOT_RECONCILE_EVERY=off``."""
     if settings.reconcile_every is None:
@@ -206,4 +224,5 @@ def build_watch(
         ignore=DriftIgnore.from_entries(settings.drift_ignore),
         counted=counted,
         policy=policy,
+        clouds=clouds,
     )

@@ -127,7 +127,7 @@ def extended_end(
 async def resolve_extension(ctx: JobContext, request: Request) -> Resolved:
     """The grant's gateway, groups and ports; ``problem`` set when it can no longer be extended."""
     grant = await ctx.store.require(request.extends or "")
-    gateway = await ctx.cloud.get_gateway(grant.gateway_id or "")
+    gateway = await ctx.cloud_for(grant).get_gateway(grant.gateway_id or "")
     problem = None
     try:
         check_extendable(grant, max_extensions=ctx.max_extensions, now=ctx.clock.now())
@@ -138,7 +138,7 @@ async def resolve_extension(ctx: JobContext, request: Request) -> Resolved:
         if grant.resolution_path
         else say("extend.path.groups", grant_id=grant.id)
     )
-    return Resolved(gateway, grant.groups, path, (), grant.ports, problem)
+    return Resolved(gateway, grant.groups, path, (), grant.ports, problem, region=grant.region)
 
 
 async def apply_extension(ctx: JobContext, request_id: str) -> None:

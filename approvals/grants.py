@@ -39,7 +39,9 @@ async def end_grant(ctx: JobContext, request_id: str) -> None:
     if grant.state is not RequestState.REVOKING:
         return
     try:
-        released = await with_retries(ctx, lambda: ownership.release_grant(ctx.writer, grant))
+        released = await with_retries(
+            ctx, lambda: ownership.release_grant(ctx.writer(grant), grant)
+        )
     except CloudError as exc:
         ctx.observer.cloud_failed(error_code(exc))
         await keep_holding(ctx, request_id, str(exc))
@@ -66,7 +68,7 @@ async def revoke_earlier(ctx: JobContext, request: Request, earlier_id: str) -> 
             state = say(f"state_name.{earlier.state.value}")
             return [say("note.already", request_id=earlier_id, state=state)]
     try:
-        released = await ownership.release_grant(ctx.writer, earlier)
+        released = await ownership.release_grant(ctx.writer(earlier), earlier)
     except CloudError as exc:
         await keep_holding(ctx, earlier_id, str(exc))  # its own end retries from now on
         raise

@@ -30,6 +30,7 @@ from approvals.policy_source import PolicySource
 from approvals.store import RequestStore
 from bot.cloud.factory import CloudTuning
 from bot.cloud.port import CloudPort
+from bot.cloud.regions import RegionalClouds
 from bot.cloud.retry import RetryPolicy
 from vocabulary.errors import CloudError
 
@@ -78,6 +79,19 @@ class JobContext:
     rules: PolicySource | None = None  # the policy file; None: the built-in rules
     max_duration: timedelta = timedelta(days=30)  # SGBOT_MAX_DURATION, caps an extension
     max_extensions: int = 3  # SGBOT_MAX_EXTENSIONS per grant
+    # Every served region's adapter; None: ``cloud``'s region alone. ``cloud`` is the default
+    # region's, so a request without a region (none yet, or stored before regions) goes there.
+    clouds: RegionalClouds | None = None
+
+    @property
+    def regional(self) -> RegionalClouds:
+        if self.clouds is not None:
+            return self.clouds
+        return RegionalClouds((self.cloud.region_id,), lambda _region: self.cloud)
+
+    def cloud_for(self, request: Request) -> CloudPort:
+        """The adapter of ``request``'s gateway's region: its reads and writes go there only."""
+        return self.cloud if request.region is None else self.regional.get(request.region)
 
     @property
     def policy_source(self) -> PolicySource:
@@ -85,12 +99,11 @@ class JobContext:
             return self.rules
         return PolicySource.built_in(self.policy.sensitive_ports, self.policy.broad_ports)
 
-    @property
-    def writer(self) -> RuleWriter:
+    def writer(self, request: Request) -> RuleWriter:
+        """What writes ``request``'s rules, on its region's adapter."""
         leases = RuleLeases(self.store.client, self.store.keys, self.lease_ttl)
-        return RuleWriter(
-            self.cloud, self.store.work, leases, self.retry, self.store.audit, self.clock
-        )
+        cloud = self.cloud_for(request)
+        return RuleWriter(cloud, self.store.work, leases, self.retry, self.store.audit, self.clock)
 
 
 async def with_retries(ctx: JobContext, step: Callable[[], Awaitable[T]]) -> T:

@@ -19,6 +19,7 @@ grant is ``approvals.grants``; the context and the steps all handlers share are
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from approvals import lifecycle, ownership
@@ -49,6 +50,7 @@ from approvals.outbox import NotificationKind
 from approvals.policy import risk_flags
 from approvals.policy_decide import auto_approved, policy_outcome
 from approvals.policy_limits import AutoApprovalLimit
+from approvals.regional import gateway_cloud
 from approvals.resolution import Resolved, resolve_change
 from approvals.results import StaleRequest
 from bot.catalogue import say
@@ -84,9 +86,9 @@ async def resolve(ctx: JobContext, request_id: str) -> None:
         if working.extends is not None:
             resolved = await with_retries(ctx, lambda: resolve_extension(ctx, working))
         else:
-            resolved = await with_retries(
-                ctx, lambda: resolve_change(ctx.cloud, ctx.store, working)
-            )
+            cloud = await with_retries(ctx, lambda: gateway_cloud(ctx, working))
+            resolved = await with_retries(ctx, lambda: resolve_change(cloud, ctx.store, working))
+            resolved = replace(resolved, region=cloud.region_id)
     except SgbotError as exc:
         await _reject(ctx, working, str(exc))
         return
@@ -100,6 +102,7 @@ def _filled(resolved: Resolved) -> dict[str, object]:
     return {
         "gateway_id": resolved.gateway.unique_id,
         "gateway_name": resolved.gateway.name,
+        "region": resolved.region,
         "gateway_security_group": resolved.gateway.security_group_id,
         "groups": resolved.groups,
         "resolution_path": resolved.path,
@@ -221,11 +224,11 @@ async def _apply_pass(ctx: JobContext, request_id: str) -> list[str]:
             continue
         try:
             if item.action is RuleAction.ADD:
-                result = await ownership.add_rule(ctx.writer, request, item, until)
+                result = await ownership.add_rule(ctx.writer(request), request, item, until)
             else:
                 keep = isinstance(request.command, RevokeRule) and request.command.keep_backend_rule
                 result, note = await ownership.close_rule(
-                    ctx.writer, request, item, keep_backend_rule=keep
+                    ctx.writer(request), request, item, keep_backend_rule=keep
                 )
                 notes.extend([note] if note else [])
         except CloudError as exc:

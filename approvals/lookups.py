@@ -30,6 +30,7 @@ from approvals.scripts import QUERY_RATE
 from approvals.store import RequestStore
 from bot.catalogue import say
 from bot.cloud.port import CloudPort, Gateway, GatewayRule
+from bot.cloud.regions import RegionalClouds, locate_gateway
 from bot.cloud.resolve import find_gateway
 from bot.cloud.rules import list_rules
 from vocabulary.commands import GatewayRef
@@ -47,6 +48,17 @@ class RulesListing:
     gateway: Gateway
     rules: Sequence[GatewayRule]
     creators: Mapping[int, str]
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class GatewayRules:
+    """One gateway's rule count in an overview, and how many of them sgbot made."""
+
+    name: str
+    unique_id: str
+    count: int
+    owned: int
 
 
 class CloudLookups:
@@ -57,9 +69,13 @@ class CloudLookups:
         clock: Clock,
         policy: PolicyConfig,
         rate_limit: int = 30,
+        *,
+        clouds: RegionalClouds | None = None,
     ) -> None:
         self.store = store
-        self.cloud = cloud
+        self.cloud = cloud  # the default region's
+        # Every served region's adapter (query threads of their own); None: ``cloud`` alone.
+        self.clouds = clouds
         self._clock = clock
         self._policy = policy
         self._rate_limit = rate_limit
@@ -115,25 +131,73 @@ class CloudLookups:
         await work.cache_gateway(ref.value, found)
         return found
 
-    async def rules_listing(self, user: SlackUser, ref: GatewayRef) -> RulesListing:
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return self.clouds.regions if self.clouds is not None else (self.cloud.region_id,)
+
+    async def locate(
+        self, user: SlackUser, ref: GatewayRef, region: str | None = None
+    ) -> tuple[CloudPort, Gateway]:
+        """The gateway ``ref`` names (in ``region``, if given) and its region's adapter.
+
+        With one region served the caches answer as before; with several a name may be in
+        any of them, so it is looked up in each (one counted lookup)."""
+        if self.clouds is None or (len(self.regions) == 1 and region in (None, self.regions[0])):
+            return self.cloud, await self.gateway(user, ref)
+        await self.check_reader(user, f"look up gateway {ref.value}")
+        await self._count(user, f"look up gateway {ref.value}")
+        return await locate_gateway(self.clouds, ref, region)
+
+    async def rules_listing(
+        self, user: SlackUser, ref: GatewayRef, region: str | None = None
+    ) -> RulesListing:
         """The gateway's rules and which requests created them; the cloud's answer is reused
         for ``LISTING_TTL`` (the bot's own rule changes drop it at once)."""
-        found = await self.gateway(user, ref)
+        cloud, found = await self.locate(user, ref, region)
         work = self.store.work
         listing = await work.cached_listing(found.unique_id)
         if listing is None:
             await self._count(user, f"list rules of {found.unique_id}")
-            rules = tuple(await list_rules(self.cloud, found.unique_id))
+            rules = tuple(await list_rules(cloud, found.unique_id))
             listing = (rules, await work.rule_creators(found.unique_id))
             await work.cache_listing(found.unique_id, listing)
-        return RulesListing(found, *listing)
+        return RulesListing(found, *listing, region=cloud.region_id)
+
+    async def every_gateway(self, user: SlackUser) -> list[tuple[str, list[GatewayRules]]]:
+        """Each served region's gateways and their rule counts, region by region, each read
+        on its own region's endpoints (one counted lookup per region)."""
+        await self.check_reader(user, "list rules of every gateway")
+        overview = []
+        for region in self.regions:
+            cloud = self._cloud_of(region)
+            await self._count(user, f"list rules in {region}")
+            found = []
+            for summary in await cloud.find_gateways_by_name(""):
+                rules = await list_rules(cloud, summary.unique_id)
+                owners = await self.store.work.rule_creators(summary.unique_id)
+                owned = sum(1 for rule in rules if rule.rule_id in owners)
+                found.append(GatewayRules(summary.name, summary.unique_id, len(rules), owned))
+            overview.append((region, found))
+        return overview
 
     async def gateway_options(self, user: SlackUser) -> list[tuple[str, str]]:
-        """Every gateway, as (label, unique id) for the request form's picker."""
+        """Every gateway, as (label, unique id) for the request form's picker; with several
+        regions served the label names the region too."""
         await self.check_reader(user, "list gateways")
         await self._count(user, "list gateways")
-        found = await self.cloud.find_gateways_by_name("")
-        return [(f"{g.name} ({g.unique_id})", g.unique_id) for g in found]
+        several = len(self.regions) > 1
+        options = []
+        for region in self.regions:
+            for g in await self._cloud_of(region).find_gateways_by_name(""):
+                label = f"{g.name} ({g.unique_id})"
+                options.append((f"{label} {region}" if several else label, g.unique_id))
+        return options
+
+    def _cloud_of(self, region: str) -> CloudPort:
+        return self.clouds.get(region) if self.clouds is not None else self.cloud
+
+    def _regional(self) -> RegionalClouds:
+        return self.clouds or RegionalClouds((self.cloud.region_id,), lambda _: self.cloud)
 
     async def service_options(self, user: SlackUser, gateway_id: str) -> list[tuple[str, str]]:
         """A gateway's services, as (name, name) for the picker; none for a missing gateway."""
@@ -143,7 +207,10 @@ class CloudLookups:
             return []
         await self._count(user, f"list services of {gateway_id}")
         try:
-            found = await self.cloud.list_gateway_services(gateway_id, "", None)
+            cloud = self.cloud
+            if len(self.regions) > 1:  # the id is found in whichever region holds it
+                cloud, _ = await locate_gateway(self._regional(), GatewayRef(value=gateway_id))
+            found = await cloud.list_gateway_services(gateway_id, "", None)
         except NotFound:
             found = []
         if not found:  # no such gateway, or no services yet: either way, not again soon

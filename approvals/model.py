@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from approvals.policy_note import PolicyNote
 from approvals.values import (
@@ -137,6 +137,9 @@ class Request(Frozen):
     # Filled in by resolution.
     gateway_id: str | None = None
     gateway_name: str | None = None
+    # The gateway's region. A request stored before regions existed has none and belongs to
+    # the default region: a store that knows it fills it in on read.
+    region: str | None = Field(default=None, validate_default=True)
     gateway_security_group: str | None = None
     groups: tuple[BackendGroup, ...] = ()
     resolution_path: str | None = None  # how the target led to the groups, shown on the card
@@ -166,6 +169,13 @@ class Request(Frozen):
     extensions: int = Field(default=0, ge=0)  # extensions applied to this grant
     version: int = Field(default=0, ge=0)  # bumped by every store write; compare-and-set token
     emulated: bool = False  # applied against the cloud emulator, not Alibaba Cloud
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _default_region(cls, value: object, info: ValidationInfo) -> object:
+        if value is None and isinstance(info.context, dict):
+            return info.context.get("default_region")
+        return value
 
     @model_validator(mode="after")
     def _kind_matches_command(self) -> Request:

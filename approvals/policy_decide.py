@@ -91,7 +91,7 @@ async def policy_outcome(
     now: datetime,
 ) -> PolicyOutcome:
     policy = source.current()
-    facts = facts_of(request, resolved, source.region)
+    facts = facts_of(request, resolved, resolved.region or source.region)  # the gateway's
     if policy.audit_only:
         would = evaluate(policy, facts)
         note = _note(policy, would, None)

@@ -31,6 +31,7 @@ class Drift:
     ports: str
     rule_id: int
     request_ids: tuple[str, ...] = ()  # the grants that expected a gone rule
+    region: str = ""  # the gateway's region, when reconciling several
 
     def describe(self) -> str:
         if self.kind == "gone":

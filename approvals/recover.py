@@ -147,6 +147,7 @@ def rebuilt(found: FoundGrant, now: datetime, *, emulated: bool = False) -> Requ
         updated_at=now,
         gateway_id=gateway.unique_id,
         gateway_name=gateway.name,
+        region=found.region_id,
         gateway_security_group=gateway.security_group_id,
         groups=groups,
         resolution_path="rebuilt from the rule descriptions in the cloud",

@@ -54,6 +54,7 @@ class Resolved:
     plan: tuple[PlannedRule, ...]
     ports: tuple[PortRange, ...]
     problem: str | None = None
+    region: str | None = None  # the gateway's; the job sets it from the adapter it resolved on
 
 
 def backend_group(group: SecurityGroup) -> BackendGroup:

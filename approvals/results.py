@@ -51,6 +51,8 @@ class StoreConfig:
     cas_attempts: int = 20  # reload-and-retry rounds before giving up with StaleRequest
     wait_for_replicas: bool | None = None  # None: decide from INFO replication (cached)
     replica_timeout_ms: int = 1_000
+    # The region a request stored before regions existed belongs to: the first one served.
+    default_region: str | None = None
 
 
 @dataclass(frozen=True)

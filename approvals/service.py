@@ -56,7 +56,7 @@ from bot.catalogue import say
 from bot.grammar.values import check_duration
 from bot.settings import Settings
 from vocabulary.commands import Authorize, ChangeCommand, RevokeTarget
-from vocabulary.errors import PolicyRefused
+from vocabulary.errors import PolicyRefused, UsageError
 
 _N = NotificationKind
 log = logging.getLogger(__name__)
@@ -90,6 +90,10 @@ class Service:
         check_requester(requester, self.policy)
         if isinstance(command, Authorize):
             check_duration(command.duration, self.settings.max_duration)
+        served = self.settings.served_regions
+        region = getattr(command, "region", None)  # refused here, before anything is stored
+        if region is not None and region not in served:
+            raise UsageError(say("region.not_served", region=region, served=", ".join(served)))
         now = self.clock.now()
         limit = (self.policy.rate_limit, self.policy.rate_window.total_seconds())
         groups = await requester_groups(self.rules, self.groups, requester.user_id)

@@ -72,7 +72,7 @@ def _ms(seconds: float) -> str:
 class RequestStore(RequestReader):
     def __init__(self, client: RedisClient, config: StoreConfig | None = None) -> None:
         self.config = config or StoreConfig()
-        super().__init__(client, Keys(self.config.prefix))
+        super().__init__(client, Keys(self.config.prefix), self.config.default_region)
         self.outbox = Outbox(client, self.keys)
         self.audit = AuditLog(client, self.keys.audit, self.config.audit_maxlen)
         self.work = Coordination(client, self.keys)

@@ -20,13 +20,17 @@ from approvals.results import UnknownRequest
 class RequestReader:
     """Reads requests under ``keys`` through ``client`` (which decodes replies to ``str``)."""
 
-    def __init__(self, client: RedisClient, keys: Keys) -> None:
+    def __init__(self, client: RedisClient, keys: Keys, default_region: str | None = None) -> None:
         self.client = client
         self.keys = keys
+        self._context = {"default_region": default_region} if default_region else None
+
+    def _load(self, text: str | bytes) -> Request:
+        return Request.model_validate_json(text, context=self._context)
 
     async def get(self, request_id: str) -> Request | None:
         text = await self.client.hget(self.keys.request(request_id), "json")
-        return None if text is None else Request.model_validate_json(text)
+        return None if text is None else self._load(text)
 
     async def require(self, request_id: str) -> Request:
         request = await self.get(request_id)
@@ -40,7 +44,7 @@ class RequestReader:
             for request_id in request_ids:
                 pipe.hget(self.keys.request(request_id), "json")
             texts = await pipe.execute()
-        return [Request.model_validate_json(text) for text in texts if text is not None]
+        return [self._load(text) for text in texts if text is not None]
 
     async def _ranked(self, key: str, offset: int, limit: int, *, newest: bool) -> list[Request]:
         ids = await self.client.zrange(key, offset, offset + limit - 1, desc=newest)

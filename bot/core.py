@@ -23,6 +23,7 @@ from approvals.policy_source import PolicySource
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
+from bot.cloud.regions import RegionalClouds
 from bot.metrics import Metrics
 from bot.settings import Settings
 
@@ -45,6 +46,7 @@ def request_store(settings: Settings, redis: RedisClient) -> RequestStore:
             prefix=settings.key_prefix,
             retention=settings.retention,
             audit_maxlen=settings.audit_maxlen,
+            default_region=settings.served_regions[0],
         ),
     )
 
@@ -59,6 +61,7 @@ class Core:
     metrics: Metrics
     policy: PolicyConfig | None
     cloud: CloudPort | None
+    clouds: RegionalClouds | None = None  # every served region's; None: ``cloud``'s alone
 
     @property
     def cloud_label(self) -> str:
@@ -72,6 +75,7 @@ class Core:
         return JobContext(
             store=self.store,
             cloud=self.cloud,
+            clouds=self.clouds,
             clock=self.clock,
             policy=self.policy,
             observer=self.metrics,
@@ -87,6 +91,7 @@ async def open_core(
     *,
     policy: PolicyConfig | None = None,
     cloud: CloudPort | None = None,
+    clouds: RegionalClouds | None = None,
 ) -> AsyncIterator[Core]:
     """The core on the Redis at ``REDIS_URL``, whose connections are closed on exit."""
     redis = connect(settings.redis_url)
@@ -100,6 +105,7 @@ async def open_core(
             metrics=Metrics(),
             policy=policy,
             cloud=cloud,
+            clouds=clouds,
         )
     finally:
         await redis.aclose()

@@ -16,7 +16,6 @@ and ``worker_config`` turn settings into the core's config.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator, Mapping
@@ -32,6 +31,7 @@ from bot.cloud.port import CloudPort
 from bot.core import home_orgs, open_core
 from bot.optional import standins_required
 from bot.policy_setup import serving_policy
+from bot.served_regions import serving_clouds
 from bot.settings import Settings
 from handlers.approvers import ApproverDirectory
 from handlers.deps import Deps
@@ -85,23 +85,6 @@ async def _identify(slack: AsyncWebClient) -> tuple[str, frozenset[str]]:
     if identity.get("enterprise_id"):
         orgs.add(str(identity["enterprise_id"]))
     return str(identity["user_id"]), frozenset(orgs)
-
-
-async def _checked_credential() -> object:
-    """The default credentials chain, asked for a credential now so a bad setup fails early."""
-    from bot.cloud.factory import default_credential, fetch_credential
-
-    credential = default_credential()
-    try:
-        await asyncio.to_thread(fetch_credential, credential)
-    except Exception as exc:
-        raise ConfigError(
-            "Alibaba Cloud credentials: none usable "
-            f"({str(exc).splitlines()[0][:200]}); set ALIBABA_CLOUD_ACCESS_KEY_ID and "
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET (or another credentials-chain source), "
-            "or run with --emulated-cloud"
-        ) from None
-    return credential
 
 
 def emulator_keys(environ: Mapping[str, str] = os.environ) -> tuple[str, str]:
@@ -189,21 +172,6 @@ def cloud_for(settings: Settings, *, tuning: CloudTuning | None = None) -> Cloud
     return emulator_cloud(emulator, tuning)
 
 
-async def _clouds(settings: Settings, emulated: bool) -> tuple[CloudPort, CloudPort]:
-    """The worker's cloud adapter, and one for people's lookups with threads of its own."""
-    from approvals.lookups import QUERY_THREADS
-    from bot.cloud.factory import CloudTuning, build_cloud
-
-    queries = CloudTuning(max_concurrency=QUERY_THREADS)
-    if emulated:
-        return emulator_cloud(settings), emulator_cloud(settings, queries)
-    credential = await _checked_credential()
-    return (
-        build_cloud(settings, credential=credential),
-        build_cloud(settings, credential=credential, tuning=queries),
-    )
-
-
 @asynccontextmanager
 async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps]:
     """Everything a serving process needs, closed again on exit."""
@@ -216,8 +184,9 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
     )
     bot_user_id, installation_orgs = await _identify(slack)
     policy = policy_config(settings, home_orgs(settings, installation_orgs))
-    cloud, query_cloud = await _clouds(settings, emulated)
-    async with open_core(settings, policy=policy, cloud=cloud) as core:
+    clouds, query_clouds = await serving_clouds(settings, emulated, emulator_cloud)
+    cloud, query_cloud = clouds.get(clouds.default), query_clouds.get(clouds.default)
+    async with open_core(settings, policy=policy, cloud=cloud, clouds=clouds) as core:
         store, clock = core.store, core.clock
         await store.setup()
         outbox = Outbox(core.redis, core.keys)
@@ -237,8 +206,11 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
             store=store,
             outbox=outbox,
             service=Service(store, clock, policy, settings, rules=rules, groups=approvers),
-            lookups=CloudLookups(store, query_cloud, clock, policy, settings.query_rate_limit),
+            lookups=CloudLookups(
+                store, query_cloud, clock, policy, settings.query_rate_limit, clouds=query_clouds
+            ),
             cloud=cloud,
+            clouds=clouds,
             clock=clock,
             slack=slack,
             approvers=approvers,

@@ -42,6 +42,9 @@ class LoggedRequest(Protocol):
     @property
     def command(self) -> object: ...
 
+    @property
+    def region(self) -> str | None: ...
+
 
 LogFormat = Literal["text", "json"]
 CONTEXT_FIELDS = ("request_id", "user_id", "gateway", "region")
@@ -86,6 +89,7 @@ def request_fields(request: LoggedRequest | None) -> dict[str, str | None]:
     return {
         "user_id": request.requester.user_id,
         "gateway": request.gateway_id or (str(named) if named is not None else None),
+        "region": request.region,  # None: the process-wide default region applies
     }
 
 
@@ -119,7 +123,7 @@ def configure_logging(
     log_format: LogFormat = "text", *, region: str | None = None, level: int = logging.INFO
 ) -> None:
     """Send every logger's INFO and above to stderr in ``log_format``; ``region`` is put on
-    every line (one process serves one region today)."""
+    every line (the default region; a request's own region replaces it on that request's lines)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         json_formatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)

@@ -85,6 +85,7 @@ def rules_list(
     page: int = 1,
     page_size: int = 25,
     emulated: bool,
+    region: str | None = None,
 ) -> Message:
     """One page of ``gateway``'s rules; ``owners`` maps rule id to the request that made it."""
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
@@ -106,6 +107,8 @@ def rules_list(
             )
         ),
     ]
+    if region:
+        blocks.append(context(say("region.line", region=code(region))))
     if shown:
         lines = [_rule_line(rule, owners) for rule in shown]
         blocks.extend(section(chunk) for chunk in chunk_lines(lines))

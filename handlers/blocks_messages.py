@@ -186,6 +186,9 @@ def _pending_text(request: Request) -> str:
 def requester_message(request: Request, *, emulated: bool, grant_ending: bool = False) -> Message:
     """What the requester hears about ``request`` now; ``grant_ending`` warns of its end."""
     text = _requester_text(request, grant_ending)
+    region = code(request.region) if request.region else ""
+    if region and region not in text:  # the gateway's own line names it already
+        text += "\n" + say("region.line", region=region)
     blocks = [section(text)]
     if grant_ending and request.grant_expires_at is not None:
         extend = button(say("extend.button"), ActionId.EXTEND_GRANT, request.id, style="primary")

@@ -71,16 +71,11 @@ def missing_access(diagnosis: Diagnosis) -> list[Authorize]:
 
 async def answer(deps: Deps, command: Check, user_id: str, reply_to: ReplyTo) -> Message:
     user = await deps.approvers.slack_user(user_id)
-    served = deps.lookups.cloud.region_id
-    if command.region not in (None, served):
-        return _text(
-            deps,
-            say("doctor.region_elsewhere", served=served, region=command.region),
-        )
     try:
-        gateway = await deps.lookups.gateway(user, command.gateway)
+        # The region holding the gateway (or the one named); every read goes to its endpoints.
+        cloud, gateway = await deps.lookups.locate(user, command.gateway, command.region)
         await deps.lookups.count(user, f"check {gateway.unique_id}")
-        diagnosis = diagnose(await gather_facts(deps.lookups.cloud, gateway, command))
+        diagnosis = diagnose(await gather_facts(cloud, gateway, command))
     except UserError as exc:
         return _text(deps, str(exc))
     except CloudError as exc:

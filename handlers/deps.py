@@ -19,6 +19,7 @@ from approvals.policy import PolicyConfig
 from approvals.service import Service
 from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
+from bot.cloud.regions import RegionalClouds
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.approvers import ApproverDirectory
@@ -33,7 +34,8 @@ class Deps:
     outbox: Outbox
     service: Service
     lookups: CloudLookups
-    cloud: CloudPort
+    cloud: CloudPort  # the default region's; ``clouds`` holds every served region's
+    clouds: RegionalClouds
     clock: Clock
     slack: AsyncWebClient
     approvers: ApproverDirectory

@@ -128,6 +128,14 @@ def ports_text(request: Request, limit: int = 400) -> str:
 
 
 def gateway_text(request: Request) -> str:
+    """The gateway, with its region once the request knows it."""
+    text = _gateway_only(request)
+    if request.region is None:
+        return text
+    return say("region.gateway_in", gateway=text, region=code(request.region))
+
+
+def _gateway_only(request: Request) -> str:
     if request.gateway_id is not None:
         name = code(request.gateway_name, NAME_LIMIT) if request.gateway_name else ""
         return f"{name} ({code(request.gateway_id)})" if name else code(request.gateway_id)

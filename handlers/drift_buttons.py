@@ -38,6 +38,7 @@ def desk_for(deps: Deps) -> DriftDesk:
         drift=DriftStore(deps.redis, deps.keys),
         service=deps.service,
         cloud=deps.cloud,
+        clouds=deps.clouds,
         clock=deps.clock,
         policy=deps.policy,
         security_channel=deps.settings.security_channel or "",

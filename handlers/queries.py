@@ -21,6 +21,7 @@ from handlers import describe_plan
 from handlers.block_parts import Message, message, section
 from handlers.blocks import help_message, history_list, pending_list, rules_list, status_message
 from handlers.blocks_lists import page_bounds
+from handlers.blocks_regions import regions_overview
 from handlers.deps import Deps
 from handlers.replies import reply_privately
 from vocabulary.commands import Cancel, GatewayRef, Help, History, ListPending, ListRules, Status
@@ -109,11 +110,18 @@ async def pending_page(deps: Deps, page: int) -> Message:
     )
 
 
-async def rules_page(deps: Deps, user: SlackUser, gateway: GatewayRef, page: int) -> Message:
-    """Page ``page`` of the gateway's rules, saying which ones sgbot made."""
-    listing = await deps.lookups.rules_listing(user, gateway)
+async def rules_page(
+    deps: Deps, user: SlackUser, gateway: GatewayRef, page: int, region: str | None = None
+) -> Message:
+    """Page ``page`` of the gateway's rules, saying which ones sgbot made, and its region."""
+    listing = await deps.lookups.rules_listing(user, gateway, region)
     return rules_list(
-        listing.gateway, listing.rules, listing.creators, page=page, emulated=deps.emulated
+        listing.gateway,
+        listing.rules,
+        listing.creators,
+        page=page,
+        emulated=deps.emulated,
+        region=listing.region,
     )
 
 
@@ -121,15 +129,19 @@ async def answer_later(
     deps: Deps, command: ListRules | History, user_id: str, reply_to: ReplyTo
 ) -> None:
     """Look the gateway up in the cloud, then answer privately where the person asked."""
-    assert command.gateway is not None
     user = await deps.approvers.slack_user(user_id)
     try:
-        if isinstance(command, History):
-            gateway = await deps.lookups.gateway(user, command.gateway)
+        if command.gateway is None:  # only ``list rules`` gets here without one
+            overview = await deps.lookups.every_gateway(user)
+            region = getattr(command, "region", None)  # ``list rules in cn-shanghai``
+            shown = [(r, found) for r, found in overview if region in (None, r)]
+            reply = regions_overview(shown, emulated=deps.emulated)
+        elif isinstance(command, History):
+            _, gateway = await deps.lookups.locate(user, command.gateway)
             requests = await deps.store.history(gateway.unique_id)
             reply = history_list(requests, emulated=deps.emulated)
         else:
-            reply = await rules_page(deps, user, command.gateway, 1)
+            reply = await rules_page(deps, user, command.gateway, 1, command.region)
     except PolicyRefused as exc:
         reply = _text(deps, str(exc))
     except CloudError as exc:

@@ -2,8 +2,9 @@
 
 The search service runs on both node pools of ``prod-ack``, but only the ``web`` pool's group
 lets the gateway in on 9200, as if someone had authorized it by hand in the console. So
-``/sg check gateway prod-gw to service search in default`` has something to find: two of four
-endpoints blocked, and a pre-filled request for exactly the other pool's groups.
+``/sg check gateway prod-gw in cn-hangzhou to service search in default`` has something to
+find: two of four endpoints blocked, and a pre-filled request for exactly the other pool's
+groups.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 
 PROD_GW_ID = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"
 HALF_AUTHORIZED = ("sg-ackpoola01", 9200)
-CHECK_EXAMPLE = "check gateway prod-gw to service search in default"
+CHECK_EXAMPLE = "check gateway prod-gw in cn-hangzhou to service search in default"
 SEEDED_DESCRIPTION = "search, web pool only (made in the console)"
 
 

@@ -310,7 +310,6 @@ INVALID: list[tuple[str, str]] = [
     ("list", "`list` needs"),
     ("list everything", "`everything`"),
     ("list pending tomorrow", "`tomorrow`"),
-    ("rules", "`gateway` needs"),
     ("history prod-gw", "`prod-gw`"),
     ("history gatway prod-gw", "did you mean `gateway`"),
     ("authorize gateway prod\x00gw to sg-bp1abc on 443", "U+0000"),

@@ -146,6 +146,7 @@ class Authorize(_Frozen):
 
     kind: Literal["authorize"] = "authorize"
     gateway: GatewayRef
+    region: str | None = Field(default=None, pattern=f"^{REGION_RE.pattern}$")  # None: any
     target: Target
     ports: tuple[PortRange, ...] = Field(min_length=1)
     duration: timedelta | None = None
@@ -155,6 +156,7 @@ class Authorize(_Frozen):
 class RevokeTarget(_Frozen):
     kind: Literal["revoke_target"] = "revoke_target"
     gateway: GatewayRef
+    region: str | None = Field(default=None, pattern=f"^{REGION_RE.pattern}$")  # None: any
     target: Target
     ports: tuple[PortRange, ...] = Field(min_length=1)
 
@@ -162,6 +164,7 @@ class RevokeTarget(_Frozen):
 class RevokeRule(_Frozen):
     kind: Literal["revoke_rule"] = "revoke_rule"
     gateway: GatewayRef
+    region: str | None = Field(default=None, pattern=f"^{REGION_RE.pattern}$")  # None: any
     rule_id: int = Field(ge=1)
     keep_backend_rule: bool = False
 
@@ -173,7 +176,8 @@ class RevokeRequest(_Frozen):
 
 class ListRules(_Frozen):
     kind: Literal["list_rules"] = "list_rules"
-    gateway: GatewayRef
+    gateway: GatewayRef | None = None  # None: every gateway, region by region
+    region: str | None = Field(default=None, pattern=f"^{REGION_RE.pattern}$")  # None: any
 
 
 class ListPending(_Frozen):

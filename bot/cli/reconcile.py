@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from approvals.reconcile import Drift
     from approvals.recover import Recovery
     from approvals.store import RequestStore
-    from bot.cloud.port import CloudPort
+    from bot.cloud.regions import RegionalClouds
     from bot.settings import Settings
 
 DRIFT_STATUS = 1
@@ -102,49 +102,52 @@ def recovery_document(recovery: Recovery) -> dict[str, Any]:
     }
 
 
-def configured_regions(settings: Settings) -> list[str]:
-    """The regions whose gateways sgbot serves; one (``ALIBABA_CLOUD_REGION_ID``) for now."""
-    return [settings.region_id]
-
-
 async def find(
-    settings: Settings, store: RequestStore, clouds: list[CloudPort], gateway_ids: list[str] | None
+    settings: Settings,
+    store: RequestStore,
+    clouds: RegionalClouds,
+    gateways: dict[str, list[str]] | None,
 ) -> list[Drift]:
-    from approvals.reconcile import find_drift
+    from approvals.reconcile_regions import find_drift_in_regions
 
-    return await find_drift(store, clouds[0], gateway_ids)
+    return await find_drift_in_regions(store, clouds, gateways)
 
 
 async def _recover(
-    settings: Settings, store: RequestStore, clouds: list[CloudPort], gateway_ids: list[str] | None
+    settings: Settings,
+    store: RequestStore,
+    clouds: RegionalClouds,
+    gateways: dict[str, list[str]] | None,
 ) -> Recovery:
     from approvals.clock import SystemClock
     from approvals.recover import recover
 
     await store.setup()
+    # Each region's gateways are read on that region's endpoints only.
+    regions = clouds.regions if gateways is None else tuple(gateways)
     return await recover(
         store,
-        clouds,
+        [clouds.get(region) for region in regions],
         SystemClock().now(),
         settings.grant_warn_before,
-        gateway_ids=gateway_ids,
+        gateway_ids=None if gateways is None else [g for ids in gateways.values() for g in ids],
         emulated=settings.cloud == "emulator",
     )
 
 
 async def _with_store(settings: Settings, gateway: str | None, action: Any) -> Any:
-    """``action(settings, store, clouds, gateway_ids)`` with Redis and one cloud per region."""
-    from bot.cloud.resolve import find_gateway
+    """``action(settings, store, clouds, gateways)`` with Redis and every served region's cloud;
+    ``gateways`` is None, or the region holding ``gateway`` and its id."""
+    from bot.cloud.regions import locate_gateway
     from bot.core import open_core
     from bot.deps import cloud_for
+    from bot.served_regions import command_clouds
     from vocabulary.commands import GatewayRef
 
-    clouds = [
-        cloud_for(settings.model_copy(update={"region_id": region}))
-        for region in configured_regions(settings)
-    ]
-    async with open_core(settings, cloud=clouds[0]) as core:
-        gateway_ids = None
+    clouds = command_clouds(settings, cloud_for)
+    async with open_core(settings, cloud=clouds.get(clouds.default)) as core:
+        gateways = None
         if gateway is not None:
-            gateway_ids = [(await find_gateway(clouds[0], GatewayRef(value=gateway))).unique_id]
-        return await action(settings, core.store, clouds, gateway_ids)
+            cloud, found = await locate_gateway(clouds, GatewayRef(value=gateway))
+            gateways = {cloud.region_id: [found.unique_id]}
+        return await action(settings, core.store, clouds, gateways)

@@ -129,6 +129,7 @@ async def running(
             context = JobContext(
                 store=deps.store,
                 cloud=deps.cloud,
+                clouds=deps.clouds,
                 clock=deps.clock,
                 policy=deps.policy,
                 observer=deps.metrics,
@@ -145,6 +146,7 @@ async def running(
                 deps.clock,
                 counted=deps.metrics.drift_found,
                 policy=deps.service.rules,
+                clouds=deps.clouds,
             )
             loops += [watch.run(stop)] if watch is not None else []
         # Commands and the worker read the same policy: one reload serves both.

@@ -42,12 +42,14 @@ async def _work(settings: Settings, consumer: str | None) -> None:
     from bot.deps import cloud_for, policy_config, worker_config
     from bot.health import Probe, health_listener
     from bot.policy_setup import policy_source
+    from bot.served_regions import command_clouds
 
     rules = policy_source(settings)
     policy = policy_config(settings, home_orgs(settings))
-    cloud = cloud_for(settings)
+    clouds = command_clouds(settings, cloud_for)
+    cloud = clouds.get(clouds.default)
     stop = stop_on_signals()
-    async with open_core(settings, policy=policy, cloud=cloud) as core:
+    async with open_core(settings, policy=policy, cloud=cloud, clouds=clouds) as core:
         rules.install_sighup(asyncio.get_running_loop())
         name = consumer or default_consumer_name()
         worker = Worker(core.job_context(rules), worker_config(settings, name))
@@ -62,6 +64,7 @@ async def _work(settings: Settings, consumer: str | None) -> None:
                 core.clock,
                 counted=core.metrics.drift_found,
                 policy=rules,
+                clouds=clouds,
             )
             loops = [
                 worker.run(stop),

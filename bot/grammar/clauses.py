@@ -162,16 +162,6 @@ def take_region(cursor: Cursor) -> str | None:
     return None
 
 
-class RegionRefused(UsageError):
-    """A region named for a change: final, so the forgiving reader never re-reads it as a
-    namespace."""
-
-
-def refuse_region(region: str | None) -> None:
-    if region is not None:
-        raise RegionRefused(say("doctor.region_refused", region=region))
-
-
 def take_ports(cursor: Cursor, stops: frozenset[str]) -> tuple[PortRange, ...] | None:
     cursor.take_word("port", "ports")
     pieces: list[str] = []

@@ -21,7 +21,6 @@ from bot.grammar.clauses import (
     REASON_PREFIX,
     Cursor,
     parse_target,
-    refuse_region,
     take_duration,
     take_ports,
     take_reason,
@@ -150,10 +149,14 @@ def _parse_authorize(cursor: Cursor, max_duration: timedelta | None) -> Authoriz
     duration = parts.duration.value if parts.duration else None
     if max_duration is not None:
         check_duration(duration, max_duration)
-    refuse_region(parts.region)
     gateway, target, ports = parts.complete("authorize")
     return Authorize(
-        gateway=gateway, target=target, ports=ports, duration=duration, reason=parts.reason
+        gateway=gateway,
+        region=parts.region,
+        target=target,
+        ports=ports,
+        duration=duration,
+        reason=parts.reason,
     )
 
 
@@ -180,9 +183,8 @@ def _parse_revoke(cursor: Cursor) -> RevokeTarget | RevokeRule | RevokeRequest:
         cursor.expect_end(REVOKE_FORM)
         return command
     parts = _parse_change(cursor, target_word="from", with_terms=False, form=REVOKE_FORM)
-    refuse_region(parts.region)
     gateway, target, ports = parts.complete("revoke")
-    return RevokeTarget(gateway=gateway, target=target, ports=ports)
+    return RevokeTarget(gateway=gateway, region=parts.region, target=target, ports=ports)
 
 
 def _parse_change(cursor: Cursor, *, target_word: str, with_terms: bool, form: str) -> _ChangeParts:
@@ -218,6 +220,7 @@ def _parse_revoke_rule(cursor: Cursor) -> RevokeRule:
     first = cursor.take_value(stops)
     rule = rule_id(first.text) if first else None
     gateway: GatewayRef | None = None
+    region: str | None = None
     keep_backend_rule = False
     while (token := cursor.peek()) is not None:
         cursor.position += 1
@@ -227,6 +230,7 @@ def _parse_revoke_rule(cursor: Cursor) -> RevokeRule:
             if name is not None and gateway is not None:
                 raise UsageError(say("usage.twice.gateway"))
             gateway = gateway_ref(name.text) if name else gateway
+            region = take_region(cursor) or region
         elif token.word == "keep" and cursor.take_word("backend"):
             cursor.take_word("rule", "rules")
             keep_backend_rule = True
@@ -237,7 +241,9 @@ def _parse_revoke_rule(cursor: Cursor) -> RevokeRule:
         missing = tuple(name for name, value in given.items() if value is None)
         present = {name: value for name, value in given.items() if value is not None}
         raise IncompleteCommand("revoke", present, missing)
-    return RevokeRule(gateway=gateway, rule_id=rule, keep_backend_rule=keep_backend_rule)
+    return RevokeRule(
+        gateway=gateway, region=region, rule_id=rule, keep_backend_rule=keep_backend_rule
+    )
 
 
 def _parse_list(cursor: Cursor) -> ListPending | ListRules:
@@ -253,11 +259,14 @@ def _parse_list(cursor: Cursor) -> ListPending | ListRules:
 
 
 def _parse_rules(cursor: Cursor) -> ListRules:
+    if cursor.peek() is None:
+        return ListRules()  # every gateway of every region
     cursor.take_word("for", "on", "of")
     cursor.take_word("gateway")
     name = cursor.require_value(NO_STOPS, what="gateway", form=RULES_FORM)
+    region = take_region(cursor)
     cursor.expect_end(RULES_FORM)
-    return ListRules(gateway=gateway_ref(name.text))
+    return ListRules(gateway=gateway_ref(name.text), region=region)
 
 
 def _parse_history(cursor: Cursor) -> History:

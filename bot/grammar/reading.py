@@ -20,7 +20,6 @@ from datetime import timedelta
 from bot.catalogue import say
 from bot.grammar.asking import read_leading_id, read_query, read_revoke_of_one
 from bot.grammar.changes import ChangeReader
-from bot.grammar.clauses import RegionRefused
 from bot.grammar.lexicon import SUGGESTIONS, VERBS, Term
 from bot.grammar.parser import parse_clean
 from bot.grammar.render import render_command
@@ -28,7 +27,7 @@ from bot.grammar.text import clean_text, unwrap_slack_markup
 from bot.grammar.usage import VERB_FORM, VERB_OR_HELP_FORM, unexpected
 from bot.grammar.values import shown
 from bot.grammar.words import Inference, Inferred, Words, read_words, request_id_word
-from vocabulary.commands import Authorize, Command
+from vocabulary.commands import REGION_RE, Authorize, Command
 from vocabulary.errors import IncompleteCommand, UsageError
 
 _CHANGE_VERBS = (Term.AUTHORIZE, Term.REVOKE, Term.CLOSE)
@@ -67,16 +66,21 @@ def read_command(text: str, *, max_duration: timedelta | None = None) -> Reading
     try:
         return Reading(parse_clean(cleaned, max_duration=max_duration))
     except (UsageError, IncompleteCommand) as exc:
-        if cleaned.casefold().split(maxsplit=1)[:1] == ["check"] or isinstance(exc, RegionRefused):
+        if cleaned.casefold().split(maxsplit=1)[:1] == ["check"]:
             raise  # the check form is read strictly: the everyday phrasings are for requests
         strict_error = exc
     words = read_words(cleaned)
+    region = _take_region(words)
     try:
         command = parse_clean(_strict_text(words), max_duration=max_duration)
     except UsageError:
         if isinstance(strict_error, IncompleteCommand):
             raise strict_error from None
         raise
+    if region is not None:
+        if "region" not in type(command).model_fields:
+            raise unexpected(region, form=VERB_OR_HELP_FORM, choices=())
+        command = command.model_copy(update={"region": region})
     _note_dropped(words, command)
     return Reading(command, tuple(words.inferred))
 
@@ -116,6 +120,18 @@ def _strict_text(words: Words) -> str:
         return f"{text} because {words.reason}"
     words.note(Inferred.DROPPED, say("infer.no_reason"))
     return text
+
+
+def _take_region(words: Words) -> str | None:
+    """``in cn-shanghai``: the gateway's region wherever it stands (no namespace has that
+    shape), taken out first so the clause reader never takes it for a namespace."""
+    items = words.items
+    for at in range(len(items) - 1):
+        value = items[at + 1]
+        if items[at].term is Term.IN and value.is_value() and REGION_RE.fullmatch(value.text):
+            words.items = [*items[:at], *items[at + 2 :]]
+            return value.text
+    return None
 
 
 def _verb_first(words: Words) -> None:

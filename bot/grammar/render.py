@@ -43,30 +43,38 @@ def render_command(command: Command) -> str:
     return escape_slack(" ".join(_words(command)))
 
 
+def _in(region: str | None) -> list[str]:
+    """``in cn-shanghai`` after the gateway when a region was named."""
+    return ["in", region] if region else []
+
+
 def _words(command: Command) -> list[str]:
     match command:
         case Authorize():
-            words = ["authorize", "gateway", _value(command.gateway.value), "to"]
-            words += [_target(command.target), "on", _ports(command.ports)]
+            words = ["authorize", "gateway", _value(command.gateway.value), *_in(command.region)]
+            words += ["to", _target(command.target), "on", _ports(command.ports)]
             if command.duration is not None:
                 words += ["for", format_duration(command.duration)]
             if command.reason is not None:
                 words += ["because", _reason(command.reason)]
             return words
         case RevokeTarget():
-            words = ["revoke", "gateway", _value(command.gateway.value), "from"]
-            return [*words, _target(command.target), "on", _ports(command.ports)]
+            words = ["revoke", "gateway", _value(command.gateway.value), *_in(command.region)]
+            return [*words, "from", _target(command.target), "on", _ports(command.ports)]
         case RevokeRule():
             words = ["revoke", "rule", str(command.rule_id), "on", "gateway"]
-            words.append(_value(command.gateway.value))
+            words += [_value(command.gateway.value), *_in(command.region)]
             return [*words, "keep backend rule"] if command.keep_backend_rule else words
         case RevokeRequest():
             return ["revoke", command.request_id]
         case ListRules():
-            return ["list", "rules", "for", "gateway", _value(command.gateway.value)]
+            if command.gateway is None:
+                return ["list", "rules"]
+            words = ["list", "rules", "for", "gateway", _value(command.gateway.value)]
+            return [*words, *_in(command.region)]
         case Check():
-            words = ["check", "gateway", _value(command.gateway.value)]
-            words += ["in", command.region, "to"] if command.region else ["to"]
+            words = ["check", "gateway", _value(command.gateway.value), *_in(command.region)]
+            words.append("to")
             words.append(_target(command.target))
             return [*words, "on", _ports(command.ports)] if command.ports else words
         case ListPending():

@@ -76,7 +76,7 @@ async def test_add_rule_sends_no_add_once_its_lease_is_taken(
     )
     emulator.reset_calls()
     emulator.set_faults(latency_ms=500)  # the reads before the add take a while
-    writer = flow.context.writer
+    writer = flow.context.writer(grant)
     adding = asyncio.create_task(add_rule(writer, grant, item, None))
     key = writer.leases.key(RULE)
     deadline = time.monotonic() + 30

@@ -142,7 +142,7 @@ async def test_a_resumed_add_counts_the_rule_it_made_as_its_own(flow: Flow) -> N
     [first] = granted.results
     assert first.outcome is RuleOutcome.CREATED
     # The job runs again, as after a crash between the add and saving its result.
-    writer = flow.context.writer
+    writer = flow.context.writer(granted)
     until = granted.grant_expires_at
     again = await add_rule(writer, granted, granted.plan[0], until)
     assert again.outcome is RuleOutcome.CREATED

@@ -189,8 +189,70 @@ def test_the_command_line_checks_in_every_region(
     assert document["missing"] == [{"security_group_id": "sg-shorders01", "ports": "8080"}]
 
 
-def test_a_change_naming_a_region_is_refused_not_misread() -> None:
+def test_a_change_names_its_region_after_the_gateway() -> None:
+    from bot.grammar import render_command
+    from vocabulary.commands import Authorize, RevokeRule, RevokeTarget
+
+    text = "authorize gateway prod-gw in cn-shanghai to service orders in default on 8080"
+    command = parse_command(text)
+    assert isinstance(command, Authorize)
+    assert command.region == SHANGHAI
+    assert command.target.namespace == "default"  # type: ignore[union-attr]
+    assert render_command(command) == text
+    revoke = parse_command("revoke gateway prod-gw in cn-shanghai from service orders on 8080")
+    assert isinstance(revoke, RevokeTarget)
+    assert revoke.region == SHANGHAI
+    rule = parse_command("revoke rule 7 on gateway prod-gw in cn-shanghai")
+    assert isinstance(rule, RevokeRule)
+    assert (rule.region, rule.rule_id) == (SHANGHAI, 7)
+    unnamed = parse_command("authorize gateway prod-gw to service orders in default on 8080")
+    assert isinstance(unnamed, Authorize)
+    assert unnamed.region is None
+
+
+@pytest.mark.parametrize("text", ["list rules", "rules", "show rules"])
+def test_list_rules_without_a_gateway_lists_every_region(text: str) -> None:
+    from bot.grammar import render_command
+    from vocabulary.commands import ListRules
+
+    command = parse_command(text)
+    assert command == ListRules()
+    assert render_command(command) == "list rules"
+    named = parse_command(f"list rules for gateway prod-gw in {SHANGHAI}")
+    assert named == ListRules(gateway=GatewayRef(value="prod-gw"), region=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "allow gateway prod-gw in cn-shanghai to reach service orders in default on 8080",
+        "please authorize gateway prod-gw in cn-shanghai to service orders in default on port 8080",
+        "授权 网关 prod-gw 在 cn-shanghai 访问 服务 orders 在 default 端口 8080",
+    ],
+)
+def test_everyday_phrasings_keep_the_region_apart_from_the_namespace(text: str) -> None:
+    from vocabulary.commands import Authorize, ServiceTarget
+
+    command = parse_command(text)
+    assert isinstance(command, Authorize)
+    assert command.region == SHANGHAI
+    assert command.target == ServiceTarget(name="orders", namespace="default")
+
+
+def test_a_region_where_no_gateway_is_named_is_refused() -> None:
     from vocabulary.errors import UsageError
 
-    with pytest.raises(UsageError, match="read by `check` only"):
-        parse_command("authorize gateway prod-gw in cn-shanghai to service orders on 8080")
+    with pytest.raises(UsageError, match="cn-shanghai"):
+        parse_command("what is pending in cn-shanghai")
+
+
+def test_an_emulated_cloud_needs_every_further_regions_endpoints() -> None:
+    from bot.served_regions import check_emulated_regions
+    from vocabulary.errors import ConfigError
+
+    settings = load_settings(SGBOT_REGIONS=f"cn-hangzhou,{SHANGHAI}")
+    named = {override_name(p, SHANGHAI): "127.0.0.1:1" for p in ("mse", "ecs", "cs")}
+    check_emulated_regions(settings, named)  # all named: nothing would reach Alibaba Cloud
+    del named[override_name("cs", SHANGHAI)]
+    with pytest.raises(ConfigError, match="SGBOT_CS_ENDPOINT_CN_SHANGHAI"):
+        check_emulated_regions(settings, named)

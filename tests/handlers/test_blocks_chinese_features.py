@@ -40,7 +40,7 @@ from tests.handlers.test_blocks_chinese import (
 )
 from tests.handlers.test_drift_messages import item
 from vocabulary.commands import Check, PortRange
-from vocabulary.errors import PolicyRefused, UsageError
+from vocabulary.errors import PolicyRefused
 
 # Product names stay as Alibaba Cloud writes them, in Chinese consoles too.
 PRODUCTS = NAMES | {"Serverless", "Kubernetes", "CIDR", "SGBOT_REGIONS"}
@@ -184,8 +184,13 @@ def test_extension_refusals_are_chinese(changes: dict[str, object]) -> None:
     assert english_left([str(refused.value)]) == []
 
 
-def test_a_region_outside_check_is_refused_in_chinese() -> None:
-    with pytest.raises(UsageError) as refused:
-        parse_command("authorize gateway prod-gw in cn-shanghai to service orders on 8080")
-    assert "`in cn-shanghai`" in str(refused.value)
-    assert english_left([str(refused.value)]) == []
+def test_a_change_in_another_region_names_it_in_chinese() -> None:
+    command = parse_command("authorize gateway prod-gw in cn-shanghai to service orders on 8080")
+    assert getattr(command, "region", None) == "cn-shanghai"
+    request = chinese_request(region="cn-shanghai", state=RequestState.APPLIED)
+    texts = [
+        *message_texts(card_for(request, now=NOW, emulated=False)),
+        *message_texts(requester_message(request, emulated=False)),
+    ]
+    assert any("地域 `cn-shanghai`" in text for text in texts), texts
+    assert english_left(texts) == []

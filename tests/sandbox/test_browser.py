@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-REQUEST = "/sg authorize gateway prod-gw to service orders on 8080"
+REQUEST = "/sg authorize gateway prod-gw in cn-hangzhou to service orders on 8080"
 WAIT_MS = 15_000
 
 

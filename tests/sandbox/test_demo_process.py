@@ -73,7 +73,7 @@ def _api(demo: Demo, path: str, body: dict[str, Any] | None = None) -> Any:
 
 def test_the_demo_card_says_the_cloud_is_emulated(start_demo: Callable[..., Demo]) -> None:
     demo = start_demo()
-    request = "/sg authorize gateway prod-gw to service orders on 8080"
+    request = "/sg authorize gateway prod-gw in cn-hangzhou to service orders on 8080"
     _api(demo, "send", {"user": DEVELOPER_ID, "channel": DEV_CHANNEL_ID, "text": request})
 
     def card() -> dict[str, Any] | None:
@@ -105,7 +105,7 @@ def test_the_demo_policy_approves_staging_and_refuses_ssh_to_prod(
 ) -> None:
     demo = start_demo()
     staging = "/sg authorize gateway staging-gw to service orders on 8080 for 2h"
-    ssh = "/sg authorize gateway prod-gw to service orders on 22"
+    ssh = "/sg authorize gateway prod-gw in cn-hangzhou to service orders on 22"
     for text in (staging, ssh):
         _api(demo, "send", {"user": DEVELOPER_ID, "channel": DEV_CHANNEL_ID, "text": text})
 

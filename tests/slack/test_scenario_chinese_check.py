@@ -67,16 +67,17 @@ def test_check_is_answered_in_chinese_with_a_chinese_button(
     assert stored_requests(sgbot_env) == 0
 
 
-def test_regions_are_refused_in_chinese(chinese_chat: Chat, local_slack: LocalSlack) -> None:
+def test_a_region_not_served_is_refused_in_chinese(
+    chinese_chat: Chat, local_slack: LocalSlack
+) -> None:
     region_check = "check gateway prod-gw in cn-shanghai to service orders"
     _, elsewhere = checked(chinese_chat, local_slack, DEVELOPER_ID, region_check)
     shown = said(elsewhere)
-    assert "在 Slack 中我只检查" in shown
-    assert "cn-shanghai" in shown
+    assert "不服务地域 cn-shanghai" in shown
     assert_chinese(shown)
 
     refused = ask(
         chinese_chat, "authorize gateway prod-gw in cn-shanghai to service orders on 8080"
     )
-    assert "目前只有 `check` 能识别" in refused
+    assert "不服务地域 cn-shanghai" in refused
     assert_chinese(refused)

@@ -13,6 +13,7 @@ from bot.catalogue.en import (
     paths,
     policy,
     reasons,
+    regions,
     request,
     syntax,
 )
@@ -32,5 +33,6 @@ PARTS = (
     drift,
     policy,
     extend,
+    regions,
 )
 MESSAGES: dict[str, str] = {key: text for part in PARTS for key, text in part.MESSAGES.items()}

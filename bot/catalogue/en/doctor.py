@@ -28,10 +28,6 @@ MESSAGES = {
     "doctor.request_missing": "Request the missing access: {label}",
     "doctor.missing_label": "{groups} on {ports}",
     "doctor.prefill_reason": "access found missing by check",
-    "doctor.region_elsewhere": (
-        "In Slack I check gateways in {served}; for {region} use `sgbot check` "
-        "where SGBOT_REGIONS lists it."
-    ),
     "doctor.failed": "I could not check: {problem}",
     "doctor.form.gateway": "Choose a gateway in the form, then click Check again.",
     "doctor.form.ports": "Give the ports to check (only a service's own are known).",
@@ -157,10 +153,6 @@ MESSAGES |= {
 
 # The grammar's refusal of a region anywhere but in ``check``.
 MESSAGES |= {
-    "doctor.region_refused": (
-        "`in {region}` after the gateway is read by `check` only so far; a change goes to the "
-        "gateway in the default region. Type the request without it."
-    ),
     "doctor.region_unserved": "sgbot does not serve region {region}; it serves {served}",
     "doctor.region_several": (
         "a gateway named {gateway} exists in several regions; say which: {choices}"

@@ -29,10 +29,6 @@ MESSAGES = {
     "doctor.request_missing": "申请缺少的访问：{label}",
     "doctor.missing_label": "{groups} 的端口 {ports}",
     "doctor.prefill_reason": "体检发现缺少的访问",
-    "doctor.region_elsewhere": (
-        "在 Slack 中我只检查 {served} 的网关；{region} 请在 SGBOT_REGIONS 包含它的地方使用 "
-        "`sgbot check`。"
-    ),
     "doctor.failed": "无法检查：{problem}",
     "doctor.form.gateway": "请在表单中选择网关，然后再点击“检查”。",
     "doctor.form.ports": "请填写要检查的端口（只有服务自己的端口是已知的）。",
@@ -145,10 +141,6 @@ MESSAGES |= {
 
 # 语法对 ``check`` 以外命令中地域的拒绝。
 MESSAGES |= {
-    "doctor.region_refused": (
-        "网关后面的 `in {region}` 目前只有 `check` 能识别；变更总是发往默认地域的网关。请去掉它"
-        "再输入申请。"
-    ),
     "doctor.region_unserved": "sgbot 不服务地域 {region}；它服务的是 {served}",
     "doctor.region_several": "多个地域都有名为 {gateway} 的网关；请指明是哪个：{choices}",
 }
