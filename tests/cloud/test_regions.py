@@ -21,21 +21,16 @@ from bot.settings import load_settings
 from tests.approvals.test_reconcile import run_cli
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
-from tests.fixtures.two_regions import SH_PROD_GW, SHANGHAI, two_regions
+from tests.fixtures.two_regions import SH_PROD_GW, SHANGHAI, shanghai, two_regions
 from vocabulary.commands import Check, GatewayRef
 from vocabulary.errors import InvalidInput, NotFound
 
-__all__ = ["two_regions"]  # the fixture, imported for pytest
+__all__ = ["shanghai", "two_regions"]  # the fixtures, imported for pytest
 
 
 @pytest.fixture
 def emulator(two_regions: tuple[EmulatorHandle, EmulatorHandle]) -> EmulatorHandle:
     return two_regions[0].fresh()
-
-
-@pytest.fixture
-def shanghai(two_regions: tuple[EmulatorHandle, EmulatorHandle]) -> EmulatorHandle:
-    return two_regions[1].fresh()
 
 
 def environment(hangzhou: EmulatorHandle, shanghai: EmulatorHandle) -> dict[str, str]:

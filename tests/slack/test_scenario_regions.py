@@ -19,6 +19,7 @@ from tests.fixtures.two_regions import (
     SHANGHAI,
     mse_rules,
     region_environment,
+    shanghai,
     two_regions,
     writes,
 )
@@ -34,13 +35,8 @@ from tests.slack.scenario import (
     wait_for_card,
 )
 
-__all__ = ["two_regions"]  # the fixture, imported for pytest
+__all__ = ["shanghai", "two_regions"]  # the fixtures, imported for pytest
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
-
-
-@pytest.fixture
-def shanghai(two_regions: tuple[EmulatorHandle, EmulatorHandle]) -> EmulatorHandle:
-    return two_regions[1].fresh()
 
 
 @pytest.fixture
