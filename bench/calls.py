@@ -19,11 +19,10 @@ from typing import Any
 import redis
 
 from bench import processes
-from bench.e2e import REQUEST_ID_RE, card_message, post_json
+from bench.e2e import REQUEST_ID_RE, approval_click, card_message, post_json
 from bench.slack_process import bench_signer, bench_user_ids
 from bench.stats import emit
-from handlers.ids import ActionId, BlockId
-from standins.slack.directory import APPROVER_IDS, DEV_CHANNEL_ID, SECURITY_CHANNEL_ID
+from standins.slack.directory import DEV_CHANNEL_ID
 
 CLUSTER = "c8f2a1b3c4d5e6f708192a3b4c5d6e7f8"
 PATHS = {
@@ -133,20 +132,10 @@ def one_path(
     card = card_message(slack, request_id)
     if card is None:
         return {"request": request, "decision": None, "note": "no approval card was posted"}
-    approver_hook = post_json(
-        f"{slack}/_local/response_url", {"user": APPROVER_IDS[0], "channel": SECURITY_CHANNEL_ID}
-    )
+    click = approval_click(signer, slack, card, request_id)
     cloud.call("DELETE", "calls")
     before = meter.snapshot()
-    signer.block_actions(
-        APPROVER_IDS[0],
-        ActionId.APPROVE,
-        request_id,
-        block_id=BlockId.DECISION,
-        channel=SECURITY_CHANNEL_ID,
-        message=card,
-        response_url=approver_hook["url"],
-    ).post(f"{bot_url}/slack/events")
+    click.post(f"{bot_url}/slack/events")
     meter.wait(request_id, {"applied", "failed"})
     decision = {"cloud_calls": cloud.calls(), "redis_commands": meter.delta(before)}
     return {"request": request, "decision": decision}

@@ -23,6 +23,7 @@ from bench import processes
 from bench.slack_process import bench_signer, bench_user_ids
 from bench.stats import emit, summarise
 from handlers.ids import ActionId, BlockId
+from standins.slack import SignedRequest, SlackSigner
 from standins.slack.directory import APPROVER_IDS, DEV_CHANNEL_ID, SECURITY_CHANNEL_ID
 
 GATEWAY_NAME = "prod-gw"
@@ -76,6 +77,24 @@ def card_message(slack: str, request_id: str) -> dict[str, Any] | None:
     return None
 
 
+def approval_click(
+    signer: SlackSigner, slack: str, card: dict[str, Any], request_id: str
+) -> SignedRequest:
+    """The first approver's Approve click on ``card``, answered on a local response URL."""
+    hook = post_json(
+        f"{slack}/_local/response_url", {"user": APPROVER_IDS[0], "channel": SECURITY_CHANNEL_ID}
+    )
+    return signer.block_actions(
+        APPROVER_IDS[0],
+        ActionId.APPROVE,
+        request_id,
+        block_id=BlockId.DECISION,
+        channel=SECURITY_CHANNEL_ID,
+        message=card,
+        response_url=hook["url"],
+    )
+
+
 def rule_count(cloud: processes.EmulatorAdmin) -> int:
     return len(cloud.call("GET", "state")["mse_rules"].get(GATEWAY_ID, []))
 
@@ -98,18 +117,7 @@ def one_sample(
     posted_at = poll(lambda: card_post_time(slack, request_id), f"card of {request_id}")
     card = poll(lambda: card_message(slack, request_id), f"card message of {request_id}")
     rules_before = rule_count(cloud)
-    approver_hook = post_json(
-        f"{slack}/_local/response_url", {"user": APPROVER_IDS[0], "channel": SECURITY_CHANNEL_ID}
-    )
-    click = signer.block_actions(
-        APPROVER_IDS[0],
-        ActionId.APPROVE,
-        request_id,
-        block_id=BlockId.DECISION,
-        channel=SECURITY_CHANNEL_ID,
-        message=card,
-        response_url=approver_hook["url"],
-    )
+    click = approval_click(signer, slack, card, request_id)
     clicked = time.perf_counter()
     click_status, click_body = click.post(f"{bot_url}/slack/events")
     if click_status != 200:

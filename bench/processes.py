@@ -28,6 +28,7 @@ from typing import IO, Any
 
 import redis
 
+from standins.children import stop_child
 from standins.slack.directory import APPROVER_GROUP_ID, SECURITY_CHANNEL_ID
 
 SIGNING_SECRET = "bench-signing-secret"  # noqa: S105 - only the local processes know it
@@ -109,12 +110,7 @@ def child(
                 raise RuntimeError(f"{command[2:4]} did not start: {line!r}\n{log.read()[-3000:]}")
             yield Child(process, line.removeprefix(prefix), log)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_child(process, STOP_TIMEOUT_SECONDS)
             if process.stdout is not None:
                 process.stdout.close()
 

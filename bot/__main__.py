@@ -1,9 +1,10 @@
 """The ``sgbot`` command line: the composition root for every process sgbot runs.
 
-Each subcommand lives in its own module under ``bot.cli`` exposing ``register(subparsers)``,
-which adds its parser and sets ``func`` to a callable taking the parsed arguments and
-returning an exit status. Modules are imported here, not at package import, so ``sgbot --help``
-stays fast and importing ``bot`` reads nothing from the environment.
+Each subcommand lives in its own module under ``bot.cli``, named by its file, giving what
+``bot.cli.subcommand`` reads: its help texts, ``add_arguments(parser)`` and ``run(args)``, a
+callable taking the parsed arguments and returning an exit status. Modules are imported here,
+not at package import, so ``sgbot --help`` stays fast and importing ``bot`` reads nothing from
+the environment.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from bot.cli.subcommand import add_subcommand
 from vocabulary.errors import ConfigError
 
 SUBCOMMANDS = (
@@ -36,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
     for module_name in SUBCOMMANDS:
-        importlib.import_module(module_name).register(subparsers)
+        add_subcommand(subparsers, importlib.import_module(module_name))
     return parser
 
 

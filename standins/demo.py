@@ -29,6 +29,7 @@ from typing import IO
 from aiohttp import web
 
 from bot.settings import load_settings
+from standins.children import stop_child
 from standins.cloud.keys import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
 from standins.demo_redis import demo_redis
 from standins.demo_seed import CHECK_EXAMPLE, seed_partial_access
@@ -80,13 +81,7 @@ def child(
         threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
         yield Child(name, process, line.removeprefix(ready).rstrip("/"), after)
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=CHILD_STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_child(process, CHILD_STOP_TIMEOUT_SECONDS)
 
 
 def bot_environment(

@@ -15,24 +15,20 @@ import argparse
 import asyncio
 import sys
 from datetime import UTC, datetime
-from typing import Any
 
 from bot.settings import Settings, load_settings
 from vocabulary.commands import GATEWAY_ID_RE
 from vocabulary.durations import parse_duration
 from vocabulary.errors import UsageError
 
+SUMMARY = "print the audit trail as JSON lines"
+DESCRIPTION = "Print state changes, decisions, cloud writes and refusals, oldest first."
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "audit",
-        help="print the audit trail as JSON lines",
-        description="Print state changes, decisions, cloud writes and refusals, oldest first.",
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", help="ISO 8601 instant, or a span such as 30m, 4h, 2d")
     parser.add_argument("--gateway", help="only this gateway (gw-… unique id)")
     parser.add_argument("--limit", type=int, default=1000, help="most entries to print")
-    parser.set_defaults(func=run)
 
 
 def parse_since(text: str, now: datetime) -> datetime:

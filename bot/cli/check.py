@@ -16,7 +16,7 @@ import asyncio
 import json
 import logging
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.cloud.doctor_model import Diagnosis
@@ -29,16 +29,16 @@ USAGE_STATUS = 2
 CLOUD_STATUS = 3
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "check",
-        help="say whether a gateway can reach a backend, as JSON (exit 0 reachable, 1 blocked)",
-        description="Diagnose whether the gateway's security group authorizations let it reach "
-        "the target, per endpoint and port. Exit 0 reachable, 1 blocked, 2 usage error, 3 the "
-        "cloud could not be asked.",
-    )
+SUMMARY = "say whether a gateway can reach a backend, as JSON (exit 0 reachable, 1 blocked)"
+DESCRIPTION = (
+    "Diagnose whether the gateway's security group authorizations let it reach "
+    "the target, per endpoint and port. Exit 0 reachable, 1 blocked, 2 usage error, 3 the "
+    "cloud could not be asked."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", help='e.g. "gateway prod-gw to service orders" (on PORTS optional)')
-    parser.set_defaults(func=run)
 
 
 def command_text(text: str) -> str:

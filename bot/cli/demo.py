@@ -7,19 +7,17 @@ one process tree (``standins.demo``), and needs the local stand-ins installed.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from bot.optional import standins_required
 
 DEFAULT_PORT = 8765
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "demo",
-        help="run the bot against a local Slack in the browser and an emulated cloud",
-        description="Start Redis, the cloud emulator, the bot and a browser stand-in for Slack.",
-    )
+SUMMARY = "run the bot against a local Slack in the browser and an emulated cloud"
+DESCRIPTION = "Start Redis, the cloud emulator, the bot and a browser stand-in for Slack."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help="sandbox page port; 0 picks one"
     )
@@ -31,7 +29,6 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="use the embedded, non-persistent Redis even when REDIS_URL or redis-server is there",
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
+from bot.cli.subcommand import add_listen_address
 from bot.optional import standins_required
 
+SUMMARY = "serve a local emulator of Alibaba Cloud MSE, ECS and CS"
+DESCRIPTION = "Serve signed MSE, ECS and CS APIs on one local port, for tests and demos."
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "emulator",
-        help="serve a local emulator of Alibaba Cloud MSE, ECS and CS",
-        description="Serve signed MSE, ECS and CS APIs on one local port, for tests and demos.",
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=18080, help="port to listen on; 0 picks one")
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_listen_address(parser, port=18080)
     parser.add_argument("--estate", type=Path, help="estate JSON file (default: the demo estate)")
     parser.add_argument(
         "--also-estate",
@@ -60,7 +57,6 @@ def register(subparsers: Any) -> None:
         metavar="READING",
         help="serve the stricter reading of a point that is lenient by default (repeatable)",
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -20,14 +19,12 @@ from vocabulary.errors import IncompleteCommand, UsageError
 USAGE_STATUS = 2
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "parse",
-        help="parse a chat request and print it as JSON",
-        description="Parse chat text as sgbot would and print the command as JSON.",
-    )
+SUMMARY = "parse a chat request and print it as JSON"
+DESCRIPTION = "Parse chat text as sgbot would and print the command as JSON."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", help='the request, e.g. "authorize gateway prod-gw to sg-1 on 80"')
-    parser.set_defaults(func=run)
 
 
 def _jsonable(value: object) -> object:

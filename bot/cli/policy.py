@@ -13,7 +13,7 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from approvals.policy_rules import Facts
@@ -24,12 +24,11 @@ PROBLEM_STATUS = 1
 USAGE_STATUS = 2
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "policy",
-        help="check a policy file, print the default policy, or explain a ruling",
-        description="Work with the policy file that decides what needs approval.",
-    )
+SUMMARY = "check a policy file, print the default policy, or explain a ruling"
+DESCRIPTION = "Work with the policy file that decides what needs approval."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="policy_action", metavar="ACTION", required=True)
     check = actions.add_parser("check", help="validate a policy file (exit 0 or 1)")
     check.add_argument("file", type=Path)

@@ -30,14 +30,17 @@ if TYPE_CHECKING:
 DRIFT_STATUS = 1
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "reconcile",
-        help="report rules deleted behind the bot's back or added outside it; --recover "
-        "rebuilds the grants after Redis was lost",
-        description="Compare gateway rules in the cloud with the bot's applied grants, or "
-        "rebuild the applied grants and their ends from the rule descriptions.",
-    )
+SUMMARY = (
+    "report rules deleted behind the bot's back or added outside it; --recover "
+    "rebuilds the grants after Redis was lost"
+)
+DESCRIPTION = (
+    "Compare gateway rules in the cloud with the bot's applied grants, or "
+    "rebuild the applied grants and their ends from the rule descriptions."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gateway", help="only this gateway (unique id or exact name)")
     parser.add_argument(
         "--recover",
@@ -45,7 +48,6 @@ def register(subparsers: Any) -> None:
         help="rebuild applied grants and their ends from every gateway's rules (after Redis "
         "was lost); grants Redis still holds are left alone",
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

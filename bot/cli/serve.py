@@ -21,9 +21,10 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot import catalogue
+from bot.cli.subcommand import add_listen_address
 from bot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -36,16 +37,13 @@ Front = Callable[[Settings, "Deps", "Probe"], AbstractAsyncContextManager[str]]
 """Connects the app to Slack while entered; yields the line that tells Slack can reach it."""
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "serve",
-        help="serve the Slack app over HTTP",
-        description="Serve Slack's request URL (/slack/events), /healthz, /readyz and /metrics.",
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=3000, help="port to listen on; 0 picks one")
+SUMMARY = "serve the Slack app over HTTP"
+DESCRIPTION = "Serve Slack's request URL (/slack/events), /healthz, /readyz and /metrics."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_listen_address(parser, port=3000)
     add_common_flags(parser)
-    parser.set_defaults(func=run)
 
 
 def add_common_flags(parser: argparse.ArgumentParser) -> None:

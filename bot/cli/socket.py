@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.cli.serve import add_common_flags, run_front
 from bot.settings import Settings
@@ -21,14 +21,12 @@ if TYPE_CHECKING:
     from handlers.deps import Deps
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "socket",
-        help="serve the Slack app over Socket Mode",
-        description="Connect to Slack over Socket Mode with SLACK_APP_TOKEN.",
-    )
+SUMMARY = "serve the Slack app over Socket Mode"
+DESCRIPTION = "Connect to Slack over Socket Mode with SLACK_APP_TOKEN."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common_flags(parser)
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -14,19 +14,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
 
 from bot.settings import Settings
 
+SUMMARY = "apply approved changes and run timers (no Slack connection)"
+DESCRIPTION = "Take resolve/apply/revoke jobs and timers from Redis until SIGTERM."
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "worker",
-        help="apply approved changes and run timers (no Slack connection)",
-        description="Take resolve/apply/revoke jobs and timers from Redis until SIGTERM.",
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--consumer", help="consumer name (default: host name and process id)")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,7 +15,13 @@ from collections.abc import Callable
 
 from standins.cloud import mse_rules
 from standins.cloud.backend import Backend, CloudError
-from standins.cloud.mse_envelope import Body, gateway_or_none, not_found_in_body, ok
+from standins.cloud.mse_envelope import (
+    Body,
+    gateway_in_body,
+    gateway_or_none,
+    not_found_in_body,
+    ok,
+)
 from standins.cloud.params import Params, page
 from standins.cloud.readings import Reading
 from standins.cloud.state import Gateway, GatewayService
@@ -65,10 +71,8 @@ def _gateway_summary(backend: Backend, gateway: Gateway) -> Body:
     }
 
 
-def get_gateway(backend: Backend, params: Params) -> Body:
-    gateway = gateway_or_none(backend, params)
-    if gateway is None:
-        return not_found_in_body("The gateway does not exist.")
+@gateway_in_body
+def get_gateway(backend: Backend, params: Params, gateway: Gateway) -> Body:
     return ok(
         {
             **_gateway_summary(backend, gateway),
@@ -90,7 +94,6 @@ def list_gateway(backend: Backend, params: Params) -> Body:
         and filters.get("Vpc") in (None, "", g.vpc_id)
         and filters.get("InstanceId") in (None, "", g.instance_id)
     ]
-    number, size = params.integer("PageNumber", 1), params.integer("PageSize", 10)
     result = [
         {
             **_gateway_summary(backend, g),
@@ -101,14 +104,14 @@ def list_gateway(backend: Backend, params: Params) -> Body:
         }
         for g in gateways
     ]
-    return ok(
-        {
-            "PageNumber": number,
-            "PageSize": size,
-            "TotalSize": len(result),
-            "Result": page(result, number, size),
-        }
-    )
+    return _paged(params, result)
+
+
+def _paged(params: Params, result: list[Body]) -> Body:
+    """One page of an MSE list (``PageNumber`` from 1, ``PageSize`` 10 by default) and the total."""
+    number, size = params.integer("PageNumber", 1), params.integer("PageSize", 10)
+    body = {"PageNumber": number, "PageSize": size, "TotalSize": len(result)}
+    return ok(body | {"Result": page(result, number, size)})
 
 
 def _service_fields(service: GatewayService, gateway: Gateway) -> Body:
@@ -149,20 +152,12 @@ def list_gateway_service(backend: Backend, params: Params) -> Body:
         )
         and str(filters.get("SourceType") or s.source_type).lower() == s.source_type.lower()
     ]
-    number, size = params.integer("PageNumber", 1), params.integer("PageSize", 10)
     result = []
     for service in services:
         gateway = backend.gateway(service.gateway_unique_id)
         assert gateway is not None  # the estate validator guarantees it
         result.append({**_service_fields(service, gateway), "HealthCheck": True})
-    return ok(
-        {
-            "PageNumber": number,
-            "PageSize": size,
-            "TotalSize": len(result),
-            "Result": page(result, number, size),
-        }
-    )
+    return _paged(params, result)
 
 
 def get_gateway_service_detail(backend: Backend, params: Params) -> Body:
@@ -184,10 +179,8 @@ def get_gateway_service_detail(backend: Backend, params: Params) -> Body:
     return ok(detail | {"PortTrafficPolicyList": []})
 
 
-def list_service_source(backend: Backend, params: Params) -> Body:
-    gateway = gateway_or_none(backend, params)
-    if gateway is None:
-        return not_found_in_body("The gateway does not exist.")
+@gateway_in_body
+def list_service_source(backend: Backend, params: Params, gateway: Gateway) -> Body:
     wanted = (params.optional("Source") or "").lower()
     return ok(
         [

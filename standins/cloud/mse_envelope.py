@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from standins.cloud.backend import Backend, CloudError
@@ -28,3 +29,18 @@ def require_gateway(backend: Backend, params: Params) -> Gateway:
     if found is None:
         raise CloudError(404, "NotFound", "The gateway does not exist.")
     return found
+
+
+def gateway_in_body(
+    handler: Callable[[Backend, Params, Gateway], Body],
+) -> Callable[[Backend, Params], Body]:
+    """Hands ``handler`` the request's gateway; for an unknown one these actions answer as MSE
+    does, HTTP 200 with the 404 in the body."""
+
+    def handle(backend: Backend, params: Params) -> Body:
+        gateway = gateway_or_none(backend, params)
+        if gateway is None:
+            return not_found_in_body("The gateway does not exist.")
+        return handler(backend, params, gateway)
+
+    return handle

@@ -7,18 +7,16 @@ from collections.abc import Callable
 from standins.cloud.backend import Backend
 from standins.cloud.mse_envelope import (
     Body,
-    gateway_or_none,
-    not_found_in_body,
+    gateway_in_body,
     ok,
     require_gateway,
 )
 from standins.cloud.params import Params
+from standins.cloud.state import Gateway
 
 
-def list_security_group(backend: Backend, params: Params) -> Body:
-    gateway = gateway_or_none(backend, params)
-    if gateway is None:
-        return not_found_in_body("The gateway does not exist.")
+@gateway_in_body
+def list_security_group(backend: Backend, params: Params, gateway: Gateway) -> Body:
     return ok(
         [
             {
@@ -33,10 +31,8 @@ def list_security_group(backend: Backend, params: Params) -> Body:
     )
 
 
-def list_security_group_rule(backend: Backend, params: Params) -> Body:
-    gateway = gateway_or_none(backend, params)
-    if gateway is None:
-        return not_found_in_body("The gateway does not exist.")
+@gateway_in_body
+def list_security_group_rule(backend: Backend, params: Params, gateway: Gateway) -> Body:
     rules = []
     for rule in backend.mse_rules(gateway.gateway_unique_id):
         rules.append(

@@ -9,6 +9,8 @@ a guest, another bot and a user from a foreign workspace.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -121,61 +123,26 @@ DEV_CHANNEL_ID = "C0DEV0001"
 SECURITY_CHANNEL_ID = "C0SEC0001"
 
 
+def _member(user_id: str, name: str, real_name: str, **fields: Any) -> SlackUser:
+    """A demo workspace member, shown by ``name`` unless ``display_name`` says otherwise."""
+    return SlackUser(
+        **({"team_id": DEMO_TEAM_ID, "display_name": name} | fields),
+        id=user_id,
+        name=name,
+        real_name=real_name,
+    )
+
+
 def demo_directory() -> Directory:
     """The workspace shared by the tests and the demo."""
     users = (
-        SlackUser(
-            id=BOT_USER_ID,
-            team_id=DEMO_TEAM_ID,
-            name="sgbot",
-            real_name="sgbot",
-            display_name="sgbot",
-            is_bot=True,
-            is_app_user=True,
-        ),
-        SlackUser(
-            id=DEVELOPER_ID,
-            team_id=DEMO_TEAM_ID,
-            name="dana",
-            real_name="Dana Developer",
-            display_name="dana",
-        ),
-        SlackUser(
-            id=APPROVER_IDS[0],
-            team_id=DEMO_TEAM_ID,
-            name="ari",
-            real_name="Ari Approver",
-            display_name="ari",
-        ),
-        SlackUser(
-            id=APPROVER_IDS[1],
-            team_id=DEMO_TEAM_ID,
-            name="bo",
-            real_name="Bo Approver",
-            display_name="bo",
-        ),
-        SlackUser(
-            id=GUEST_ID,
-            team_id=DEMO_TEAM_ID,
-            name="gus",
-            real_name="Gus Guest",
-            display_name="gus",
-            is_restricted=True,
-        ),
-        SlackUser(
-            id=OTHER_BOT_ID,
-            team_id=DEMO_TEAM_ID,
-            name="otherbot",
-            real_name="Other Bot",
-            is_bot=True,
-        ),
-        SlackUser(
-            id=FOREIGN_USER_ID,
-            team_id="T0OTHER01",
-            name="fran",
-            real_name="Fran Foreign",
-            display_name="fran",
-        ),
+        _member(BOT_USER_ID, "sgbot", "sgbot", is_bot=True, is_app_user=True),
+        _member(DEVELOPER_ID, "dana", "Dana Developer"),
+        _member(APPROVER_IDS[0], "ari", "Ari Approver"),
+        _member(APPROVER_IDS[1], "bo", "Bo Approver"),
+        _member(GUEST_ID, "gus", "Gus Guest", is_restricted=True),
+        _member(OTHER_BOT_ID, "otherbot", "Other Bot", display_name="", is_bot=True),
+        _member(FOREIGN_USER_ID, "fran", "Fran Foreign", team_id="T0OTHER01"),
     )
     everyone = tuple(user.id for user in users)
     return Directory(

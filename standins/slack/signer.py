@@ -1,11 +1,10 @@
 """Signed requests exactly as Slack sends them to an app's request URL.
 
-``SlackSigner`` turns the payload shapes of ``payloads`` into raw bodies (form fields for slash
-commands, ``payload=<JSON>`` for interactivity, JSON for events) and signs them with the v0
-recipe: HMAC-SHA256 over ``v0:{timestamp}:{body}`` keyed by the signing secret. Timestamps come
-from an injectable clock or a per-call ``ts`` (for stale-request tests); events can carry
-Slack's retry headers. Response URLs and trigger ids come from an ``InteractionSource`` — a
-``LocalSlack`` — so the app's replies land on the local server.
+``SlackSigner`` turns the payloads its base ``SlackRequests`` builds, and Events API envelopes,
+into raw bodies (form fields for slash commands, ``payload=<JSON>`` for interactivity, JSON for
+events) and signs them with the v0 recipe: HMAC-SHA256 over ``v0:{timestamp}:{body}`` keyed by
+the signing secret. Timestamps come from an injectable clock or a per-call ``ts`` (for
+stale-request tests); events can carry Slack's retry headers.
 """
 
 from __future__ import annotations
@@ -19,24 +18,17 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 
 from standins.slack import payloads
 from standins.slack.directory import Directory, demo_directory, dm_channel_id
+from standins.slack.requests import InteractionSource, SlackRequests
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
-
-
-class InteractionSource(Protocol):
-    """Where response URLs and trigger ids for payloads come from."""
-
-    def new_response_url(self, user: str, channel: str) -> str: ...
-
-    def new_trigger_id(self, user: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -66,7 +58,7 @@ class SignedRequest:
             return response.status, await response.text()
 
 
-class SlackSigner:
+class SlackSigner(SlackRequests[SignedRequest]):
     """Builds signed Slack requests for one app (signing secret) in one workspace."""
 
     def __init__(
@@ -76,10 +68,8 @@ class SlackSigner:
         interactions: InteractionSource | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__(directory or demo_directory(), interactions, clock)
         self._secret = signing_secret.encode()
-        self.directory = directory or demo_directory()
-        self._interactions = interactions
-        self._clock = clock
 
     def signature(self, timestamp: str, body: bytes) -> str:
         base = b"v0:" + timestamp.encode() + b":" + body
@@ -105,143 +95,12 @@ class SlackSigner:
             headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
         return SignedRequest(body, headers)
 
-    def _response_url(self, user: str, channel: str, given: str | None) -> str:
-        if given is not None:
-            return given
-        if self._interactions is None:
-            raise ValueError("pass response_url= or build the signer with interactions=")
-        return self._interactions.new_response_url(user, channel)
-
-    def _trigger_id(self, user: str, given: str | None) -> str:
-        if given is not None:
-            return given
-        if self._interactions is not None:
-            return self._interactions.new_trigger_id(user)
-        return f"{secrets.randbelow(10**12)}.{secrets.randbelow(10**11)}.{secrets.token_hex(16)}"
-
-    def _now_ts(self) -> str:
-        return f"{self._clock():.6f}"
-
-    def _interactive(self, payload: Mapping[str, Any], ts: int | None) -> SignedRequest:
-        body = urlencode({"payload": json.dumps(payload)}).encode()
-        return self.sign(body, FORM, ts=ts)
-
-    def slash_command(
-        self,
-        user: str,
-        channel: str,
-        text: str,
-        command: str = "/sg",
-        *,
-        response_url: str | None = None,
-        trigger_id: str | None = None,
-        ts: int | None = None,
-    ) -> SignedRequest:
-        fields = payloads.slash_command(
-            self.directory,
-            user=user,
-            channel=channel,
-            text=text,
-            command=command,
-            response_url=self._response_url(user, channel, response_url),
-            trigger_id=self._trigger_id(user, trigger_id),
-        )
+    def _deliver_form(self, fields: Mapping[str, str], ts: int | None) -> SignedRequest:
         return self.sign(urlencode(fields).encode(), FORM, ts=ts)
 
-    def block_actions(
-        self,
-        user: str,
-        action_id: str,
-        value: str,
-        *,
-        block_id: str,
-        channel: str,
-        message: Mapping[str, Any] | None,
-        message_ts: str | None = None,
-        state_values: Mapping[str, Any] | None = None,
-        response_url: str | None = None,
-        trigger_id: str | None = None,
-        ts: int | None = None,
-    ) -> SignedRequest:
-        """A button click on ``message`` (as ``LocalSlack.messages`` returns it)."""
-        source_ts = message_ts or (str(message["ts"]) if message is not None else None)
-        if source_ts is None:
-            raise ValueError("an ephemeral source message needs message_ts=")
-        payload = payloads.block_actions(
-            self.directory,
-            user=user,
-            action_id=action_id,
-            block_id=block_id,
-            value=value,
-            channel=channel,
-            message=message,
-            message_ts=source_ts,
-            response_url=self._response_url(user, channel, response_url),
-            trigger_id=self._trigger_id(user, trigger_id),
-            action_ts=self._now_ts(),
-            state_values=state_values,
-        )
-        return self._interactive(payload, ts)
-
-    def view_block_actions(
-        self,
-        user: str,
-        view: Mapping[str, Any],
-        action_id: str,
-        value: str,
-        *,
-        block_id: str,
-        state_values: Mapping[str, Any],
-    ) -> SignedRequest:
-        """A button clicked inside an open modal: Slack sends the view and its state, and no
-        channel or response URL."""  # fmt: skip
-        trigger_id = self._trigger_id(user, None)
-        inner = payloads.view_submission(
-            self.directory, user=user, view=view, state_values=state_values, trigger_id=trigger_id
-        )
-        del inner["response_urls"]
-        action = {"action_id": action_id, "block_id": block_id, "value": value, "type": "button"}
-        container = {"type": "view", "view_id": inner["view"]["id"]}
-        payload = inner | {"type": "block_actions", "container": container, "actions": [action]}
-        return self._interactive(payload, None)
-
-    def view_submission(
-        self,
-        user: str,
-        view: Mapping[str, Any],
-        state_values: Mapping[str, Any],
-        *,
-        ts: int | None = None,
-    ) -> SignedRequest:
-        """A submitted modal; ``view`` needs at least ``callback_id`` and ``private_metadata``."""
-        payload = payloads.view_submission(
-            self.directory,
-            user=user,
-            view=view,
-            state_values=state_values,
-            trigger_id=self._trigger_id(user, None),
-        )
-        return self._interactive(payload, ts)
-
-    def block_suggestion(
-        self,
-        user: str,
-        action_id: str,
-        value: str,
-        *,
-        block_id: str,
-        view: Mapping[str, Any],
-        ts: int | None = None,
-    ) -> SignedRequest:
-        payload = payloads.block_suggestion(
-            self.directory,
-            user=user,
-            action_id=action_id,
-            block_id=block_id,
-            value=value,
-            view=view,
-        )
-        return self._interactive(payload, ts)
+    def _deliver_interactive(self, payload: Mapping[str, Any], ts: int | None) -> SignedRequest:
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return self.sign(body, FORM, ts=ts)
 
     def event_callback(
         self,

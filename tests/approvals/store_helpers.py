@@ -10,10 +10,11 @@ from typing import Any
 
 from approvals.connect import connect
 from approvals.machine import transition
-from approvals.model import BackendGroup, Request, RequestState, fingerprint
-from approvals.results import StoreConfig
+from approvals.model import BackendGroup, Request, RequestState, Verdict, fingerprint
+from approvals.policy import PolicyConfig
+from approvals.results import DecideResult, StoreConfig
 from approvals.store import RequestStore
-from tests.approvals.examples import T0, make_request
+from tests.approvals.examples import T0, make_config, make_request, make_user
 from vocabulary.commands import PortRange
 
 GATEWAY = "gw-" + "a" * 32
@@ -68,3 +69,26 @@ async def walk_to_pending(
         expires_at=at + timedelta(hours=24),
     )
     return await store.mark_pending(resolving, resolved, remind_at=at + timedelta(hours=22))
+
+
+async def decide(
+    store: RequestStore,
+    request_id: str,
+    verdict: Verdict = Verdict.APPROVE,
+    *,
+    user_id: str = "U0ALICE",
+    reason: str | None = None,
+    now: datetime = T0,
+    approver_ids: frozenset[str] = frozenset(),
+    policy: PolicyConfig | None = None,
+) -> DecideResult:
+    """One click on the store; by default Alice approves under the default policy."""
+    return await store.decide(
+        request_id,
+        make_user(user_id),
+        verdict,
+        reason=reason,
+        now=now,
+        approver_ids=approver_ids,
+        policy=policy or make_config(),
+    )

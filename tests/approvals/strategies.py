@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
@@ -38,6 +39,7 @@ from vocabulary.commands import (
     ServiceTarget,
 )
 
+Model = TypeVar("Model")
 slack_ids = st.from_regex(r"\A[UTCEW][A-Z0-9]{4,10}\Z")
 words = st.text(min_size=1, max_size=20)
 sg_ids = st.from_regex(r"\Asg-[0-9a-z]{1,12}\Z")
@@ -80,6 +82,11 @@ actors = st.builds(Actor, org_id=slack_ids, team_id=slack_ids, user_id=slack_ids
 optional_words = st.none() | words
 
 
+def few(draw: st.DrawFn, model: type[Model], **fields: st.SearchStrategy[Any]) -> tuple[Model, ...]:
+    """Up to three ``model``s, each built from ``fields``."""
+    return tuple(draw(st.lists(st.builds(model, **fields), max_size=3)))
+
+
 @st.composite
 def requests(draw: st.DrawFn) -> Request:
     command = draw(commands)
@@ -104,35 +111,18 @@ def requests(draw: st.DrawFn) -> Request:
         gateway_id=draw(optional_words),
         gateway_name=draw(optional_words),
         gateway_security_group=draw(st.none() | sg_ids),
-        groups=tuple(
-            draw(
-                st.lists(
-                    st.builds(
-                        BackendGroup,
-                        security_group_id=sg_ids,
-                        name=words,
-                        group_type=words,
-                        vpc_id=words,
-                    ),
-                    max_size=3,
-                )
-            )
+        groups=few(
+            draw, BackendGroup, security_group_id=sg_ids, name=words, group_type=words, vpc_id=words
         ),
         resolution_path=draw(optional_words),
-        plan=tuple(
-            draw(
-                st.lists(
-                    st.builds(
-                        PlannedRule,
-                        security_group_id=sg_ids,
-                        port_range=port_ranges,
-                        action=st.sampled_from(RuleAction),
-                        reason=optional_words,
-                        existing_rule_id=st.none() | st.integers(1, 10**9),
-                    ),
-                    max_size=3,
-                )
-            )
+        plan=few(
+            draw,
+            PlannedRule,
+            security_group_id=sg_ids,
+            port_range=port_ranges,
+            action=st.sampled_from(RuleAction),
+            reason=optional_words,
+            existing_rule_id=st.none() | st.integers(1, 10**9),
         ),
         ports=draw(ports),
         duration=draw(st.none() | durations),
@@ -142,37 +132,25 @@ def requests(draw: st.DrawFn) -> Request:
         fingerprint=draw(optional_words),
         state=draw(st.sampled_from(RequestState)),
         state_reason=draw(optional_words),
-        decisions=tuple(
-            draw(
-                st.lists(
-                    st.builds(
-                        Decision,
-                        actor=actors,
-                        verdict=st.sampled_from(Verdict),
-                        at=instants,
-                        reason=optional_words,
-                    ),
-                    max_size=3,
-                )
-            )
+        decisions=few(
+            draw,
+            Decision,
+            actor=actors,
+            verdict=st.sampled_from(Verdict),
+            at=instants,
+            reason=optional_words,
         ),
         expires_at=draw(st.none() | instants),
         grant_expires_at=draw(st.none() | instants),
-        results=tuple(
-            draw(
-                st.lists(
-                    st.builds(
-                        RuleResult,
-                        security_group_id=sg_ids,
-                        port_range=port_ranges,
-                        outcome=st.sampled_from(RuleOutcome),
-                        rule_id=st.none() | st.integers(1, 10**9),
-                        cloud_request_id=optional_words,
-                        error=optional_words,
-                    ),
-                    max_size=3,
-                )
-            )
+        results=few(
+            draw,
+            RuleResult,
+            security_group_id=sg_ids,
+            port_range=port_ranges,
+            outcome=st.sampled_from(RuleOutcome),
+            rule_id=st.none() | st.integers(1, 10**9),
+            cloud_request_id=optional_words,
+            error=optional_words,
         ),
         card=draw(st.none() | st.builds(CardRef, channel_id=slack_ids, message_id=words)),
         incident_id=draw(optional_words),

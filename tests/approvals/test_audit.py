@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from approvals.audit import AuditEvent, audit_fields
-from approvals.model import RequestState, Verdict
-from tests.approvals.examples import HOME_ENTERPRISE, T0, make_config, make_request, make_user
-from tests.approvals.store_helpers import GATEWAY, open_store, walk_to_pending
+from approvals.model import RequestState
+from tests.approvals.examples import HOME_ENTERPRISE, T0, make_request, make_user
+from tests.approvals.store_helpers import GATEWAY, decide, open_store, walk_to_pending
 from tests.approvals.workflow import APPROVER_IDS, open_flow, to_group
 from tests.fixtures.emulator import EmulatorHandle
 from vocabulary.errors import PolicyRefused
@@ -24,15 +24,7 @@ async def test_every_transition_is_audited_in_order(
     caplog.set_level(logging.INFO, logger="approvals.audit")
     async with open_store(redis_url) as store:
         await walk_to_pending(store, "REQ-AAAA1")
-        await store.decide(
-            "REQ-AAAA1",
-            make_user("U0ALICE"),
-            Verdict.APPROVE,
-            reason=None,
-            now=T0 + timedelta(minutes=3),
-            approver_ids=frozenset(),
-            policy=make_config(),
-        )
+        await decide(store, "REQ-AAAA1", now=T0 + timedelta(minutes=3))
         entries = await store.audit.read()
     moves = [(e.from_state, e.to_state) for e in entries if e.event is AuditEvent.STATE]
     assert moves == [
@@ -56,14 +48,12 @@ async def test_both_approvers_of_a_two_approver_request_are_audited(redis_url: s
     async with open_store(redis_url) as store:
         await walk_to_pending(store, "REQ-AAAA1", required_approvals=2)
         for minutes, approver, reason in ((2, "U0ALICE", "checked"), (5, "U0BOB", None)):
-            await store.decide(
+            await decide(
+                store,
                 "REQ-AAAA1",
-                make_user(approver),
-                Verdict.APPROVE,
+                user_id=approver,
                 reason=reason,
                 now=T0 + timedelta(minutes=minutes),
-                approver_ids=frozenset(),
-                policy=make_config(),
             )
         entries = await store.audit.read()
     decisions = [e for e in entries if e.event is AuditEvent.DECISION]

@@ -11,12 +11,11 @@ from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.sentinel import SentinelConnectionPool
 
 from approvals.connect import connect, redacted_url
-from approvals.model import RequestState, Verdict
+from approvals.model import RequestState
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bot.settings import load_settings
-from tests.approvals.examples import T0, make_config, make_user
-from tests.approvals.store_helpers import walk_to_pending
+from tests.approvals.store_helpers import decide, walk_to_pending
 from tests.fixtures.redis_server import RedisServer, free_port
 from vocabulary.errors import ConfigError
 
@@ -94,15 +93,7 @@ async def test_store_workflow_runs_on_redis_cluster(
     try:
         await store.setup()
         await walk_to_pending(store, "REQ-AAAA1")
-        result = await store.decide(
-            "REQ-AAAA1",
-            make_user("U0ALICE"),
-            Verdict.APPROVE,
-            reason=None,
-            now=T0,
-            approver_ids=frozenset(),
-            policy=make_config(),
-        )
+        result = await decide(store, "REQ-AAAA1")
         [pending] = [r.id for r in await store.list_live()]
         jobs = await store.work.read_jobs("w1", count=10)
     finally:

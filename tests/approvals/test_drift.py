@@ -55,12 +55,8 @@ async def make_drift(flow: Flow) -> tuple[str, int, int]:
     gone_rule = gone.results[0].rule_id
     assert gone_rule is not None
     await flow.cloud.delete_rule(PROD_GW, gone_rule, cascade=False)
-    await flow.cloud.add_rule(
-        PROD_GW, "sg-legacyapp02", PortRange(start=9090, end=9090), "terraform: edge"
-    )
-    listed = await flow.cloud.list_rules(PROD_GW)
-    added = next(rule for rule in listed if rule.description == "terraform: edge")
-    return gone.id, gone_rule, added.rule_id
+    added = await flow.add_by_hand("sg-legacyapp02", 9090, "terraform: edge")
+    return gone.id, gone_rule, added
 
 
 async def posted_ids(flow: Flow) -> list[str]:

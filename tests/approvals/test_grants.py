@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -10,20 +9,13 @@ import pytest
 from approvals.coordination import RuleKey
 from approvals.model import RequestState, RuleAction, RuleOutcome
 from tests.approvals.examples import make_user
-from tests.approvals.workflow import APPROVER_IDS, Flow, open_flow, to_group
+from tests.approvals.workflow import APPROVER_IDS, Flow, to_group
 from tests.cloud.adapter_support import PROD_GW
-from tests.fixtures.emulator import EmulatorHandle
 from vocabulary.commands import GatewayRef, PortRange, RevokeRequest, RevokeRule
 
 pytestmark = pytest.mark.redis
 LEGACY = "sg-legacyapp01"
 RULE_KEY = RuleKey(PROD_GW, LEGACY, PortRange(start=8080, end=8080))
-
-
-@pytest.fixture
-async def flow(redis_url: str, emulator: EmulatorHandle) -> AsyncIterator[Flow]:
-    async with open_flow(redis_url, emulator) as opened:
-        yield opened
 
 
 async def test_expiring_grant_leaves_the_permanent_ones_rule(flow: Flow) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from approvals.effects import NO_EFFECTS, Job, JobKind
 from approvals.job_context import take
 from approvals.jobs import run_job
-from approvals.model import CardRef, RequestState, RuleOutcome, Verdict
+from approvals.model import CardRef, RequestState, RuleOutcome
 from tests.approvals.examples import make_user
 from tests.approvals.workflow import (
     APPROVER,
@@ -26,24 +25,12 @@ from vocabulary.errors import PolicyRefused
 pytestmark = [pytest.mark.redis, pytest.mark.fault]
 
 
-@pytest.fixture
-async def flow(redis_url: str, emulator: EmulatorHandle) -> AsyncIterator[Flow]:
-    async with open_flow(redis_url, emulator) as opened:
-        yield opened
-
-
 def denied(action: str, count: int | None = None) -> dict[str, Any]:
     return {"action": action, "code": "NoPermission", "http_status": 403, "count": count}
 
 
-async def approved(flow: Flow) -> str:
-    request = await flow.submit_and_resolve(authorize())
-    await flow.decide(request.id, Verdict.APPROVE)
-    return request.id
-
-
 async def test_throttled_cloud_still_applies_each_rule_once(flow: Flow) -> None:
-    request_id = await approved(flow)
+    request_id = await flow.approve(authorize())
     flow.emulator.set_faults(throttle_fraction=0.4, seed=5, retry_after_ms=0)
 
     await flow.worker.run_until_idle()
@@ -58,7 +45,7 @@ async def test_throttled_cloud_still_applies_each_rule_once(flow: Flow) -> None:
 async def test_refused_permission_fails_naming_the_ram_action_then_retry_applies(
     flow: Flow,
 ) -> None:
-    request_id = await approved(flow)
+    request_id = await flow.approve(authorize())
     flow.emulator.set_faults(fail=[denied("AddSecurityGroupRule", count=None)])
 
     await flow.worker.run_until_idle()
@@ -86,7 +73,7 @@ async def test_refused_permission_fails_naming_the_ram_action_then_retry_applies
 
 
 async def test_partial_failure_keeps_what_was_created_and_retry_finishes(flow: Flow) -> None:
-    request_id = await approved(flow)
+    request_id = await flow.approve(authorize())
     # The first add succeeds, the second is refused once.
     flow.emulator.set_faults(fail=[denied("AddSecurityGroupRule")])
     await flow.worker.run_until_idle()
@@ -102,7 +89,7 @@ async def test_partial_failure_keeps_what_was_created_and_retry_finishes(flow: F
 
 
 async def test_retry_is_for_approvers_only(flow: Flow) -> None:
-    request_id = await approved(flow)
+    request_id = await flow.approve(authorize())
     flow.emulator.set_faults(fail=[denied("AddSecurityGroupRule", count=None)])
     await flow.worker.run_until_idle()
 
@@ -119,7 +106,7 @@ async def test_add_that_timed_out_but_landed_is_not_repeated(
 
 
 async def _timed_out_add_is_found(flow: Flow) -> None:
-    request_id = await approved(flow)
+    request_id = await flow.approve(authorize())
     # The reply to the first add comes after the client gave up; the rule was created.
     flow.emulator.set_faults(
         timeout_then_succeed={"action": "AddSecurityGroupRule", "delay_ms": 1_500}
@@ -135,7 +122,7 @@ async def _timed_out_add_is_found(flow: Flow) -> None:
 
 
 async def test_replayed_jobs_do_nothing_twice(flow: Flow) -> None:
-    request_id = await approved(flow)
+    request_id = await flow.approve(authorize())
     await flow.worker.run_until_idle()
     adds = flow.emulator.calls()["AddSecurityGroupRule"]
 
@@ -149,7 +136,7 @@ async def test_replayed_jobs_do_nothing_twice(flow: Flow) -> None:
 
 
 async def test_a_write_that_keeps_the_state_does_not_make_an_apply_give_up(flow: Flow) -> None:
-    request_id = await approved(flow)
+    request_id = await flow.approve(authorize())
     read_by_worker = await flow.store.require(request_id)
     # The deliverer saves the card's location between the worker's read and its take.
     card = CardRef(channel_id="C0SEC", message_id="1795684519.918081")

@@ -86,14 +86,19 @@ def test_a_refused_end_goes_back_to_the_state_it_held() -> None:
     )
 
 
-def test_the_overdue_alert_is_never_late_for_the_backoff() -> None:
-    policy = make_config(end_overdue_after=timedelta(minutes=10))
-    current = grant(
+def ending_at_its_limit() -> Request:
+    """A one-rule grant whose time limit has come: the worker is removing its rule."""
+    return grant(
         RequestState.REVOKING,
         result(P8080, RuleOutcome.CREATED),
         grant_expires_at=END,
         state_reason="time limit reached",
     )
+
+
+def test_the_overdue_alert_is_never_late_for_the_backoff() -> None:
+    policy = make_config(end_overdue_after=timedelta(minutes=10))
+    current = ending_at_its_limit()
     now = END
     attempts = []
     alerts = 0
@@ -115,12 +120,7 @@ def test_the_overdue_alert_is_never_late_for_the_backoff() -> None:
 def test_a_first_refusal_past_the_overdue_mark_alerts_at_once() -> None:
     # The end itself ran late (the workers were down): its first refusal is already overdue.
     policy = make_config(end_overdue_after=timedelta(minutes=15))
-    current = grant(
-        RequestState.REVOKING,
-        result(P8080, RuleOutcome.CREATED),
-        grant_expires_at=END,
-        state_reason="time limit reached",
-    )
+    current = ending_at_its_limit()
     kept, effects = end_refused(current, END + timedelta(minutes=40), "refused", "INC-1", policy)
     kinds = [n.kind for n in effects.notifications]
     assert NotificationKind.ALERT_END_OVERDUE in kinds

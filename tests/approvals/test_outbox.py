@@ -8,8 +8,8 @@ import pytest
 
 from approvals.model import Verdict
 from approvals.outbox import Notification, NotificationKind, notification
-from tests.approvals.examples import T0, make_config, make_user
-from tests.approvals.store_helpers import open_store, walk_to_pending
+from tests.approvals.examples import T0
+from tests.approvals.store_helpers import decide, open_store, walk_to_pending
 
 pytestmark = pytest.mark.redis
 
@@ -17,14 +17,8 @@ pytestmark = pytest.mark.redis
 async def test_deny_writes_card_update_and_word_to_requester(redis_url: str) -> None:
     async with open_store(redis_url) as store:
         await walk_to_pending(store, "REQ-AAAA1")
-        result = await store.decide(
-            "REQ-AAAA1",
-            make_user("U0ALICE"),
-            Verdict.DENY,
-            reason="not now",
-            now=T0 + timedelta(minutes=1),
-            approver_ids=frozenset(),
-            policy=make_config(),
+        result = await decide(
+            store, "REQ-AAAA1", Verdict.DENY, reason="not now", now=T0 + timedelta(minutes=1)
         )
         entries = await store.outbox.read("slack-1", count=10)
     kinds = [entry.item.kind for entry in entries]

@@ -7,11 +7,10 @@ from collections.abc import Callable
 import pytest
 
 from approvals.connect import connect
-from approvals.model import RequestState, Verdict
+from approvals.model import RequestState
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
-from tests.approvals.examples import T0, make_config, make_user
-from tests.approvals.store_helpers import NO_LIMIT, new_request, walk_to_pending
+from tests.approvals.store_helpers import NO_LIMIT, decide, new_request, walk_to_pending
 from tests.fixtures.redis_server import RedisServer
 from vocabulary.commands import PortRange
 
@@ -29,15 +28,7 @@ async def test_requests_indexes_and_jobs_survive_sigkill(
     await store.create(new_request("REQ-AAAA1"), rate_limit=NO_LIMIT)
     await walk_to_pending(store, "REQ-AAAA2", ports=(PortRange(start=443, end=443),))
     await walk_to_pending(store, "REQ-AAAA3")
-    await store.decide(
-        "REQ-AAAA3",
-        make_user("U0ALICE"),
-        Verdict.APPROVE,
-        reason=None,
-        now=T0,
-        approver_ids=frozenset(),
-        policy=make_config(),
-    )
+    await decide(store, "REQ-AAAA3")
     in_flight = await store.work.read_jobs("worker-that-dies", count=2)
     before = {r.id: r for r in await store.get_many(["REQ-AAAA1", "REQ-AAAA2", "REQ-AAAA3"])}
     await client.aclose()

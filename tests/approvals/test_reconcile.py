@@ -15,7 +15,6 @@ from tests.approvals.test_worker_crash import worker_env
 from tests.approvals.workflow import Flow, open_flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
-from vocabulary.commands import PortRange
 
 pytestmark = pytest.mark.redis
 
@@ -34,13 +33,8 @@ async def make_drift(flow: Flow) -> tuple[str, int, int]:
     assert gone_rule is not None
     assert kept.results[0].rule_id is not None
     await flow.cloud.delete_rule(PROD_GW, gone_rule, cascade=True)
-    await flow.cloud.add_rule(
-        PROD_GW, "sg-legacyapp02", PortRange(start=9090, end=9090), "added in the console"
-    )
-    # AddSecurityGroupRule's Data need not be the record's id: read it back from a listing.
-    listed = await flow.cloud.list_rules(PROD_GW)
-    added = next(rule for rule in listed if rule.description == "added in the console")
-    return gone.id, gone_rule, added.rule_id
+    added = await flow.add_by_hand("sg-legacyapp02", 9090, "added in the console")
+    return gone.id, gone_rule, added
 
 
 async def test_reports_rules_gone_and_rules_added_outside(flow: Flow) -> None:

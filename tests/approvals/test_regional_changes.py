@@ -7,27 +7,15 @@ calls, so "the other region got nothing" is a count of zero, not an assumption.
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from approvals.clock import FixedClock
-from approvals.connect import connect
-from approvals.jobs import JobContext
-from approvals.lookups import CloudLookups
 from approvals.model import Request, RequestState, Verdict
-from approvals.results import StoreConfig
-from approvals.service import Service
-from approvals.store import RequestStore
-from approvals.worker import Worker, WorkerConfig
-from bot.cloud.regions import RegionalClouds
-from bot.settings import load_settings
-from tests.approvals.examples import T0, make_config
-from tests.approvals.workflow import Flow, authorize, fast_retry
-from tests.cloud.adapter_support import PROD_GW, RecordingSleep, make_cloud
+from tests.approvals.workflow import Flow, authorize, open_flow
+from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.two_regions import (
     SH_EDGE_GW,
@@ -59,34 +47,8 @@ async def flow(
 ) -> AsyncIterator[Flow]:
     """The workflow as the serving process wires it, serving both regions."""
     hangzhou, shanghai = regions
-    client = connect(redis_url)
-    config = StoreConfig(wait_for_replicas=False, default_region=HANGZHOU)
-    store = RequestStore(client, config)
-    await store.setup()
-    clock = FixedClock(T0)
-    policy = make_config()
-    built = {
-        HANGZHOU: make_cloud(hangzhou, sleep=RecordingSleep()),
-        SHANGHAI: make_cloud(shanghai, sleep=RecordingSleep()),
-    }
-    clouds = RegionalClouds((HANGZHOU, SHANGHAI), built.__getitem__)
-    default = clouds.get(HANGZHOU)
-    service = Service(
-        store=store,
-        clock=clock,
-        policy=policy,
-        settings=load_settings(SGBOT_REGIONS=f"{HANGZHOU},{SHANGHAI}"),
-        random_source=random.Random(11),
-    )
-    context = JobContext(
-        store=store, cloud=default, clouds=clouds, clock=clock, policy=policy, retry=fast_retry()
-    )
-    worker = Worker(context, WorkerConfig(consumer="test-worker"))
-    lookups = CloudLookups(store, default, clock, policy, clouds=clouds)
-    try:
-        yield Flow(store, service, worker, clock, default, hangzhou, context, lookups)
-    finally:
-        await client.aclose()
+    async with open_flow(redis_url, hangzhou, second_region=(SHANGHAI, shanghai)) as opened:
+        yield opened
 
 
 def in_shanghai(gateway: str = "prod-gw", **extra: object) -> Authorize:

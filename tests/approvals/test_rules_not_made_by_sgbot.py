@@ -8,7 +8,6 @@ a job that resumes after its add landed, which must still count the rule as its 
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,10 +18,10 @@ import pytest
 from approvals.model import RequestState, RuleOutcome
 from approvals.ownership import add_rule
 from handlers.blocks import requester_message
-from standins.cloud.state import load_estate
 from tests.approvals.workflow import Flow, open_flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle, running_emulator
+from tests.fixtures.handmade import estate_with_rules
 from vocabulary.commands import Authorize, GatewayRef, PortRange
 
 pytestmark = pytest.mark.redis
@@ -38,32 +37,22 @@ UNRELATED_CIDR_RULE = "sgr-office8080"
 def estate_with_cidr_rules(directory: Path) -> Path:
     """The demo estate; the enterprise group lets edge-gw's vSwitches in on 8080 (by hand) and
     an office range in on 8081."""
-    estate: dict[str, Any] = load_estate().model_dump(mode="json")
-    group = next(g for g in estate["security_groups"] if g["security_group_id"] == ENTERPRISE)
-    group.setdefault("permissions", []).extend(
-        [
-            *(
-                {
-                    "security_group_rule_id": f"{HANDMADE_CIDR_RULE}{n}",
-                    "port_range": "8080/8080",
-                    "source_cidr_ip": cidr,
-                    "description": "gateway subnets, opened by hand",
-                    "create_time": "2023-06-01T08:00:00Z",
-                }
-                for n, cidr in enumerate(EDGE_CIDRS)
-            ),
-            {
-                "security_group_rule_id": UNRELATED_CIDR_RULE,
-                "port_range": "8081/8081",
-                "source_cidr_ip": "172.16.0.0/16",
-                "description": "office",
-                "create_time": "2023-06-01T08:00:00Z",
-            },
-        ]
-    )
-    path = directory / "cidr-estate.json"
-    path.write_text(json.dumps(estate))
-    return path
+    by_hand = [
+        {
+            "security_group_rule_id": f"{HANDMADE_CIDR_RULE}{n}",
+            "port_range": "8080/8080",
+            "source_cidr_ip": cidr,
+            "description": "gateway subnets, opened by hand",
+        }
+        for n, cidr in enumerate(EDGE_CIDRS)
+    ]
+    office = {
+        "security_group_rule_id": UNRELATED_CIDR_RULE,
+        "port_range": "8081/8081",
+        "source_cidr_ip": "172.16.0.0/16",
+        "description": "office",
+    }
+    return estate_with_rules(directory / "cidr-estate.json", ENTERPRISE, *by_hand, office)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -11,18 +11,11 @@ import pytest
 from approvals.model import ReplyTo, RequestState, Surface
 from approvals.store import RequestIdTaken
 from tests.approvals.examples import make_user
-from tests.approvals.workflow import APPROVER, APPROVER_IDS, Flow, open_flow, to_group
-from tests.fixtures.emulator import EmulatorHandle
+from tests.approvals.workflow import APPROVER, APPROVER_IDS, Flow, to_group
 from vocabulary.commands import GatewayRef
 from vocabulary.errors import PolicyRefused, UsageError
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-async def flow(redis_url: str, emulator: EmulatorHandle) -> AsyncIterator[Flow]:
-    async with open_flow(redis_url, emulator) as opened:
-        yield opened
 
 
 async def test_submit_stores_a_received_request_and_queues_resolution(flow: Flow) -> None:

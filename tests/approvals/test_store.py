@@ -14,10 +14,11 @@ from approvals.model import CardRef, ReplyTo, RequestState, Surface, Verdict
 from approvals.outbox import NotificationKind
 from approvals.results import RateLimited, StaleRequest, UnknownRequest
 from handlers.settled import settled_message
-from tests.approvals.examples import T0, make_config, make_user
+from tests.approvals.examples import T0
 from tests.approvals.store_helpers import (
     GATEWAY,
     NO_LIMIT,
+    decide,
     new_request,
     open_store,
     walk_to_pending,
@@ -26,7 +27,6 @@ from vocabulary.commands import PortRange
 from vocabulary.errors import PolicyRefused
 
 pytestmark = pytest.mark.redis
-POLICY = make_config()
 APPROVERS = frozenset({"U0ALICE", "U0BOB"})
 
 
@@ -90,23 +90,17 @@ async def test_unknown_request_is_a_user_error(redis_url: str) -> None:
 async def test_approval_reaches_quorum_and_enqueues_apply(redis_url: str) -> None:
     async with open_store(redis_url) as store:
         await walk_to_pending(store, "REQ-AAAA1")
-        result = await store.decide(
-            "REQ-AAAA1",
-            make_user("U0ALICE"),
-            Verdict.APPROVE,
-            reason=None,
-            now=T0 + timedelta(minutes=5),
-            approver_ids=APPROVERS,
-            policy=POLICY,
+        result = await decide(
+            store, "REQ-AAAA1", now=T0 + timedelta(minutes=5), approver_ids=APPROVERS
         )
-        again = await store.decide(
+        again = await decide(
+            store,
             "REQ-AAAA1",
-            make_user("U0BOB"),
             Verdict.DENY,
+            user_id="U0BOB",
             reason="late",
             now=T0 + timedelta(minutes=6),
             approver_ids=APPROVERS,
-            policy=POLICY,
         )
         jobs = [entry.item.kind for entry in await store.work.read_jobs("w1", count=100)]
         notes = [entry.item.kind for entry in await store.outbox.read("s1", count=100)]
@@ -126,14 +120,12 @@ async def test_broad_request_needs_two_distinct_approvers(redis_url: str) -> Non
         await walk_to_pending(store, "REQ-AAAA1", ports=wide, required_approvals=2)
 
         async def approve(user_id: str) -> RequestState:
-            result = await store.decide(
+            result = await decide(
+                store,
                 "REQ-AAAA1",
-                make_user(user_id),
-                Verdict.APPROVE,
-                reason=None,
+                user_id=user_id,
                 now=T0 + timedelta(minutes=1),
                 approver_ids=APPROVERS,
-                policy=POLICY,
             )
             return result.request.state
 
@@ -149,15 +141,7 @@ async def test_pending_duplicate_is_rejected_pointing_at_the_first(redis_url: st
         second = await walk_to_pending(store, "REQ-AAAA2")
         assert await store.list_pending() == [first]
         # Once the first is decided its fingerprint is free for a new request.
-        await store.decide(
-            "REQ-AAAA1",
-            make_user("U0ALICE"),
-            Verdict.DENY,
-            reason="no",
-            now=T0,
-            approver_ids=APPROVERS,
-            policy=POLICY,
-        )
+        await decide(store, "REQ-AAAA1", Verdict.DENY, reason="no", approver_ids=APPROVERS)
         third = await walk_to_pending(store, "REQ-AAAA3")
     assert second.state is RequestState.REJECTED
     assert second.state_reason == "same as REQ-AAAA1, which is pending"
@@ -169,15 +153,7 @@ async def test_terminal_request_leaves_live_indexes_and_gets_a_ttl(redis_url: st
         await walk_to_pending(store, "REQ-AAAA1")
         later = T0 + timedelta(minutes=1)
         await walk_to_pending(store, "REQ-AAAA2", ports=(PortRange(start=443, end=443),), at=later)
-        await store.decide(
-            "REQ-AAAA1",
-            make_user("U0ALICE"),
-            Verdict.DENY,
-            reason="no",
-            now=T0,
-            approver_ids=APPROVERS,
-            policy=POLICY,
-        )
+        await decide(store, "REQ-AAAA1", Verdict.DENY, reason="no", approver_ids=APPROVERS)
         live = [request.id for request in await store.list_live()]
         ttl = await store.client.ttl(store.keys.request("REQ-AAAA1"))
         timers = await store.client.zrange(store.keys.timers, 0, -1)

@@ -9,10 +9,8 @@ from redis.crc import key_slot
 
 from approvals.coordination import RuleKey
 from approvals.keys import Keys
-from approvals.model import Verdict
 from handlers.cache_keys import ChatKeys
-from tests.approvals.examples import T0, make_config, make_user
-from tests.approvals.store_helpers import GATEWAY, open_store, walk_to_pending
+from tests.approvals.store_helpers import GATEWAY, decide, open_store, walk_to_pending
 from vocabulary.commands import PortRange
 
 
@@ -59,15 +57,7 @@ def test_prefix_that_would_break_the_tag_is_refused(prefix: str) -> None:
 async def test_a_whole_workflow_writes_only_keys_of_one_slot(redis_url: str) -> None:
     async with open_store(redis_url, prefix="cl") as store:
         await walk_to_pending(store, "REQ-AAAA1")
-        await store.decide(
-            "REQ-AAAA1",
-            make_user("U0ALICE"),
-            Verdict.APPROVE,
-            reason=None,
-            now=T0,
-            approver_ids=frozenset(),
-            policy=make_config(),
-        )
+        await decide(store, "REQ-AAAA1")
         rule = RuleKey(GATEWAY, "sg-backend1", PortRange(start=8080, end=8080))
         await store.work.add_owner(rule, "REQ-AAAA1")
         await store.work.seen_once("event", "Ev1", timedelta(minutes=1))

@@ -8,26 +8,17 @@ from collections.abc import Callable
 import pytest
 
 from approvals.connect import RedisClient, connect
-from approvals.model import RequestState, Verdict
+from approvals.model import RequestState
 from approvals.results import NotReplicated, StoreConfig
 from approvals.store import RequestStore
-from tests.approvals.examples import T0, make_config, make_user
-from tests.approvals.store_helpers import walk_to_pending
+from tests.approvals.store_helpers import decide, walk_to_pending
 from tests.fixtures.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
 
 
 async def approve(store: RequestStore) -> RequestState:
-    result = await store.decide(
-        "REQ-AAAA1",
-        make_user("U0ALICE"),
-        Verdict.APPROVE,
-        reason=None,
-        now=T0,
-        approver_ids=frozenset(),
-        policy=make_config(),
-    )
+    result = await decide(store, "REQ-AAAA1")
     return result.request.state
 
 

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
 from approvals.model import RequestState, RuleOutcome, Verdict
-from tests.approvals.workflow import Flow, open_flow, to_group
-from tests.fixtures.emulator import EmulatorHandle
+from tests.approvals.workflow import Flow, to_group
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-async def flow(redis_url: str, emulator: EmulatorHandle) -> AsyncIterator[Flow]:
-    async with open_flow(redis_url, emulator) as opened:
-        yield opened
 
 
 async def test_pending_request_is_reminded_then_expires(flow: Flow) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -14,20 +13,12 @@ from tests.approvals.workflow import (
     ORDERS_GROUPS,
     Flow,
     authorize,
-    open_flow,
     to_group,
 )
 from tests.cloud.adapter_support import PROD_GW
-from tests.fixtures.emulator import EmulatorHandle
 from vocabulary.commands import InstanceTarget, ServiceTarget
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-async def flow(redis_url: str, emulator: EmulatorHandle) -> AsyncIterator[Flow]:
-    async with open_flow(redis_url, emulator) as opened:
-        yield opened
 
 
 async def test_authorize_service_goes_pending_with_groups_path_and_plan(flow: Flow) -> None:

@@ -25,13 +25,7 @@ def worker_env(redis_url: str, prefix: str, emulator: EmulatorHandle) -> dict[st
         **os.environ,
         "REDIS_URL": redis_url,
         "SGBOT_KEY_PREFIX": prefix,
-        "SGBOT_MSE_ENDPOINT": emulator.endpoint,
-        "SGBOT_ECS_ENDPOINT": emulator.endpoint,
-        "SGBOT_CS_ENDPOINT": emulator.endpoint,
-        "SGBOT_CLOUD_PROTOCOL": "http",
-        "ALIBABA_CLOUD_REGION_ID": emulator.region_id,
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": emulator.access_key_id,
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": emulator.access_key_secret,
+        **emulator.bot_env(),
     }
 
 

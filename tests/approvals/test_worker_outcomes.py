@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any, cast
 
 import pytest
 
-from approvals.model import RequestState, Verdict
+from approvals.model import RequestState
 from approvals.outbox import NotificationKind
 from approvals.worker import Worker, WorkerConfig
 from bot.cloud.port import AddedRule, CloudPort
@@ -17,8 +16,7 @@ from bot.deps import worker_config
 from bot.metrics import Metrics
 from bot.settings import load_settings
 from tests.approvals.examples import make_user
-from tests.approvals.workflow import APPROVER, APPROVER_IDS, Flow, authorize, open_flow
-from tests.fixtures.emulator import EmulatorHandle
+from tests.approvals.workflow import APPROVER, APPROVER_IDS, Flow, authorize
 from vocabulary.commands import PortRange
 
 pytestmark = [pytest.mark.redis, pytest.mark.fault]
@@ -39,20 +37,8 @@ class BrokenAdd:
         raise RuntimeError("a bug in the adapter")
 
 
-@pytest.fixture
-async def flow(redis_url: str, emulator: EmulatorHandle) -> AsyncIterator[Flow]:
-    async with open_flow(redis_url, emulator) as opened:
-        yield opened
-
-
-async def approved(flow: Flow) -> str:
-    request = await flow.submit_and_resolve(authorize())
-    await flow.decide(request.id, Verdict.APPROVE)
-    return request.id
-
-
 async def test_a_job_failing_on_every_delivery_is_a_dead_letter(flow: Flow) -> None:
-    request_id = await approved(flow)
+    request_id = await flow.approve(authorize())
     context = replace(flow.context, cloud=cast(CloudPort, BrokenAdd(flow.cloud)))
     configured = worker_config(load_settings(SGBOT_JOB_MAX_DELIVERIES="3"), "w")
     config = replace(configured, claim_idle=timedelta(0))
@@ -82,7 +68,7 @@ async def test_a_job_failing_on_every_delivery_is_a_dead_letter(flow: Flow) -> N
 
 
 async def test_thread_replies_name_each_step_in_order(flow: Flow) -> None:
-    request_id = await approved(flow)
+    request_id = await flow.approve(authorize())
     flow.emulator.set_faults(
         fail=[{"action": "AddSecurityGroupRule", "code": "NoPermission", "http_status": 403}]
     )
@@ -104,7 +90,7 @@ async def test_thread_replies_name_each_step_in_order(flow: Flow) -> None:
 async def test_the_worker_reports_apply_time_and_cloud_errors(flow: Flow) -> None:
     metrics = Metrics()
     worker = Worker(replace(flow.context, observer=metrics), WorkerConfig(consumer="m"))
-    request_id = await approved(flow)
+    request_id = await flow.approve(authorize())
     flow.emulator.set_faults(
         fail=[{"action": "AddSecurityGroupRule", "code": "NoPermission", "http_status": 403}]
     )

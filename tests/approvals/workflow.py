@@ -27,6 +27,7 @@ from approvals.store import RequestStore
 from approvals.streams import FIELD
 from approvals.worker import Worker, WorkerConfig
 from bot.cloud.port import CloudPort
+from bot.cloud.regions import RegionalClouds
 from bot.cloud.retry import RetryPolicy
 from bot.settings import load_settings
 from tests.approvals.examples import T0, make_config, make_user
@@ -96,6 +97,12 @@ class Flow:
             request_id, make_user(user_id), verdict, approver_ids=APPROVER_IDS
         )
 
+    async def approve(self, command: ChangeCommand) -> str:
+        """Submit, resolve and approve, leaving the apply job queued; the request id."""
+        request = await self.submit_and_resolve(command)
+        await self.decide(request.id, Verdict.APPROVE)
+        return request.id
+
     async def grant(self, command: ChangeCommand) -> Request:
         """Submit, resolve, approve and apply; the request as it ends."""
         request = await self.submit_and_resolve(command)
@@ -117,6 +124,13 @@ class Flow:
 
     async def told_kinds(self, request_id: str) -> list[str]:
         return [n.kind.value for n in await self.outbox(request_id)]
+
+    async def add_by_hand(self, group_id: str, port: int, description: str) -> int:
+        """Add a gateway rule outside sgbot, as in the console; its record id, read back from a
+        listing (AddSecurityGroupRule's Data need not be the record's id)."""
+        await self.cloud.add_rule(PROD_GW, group_id, PortRange(start=port, end=port), description)
+        listed = await self.cloud.list_rules(PROD_GW)
+        return next(rule.rule_id for rule in listed if rule.description == description)
 
     def mse_rules(self, gateway_id: str = PROD_GW) -> list[dict[str, Any]]:
         rules: list[dict[str, Any]] = self.emulator.state()["mse_rules"][gateway_id]
@@ -146,26 +160,46 @@ def fast_retry() -> RetryPolicy:
 async def open_flow(
     redis_url: str,
     emulator: EmulatorHandle,
+    *,
     prefix: str = "sgbot",
     read_timeout_ms: int = 10_000,
     lookup_limit: int = 30,
+    second_region: tuple[str, EmulatorHandle] | None = None,
 ) -> AsyncIterator[Flow]:
+    """The workflow as a serving process wires it; with ``second_region``, a bot serving the
+    emulator's region (the default, first) and that one, as ``SGBOT_REGIONS`` would."""
     client: RedisClient = connect(redis_url)
-    store = RequestStore(client, StoreConfig(prefix=prefix, wait_for_replicas=False))
+    settings = load_settings()
+    built = {settings.region_id: emulator}
+    if second_region is not None:
+        built[second_region[0]] = second_region[1]
+        settings = load_settings(SGBOT_REGIONS=",".join(built))
+    served = settings.region_id if second_region is not None else None
+    config = StoreConfig(prefix=prefix, wait_for_replicas=False, default_region=served)
+    store = RequestStore(client, config)
     await store.setup()
     clock = FixedClock(T0)
     policy = make_config()
-    cloud = make_cloud(emulator, sleep=RecordingSleep(), read_timeout_ms=read_timeout_ms)
+    regional = RegionalClouds(
+        tuple(built),
+        lambda region: make_cloud(
+            built[region], sleep=RecordingSleep(), read_timeout_ms=read_timeout_ms
+        ),
+    )
+    cloud = regional.get(settings.region_id)
+    clouds = regional if second_region is not None else None
     service = Service(
         store=store,
         clock=clock,
         policy=policy,
-        settings=load_settings(),
+        settings=settings,
         random_source=random.Random(11),
     )
-    context = JobContext(store=store, cloud=cloud, clock=clock, policy=policy, retry=fast_retry())
+    context = JobContext(
+        store=store, cloud=cloud, clouds=clouds, clock=clock, policy=policy, retry=fast_retry()
+    )
     worker = Worker(context, WorkerConfig(consumer="test-worker"))
-    lookups = CloudLookups(store, cloud, clock, policy, rate_limit=lookup_limit)
+    lookups = CloudLookups(store, cloud, clock, policy, rate_limit=lookup_limit, clouds=clouds)
     try:
         yield Flow(store, service, worker, clock, cloud, emulator, context, lookups)
     finally:

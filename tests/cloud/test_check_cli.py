@@ -14,13 +14,7 @@ from vocabulary.commands import PortRange
 def cli_env(emulator: EmulatorHandle, **extra: str) -> dict[str, str]:
     return {
         **os.environ,
-        "SGBOT_MSE_ENDPOINT": emulator.endpoint,
-        "SGBOT_ECS_ENDPOINT": emulator.endpoint,
-        "SGBOT_CS_ENDPOINT": emulator.endpoint,
-        "SGBOT_CLOUD_PROTOCOL": "http",
-        "ALIBABA_CLOUD_REGION_ID": emulator.region_id,
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": emulator.access_key_id,
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": emulator.access_key_secret,
+        **emulator.bot_env(),
         **extra,
     }
 

@@ -328,3 +328,23 @@ def test_parameters_may_come_in_a_form_body(emulator: EmulatorHandle) -> None:
         reply = json.loads(response.read())
     assert [rule["Id"] for rule in reply["Data"]] == ["1"]
     assert reply["RequestId"]
+
+
+@pytest.mark.parametrize(
+    ("call", "request_type"),
+    [
+        ("get_gateway_with_options", mse.GetGatewayRequest),
+        ("list_service_source_with_options", mse.ListServiceSourceRequest),
+        ("list_security_group_with_options", mse.ListSecurityGroupRequest),
+        ("list_security_group_rule_with_options", mse.ListSecurityGroupRuleRequest),
+    ],
+)
+def test_an_unknown_gateway_is_a_404_in_a_200_body(
+    client: MseClient, call: str, request_type: type[Any]
+) -> None:
+    response = getattr(client, call)(
+        request_type(gateway_unique_id="gw-" + "0" * 32, accept_language="en"), RuntimeOptions()
+    )
+    assert response.status_code == 200
+    assert (response.body.code, response.body.success) == (404, False)
+    assert response.body.message == "The gateway does not exist."

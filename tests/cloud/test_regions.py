@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-from collections.abc import Iterator
 
 import pytest
 
@@ -20,53 +18,19 @@ from bot.cloud.port import CloudPort
 from bot.cloud.regions import RegionalClouds, locate_gateway, override_name, regional_settings
 from bot.grammar import parse_command
 from bot.settings import load_settings
-from standins.cloud.regions import REGION_PREFIX
 from tests.approvals.test_reconcile import run_cli
 from tests.cloud.adapter_support import PROD_GW
-from tests.fixtures.emulator import (
-    DEMO_ACCESS_KEY_ID,
-    DEMO_ACCESS_KEY_SECRET,
-    LISTENING_PREFIX,
-    EmulatorHandle,
-    emulator_command,
-)
+from tests.fixtures.emulator import EmulatorHandle
+from tests.fixtures.two_regions import SH_PROD_GW, SHANGHAI, shanghai, two_regions
 from vocabulary.commands import Check, GatewayRef
 from vocabulary.errors import InvalidInput, NotFound
 
-SHANGHAI = "cn-shanghai"
-SH_PROD_GW = "gw-9a8b7c6d5e4f30211203f4e5d6c7b8a9"
-
-
-@pytest.fixture(scope="module")
-def two_regions() -> Iterator[tuple[EmulatorHandle, EmulatorHandle]]:
-    """One emulator process serving both regions, one port each."""
-    env = {
-        **os.environ,
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
-    }
-    command = emulator_command("--second-region")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline().strip().removeprefix(LISTENING_PREFIX)
-        second = process.stdout.readline().strip()
-        assert second.startswith(f"{REGION_PREFIX}{SHANGHAI} listening on "), second
-        url = second.rsplit(" ", 1)[1]
-        yield EmulatorHandle(url=first), EmulatorHandle(url=url, region_id=SHANGHAI)
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
+__all__ = ["shanghai", "two_regions"]  # the fixtures, imported for pytest
 
 
 @pytest.fixture
 def emulator(two_regions: tuple[EmulatorHandle, EmulatorHandle]) -> EmulatorHandle:
     return two_regions[0].fresh()
-
-
-@pytest.fixture
-def shanghai(two_regions: tuple[EmulatorHandle, EmulatorHandle]) -> EmulatorHandle:
-    return two_regions[1].fresh()
 
 
 def environment(hangzhou: EmulatorHandle, shanghai: EmulatorHandle) -> dict[str, str]:

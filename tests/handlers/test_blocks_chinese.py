@@ -11,7 +11,6 @@ are checked too: Chinese text must fit the same Block Kit limits.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +18,6 @@ import pytest
 
 from approvals.model import Decision, RequestState, RuleOutcome, RuleResult, Surface, Verdict
 from approvals.outbox import ThreadEvent
-from bot import catalogue
 from handlers.blocks import (
     card_for,
     deny_reason_form,
@@ -45,20 +43,17 @@ ENGLISH_PHRASE = re.compile(r"\b[A-Za-z]{2,}(?:[\s,;.]+[A-Za-z]{2,})+\b")
 NAMES = {"ENI", "VPC", "ECS", "MSE", "ACK", "RAM", "TCP", "UTC", "ID", "sgbot", "REQ", "Pod"}
 
 
-@pytest.fixture(autouse=True)
-def chinese() -> Iterator[None]:
-    catalogue.use("zh")
-    yield
-    catalogue.use("en")
+pytestmark = pytest.mark.usefixtures("chinese")
 
 
-def english_left(texts: list[str]) -> list[str]:
+def english_left(texts: list[str], allowed: set[str] = NAMES) -> list[str]:
+    """English phrases in ``texts`` that are more than ``allowed`` names."""
     found = []
     for text in texts:
         bare = MARKUP.sub(" ", text)
         for match in ENGLISH_PHRASE.finditer(bare):
             words = set(re.findall(r"[A-Za-z]+", match.group()))
-            if not words <= NAMES:
+            if not words <= allowed:
                 found.append(match.group())
     return found
 

@@ -11,13 +11,11 @@ the older surfaces, with the product names of Alibaba Cloud allowed.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
-from approvals.drift import DriftItem, DriftKind, DriftStatus, item_id
+from approvals.drift import DriftItem, DriftKind, DriftStatus
 from approvals.extend import check_extendable
 from approvals.model import RequestState
 from approvals.policy_note import PolicyNote
@@ -28,18 +26,19 @@ from bot.grammar import parse_command
 from handlers.blocks import card_for, requester_message
 from handlers.blocks_check import check_message
 from handlers.drift_messages import drift_message
-from tests.approvals.examples import T0
 from tests.cloud.adapter_support import PROD_GW, make_cloud
 from tests.fixtures.emulator import EmulatorHandle
 from tests.handlers.blockkit import check_message as valid
 from tests.handlers.test_blocks_chinese import (
-    ENGLISH_PHRASE,
-    MARKUP,
     NAMES,
     NOW,
     chinese_request,
     message_texts,
 )
+from tests.handlers.test_blocks_chinese import (
+    english_left as phrases_left,
+)
+from tests.handlers.test_drift_messages import item
 from vocabulary.commands import Check, PortRange
 from vocabulary.errors import PolicyRefused
 
@@ -47,21 +46,11 @@ from vocabulary.errors import PolicyRefused
 PRODUCTS = NAMES | {"Serverless", "Kubernetes", "CIDR", "SGBOT_REGIONS"}
 
 
-@pytest.fixture(autouse=True)
-def chinese() -> Iterator[None]:
-    catalogue.use("zh")
-    yield
-    catalogue.use("en")
+pytestmark = pytest.mark.usefixtures("chinese")
 
 
 def english_left(texts: list[str]) -> list[str]:
-    found = []
-    for text in texts:
-        bare = MARKUP.sub(" ", text)
-        for match in ENGLISH_PHRASE.finditer(bare):
-            if not set(re.findall(r"[A-Za-z_]+", match.group())) <= PRODUCTS:
-                found.append(match.group())
-    return found
+    return phrases_left(texts, PRODUCTS)
 
 
 async def doctor(emulator: EmulatorHandle, text: str, *added: tuple[str, str, str]) -> Diagnosis:
@@ -123,18 +112,7 @@ async def test_the_causes_the_doctor_finds_are_all_said_in_chinese(
 
 
 def drift_item(kind: DriftKind) -> DriftItem:
-    return DriftItem(
-        id=item_id(kind, "gw-1", "sg-1", "8080/8080", "7"),
-        kind=kind,
-        gateway_id="gw-1",
-        security_group_id="sg-1",
-        ports="8080/8080",
-        rule_id=7,
-        backend_rule_id="sgr-1" if kind is DriftKind.ORPHAN else None,
-        description="手工添加",
-        request_ids=("REQ-ABCDE",),
-        found_at=T0,
-    )
+    return item(kind, description="手工添加")
 
 
 @pytest.mark.parametrize("kind", list(DriftKind))

@@ -15,18 +15,17 @@ from __future__ import annotations
 import random
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
 
 from approvals.model import RequestKind, RequestState
-from standins.slack import LocalSlack, SlackSigner
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.handmade import HANDMADE_RULE
 from tests.fixtures.redis_server import RedisServer
-from tests.proof.harness import ProofCluster, authorize_text, proof_cluster
+from tests.proof.harness import ProofCluster, authorize_text
 from tests.proof.invariants import end_bound, late_grants, stored_requests
 
 pytestmark = [pytest.mark.fault, pytest.mark.redis]
@@ -41,20 +40,13 @@ END_SECONDS = 240.0
 
 
 @pytest.fixture
-def cluster(
-    sgbot_env: dict[str, str],
-    local_slack: LocalSlack,
-    handmade: EmulatorHandle,
-    slack_signer: SlackSigner,
-) -> Iterator[ProofCluster]:
-    endpoints = dict.fromkeys(
-        ("SGBOT_MSE_ENDPOINT", "SGBOT_ECS_ENDPOINT", "SGBOT_CS_ENDPOINT"), handmade.endpoint
-    )
-    deployment = proof_cluster(
-        sgbot_env, local_slack, handmade, slack_signer, SGBOT_SWEEP_EVERY=SWEEP, **endpoints
-    )
-    yield deployment
-    deployment.stop()
+def proof_cloud(handmade: EmulatorHandle) -> EmulatorHandle:
+    return handmade
+
+
+@pytest.fixture
+def cluster_settings() -> dict[str, str]:
+    return {"SGBOT_SWEEP_EVERY": SWEEP}
 
 
 def restart_redis(cluster: ProofCluster, server: RedisServer) -> None:

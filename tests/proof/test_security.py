@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from handlers.ids import ActionId, BlockId
+from handlers.ids import ActionId
 from standins.slack import SlackSigner
 from standins.slack.directory import (
     APPROVER_IDS,
@@ -31,7 +31,7 @@ from standins.slack.directory import (
 from tests.proof.denials import deny
 from tests.proof.harness import ProofCluster, authorize_text
 from tests.proof.invariants import Acked, stored_request, stored_requests
-from tests.slack.scenario import click, private_notes
+from tests.slack.scenario import card_click, click, private_notes
 
 pytestmark = [pytest.mark.security, pytest.mark.redis]
 STALE_SECONDS = 6 * 60  # Slack's window is five minutes
@@ -55,14 +55,8 @@ def state_of(cluster: ProofCluster, request_id: str) -> str:
 def click_value(cluster: ProofCluster, user: str, card: dict[str, Any], value: str) -> str:
     """Click Approve on ``card`` with a tampered ``value``; what the clicker was told."""
     note_url = cluster.slack.new_response_url(user, SECURITY_CHANNEL_ID)
-    signed = cluster.signer.block_actions(
-        user,
-        ActionId.APPROVE,
-        value,
-        block_id=BlockId.DECISION,
-        channel=SECURITY_CHANNEL_ID,
-        message=card,
-        response_url=note_url,
+    signed = card_click(
+        cluster.signer, user, card, ActionId.APPROVE, value=value, response_url=note_url
     )
     assert cluster.post(signed)[0] == 200
     return str(cluster.wait_until(lambda: private_notes(cluster.slack, note_url), 15))
@@ -94,14 +88,7 @@ def test_forged_stale_unsigned_and_replayed_requests(cluster: ProofCluster) -> N
     (request_id,) = stored_requests(cluster.redis_url, cluster.prefix)
     cluster.acked[request_id] = asked
     card = cluster.wait_for_card(request_id)
-    approve = cluster.signer.block_actions(
-        APPROVER_IDS[0],
-        ActionId.APPROVE,
-        request_id,
-        block_id=BlockId.DECISION,
-        channel=SECURITY_CHANNEL_ID,
-        message=card,
-    )
+    approve = card_click(cluster.signer, APPROVER_IDS[0], card, ActionId.APPROVE, value=request_id)
     assert [approve.post(url)[0] for _ in range(3)] == [200, 200, 200]
     assert cluster.settle(baseline, 30) == []
     assert cluster.emulator.calls().get("AddSecurityGroupRule", 0) == 1

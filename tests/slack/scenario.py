@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 
 from handlers.ids import ActionId, BlockId
-from standins.slack import LocalSlack, SignedRequest, SlackSigner
+from standins.slack import LocalSlack, SignedRequest, SlackRequests, SlackSigner
 from standins.slack.directory import DEV_CHANNEL_ID, SECURITY_CHANNEL_ID, dm_channel_id
 from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.sgbot_process import SgbotProcess
+from tests.handlers.blockkit import submitted_unchanged
 
 PROD_GW = "prod-gw"
 PROD_GW_ID = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"
@@ -26,6 +27,7 @@ PROD_GW_GROUP = "sg-gwprod0001"
 WAIT_SECONDS = 30.0
 # The change most scenarios ask for: it resolves through the demo estate to two node pools.
 REQUEST = f"authorize gateway {PROD_GW} to service orders on 8080"
+Delivery = TypeVar("Delivery")
 
 
 def stored_requests(env: dict[str, str]) -> int:
@@ -89,6 +91,31 @@ def mse_rules(emulator: EmulatorHandle) -> list[dict[str, Any]]:
     return rules
 
 
+def card_click(
+    source: SlackRequests[Delivery],
+    user: str,
+    card: dict[str, Any],
+    action: str,
+    *,
+    value: str | None = None,
+    response_url: str | None = None,
+) -> Delivery:
+    """``user`` clicks ``action`` on ``card``; a ``value`` other than the button's is a forgery."""
+    if value is None:
+        value = button_value(card, action)
+        assert value is not None, f"no {action} button on the card"
+    block = BlockId.DECISION if action in {ActionId.APPROVE, ActionId.DENY} else BlockId.FAILURE
+    return source.block_actions(
+        user,
+        action,
+        value,
+        block_id=block,
+        channel=SECURITY_CHANNEL_ID,
+        message=card,
+        response_url=response_url,
+    )
+
+
 def click(
     signer: SlackSigner,
     url: str,
@@ -98,19 +125,7 @@ def click(
     *,
     response_url: str | None = None,
 ) -> tuple[int, str]:
-    value = button_value(card, action)
-    assert value is not None, f"no {action} button on the card"
-    block = BlockId.DECISION if action in {ActionId.APPROVE, ActionId.DENY} else BlockId.FAILURE
-    request = signer.block_actions(
-        user,
-        action,
-        value,
-        block_id=block,
-        channel=SECURITY_CHANNEL_ID,
-        message=card,
-        response_url=response_url,
-    )
-    return request.post(url)
+    return card_click(signer, user, card, action, response_url=response_url).post(url)
 
 
 def private_notes(local_slack: LocalSlack, response_url: str) -> str:
@@ -170,6 +185,13 @@ class Chat:
         url = self.slack.new_response_url(user, SECURITY_CHANNEL_ID)
         assert self.click(user, card, action, response_url=url)[0] == 200
         return url
+
+    def submit_unchanged(self, user: str, form: dict[str, Any]) -> dict[str, Any]:
+        """Submit ``form`` as it was opened; the approval card the submission raises."""
+        status, body = self.post(self.signer.view_submission(user, form, submitted_unchanged(form)))
+        assert status == 200
+        assert "errors" not in body
+        return wait_for_card(self.slack)
 
     def request_card(
         self, user: str, text: str, *, response_url: str | None = None

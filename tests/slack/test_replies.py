@@ -14,11 +14,6 @@ from standins.slack.directory import DEV_CHANNEL_ID, DEVELOPER_ID, dm_channel_id
 REPLY: Message = message("only for you", [section("only for you")], emulated=False)
 
 
-@pytest.fixture
-def client(local_slack: LocalSlack) -> AsyncWebClient:
-    return AsyncWebClient(token=local_slack.bot_token, base_url=local_slack.base_url)
-
-
 async def test_slash_reply_goes_to_the_response_url(
     local_slack: LocalSlack, client: AsyncWebClient
 ) -> None:

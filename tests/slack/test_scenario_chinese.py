@@ -29,7 +29,6 @@ from standins.slack.directory import (
 from tests.fixtures.emulator import EmulatorHandle
 from tests.slack.scenario import (
     Chat,
-    StartChat,
     button_value,
     card_of,
     mse_rules,
@@ -75,11 +74,6 @@ def button_texts(message: dict[str, Any]) -> list[str]:
 
 def assert_chinese(text: str) -> None:
     assert not [word for word in ENGLISH if word in text], text
-
-
-@pytest.fixture
-def chinese_chat(start_chat: StartChat, sgbot_env: dict[str, str]) -> Chat:
-    return start_chat({**sgbot_env, "SGBOT_LANGUAGE": "zh"})
 
 
 def test_a_chinese_request_is_answered_in_chinese_from_ask_to_applied(

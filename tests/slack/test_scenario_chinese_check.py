@@ -15,7 +15,7 @@ from handlers.ids import ActionId
 from standins.slack import LocalSlack
 from standins.slack.directory import DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
-from tests.slack.scenario import Chat, StartChat, button_value, mse_rules, stored_requests
+from tests.slack.scenario import Chat, button_value, mse_rules, stored_requests
 from tests.slack.test_scenario_check import CHECK, authorize_web_pool, checked
 from tests.slack.test_scenario_chinese import ask, button_texts, said
 
@@ -41,11 +41,6 @@ ENGLISH = (
 
 def assert_chinese(text: str) -> None:
     assert not [word for word in ENGLISH if word in text], text
-
-
-@pytest.fixture
-def chinese_chat(start_chat: StartChat, sgbot_env: dict[str, str]) -> Chat:
-    return start_chat({**sgbot_env, "SGBOT_LANGUAGE": "zh"})
 
 
 def test_check_is_answered_in_chinese_with_a_chinese_button(

@@ -16,6 +16,7 @@ from tests.slack.scenario import (
     Chat,
     StartChat,
     button_value,
+    card_click,
     card_of,
     dm_texts,
     mse_rules,
@@ -133,14 +134,7 @@ def test_a_button_edited_to_name_a_decided_request_leaves_the_clicked_card_alone
     )
     assert second is not None
     second_id = request_id_of(second)
-    tampered = chat.signer.block_actions(
-        APPROVER_IDS[1],
-        ActionId.APPROVE,
-        first_id,
-        block_id=BlockId.DECISION,
-        channel=SECURITY_CHANNEL_ID,
-        message=second,
-    )
+    tampered = card_click(chat.signer, APPROVER_IDS[1], second, ActionId.APPROVE, value=first_id)
     updates_before = len(local_slack.calls("chat.update"))
     assert chat.post(tampered)[0] == 200
     local_slack.wait_for(lambda: len(local_slack.calls("chat.update")) > updates_before, 10)

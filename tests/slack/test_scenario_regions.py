@@ -19,10 +19,12 @@ from tests.fixtures.two_regions import (
     SHANGHAI,
     mse_rules,
     region_environment,
+    shanghai,
     two_regions,
     writes,
 )
 from tests.slack.scenario import (
+    Chat,
     StartChat,
     button_value,
     card_of,
@@ -33,13 +35,8 @@ from tests.slack.scenario import (
     wait_for_card,
 )
 
-__all__ = ["two_regions"]  # the fixture, imported for pytest
+__all__ = ["shanghai", "two_regions"]  # the fixtures, imported for pytest
 pytestmark = [pytest.mark.scenario, pytest.mark.redis]
-
-
-@pytest.fixture
-def shanghai(two_regions: tuple[EmulatorHandle, EmulatorHandle]) -> EmulatorHandle:
-    return two_regions[1].fresh()
 
 
 @pytest.fixture
@@ -48,14 +45,21 @@ def emulator(two_regions: tuple[EmulatorHandle, EmulatorHandle]) -> EmulatorHand
     return two_regions[0].fresh()
 
 
-def test_a_request_in_shanghai_is_approved_and_applied_there(
+@pytest.fixture
+def regional_chat(
     start_chat: StartChat,
     sgbot_env: dict[str, str],
-    local_slack: LocalSlack,
     emulator: EmulatorHandle,
     shanghai: EmulatorHandle,
+) -> Chat:
+    """The bot serving both regions: the default on ``emulator``, cn-shanghai on ``shanghai``."""
+    return start_chat(sgbot_env | region_environment(emulator, shanghai))
+
+
+def test_a_request_in_shanghai_is_approved_and_applied_there(
+    regional_chat: Chat, local_slack: LocalSlack, emulator: EmulatorHandle, shanghai: EmulatorHandle
 ) -> None:
-    chat = start_chat(sgbot_env | region_environment(emulator, shanghai))
+    chat = regional_chat
     url = local_slack.new_response_url(DEVELOPER_ID, DEV_CHANNEL_ID)
     text = f"authorize gateway prod-gw in {SHANGHAI} to service orders on 8080 for 2h"
     assert "received" in chat.ask(DEVELOPER_ID, text, response_url=url)
@@ -95,13 +99,9 @@ def test_a_request_in_shanghai_is_approved_and_applied_there(
 
 
 def test_a_name_in_both_regions_is_refused_with_the_choices(
-    start_chat: StartChat,
-    sgbot_env: dict[str, str],
-    local_slack: LocalSlack,
-    emulator: EmulatorHandle,
-    shanghai: EmulatorHandle,
+    regional_chat: Chat, local_slack: LocalSlack, emulator: EmulatorHandle, shanghai: EmulatorHandle
 ) -> None:
-    chat = start_chat(sgbot_env | region_environment(emulator, shanghai))
+    chat = regional_chat
     url = local_slack.new_response_url(DEVELOPER_ID, DEV_CHANNEL_ID)
     chat.ask(DEVELOPER_ID, "authorize gateway prod-gw to service orders on 8080", response_url=url)
     local_slack.wait_for(lambda: "several regions" in private_notes(local_slack, url), 30)
@@ -112,15 +112,11 @@ def test_a_name_in_both_regions_is_refused_with_the_choices(
 
 
 def test_check_in_slack_reads_the_named_region_only(
-    start_chat: StartChat,
-    sgbot_env: dict[str, str],
-    local_slack: LocalSlack,
-    emulator: EmulatorHandle,
-    shanghai: EmulatorHandle,
+    regional_chat: Chat, local_slack: LocalSlack, emulator: EmulatorHandle, shanghai: EmulatorHandle
 ) -> None:
     from tests.slack.test_scenario_check import checked
 
-    chat = start_chat(sgbot_env | region_environment(emulator, shanghai))
+    chat = regional_chat
     text = f"check gateway prod-gw in {SHANGHAI} to service orders"
     _, answer = checked(chat, local_slack, DEVELOPER_ID, text)
     said = text_of(answer)
@@ -132,17 +128,13 @@ def test_check_in_slack_reads_the_named_region_only(
 
 
 def test_list_rules_lists_every_region_and_one_gateway_in_its_region(
-    start_chat: StartChat,
-    sgbot_env: dict[str, str],
-    local_slack: LocalSlack,
-    emulator: EmulatorHandle,
-    shanghai: EmulatorHandle,
+    regional_chat: Chat, local_slack: LocalSlack, emulator: EmulatorHandle, shanghai: EmulatorHandle
 ) -> None:
     from tests.fixtures.two_regions import SH_EDGE_GW
     from tests.slack.scenario import PROD_GW_ID
     from tests.slack.test_scenario_check import checked
 
-    chat = start_chat(sgbot_env | region_environment(emulator, shanghai))
+    chat = regional_chat
     _, answer = checked(chat, local_slack, DEVELOPER_ID, "list rules")
     said = text_of(answer)
     assert "Rules by region" in said, said

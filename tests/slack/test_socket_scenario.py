@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 import pytest
 
-from handlers.ids import ActionId, BlockId
+from handlers.ids import ActionId
 from standins.slack import LocalSlack
 from standins.slack.directory import (
     APPROVER_IDS,
@@ -25,6 +25,7 @@ from tests.slack.scenario import (
     PROD_GW,
     REQUEST,
     WAIT_SECONDS,
+    card_click,
     card_of,
     dm_texts,
     mse_rules,
@@ -68,14 +69,7 @@ def test_request_approve_apply_over_socket_mode(
     ]
     assert ack.acked_at <= card_post.at
 
-    approved = socket_slack.block_actions(
-        APPROVER_IDS[0],
-        ActionId.APPROVE,
-        request_id,
-        block_id=BlockId.DECISION,
-        channel=SECURITY_CHANNEL_ID,
-        message=card,
-    )
+    approved = card_click(socket_slack, APPROVER_IDS[0], card, ActionId.APPROVE, value=request_id)
     local_slack.socket_ack(approved, WAIT_SECONDS)
 
     local_slack.wait_for(lambda: len(mse_rules(emulator)) > rules_before, WAIT_SECONDS)

@@ -17,11 +17,6 @@ async def _failure(client: AsyncWebClient, channel: str = SECURITY_CHANNEL_ID) -
     return caught.value
 
 
-@pytest.fixture
-def client(local_slack: LocalSlack) -> AsyncWebClient:
-    return AsyncWebClient(token=local_slack.bot_token, base_url=local_slack.base_url)
-
-
 async def test_rate_limit_waits_for_retry_after(
     local_slack: LocalSlack, client: AsyncWebClient
 ) -> None:

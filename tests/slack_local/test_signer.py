@@ -171,10 +171,9 @@ def _app(local: LocalSlack) -> AsyncApp:
     )
 
 
-async def test_bolt_accepts_a_signed_slash_command(
-    local_slack: LocalSlack, slack_signer: SlackSigner
-) -> None:
-    app = _app(local_slack)
+def _app_taking_commands(local: LocalSlack) -> tuple[AsyncApp, list[str]]:
+    """An app whose ``/sg`` acks "received"; the list of texts it was given."""
+    app = _app(local)
     seen: list[str] = []
 
     @app.command("/sg")
@@ -182,6 +181,13 @@ async def test_bolt_accepts_a_signed_slash_command(
         seen.append(command["text"])
         await ack("received")
 
+    return app, seen
+
+
+async def test_bolt_accepts_a_signed_slash_command(
+    local_slack: LocalSlack, slack_signer: SlackSigner
+) -> None:
+    app, seen = _app_taking_commands(local_slack)
     response = await app.async_dispatch(
         _bolt_request(slack_signer.slash_command("U0DEV0001", "C0DEV0001", "open 8080"))
     )
@@ -194,14 +200,7 @@ async def test_bolt_accepts_a_signed_slash_command(
 async def test_bolt_rejects_a_tampered_or_stale_request(
     local_slack: LocalSlack, slack_signer: SlackSigner
 ) -> None:
-    app = _app(local_slack)
-    seen: list[str] = []
-
-    @app.command("/sg")
-    async def on_command(ack: AsyncAck, command: dict[str, Any]) -> None:
-        seen.append(command["text"])
-        await ack()
-
+    app, seen = _app_taking_commands(local_slack)
     signed = slack_signer.slash_command("U0DEV0001", "C0DEV0001", "open 80")
     tampered = SignedRequest(signed.body.replace(b"80", b"22"), signed.headers)
     stale = slack_signer.slash_command("U0DEV0001", "C0DEV0001", "open 80", ts=1_000_000_000)

@@ -1,38 +1,6 @@
-"""The Chinese catalogue, gathered from one module per area of the bot."""
+"""The Chinese catalogue, gathered from one module per area of the bot (``areas.AREAS``)."""
 
-from bot.catalogue.zh import (
-    card,
-    doctor,
-    drift,
-    errors,
-    extend,
-    forms,
-    grammar,
-    lists,
-    messages,
-    paths,
-    policy,
-    reasons,
-    regions,
-    request,
-    syntax,
-)
+from bot.catalogue.areas import area_modules, gathered
 
-PARTS = (
-    request,
-    card,
-    errors,
-    messages,
-    lists,
-    forms,
-    grammar,
-    reasons,
-    paths,
-    syntax,
-    doctor,
-    drift,
-    policy,
-    extend,
-    regions,
-)
-MESSAGES: dict[str, str] = {key: text for part in PARTS for key, text in part.MESSAGES.items()}
+PARTS = area_modules(__name__)
+MESSAGES: dict[str, str] = gathered(PARTS)
