@@ -135,7 +135,7 @@ def _requester_text(request: Request, grant_ending: bool) -> str:
         decided = describe.decision_text(request) or say("thread.approved_plain")
         return say("tell.applying", decided=decided, request_id=rid)
     if state is _S.APPLIED and request.extends is not None:
-        reason = escape(request.state_reason or "")
+        reason = describe.state_reason_text(request)
         return say("tell.extension_approved", request_id=rid, reason=reason)
     if state is _S.APPLIED:
         ends = request.grant_expires_at

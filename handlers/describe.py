@@ -18,7 +18,7 @@ from approvals.model import (
     merge_port_ranges,
 )
 from bot.catalogue import say
-from handlers.mrkdwn import code, date, escape, fit_lines, mention
+from handlers.mrkdwn import code, date, escape, fit_lines, mention, mention_people
 from vocabulary.commands import (
     Authorize,
     ClusterTarget,
@@ -253,7 +253,7 @@ def decision_text(request: Request) -> str | None:
 
 
 def state_reason_text(request: Request, limit: int = 1000) -> str:
-    return escape(request.state_reason, limit) if request.state_reason else ""
+    return mention_people(escape(request.state_reason, limit)) if request.state_reason else ""
 
 
 def summary_line(request: Request) -> str:

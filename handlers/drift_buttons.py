@@ -23,6 +23,7 @@ from handlers.actions import tell_clicker
 from handlers.deps import Deps
 from handlers.drift_messages import ACTION_OF, drift_message
 from handlers.middleware import deps_of
+from handlers.mrkdwn import mention_people
 from vocabulary.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -86,9 +87,9 @@ async def press(
     except UserError as exc:
         deps.metrics.count_request(f"drift_{action.value}", Outcome.REFUSED)
         log.info("refused drift %s by user %s: %s", action.value, user_id, exc)
-        await tell_clicker(deps, deps.slack, body, str(exc))
+        await tell_clicker(deps, deps.slack, body, mention_people(str(exc)))
         return
     deps.metrics.count_request(f"drift_{action.value}", Outcome.ACCEPTED)
     log.info("drift %s: %s by user %s", item.id, action.value, user_id)
     await redraw(deps, item)
-    await tell_clicker(deps, deps.slack, body, told)
+    await tell_clicker(deps, deps.slack, body, mention_people(told))

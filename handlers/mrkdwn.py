@@ -160,6 +160,17 @@ def escape_entities(text: str) -> str:
     return "".join(_entity(char) for char in text)
 
 
+# A user id as the workflow writes it into a reason (it speaks no chat): U or W, then capitals
+# and digits with at least one digit, so that words such as UNKNOWN stay words; not part of a
+# longer name (sg-…, REQ-…), and never one that is already a mention.
+_NAMED_PERSON_RE = re.compile(r"(?<![\w@-])[UW](?=[A-Z0-9]*[0-9])[A-Z0-9]{6,30}(?![\w-])")
+
+
+def mention_people(text: str) -> str:
+    """``text`` with the people the workflow named by user id shown as mentions."""
+    return _NAMED_PERSON_RE.sub(lambda found: f"<@{found.group(0)}>", text)
+
+
 def mention(user_id: str) -> str:
     """``<@U…>`` for a well-formed Slack user id; anything else is shown as inert code."""
     return f"<@{user_id}>" if _SLACK_USER_ID_RE.fullmatch(user_id) else code(user_id, 40)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from approvals.model import Request, RequestState, Verdict
 from bot.catalogue import say
+from handlers.describe import state_reason_text
 
 
 def mention(user_id: str) -> str:
@@ -27,7 +28,7 @@ def settled_message(request: Request) -> str:
     if state is RequestState.CANCELLED:
         return say("settled.cancelled", request_id=request.id)
     if state is RequestState.REJECTED:
-        return say("settled.rejected", request_id=request.id, reason=request.state_reason)
+        return say("settled.rejected", request_id=request.id, reason=state_reason_text(request))
     names = ", ".join(mention(actor.user_id) for actor in request.approvers)
     state_name = say(f"state_name.{state.value}")
     if not names:

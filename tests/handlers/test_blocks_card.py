@@ -209,3 +209,13 @@ def test_denied_card_names_the_denier_and_reason() -> None:
     texts = "\n".join(message_texts(card_for(request, now=NOW, emulated=False)))
     assert "Denied by <@U0BOB>" in texts
     assert "use port 443" in texts
+
+
+def test_a_person_the_workflow_names_by_id_is_shown_as_a_mention() -> None:
+    # The workflow records "revoked by U0ALICE" (it speaks no chat); the card mentions her,
+    # leaves words that merely look like ids alone, and never wraps a mention twice.
+    revoked = make_request(
+        state=RequestState.REVOKED, state_reason="revoked by U0ALICE; UNKNOWN; <@U0BOB>"
+    )
+    texts = "\n".join(message_texts(card_for(revoked, now=NOW, emulated=False)))
+    assert "revoked by <@U0ALICE>; UNKNOWN; &lt;@U0BOB&gt;" in texts

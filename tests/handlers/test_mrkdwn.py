@@ -127,3 +127,17 @@ def test_escape_output_is_always_inert_and_bounded(text: str, limit: int) -> Non
     assert escaped.count("`") % 2 == 0
     outside_code = escaped.split("`")[::2]
     assert not any(set("*_~") & set(part) for part in outside_code)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("revoked by U0ALICE", "revoked by <@U0ALICE>"),
+        ("adopted by W012ABCDEF in DR-1", "adopted by <@W012ABCDEF> in DR-1"),
+        ("UNKNOWN gateway, USERSX", "UNKNOWN gateway, USERSX"),  # words, not ids: no digit
+        ("already <@U0BOB>", "already <@U0BOB>"),  # a mention stays one mention
+        ("sg-U0ALICE1 and REQ-U0A1B2C", "sg-U0ALICE1 and REQ-U0A1B2C"),
+    ],
+)
+def test_mention_people_shows_ids_the_workflow_wrote_as_mentions(text: str, shown: str) -> None:
+    assert mrkdwn.mention_people(text) == shown
