@@ -85,12 +85,13 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
             )
             # It may have failed after a request was stored: say where to look, not "nothing".
             text = catalogue.say("error.incident", incident=incident)
-        if response is not None:
-            return BoltResponse(status=200, body=text)
-        # The listener failed after its ack had already answered Slack: the only way left to
-        # tell the person is a private message of our own.
+        if response is not None and body.get("command"):
+            return BoltResponse(status=200, body=text)  # a slash command shows its ack's text
+        # Slack shows nothing of a click's, a form's or an event's ack, and the listener may
+        # also have failed after its ack answered: the only way left to tell the person is a
+        # message of our own (to the response URL, else a DM).
         await _tell_after_ack(deps, body, user_id, text)
-        return None
+        return None if response is None else BoltResponse(status=200, body="")
 
     return app
 
