@@ -5,14 +5,14 @@ rule lease TTL into a handler (``writer`` bundles what a rule write needs); ``Jo
 where a handler reports what it measured. The shared steps are the ones both the apply handlers
 (``approvals.jobs``) and the grant-ending ones (``approvals.grants``) take: retrying transient
 cloud errors in place, taking a request from its start state into its working state with a
-compare-and-set, recording one rule's result on the request being worked on (the first rule a
+compare-and-set, recording rules' results on the request being worked on (the first rule a
 time-bound grant holds starts its clock), and naming the messages a commit owes.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
@@ -160,21 +160,31 @@ async def take(
 async def record_result(
     ctx: JobContext, request_id: str, result: RuleResult, grant_ends: datetime | None = None
 ) -> None:
-    """Save one rule's result at once, so a crash loses at most the rule in flight.
+    """Save one rule's result at once, so a crash loses at most the rule in flight."""
+    await record_results(ctx, request_id, [result], grant_ends)
 
-    ``grant_ends`` is the end a time-bound grant's rule was added with: the first rule the grant
-    holds fixes it (a retry never moves it).
+
+async def record_results(
+    ctx: JobContext,
+    request_id: str,
+    results: Sequence[RuleResult],
+    grant_ends: datetime | None = None,
+) -> None:
+    """Save the results of one round of writes on the request being worked on, in one commit.
+
+    ``grant_ends`` is the end a time-bound grant's rules were added with: the first rule the
+    grant holds fixes it (a retry never moves it).
     """
-    key = (result.security_group_id, result.port_range)
+    keys = {(result.security_group_id, result.port_range) for result in results}
 
-    def add_result(current: Request) -> tuple[Request, Effects] | None:
+    def add_results(current: Request) -> tuple[Request, Effects] | None:
         if current.state is not RequestState.APPLYING:
             return None
-        kept = [r for r in current.results if (r.security_group_id, r.port_range) != key]
-        saved = current.with_results([*kept, result]).evolve(updated_at=ctx.clock.now())
+        kept = [r for r in current.results if (r.security_group_id, r.port_range) not in keys]
+        saved = current.with_results([*kept, *results]).evolve(updated_at=ctx.clock.now())
         starts = grant_ends is not None and current.grant_expires_at is None
-        if starts and result.outcome in RELIED_ON_OUTCOMES:
+        if starts and any(result.outcome in RELIED_ON_OUTCOMES for result in results):
             saved = saved.evolve(grant_expires_at=grant_ends)
         return saved, Effects()
 
-    await ctx.store.update(request_id, add_result)
+    await ctx.store.update(request_id, add_results)

@@ -30,7 +30,7 @@ from approvals.job_context import (
     JobContext,
     JobObserver,
     error_code,
-    record_result,
+    record_results,
     take,
     told,
     with_retries,
@@ -53,6 +53,7 @@ from approvals.policy_limits import AutoApprovalLimit
 from approvals.regional import gateway_cloud
 from approvals.resolution import Resolved, resolve_change
 from approvals.results import StaleRequest
+from approvals.rule_adds import add_rules
 from bot.catalogue import say
 from vocabulary.commands import RevokeRequest, RevokeRule
 from vocabulary.errors import CloudError, SgbotError
@@ -216,26 +217,47 @@ async def _apply_pass(ctx: JobContext, request_id: str) -> list[str]:
     until = request.grant_expires_at
     if until is None and request.duration is not None:
         until = ctx.clock.now() + request.duration
+    todo = [
+        item
+        for item in request.plan
+        if item.action in (RuleAction.ADD, RuleAction.DELETE)
+        and (item.security_group_id, item.port_range) not in done
+    ]
+    adds = [item for item in todo if item.action is RuleAction.ADD]
+    if adds:
+        await _add_all(ctx, request, adds, until)
     notes: list[str] = []
-    for item in request.plan:
-        if item.action not in (RuleAction.ADD, RuleAction.DELETE):
+    for item in todo:
+        if item.action is not RuleAction.DELETE:
             continue
-        if (item.security_group_id, item.port_range) in done:
-            continue
+        keep = isinstance(request.command, RevokeRule) and request.command.keep_backend_rule
         try:
-            if item.action is RuleAction.ADD:
-                result = await ownership.add_rule(ctx.writer(request), request, item, until)
-            else:
-                keep = isinstance(request.command, RevokeRule) and request.command.keep_backend_rule
-                result, note = await ownership.close_rule(
-                    ctx.writer(request), request, item, keep_backend_rule=keep
-                )
-                notes.extend([note] if note else [])
+            result, note = await ownership.close_rule(
+                ctx.writer(request), request, item, keep_backend_rule=keep
+            )
         except CloudError as exc:
-            await record_result(ctx, request_id, _failed(item, exc))  # why this rule is missing
+            await record_results(ctx, request.id, [_failed(item, exc)])  # why it is still there
             raise
-        await record_result(ctx, request_id, result, grant_ends=until)
+        notes.extend([note] if note else [])
+        await record_results(ctx, request.id, [result])
     return notes
+
+
+async def _add_all(
+    ctx: JobContext, request: Request, adds: list[PlannedRule], until: datetime | None
+) -> None:
+    """Add every rule left to add at once; record each result (a failed one says why it is
+    missing), then raise the error that should end the pass, if any."""
+    added = await add_rules(ctx.writer(request), request, adds, until)
+    errors = [outcome for outcome in added if isinstance(outcome, CloudError)]
+    results = [
+        _failed(item, outcome) if isinstance(outcome, CloudError) else outcome
+        for item, outcome in zip(adds, added, strict=True)
+    ]
+    await record_results(ctx, request.id, results, grant_ends=until)
+    if errors:
+        # One that a retry cannot mend ends the request now; otherwise the pass is retried.
+        raise next((e for e in errors if not e.transient), errors[0])
 
 
 async def _finish_apply(ctx: JobContext, request_id: str, notes: list[str]) -> None:

@@ -11,6 +11,7 @@ up, as MSE's writes through its service-linked role may. Throttling draws from a
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +26,9 @@ class ScriptedFailure(BaseModel):
     http_status: int = Field(ge=400, le=599)
     message: str = "Injected by the emulator."
     count: int | None = Field(default=1, ge=1)  # None: fail every call
+    # Only calls whose parameters include all of these (``{"PortRange": "8081/8081"}``), so
+    # one of several calls sent together can be made to fail whatever order they arrive in.
+    matching: dict[str, str] = Field(default_factory=dict)
 
 
 class TimeoutThenSucceed(BaseModel):
@@ -75,9 +79,14 @@ class Faults:
     def clear(self) -> None:
         self.replace(FaultPlan())
 
-    def failure_for(self, action: str) -> InjectedError | None:
+    def failure_for(
+        self, action: str, params: Mapping[str, str] | None = None
+    ) -> InjectedError | None:
+        given = params or {}
         for failure in self.plan.fail:
             if failure.action != action:
+                continue
+            if any(given.get(name) != value for name, value in failure.matching.items()):
                 continue
             if failure.count is not None:
                 failure.count -= 1

@@ -115,11 +115,15 @@ def _authenticate(request: web.Request, body: bytes, emulator: Emulator) -> None
     )
 
 
-def _dispatch(request: web.Request, call: CloudCall, body: bytes, emulator: Emulator) -> Any:
+def _values(request: web.Request, body: bytes) -> dict[str, str]:
     values = dict(parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True))
     if request.content_type == FORM:
         values |= dict(parse_qsl(body.decode(), keep_blank_values=True))
-    params = Params(values)
+    return values
+
+
+def _dispatch(request: web.Request, call: CloudCall, body: bytes, emulator: Emulator) -> Any:
+    params = Params(_values(request, body))
     if call.roa:
         routed = cs.route(request.path)
         assert routed is not None  # _identify found the action from this same path
@@ -155,7 +159,7 @@ async def handle_cloud(request: web.Request) -> web.Response:
         plan = emulator.faults.plan
         if plan.latency_ms:
             await asyncio.sleep(plan.latency_ms / 1000)
-        injected = emulator.faults.failure_for(call.action)
+        injected = emulator.faults.failure_for(call.action, _values(request, body))
         if injected:
             raise injected
         hold = emulator.faults.take_timeout(call.action)

@@ -61,7 +61,8 @@ async def test_refused_permission_fails_naming_the_ram_action_then_retry_applies
         "thread_reply",
         "tell_requester",
     ]
-    assert flow.emulator.calls()["AddSecurityGroupRule"] == 1  # permanent: not retried
+    # Sent once for each planned rule (they go out together); permanent: not retried.
+    assert flow.emulator.calls()["AddSecurityGroupRule"] == len(ORDERS_GROUPS)
 
     flow.emulator.clear_faults()
     await flow.service.retry(request_id, make_user(APPROVER), approver_ids=APPROVER_IDS)

@@ -11,7 +11,7 @@ import pytest
 from approvals.coordination import RuleKey
 from approvals.leases import LeaseLost, RuleLeases
 from approvals.model import PlannedRule, RuleAction, Verdict
-from approvals.ownership import add_rule
+from approvals.rule_adds import add_rule
 from tests.approvals.workflow import Flow, to_group
 from tests.cloud.adapter_support import PROD_GW
 from tests.fixtures.emulator import EmulatorHandle

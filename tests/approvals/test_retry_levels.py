@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from approvals.model import RequestState
-from tests.approvals.workflow import authorize, open_flow
+from tests.approvals.workflow import ORDERS_GROUPS, authorize, open_flow
 from tests.fixtures.emulator import EmulatorHandle
 
 pytestmark = pytest.mark.redis
@@ -64,5 +64,6 @@ async def test_a_failing_add_is_sent_once_per_job_step(
         ended = await flow.grant_pending(pending.id)
         calls = emulator.calls()
     assert ended.state is RequestState.FAILED
-    assert calls["AddSecurityGroupRule"] == flow.context.attempts
+    # Each step sends each planned add once (together), and never again within the step.
+    assert calls["AddSecurityGroupRule"] == flow.context.attempts * len(ORDERS_GROUPS)
     assert calls["ListSecurityGroupRule"] > calls["AddSecurityGroupRule"]  # checked by reading

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from approvals.model import RequestState, RuleOutcome
-from approvals.ownership import add_rule
+from approvals.rule_adds import add_rule
 from handlers.blocks import requester_message
 from tests.approvals.workflow import Flow, open_flow, to_group
 from tests.cloud.adapter_support import PROD_GW

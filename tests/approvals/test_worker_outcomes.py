@@ -69,9 +69,8 @@ async def test_a_job_failing_on_every_delivery_is_a_dead_letter(flow: Flow) -> N
 
 async def test_thread_replies_name_each_step_in_order(flow: Flow) -> None:
     request_id = await flow.approve(authorize())
-    flow.emulator.set_faults(
-        fail=[{"action": "AddSecurityGroupRule", "code": "NoPermission", "http_status": 403}]
-    )
+    denied = {"action": "AddSecurityGroupRule", "code": "NoPermission", "http_status": 403}
+    flow.emulator.set_faults(fail=[denied | {"count": None}])
     await flow.worker.run_until_idle()
     assert (await flow.store.require(request_id)).state is RequestState.FAILED
     flow.emulator.clear_faults()

@@ -1,0 +1,201 @@
+"""One ``sgbot worker`` process: requests resolved and approvals applied per second, and CPU.
+
+For each emulator latency in ``--latencies`` and each ``SGBOT_WORKER_CONCURRENCY`` in
+``--concurrency`` it starts a private Redis, the emulator and one ``sgbot worker``. A warm-up
+batch is resolved and applied first (imports, SDK clients, connection pools), then
+``--requests`` requests are stored as ``received`` with their resolve jobs, as the intake would,
+and timed until every one is ``pending`` (``resolved_per_second``); then each is approved in
+the store, as an approver's click would, and timed until every one is ``applied``
+(``applied_per_second``). CPU is the worker's user plus system time from ``/proc/<pid>/stat``
+over each batch, read once the job stream is drained, divided by the requests
+(``cpu_ms_per_resolved``, ``cpu_ms_per_applied``). Every request names ``--target`` on a port
+of its own, so no two share a fingerprint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from approvals.connect import RedisClient, connect
+from approvals.model import Actor, ReplyTo, Request, RequestKind, Surface, Verdict
+from approvals.policy import Person, PolicyConfig
+from approvals.results import StoreConfig
+from approvals.store import RequestStore
+from bench import processes
+from bench.profiling import sampled
+from bench.stats import emit
+from vocabulary.commands import (
+    Authorize,
+    GatewayRef,
+    PortRange,
+    SecurityGroupTarget,
+    ServiceTarget,
+    Target,
+)
+
+PREFIX = "bench"
+ORG = "T0SGBOT01"
+REQUESTER = "U0BENCHREQ"
+APPROVER = "U0BENCHAPP"
+NO_RATE_LIMIT = (10_000_000, 3600.0)
+TARGETS: dict[str, Target] = {
+    "orders": ServiceTarget(name="orders"),
+    "group": SecurityGroupTarget(security_group_id="sg-legacyapp01"),
+}
+POLL_SECONDS = 0.01
+SETTLE_SECONDS = 0.3  # after the stream drains, for the last commit's log lines
+WAIT_SECONDS = 600.0
+CREATE_CONCURRENCY = 32
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system time of ``pid`` (``/proc/<pid>/stat`` fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def new_request(index: int, target: Target, at: datetime) -> Request:
+    ports = (PortRange(start=20000 + index, end=20000 + index),)
+    command = Authorize(
+        gateway=GatewayRef(value="prod-gw"), target=target, ports=ports, duration=timedelta(hours=4)
+    )
+    return Request(
+        id=f"REQ-{index:05d}",
+        kind=RequestKind.AUTHORIZE,
+        command=command,
+        requester=Actor(org_id=ORG, team_id=ORG, user_id=REQUESTER),
+        reply_to=ReplyTo(surface=Surface.SLASH, channel_id="C0DEV0001"),
+        intake_key=f"bench:{index}",
+        created_at=at,
+        updated_at=at,
+        ports=ports,
+        duration=command.duration,
+        requester_full_member=True,
+    )
+
+
+async def drained(client: RedisClient, store: RequestStore, ids: list[str], state: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    marker = f'"state":"{state}"'
+    while True:
+        pipe = client.pipeline(transaction=False)
+        for request_id in ids:
+            pipe.hget(store.keys.request(request_id), "json")
+        texts = await pipe.execute()
+        if all(text is not None and marker in str(text) for text in texts):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"requests did not reach {state} within {WAIT_SECONDS} s")
+        await asyncio.sleep(POLL_SECONDS)
+
+
+async def batch(
+    redis_url: str, pid: int, first: int, count: int, target: Target
+) -> dict[str, float]:
+    """Resolve ``count`` requests, then approve them all; rates and CPU per request."""
+    client = connect(redis_url)
+    store = RequestStore(client, StoreConfig(prefix=PREFIX, wait_for_replicas=False))
+    slots = asyncio.Semaphore(CREATE_CONCURRENCY)
+    ids = [f"REQ-{index:05d}" for index in range(first, first + count)]
+    approver = Person(user_id=APPROVER, team_id=ORG)
+    policy = PolicyConfig(approvers=frozenset({APPROVER}), home_org_ids=frozenset({ORG}))
+    now = datetime.now(UTC)
+
+    async def create(index: int) -> None:
+        async with slots:
+            await store.create(new_request(index, target, now), rate_limit=NO_RATE_LIMIT)
+
+    async def approve(request_id: str) -> None:
+        async with slots:
+            await store.decide(
+                request_id, approver, Verdict.APPROVE, reason=None, now=datetime.now(UTC),
+                approver_ids=frozenset({APPROVER}), policy=policy,
+            )  # fmt: skip
+
+    try:
+        cpu, started = cpu_seconds(pid), time.perf_counter()
+        await asyncio.gather(*(create(index) for index in range(first, first + count)))
+        await drained(client, store, ids, "pending")
+        resolved_s = time.perf_counter() - started
+        await asyncio.sleep(SETTLE_SECONDS)
+        resolve_cpu = cpu_seconds(pid) - cpu
+        cpu, started = cpu_seconds(pid), time.perf_counter()
+        await asyncio.gather(*(approve(request_id) for request_id in ids))
+        await drained(client, store, ids, "applied")
+        applied_s = time.perf_counter() - started
+        await asyncio.sleep(SETTLE_SECONDS)
+        apply_cpu = cpu_seconds(pid) - cpu
+    finally:
+        await client.aclose()
+    return {
+        "resolved_per_second": round(count / resolved_s, 1),
+        "applied_per_second": round(count / applied_s, 1),
+        "cpu_ms_per_resolved": round(1000 * resolve_cpu / count, 2),
+        "cpu_ms_per_applied": round(1000 * apply_cpu / count, 2),
+    }
+
+
+@contextmanager
+def worker(env: dict[str, str], concurrency: int) -> Iterator[processes.Child]:
+    worker_env = {
+        **env,
+        "SGBOT_WORKER_CONCURRENCY": str(concurrency),
+        "SGBOT_HEALTH_PORT": str(processes.free_port()),
+        "SGBOT_HEALTH_HOST": "127.0.0.1",
+        "SGBOT_LOG_LEVEL": "INFO",
+    }
+    command = processes.python_module("bot", "worker")
+    with processes.child(command, "sgbot health on ", worker_env) as running:
+        yield running
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    target = TARGETS[args.target]
+    for latency in args.latencies:
+        for concurrency in args.concurrency:
+            with (
+                processes.redis_server() as redis_url,
+                processes.emulator(latency_ms=latency) as cloud,
+                worker(
+                    processes.sgbot_env(redis_url, "http://127.0.0.1:9", cloud), concurrency
+                ) as running,
+            ):
+                asyncio.run(batch(redis_url, running.pid, 40_000, args.warmup, target))
+                name = f"latency_{latency}ms_concurrency_{concurrency}"
+                with sampled(running.pid, args.profile, name):
+                    measured = asyncio.run(batch(redis_url, running.pid, 0, args.requests, target))
+            results[name] = measured
+    return {"benchmark": "worker", "parameters": vars(args), "results": results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--target", choices=sorted(TARGETS), default="orders")
+    parser.add_argument("--latencies", type=lambda t: [int(v) for v in t.split(",")], default=[0])
+    parser.add_argument(
+        "--concurrency", type=lambda t: [int(v) for v in t.split(",")], default=[1, 4, 16]
+    )
+    parser.add_argument("--profile", type=Path, help="py-spy raw samples of each batch, here")
+    result = run(parser.parse_args())
+    parts = [
+        f"{name}: {r['resolved_per_second']} resolved/s, {r['applied_per_second']} applied/s, "
+        f"CPU {r['cpu_ms_per_resolved']} ms/resolved, {r['cpu_ms_per_applied']} ms/applied"
+        for name, r in result["results"].items()
+    ]
+    emit(result, "worker: " + "; ".join(parts))
+
+
+if __name__ == "__main__":
+    main()
