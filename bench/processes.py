@@ -176,6 +176,11 @@ class EmulatorAdmin:
         counts: dict[str, int] = self.call("GET", "calls")
         return counts
 
+    def lenient(self, *readings: str) -> None:
+        """Switch ``readings`` to their friendlier side as well (``docs/emulator.md``)."""
+        now = self.call("GET", "readings")
+        self.call("POST", "readings", {"lenient": sorted({*now["lenient"], *readings})})
+
 
 @contextmanager
 def emulator(latency_ms: int = 0, estate: Path | None = None) -> Iterator[EmulatorAdmin]:
