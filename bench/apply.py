@@ -1,0 +1,135 @@
+"""Approve click → every rule of the request in the cloud, and → the request ``applied``.
+
+For each emulator latency in ``--latencies`` (ms per cloud call) it starts a private Redis, the
+emulator with that latency, the local Slack and ``sgbot serve``, then for each target in
+``--targets`` (``TARGETS``: how many rules its request adds) takes ``--samples`` sequential
+samples after one uncounted warm-up. Before each sample the emulator is reset to its estate, so
+pre-flight never meets a group's rule quota however many samples run. A sample asks for a port
+of its own, waits for the approval card, clicks Approve as an approver and times until every
+rule the request adds shows in ``/_emulator/state`` (``approve_to_rules``) and until the
+request is ``applied`` in Redis with the rules' ids read back (``approve_to_applied``), both
+polled every ``POLL_SECONDS`` (each figure is at most that much late). ``cloud_calls`` are the
+calls from the click to ``applied``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from typing import Any
+
+import redis
+
+from bench import processes
+from bench.e2e import GATEWAY_ID, REQUEST_ID_RE, approval_click, card_message, poll, post_json
+from bench.slack_process import bench_signer, bench_user_ids
+from bench.stats import emit, summarise
+from standins.slack.directory import DEV_CHANNEL_ID
+
+TARGETS = {"orders": ("service orders", 3), "group": ("sg-legacyapp01", 1)}
+"""Name on the command line: (what the request names, how many rules it adds)."""
+FIRST_PORT = 21000
+KEY_PREFIX = "{bench}"
+
+
+def rules_of(cloud: processes.EmulatorAdmin, request_id: str) -> int:
+    rules = cloud.call("GET", "state")["mse_rules"].get(GATEWAY_ID, [])
+    return sum(1 for rule in rules if rule["description"].startswith(f"sgbot {request_id}"))
+
+
+def applied(store: redis.Redis, request_id: str) -> bool | None:
+    text = store.hget(f"{KEY_PREFIX}:req:{request_id}", "json")
+    return True if text is not None and '"state":"applied"' in str(text) else None
+
+
+def one_sample(
+    bot_url: str,
+    slack: str,
+    cloud: processes.EmulatorAdmin,
+    store: redis.Redis,
+    *,
+    port: int,
+    target: str,
+) -> tuple[float, float, Counter[str]]:
+    """Seconds from the click to the last rule and to ``applied``, and the calls it took."""
+    named, adds = TARGETS[target]
+    cloud.call("POST", "reset")
+    signer = bench_signer(1, processes.SIGNING_SECRET)
+    requester = bench_user_ids(1)[0]
+    hook = post_json(f"{slack}/_local/response_url", {"user": requester, "channel": DEV_CHANNEL_ID})
+    text = f"authorize gateway prod-gw to {named} on {port}"
+    status, body = signer.slash_command(
+        requester, DEV_CHANNEL_ID, text, response_url=hook["url"]
+    ).post(f"{bot_url}/slack/events")
+    match = REQUEST_ID_RE.search(body)
+    if status != 200 or match is None:
+        raise RuntimeError(f"the request was not taken: {status} {body[:200]}")
+    request_id = match.group(0)
+    card = poll(lambda: card_message(slack, request_id), f"card message of {request_id}")
+    click = approval_click(signer, slack, card, request_id)
+    cloud.call("DELETE", "calls")
+    clicked = time.perf_counter()
+    click_status, click_body = click.post(f"{bot_url}/slack/events")
+    if click_status != 200:
+        raise RuntimeError(f"the click was refused: {click_status} {click_body[:200]}")
+    poll(lambda: True if rules_of(cloud, request_id) >= adds else None, f"rules of {request_id}")
+    ruled = time.perf_counter()
+    poll(lambda: applied(store, request_id), f"{request_id} applied")
+    done = time.perf_counter()
+    return ruled - clicked, done - clicked, Counter(cloud.calls())
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for latency in args.latencies:
+        with (
+            processes.redis_server() as redis_url,
+            processes.emulator(latency_ms=latency) as cloud,
+            processes.local_slack(1) as slack,
+            processes.sgbot(processes.sgbot_env(redis_url, slack, cloud)) as bot,
+        ):
+            store = redis.Redis.from_url(redis_url, decode_responses=True)
+            port = FIRST_PORT
+            for target in args.targets:
+                to_rules: list[float] = []
+                to_applied: list[float] = []
+                calls: Counter[str] = Counter()
+                for sample in range(args.samples + 1):  # the first is a warm-up
+                    port += 1
+                    rules_s, applied_s, used = one_sample(
+                        bot.url, slack, cloud, store, port=port, target=target
+                    )
+                    if sample:
+                        to_rules.append(rules_s)
+                        to_applied.append(applied_s)
+                        calls += used
+                results[f"{target}_latency_{latency}ms"] = {
+                    "target": TARGETS[target][0],
+                    "approve_to_rules": summarise(to_rules),
+                    "approve_to_applied": summarise(to_applied),
+                    "cloud_calls": {k: round(v / args.samples, 1) for k, v in calls.items()},
+                }
+            store.close()
+    return {"benchmark": "apply", "parameters": vars(args), "results": results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--targets", type=lambda text: text.split(","), default=["group", "orders"])
+    parser.add_argument(
+        "--latencies", type=lambda text: [int(v) for v in text.split(",")], default=[0, 50]
+    )
+    result = run(parser.parse_args())
+    parts = [
+        f"{name}: rules p50 {r['approve_to_rules']['p50_ms']} p99 {r['approve_to_rules']['p99_ms']}"
+        f" ms, applied p50 {r['approve_to_applied']['p50_ms']}"
+        f" p99 {r['approve_to_applied']['p99_ms']} ms"
+        for name, r in result["results"].items()
+    ]
+    emit(result, "apply: " + "; ".join(parts))
+
+
+if __name__ == "__main__":
+    main()
