@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Protocol, TypeVar
 
 from approvals.clock import Clock
@@ -93,8 +94,10 @@ class JobContext:
         """The adapter of ``request``'s gateway's region: its reads and writes go there only."""
         return self.cloud if request.region is None else self.regional.get(request.region)
 
-    @property
+    @cached_property
     def policy_source(self) -> PolicySource:
+        """The policy file's rules, or the built-in ones, read from their YAML once per context
+        (not once per request resolved)."""
         if self.rules is not None:
             return self.rules
         return PolicySource.built_in(self.policy.sensitive_ports, self.policy.broad_ports)

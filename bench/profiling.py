@@ -2,8 +2,10 @@
 
 ``sampled(pid, directory, name)`` runs ``py-spy record --format raw`` (collapsed stacks, one
 line per distinct stack with its sample count) on ``pid`` for as long as the block runs, when
-``directory`` is given. ``python -m bench.profiling FILE [--match TEXT]`` prints the frames
-with the largest inclusive share of the samples: where the time goes, per function.
+``directory`` is given; with ``gil`` only the thread holding the GIL is sampled, so threads
+waiting on a socket drop out and the samples approximate CPU. ``python -m bench.profiling FILE
+[--match TEXT]`` prints the frames with the largest inclusive share of the samples: where the
+time goes, per function.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ STOP_TIMEOUT_SECONDS = 30.0
 
 
 @contextmanager
-def sampled(pid: int, directory: Path | None, name: str) -> Iterator[None]:
+def sampled(pid: int, directory: Path | None, name: str, *, gil: bool = False) -> Iterator[None]:
     if directory is None:
         yield
         return
@@ -35,7 +37,7 @@ def sampled(pid: int, directory: Path | None, name: str) -> Iterator[None]:
     output = directory / f"{name}.txt"
     command = [binary, "record", "--pid", str(pid), "--format", "raw", "--output", str(output)]
     recorder = subprocess.Popen(  # noqa: S603 - our own argv, no shell
-        [*command, "--rate", str(SAMPLE_RATE), "--nonblocking"],
+        [*command, "--rate", str(SAMPLE_RATE), "--nonblocking", *(["--gil"] if gil else [])],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

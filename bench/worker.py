@@ -7,8 +7,9 @@ batch is resolved and applied first (imports, SDK clients, connection pools), th
 and timed until every one is ``pending`` (``resolved_per_second``); then each is approved in
 the store, as an approver's click would, and timed until every one is ``applied``
 (``applied_per_second``). CPU is the worker's user plus system time from ``/proc/<pid>/stat``
-over each batch, read once the job stream is drained, divided by the requests
-(``cpu_ms_per_resolved``, ``cpu_ms_per_applied``). Every request names ``--target`` on a port
+over each batch, read once every request has arrived and the last commit has settled, divided
+by the requests (``cpu_ms_per_resolved``, ``cpu_ms_per_applied``; the system time alone as
+``system_ms_per_…``). Every request names ``--target`` on a port
 of its own, so no two share a fingerprint. Every request adds to the same few groups, so the
 emulator is reset to its estate before the counted batch (pre-flight refuses a basic group's
 21st rule, counting what is there) and its own 20-rule quota is lifted for the adds.
@@ -61,10 +62,10 @@ TICKS = os.sysconf("SC_CLK_TCK")
 GROUP_QUOTA = "group-rule-quota"  # every request adds rules to the same few groups
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system time of ``pid`` (``/proc/<pid>/stat`` fields 14 and 15)."""
+def cpu_times(pid: int) -> tuple[float, float]:
+    """User and system time of ``pid`` (``/proc/<pid>/stat`` fields 14 and 15), seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
+    return int(fields[11]) / TICKS, int(fields[12]) / TICKS
 
 
 def new_request(index: int, target: Target, at: datetime) -> Request:
@@ -106,9 +107,19 @@ async def drained(client: RedisClient, store: RequestStore, ids: list[str], stat
 
 
 async def batch(
-    redis_url: str, pid: int, first: int, count: int, target: Target
+    redis_url: str,
+    pid: int,
+    first: int,
+    count: int,
+    target: Target,
+    *,
+    profile: tuple[Path, str] | None = None,
 ) -> dict[str, float]:
-    """Resolve ``count`` requests, then approve them all; rates and CPU per request."""
+    """Resolve ``count`` requests, then approve them all; rates and CPU per request.
+
+    ``profile`` (directory, name): py-spy samples of each phase, on the GIL's holder only.
+    """
+    directory, name = profile or (None, "")
     client = connect(redis_url)
     store = RequestStore(client, StoreConfig(prefix=PREFIX, wait_for_replicas=False))
     slots = asyncio.Semaphore(CREATE_CONCURRENCY)
@@ -129,25 +140,29 @@ async def batch(
             )  # fmt: skip
 
     try:
-        cpu, started = cpu_seconds(pid), time.perf_counter()
-        await asyncio.gather(*(create(index) for index in range(first, first + count)))
-        await drained(client, store, ids, "pending")
-        resolved_s = time.perf_counter() - started
-        await asyncio.sleep(SETTLE_SECONDS)
-        resolve_cpu = cpu_seconds(pid) - cpu
-        cpu, started = cpu_seconds(pid), time.perf_counter()
-        await asyncio.gather(*(approve(request_id) for request_id in ids))
-        await drained(client, store, ids, "applied")
-        applied_s = time.perf_counter() - started
-        await asyncio.sleep(SETTLE_SECONDS)
-        apply_cpu = cpu_seconds(pid) - cpu
+        with sampled(pid, directory, f"{name}_resolve", gil=True):
+            cpu, started = cpu_times(pid), time.perf_counter()
+            await asyncio.gather(*(create(index) for index in range(first, first + count)))
+            await drained(client, store, ids, "pending")
+            resolved_s = time.perf_counter() - started
+            await asyncio.sleep(SETTLE_SECONDS)
+            resolve_user, resolve_sys = (b - a for a, b in zip(cpu, cpu_times(pid), strict=True))
+        with sampled(pid, directory, f"{name}_apply", gil=True):
+            cpu, started = cpu_times(pid), time.perf_counter()
+            await asyncio.gather(*(approve(request_id) for request_id in ids))
+            await drained(client, store, ids, "applied")
+            applied_s = time.perf_counter() - started
+            await asyncio.sleep(SETTLE_SECONDS)
+            apply_user, apply_sys = (b - a for a, b in zip(cpu, cpu_times(pid), strict=True))
     finally:
         await client.aclose()
     return {
         "resolved_per_second": round(count / resolved_s, 1),
         "applied_per_second": round(count / applied_s, 1),
-        "cpu_ms_per_resolved": round(1000 * resolve_cpu / count, 2),
-        "cpu_ms_per_applied": round(1000 * apply_cpu / count, 2),
+        "cpu_ms_per_resolved": round(1000 * (resolve_user + resolve_sys) / count, 2),
+        "system_ms_per_resolved": round(1000 * resolve_sys / count, 2),
+        "cpu_ms_per_applied": round(1000 * (apply_user + apply_sys) / count, 2),
+        "system_ms_per_applied": round(1000 * apply_sys / count, 2),
     }
 
 
@@ -182,8 +197,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 cloud.call("POST", "reset")  # a fresh estate: pre-flight meets no quota
                 cloud.lenient(GROUP_QUOTA)
                 name = f"latency_{latency}ms_concurrency_{concurrency}"
-                with sampled(running.pid, args.profile, name):
-                    measured = asyncio.run(batch(redis_url, running.pid, 0, args.requests, target))
+                profile = None if args.profile is None else (args.profile, name)
+                measured = asyncio.run(
+                    batch(redis_url, running.pid, 0, args.requests, target, profile=profile)
+                )
             results[name] = measured
     return {"benchmark": "worker", "parameters": vars(args), "results": results}
 
@@ -197,7 +214,7 @@ def main() -> None:
     parser.add_argument(
         "--concurrency", type=lambda t: [int(v) for v in t.split(",")], default=[1, 4, 16]
     )
-    parser.add_argument("--profile", type=Path, help="py-spy raw samples of each batch, here")
+    parser.add_argument("--profile", type=Path, help="py-spy raw samples of each phase, here")
     result = run(parser.parse_args())
     parts = [
         f"{name}: {r['resolved_per_second']} resolved/s, {r['applied_per_second']} applied/s, "
