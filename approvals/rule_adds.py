@@ -73,16 +73,24 @@ async def add_rules(
             writer.cloud, grant.gateway_id, wanted, listed, retry=writer.retry
         )
         identical = await _identical(writer, grant, items, inbound, outcomes)
-        for key, outcome in zip(keys, outcomes, strict=True):
-            if isinstance(outcome, EnsuredRule) and _made_by_sgbot(outcome):
-                await writer.work.add_owner(key, grant.id)
-    added: list[Added] = []
-    for key, outcome, same in zip(keys, outcomes, identical, strict=True):
-        if isinstance(outcome, CloudError):
-            added.append(outcome)
-        else:
-            added.append(await _result(writer, grant, key, outcome, same))
-    return added
+        await asyncio.gather(
+            *(
+                writer.work.add_owner(key, grant.id)
+                for key, outcome in zip(keys, outcomes, strict=True)
+                if isinstance(outcome, EnsuredRule) and _made_by_sgbot(outcome)
+            )
+        )
+    # Each rule's creator and audit entries are its own; the rules' go to Redis together.
+    results = iter(
+        await asyncio.gather(
+            *(
+                _result(writer, grant, key, outcome, same)
+                for key, outcome, same in zip(keys, outcomes, identical, strict=True)
+                if isinstance(outcome, EnsuredRule)
+            )
+        )
+    )
+    return [outcome if isinstance(outcome, CloudError) else next(results) for outcome in outcomes]
 
 
 async def _read_round(
