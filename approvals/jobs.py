@@ -4,16 +4,18 @@ Jobs arrive at least once (a replayed or reclaimed stream entry), so every handl
 the stored state and does only what is left: ``received`` is taken to ``resolving`` with a
 compare-and-set (a lost race means another worker has it); a worker finding ``resolving`` or
 ``applying`` continues what a dead one started — that is no transition, just the same state
-picked up again. Applying records each rule's result as it happens and skips rules already
-recorded; ``ensure_rule`` lists before it adds, so a rule is never created twice. Transient
-cloud errors are retried in place with backoff (``JobContext.retry``, bounded by ``attempts``);
-anything else ends the request, with the reason and an incident id, in ``failed`` or, for a
-grant that already holds some rules, ``partly_applied`` (``approvals.lifecycle``); the rule
-that failed is recorded with the cloud's error. Every message
-goes through the outbox in the commit that warrants it; a thread reply names its step. How long
-an apply took and which cloud errors ended one are told to ``JobContext.observer``. Ending a
-grant is ``approvals.grants``; the context and the steps all handlers share are
-``approvals.job_context``, whose ``JobContext`` and ``JobObserver`` callers may import from here.
+picked up again. Applying adds a pass's rules together (``approvals.rule_adds``: one round of
+reads, one of adds, one listing for the ids), records their results in one commit and skips
+rules already recorded; the gateway is listed before any add, so a rule is never created
+twice. Transient cloud errors are retried in place with backoff (``JobContext.retry``, bounded
+by ``attempts``); anything else ends the request, with the reason and an incident id, in
+``failed`` or, for a grant that already holds some rules, ``partly_applied``
+(``approvals.lifecycle``); the rule that failed is recorded with the cloud's error. Every
+message goes through the outbox in the commit that warrants it; a thread reply names its
+step. How long an apply took and which cloud errors ended one are told to
+``JobContext.observer``. Ending a grant is ``approvals.grants``; the context and the steps all
+handlers share are ``approvals.job_context``, whose ``JobContext`` and ``JobObserver`` callers
+may import from here.
 """
 
 from __future__ import annotations
