@@ -115,8 +115,12 @@ async def ensure_rules(
             rule.group_id, rule.ports.mse, gateway_id, answer.code,
         )  # fmt: skip
         settling.append((index, _landed(writes(rule), rule, answer)))
-    settled = await asyncio.gather(*(work for _, work in settling))
+    # Cloud errors are values by now; anything else (a guard that refused a duplicate's delete)
+    # is raised once every rule has settled, so no delete runs on behind the caller's back.
+    settled = await asyncio.gather(*(work for _, work in settling), return_exceptions=True)
     for (index, _), outcome in zip(settling, settled, strict=True):
+        if isinstance(outcome, BaseException):
+            raise outcome
         outcomes[index] = outcome
     done = [outcome for outcome in outcomes if outcome is not None]
     assert len(done) == len(wanted)  # every rule was decided above
