@@ -113,6 +113,7 @@ async def running(
     from approvals.jobs import JobContext
     from approvals.worker import Worker, default_consumer_name
     from bot import backlog
+    from bot.cloud.resolve_cache import ResolveCache
     from bot.delivery import Deliverer
     from bot.deps import emulated_cloud, open_deps, worker_config
     from bot.health import Probe
@@ -136,6 +137,7 @@ async def running(
                 rules=deps.service.rules,
                 max_duration=settings.max_duration,
                 max_extensions=settings.max_extensions,
+                resolve_cache=ResolveCache(ttl=settings.resolve_cache_seconds),
             )
             probe.worker = Worker(context, worker_config(settings, consumer))
             loops += [probe.worker.run(stop), backlog.beat(probe, consumer, stop)]

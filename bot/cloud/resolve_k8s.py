@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.catalogue import say
-from bot.cloud.port import CloudPort, Cluster, ClusterNode, Instance, NodePool
+from bot.cloud.port import CloudReads, Cluster, ClusterNode, Instance, NodePool
 from bot.cloud.resolve_ips import trace_ips
 from vocabulary.errors import InvalidInput
 
@@ -53,14 +53,14 @@ def serverless_walk(cluster: Cluster) -> Walk:
     return Walk([group], say("path.serverless", cluster=title(cluster), group=group))
 
 
-async def cluster_walk(cloud: CloudPort, cluster: Cluster) -> Walk:
+async def cluster_walk(cloud: CloudReads, cluster: Cluster) -> Walk:
     """A whole cluster named as the target: every node that can host pods."""
     if cluster.is_serverless:
         return serverless_walk(cluster)
     return await node_walk(cloud, cluster, why=say("path.why_whole_cluster"))
 
 
-async def service_walk(cloud: CloudPort, cluster: Cluster, label: str, ips: Sequence[str]) -> Walk:
+async def service_walk(cloud: CloudReads, cluster: Cluster, label: str, ips: Sequence[str]) -> Walk:
     """A Kubernetes service: its endpoint IPs' ENIs, or every node for overlay pods."""
     if cluster.is_serverless:
         walk = serverless_walk(cluster)
@@ -97,7 +97,7 @@ async def service_walk(cloud: CloudPort, cluster: Cluster, label: str, ips: Sequ
 
 
 async def node_walk(
-    cloud: CloudPort, cluster: Cluster | str, *, why: str, pool: NodePool | None = None
+    cloud: CloudReads, cluster: Cluster | str, *, why: str, pool: NodePool | None = None
 ) -> Walk:
     """Every node of ``cluster`` (or of ``pool``): template groups and the nodes' own groups."""
     cluster_id = cluster if isinstance(cluster, str) else cluster.cluster_id
