@@ -98,7 +98,9 @@ async def _resolve(
     gateway = await named_gateway(reads, ref, unique_id)
     if cached is not None and gateway.name != ref.value:
         raise StaleEntry(f"gateway {unique_id} is now named {gateway.name!r}")
-    if not ref.is_unique_id:
+    if cached is None and not ref.is_unique_id:
+        # Stored when ListGateway said so, not renewed by use: a name that became ambiguous
+        # is noticed within the TTL.
         reads.remember_gateway(ref.value, gateway)
     walk = await (early or walk_target(reads, gateway, target))
     resolution = await finish(reads, gateway, walk, ingress=plannable is not None)
