@@ -37,6 +37,7 @@ from bot.cloud.resolve import (
     walk_target,
 )
 from bot.cloud.resolve_cache import ResolveCache
+from bot.cloud.resolve_k8s import Walk
 from bot.cloud.resolve_reads import Reads
 from vocabulary.commands import GatewayRef, ServiceTarget, Target
 from vocabulary.errors import InvalidInput, NotFound
@@ -88,8 +89,10 @@ async def resolve_named(
 async def _resolve(
     reads: Reads, ref: GatewayRef, target: Target, *, plannable: Plannable | None
 ) -> Found:
-    early = None if needs_gateway(target) else reads.spawn(walk_target(reads, None, target))
     cached = None if ref.is_unique_id else reads.cached_gateway(ref.value)
+    reads.gateway_group = cached.security_group_id if cached is not None else None
+    reads.wants_ingress = plannable is not None
+    early = None if needs_gateway(target) else reads.spawn(_early_walk(reads, target))
     unique_id = cached.unique_id if cached is not None else await gateway_id(reads, ref)
     reads.start("list_rules", unique_id)
     if isinstance(target, ServiceTarget):
@@ -98,6 +101,8 @@ async def _resolve(
     gateway = await named_gateway(reads, ref, unique_id)
     if cached is not None and gateway.name != ref.value:
         raise StaleEntry(f"gateway {unique_id} is now named {gateway.name!r}")
+    reads.gateway_group = gateway.security_group_id
+    reads.wants_ingress = reads.wants_ingress and gateway.running
     if cached is None and not ref.is_unique_id:
         # Stored when ListGateway said so, not renewed by use: a name that became ambiguous
         # is noticed within the TTL.
@@ -110,3 +115,10 @@ async def _resolve(
     ids = [g.security_group_id for g in resolution.groups if plannable(resolution, g)]
     inbound = await asyncio.gather(*(reads.describe_ingress_rules(i) for i in ids))
     return Found(resolution, rules, dict(zip(ids, inbound, strict=True)))
+
+
+async def _early_walk(reads: Reads, target: Target) -> Walk:
+    """A target walked without the gateway; its groups' reads start as soon as it is done."""
+    walk = await walk_target(reads, None, target)
+    reads.guess_groups(walk.group_ids)
+    return walk

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from bot.catalogue import say
 from bot.cloud.port import CloudReads, Cluster, ClusterNode, Instance, NodePool
 from bot.cloud.resolve_ips import trace_ips
+from bot.cloud.resolve_reads import Reads
 from vocabulary.errors import InvalidInput
 
 
@@ -109,6 +110,8 @@ async def node_walk(
         )
     else:
         pools, nodes = [pool], await cloud.list_cluster_nodes(cluster_id, pool_id)
+    if isinstance(cloud, Reads):
+        cloud.guess_groups([g for p in pools for g in p.security_group_ids])
     found = await cloud.find_instances(instance_ids=[n.instance_id for n in nodes]) if nodes else []
     instances = {i.instance_id: i for i in found}
     pools = [p for p in pools if p.security_group_ids]

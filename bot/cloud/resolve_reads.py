@@ -35,6 +35,8 @@ from bot.cloud.port import (
 from bot.cloud.resolve_cache import CacheKey, Kind, ResolveCache
 
 T = TypeVar("T")
+ReadKey = tuple[str, tuple[Any, ...], tuple[tuple[str, Any], ...]]
+"""A read: the method, its positional arguments, its keyword arguments (sorted)."""
 
 
 class Reads:
@@ -52,9 +54,13 @@ class Reads:
         self._eager = eager
         self._cache = cache if cache is not None and cache.enabled else None
         self._use_cached = use_cached
-        self._tasks: dict[Hashable, asyncio.Task[Any]] = {}
+        self._tasks: dict[ReadKey, asyncio.Task[Any]] = {}
         self._spawned: list[asyncio.Task[Any]] = []
         self.used: set[CacheKey] = set()
+        # Set by the caller as it learns them: the gateway's own group (from the cache at
+        # first, then from GetGateway) and whether pre-flight will read inbound rules.
+        self.gateway_group: str | None = None
+        self.wants_ingress = False
 
     @property
     def region_id(self) -> str:
@@ -64,7 +70,7 @@ class Reads:
 
     def start(self, name: str, *args: Hashable, **kwargs: Hashable) -> asyncio.Task[Any]:
         """The read ``cloud.<name>(*args, **kwargs)``, started now unless it already was."""
-        key = (name, args, tuple(sorted(kwargs.items())))
+        key: ReadKey = (name, args, tuple(sorted(kwargs.items())))
         task = self._tasks.get(key)
         if task is None:
             call: Callable[..., Coroutine[Any, Any, Any]] = getattr(self, f"_{name}", None) or (
@@ -97,6 +103,19 @@ class Reads:
         if nodepool_id is None:
             self.start("list_node_pools", cluster_id)
         self.start("list_cluster_nodes", cluster_id, nodepool_id)
+
+    def guess_groups(self, group_ids: Sequence[str]) -> None:
+        """When ``eager`` and the gateway's group is known, start the DescribeSecurityGroups
+        (and inbound-rule reads) for groups a walk has found so far, e.g. node pools'
+        templates while the nodes' own groups are still being read; the final ask is answered
+        from it when it covers every group asked for."""
+        if not self._eager or self.gateway_group is None:
+            return
+        ids = list(dict.fromkeys(group_ids))
+        self.start("describe_security_groups", tuple(dict.fromkeys([*ids, self.gateway_group])))
+        if self.wants_ingress:
+            for group_id in ids:
+                self.start("describe_ingress_rules", group_id)
 
     async def _read(self, name: str, *args: Hashable, **kwargs: Hashable) -> Any:
         # Shielded: a caller that is cancelled must not cancel a read another caller shares.
@@ -203,8 +222,21 @@ class Reads:
         return cast(list[NetworkInterface], found)
 
     async def describe_security_groups(self, group_ids: Sequence[str]) -> list[SecurityGroup]:
-        found = await self._read("describe_security_groups", tuple(group_ids))
-        return cast(list[SecurityGroup], found)
+        wanted = tuple(dict.fromkeys(group_ids))
+        # A group ECS leaves out of an answer that asked for it does not exist (or is hidden)
+        # whichever other ids were asked alongside.
+        covering = next(
+            (
+                task
+                for (name, args, _), task in self._tasks.items()
+                if name == "describe_security_groups" and set(wanted) <= set(args[0])
+            ),
+            None,
+        )
+        if covering is None:
+            covering = self.start("describe_security_groups", wanted)
+        found = cast(list[SecurityGroup], await asyncio.shield(covering))
+        return [g for g in found if g.security_group_id in wanted]
 
     async def list_rules(self, gateway_id: str) -> list[GatewayRule]:
         return cast(list[GatewayRule], await self._read("list_rules", gateway_id))
