@@ -90,8 +90,8 @@ async def _resolve(
     reads: Reads, ref: GatewayRef, target: Target, *, plannable: Plannable | None
 ) -> Found:
     cached = None if ref.is_unique_id else reads.cached_gateway(ref.value)
-    reads.gateway_group = cached.security_group_id if cached is not None else None
-    reads.wants_ingress = plannable is not None
+    if cached is not None:
+        reads.know_gateway(cached.security_group_id, wants_ingress=plannable is not None)
     early = None if needs_gateway(target) else reads.spawn(_early_walk(reads, target))
     unique_id = cached.unique_id if cached is not None else await gateway_id(reads, ref)
     reads.start("list_rules", unique_id)
@@ -101,8 +101,9 @@ async def _resolve(
     gateway = await named_gateway(reads, ref, unique_id)
     if cached is not None and gateway.name != ref.value:
         raise StaleEntry(f"gateway {unique_id} is now named {gateway.name!r}")
-    reads.gateway_group = gateway.security_group_id
-    reads.wants_ingress = reads.wants_ingress and gateway.running
+    reads.know_gateway(
+        gateway.security_group_id, wants_ingress=plannable is not None and gateway.running
+    )
     if cached is None and not ref.is_unique_id:
         # Stored when ListGateway said so, not renewed by use: a name that became ambiguous
         # is noticed within the TTL.

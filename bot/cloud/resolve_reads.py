@@ -57,10 +57,11 @@ class Reads:
         self._tasks: dict[ReadKey, asyncio.Task[Any]] = {}
         self._spawned: list[asyncio.Task[Any]] = []
         self.used: set[CacheKey] = set()
-        # Set by the caller as it learns them: the gateway's own group (from the cache at
-        # first, then from GetGateway) and whether pre-flight will read inbound rules.
-        self.gateway_group: str | None = None
-        self.wants_ingress = False
+        # What the caller learns as it goes (``know_gateway``): the gateway's own group (from
+        # the cache at first, then from GetGateway) and whether pre-flight reads inbound rules.
+        self._gateway_group: str | None = None
+        self._wants_ingress = False
+        self._guessed: list[str] = []
 
     @property
     def region_id(self) -> str:
@@ -97,23 +98,35 @@ class Reads:
         nodes) before its detail says whether they are needed: most clusters behind a gateway
         run overlay pods, and these reads then end a round sooner. A guess that turns out
         unneeded (ENI pods, Serverless, a pool named by name) costs its calls, not a round.
-        No guess once the detail is cached: it answers at once."""
-        if not self._eager or (self._cache and self._cache.cluster(self.region_id, cluster_id)):
+        A whole cluster's are not guessed once its detail is cached: that answers at once."""
+        if not self._eager:
             return
-        if nodepool_id is None:
+        if nodepool_id is not None:
+            self.start("list_cluster_nodes", cluster_id, nodepool_id)
+        elif not (self._cache and self._cache.cluster(self.region_id, cluster_id)):
             self.start("list_node_pools", cluster_id)
-        self.start("list_cluster_nodes", cluster_id, nodepool_id)
+            self.start("list_cluster_nodes", cluster_id, None)
+
+    def know_gateway(self, group_id: str, *, wants_ingress: bool) -> None:
+        """The gateway's own group, and whether inbound rules will be read; starts the group
+        reads guessed before the group was known."""
+        self._gateway_group, self._wants_ingress = group_id, wants_ingress
+        if self._guessed:
+            self.guess_groups(self._guessed)
 
     def guess_groups(self, group_ids: Sequence[str]) -> None:
-        """When ``eager`` and the gateway's group is known, start the DescribeSecurityGroups
-        (and inbound-rule reads) for groups a walk has found so far, e.g. node pools'
-        templates while the nodes' own groups are still being read; the final ask is answered
-        from it when it covers every group asked for."""
-        if not self._eager or self.gateway_group is None:
+        """When ``eager``, start the DescribeSecurityGroups (and inbound-rule reads) for groups
+        a walk has found so far, e.g. node pools' templates while the nodes' own groups are
+        still being read, as soon as the gateway's group is known too; the final ask is
+        answered from it when it covers every group asked for."""
+        if not self._eager:
             return
         ids = list(dict.fromkeys(group_ids))
-        self.start("describe_security_groups", tuple(dict.fromkeys([*ids, self.gateway_group])))
-        if self.wants_ingress:
+        if self._gateway_group is None:
+            self._guessed = ids
+            return
+        self.start("describe_security_groups", tuple(dict.fromkeys([*ids, self._gateway_group])))
+        if self._wants_ingress:
             for group_id in ids:
                 self.start("describe_ingress_rules", group_id)
 
