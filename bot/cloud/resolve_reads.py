@@ -37,6 +37,8 @@ from bot.cloud.resolve_cache import CacheKey, Kind, ResolveCache
 T = TypeVar("T")
 ReadKey = tuple[str, tuple[Any, ...], tuple[tuple[str, Any], ...]]
 """A read: the method, its positional arguments, its keyword arguments (sorted)."""
+CACHEABLE = frozenset({"list_service_sources", "get_cluster"})
+"""Reads a ``ResolveCache`` may answer (``_<name>`` below); a gateway name is the caller's."""
 
 
 class Reads:
@@ -74,8 +76,9 @@ class Reads:
         key: ReadKey = (name, args, tuple(sorted(kwargs.items())))
         task = self._tasks.get(key)
         if task is None:
-            call: Callable[..., Coroutine[Any, Any, Any]] = getattr(self, f"_{name}", None) or (
-                getattr(self._cloud, name)
+            owner: object = self if name in CACHEABLE else self._cloud
+            call: Callable[..., Coroutine[Any, Any, Any]] = getattr(
+                owner, f"_{name}" if name in CACHEABLE else name
             )
             task = asyncio.ensure_future(call(*args, **kwargs))
             self._tasks[key] = task
@@ -103,7 +106,9 @@ class Reads:
             return
         if nodepool_id is not None:
             self.start("list_cluster_nodes", cluster_id, nodepool_id)
-        elif not (self._cache and self._cache.cluster(self.region_id, cluster_id)):
+        elif not (
+            self._cache and self._use_cached and self._cache.cluster(self.region_id, cluster_id)
+        ):
             self.start("list_node_pools", cluster_id)
             self.start("list_cluster_nodes", cluster_id, None)
 
