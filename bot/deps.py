@@ -211,6 +211,7 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
             ),
             cloud=cloud,
             clouds=clouds,
+            jobs=core.job_context(rules),
             clock=clock,
             slack=slack,
             approvers=approvers,

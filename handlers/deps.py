@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from approvals.clock import Clock
 from approvals.connect import RedisClient
+from approvals.job_context import JobContext
 from approvals.keys import Keys
 from approvals.lookups import CloudLookups
 from approvals.outbox import Outbox
@@ -36,6 +37,7 @@ class Deps:
     lookups: CloudLookups
     cloud: CloudPort  # the default region's; ``clouds`` holds every served region's
     clouds: RegionalClouds
+    jobs: JobContext  # what this process's worker and drift watch run on
     clock: Clock
     slack: AsyncWebClient
     approvers: ApproverDirectory

@@ -110,7 +110,6 @@ async def running(
     """Dependencies plus the background loops (deliverer, worker) and what the health
     endpoints look at; the loops are stopped on exit."""
     from approvals.drift_watch import build_watch
-    from approvals.jobs import JobContext
     from approvals.worker import Worker, default_consumer_name
     from bot import backlog
     from bot.delivery import Deliverer
@@ -126,28 +125,9 @@ async def running(
         loops = [Deliverer(deps, consumer, stale_after=settings.job_claim_idle).run(stop)]
         probe = Probe(deps.store, deps.metrics, deps.clock, deps.cloud_label)
         if not args.no_worker:
-            context = JobContext(
-                store=deps.store,
-                cloud=deps.cloud,
-                clouds=deps.clouds,
-                clock=deps.clock,
-                policy=deps.policy,
-                observer=deps.metrics,
-                rules=deps.service.rules,
-                max_duration=settings.max_duration,
-                max_extensions=settings.max_extensions,
-            )
-            probe.worker = Worker(context, worker_config(settings, consumer))
+            probe.worker = Worker(deps.jobs, worker_config(settings, consumer))
             loops += [probe.worker.run(stop), backlog.beat(probe, consumer, stop)]
-            watch = build_watch(
-                settings,
-                deps.store,
-                deps.cloud,
-                deps.clock,
-                counted=deps.metrics.drift_found,
-                policy=deps.service.rules,
-                clouds=deps.clouds,
-            )
+            watch = build_watch(settings, deps.jobs, counted=deps.metrics.drift_found)
             loops += [watch.run(stop)] if watch is not None else []
         # Commands and the worker read the same policy: one reload serves both.
         if deps.service.rules is not None:

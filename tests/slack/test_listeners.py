@@ -8,25 +8,18 @@ behind the service are the real ones.
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from approvals.jobs import JobContext
-from approvals.model import ReplyTo, RequestState, Surface
-from approvals.worker import Worker, WorkerConfig
-from bot.deps import open_deps
-from bot.settings import load_settings
+from approvals.model import RequestState
 from handlers import actions, commands
 from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId
 from handlers.middleware import provide_deps, read_click
 from standins.slack import LocalSlack
 from standins.slack.directory import (
-    APPROVER_GROUP_ID,
     APPROVER_IDS,
     DEV_CHANNEL_ID,
     DEVELOPER_ID,
@@ -34,8 +27,7 @@ from standins.slack.directory import (
     demo_directory,
 )
 from standins.slack.payloads import block_actions, slash_command
-from tests.approvals.workflow import authorize
-from tests.fixtures.emulator import EmulatorHandle
+from tests.slack.in_process import worked_request
 
 pytestmark = pytest.mark.redis
 
@@ -50,39 +42,8 @@ class RecordedAck:
         self.calls.append(kwargs)
 
 
-@pytest.fixture
-async def deps(
-    redis_url: str, local_slack: LocalSlack, emulator: EmulatorHandle
-) -> AsyncIterator[Deps]:
-    settings = load_settings(
-        SLACK_BOT_TOKEN=local_slack.bot_token,
-        SLACK_API_URL=local_slack.base_url,
-        SGBOT_SECURITY_CHANNEL=SECURITY_CHANNEL_ID,
-        SGBOT_APPROVER_GROUP=APPROVER_GROUP_ID,
-        SGBOT_APPROVERS="",
-        REDIS_URL=redis_url,
-        SGBOT_KEY_PREFIX=f"t{secrets.token_hex(6)}",
-        SGBOT_MSE_ENDPOINT=emulator.endpoint,
-        SGBOT_ECS_ENDPOINT=emulator.endpoint,
-        SGBOT_CS_ENDPOINT=emulator.endpoint,
-        SGBOT_CLOUD_PROTOCOL="http",
-    )
-    async with open_deps(settings, emulated=True) as opened:
-        yield opened
-
-
-@pytest.fixture
-def client(local_slack: LocalSlack) -> AsyncWebClient:
-    return AsyncWebClient(token=local_slack.bot_token, base_url=local_slack.base_url)
-
-
 async def pending_request(deps: Deps) -> str:
-    requester = await deps.approvers.person(DEVELOPER_ID)
-    reply_to = ReplyTo(surface=Surface.DM, channel_id=DEV_CHANNEL_ID)
-    submitted = await deps.service.submit(authorize(), requester, reply_to, intake_key="t:1")
-    context = JobContext(store=deps.store, cloud=deps.cloud, clock=deps.clock, policy=deps.policy)
-    await Worker(context, WorkerConfig(consumer="worker")).run_until_idle()
-    request = await deps.service.status(submitted.request_id)
+    request = await deps.service.status(await worked_request(deps, "t:1", DEV_CHANNEL_ID))
     assert request.state is RequestState.PENDING
     return request.id
 

@@ -19,12 +19,10 @@ from approvals.lookups import QUERY_THREADS
 from handlers.deps import Deps
 from standins.slack.directory import DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
-from tests.slack.test_delivery_lock import deps
 from vocabulary.commands import GatewayRef
 from vocabulary.errors import NotFound
 
 pytestmark = pytest.mark.redis
-__all__ = ["deps"]
 AT_ONCE = 6
 LATENCY_S = 0.3
 
