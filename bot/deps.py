@@ -175,6 +175,8 @@ def cloud_for(settings: Settings, *, tuning: CloudTuning | None = None) -> Cloud
 @asynccontextmanager
 async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps]:
     """Everything a serving process needs, closed again on exit."""
+    from approvals.drift_desk import DriftDesk
+    from approvals.drift_store import DriftStore
     from approvals.lookups import CloudLookups
     from approvals.service import Service
 
@@ -199,13 +201,23 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
             group_id=settings.approver_group,
         )
         rules = serving_policy(settings, slack, core.redis, core.keys)
+        service = Service(store, clock, policy, settings, rules=rules, groups=approvers)
         yield Deps(
             settings=settings,
             redis=core.redis,
             keys=core.keys,
             store=store,
             outbox=outbox,
-            service=Service(store, clock, policy, settings, rules=rules, groups=approvers),
+            service=service,
+            drift=DriftDesk(
+                drift=DriftStore(core.redis, core.keys),
+                service=service,
+                cloud=cloud,
+                clouds=clouds,
+                clock=clock,
+                policy=policy,
+                security_channel=settings.security_channel or "",
+            ),
             lookups=CloudLookups(
                 store, query_cloud, clock, policy, settings.query_rate_limit, clouds=query_clouds
             ),

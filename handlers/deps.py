@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from approvals.clock import Clock
 from approvals.connect import RedisClient
+from approvals.drift_desk import DriftDesk
 from approvals.job_context import JobContext
 from approvals.keys import Keys
 from approvals.lookups import CloudLookups
@@ -34,6 +35,7 @@ class Deps:
     store: RequestStore
     outbox: Outbox
     service: Service
+    drift: DriftDesk  # what a drift item's buttons do, and where its message is
     lookups: CloudLookups
     cloud: CloudPort  # the default region's; ``clouds`` holds every served region's
     clouds: RegionalClouds
