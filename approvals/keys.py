@@ -37,7 +37,7 @@ key                                   lifetime
 ``{p}:cache:gateway:<name or id>``    TTL (``coordination.LISTING_TTL``): the gateway a name means
 ``{p}:cache:rules:<gateway>``         TTL (``coordination.LISTING_TTL``): rules and creators;
                                       deleted when the bot adds or deletes one of them
-``{p}:cache:options:<lookup>``       TTL (``lookups.OPTIONS_TTL``): the options of a form picker
+``{p}:cache:options:<lookup>``        TTL (``lookups.OPTIONS_TTL``): the options of a form picker
 ``{p}:cache:missing:<kind>:<ref>``    TTL (``lookups.NEGATIVE_TTL``): a gateway, or a gateway's
                                       services, the cloud said do not exist
 ``{p}:qrate:<org>:<user>`` zset       TTL of the lookup window, renewed by each lookup

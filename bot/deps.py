@@ -1,12 +1,12 @@
 """The dependency container of a serving process, and how one is built and torn down.
 
 ``Deps`` (``handlers.deps``) holds everything a handler, the deliverer or the health check
-needs: settings, the Redis client and store, the workflow service, the cloud lookups people's
-reads go through (on a cloud adapter with threads of their own), the worker's cloud, the clock,
-the Slack client, the approver directory and the metrics. ``open_deps`` builds it at start-up,
-which is also where a bad setup stops the process with one ``ConfigError`` line: unusable cloud
-credentials (never replaced by the emulator behind the operator's back), a Slack token
-``auth.test`` refuses.
+needs: settings, the Redis client and store, the workflow service and drift desk, the cloud
+lookups people's reads go through (on a cloud adapter with threads of their own), the worker's
+job context (on the core's cloud), the clock, the Slack client, the approver directory and the
+metrics. ``open_deps`` builds it at start-up, which is also where a bad setup stops the process
+with one ``ConfigError`` line: unusable cloud credentials (never replaced by the emulator behind
+the operator's back), a Slack token ``auth.test`` refuses.
 An emulated cloud (``emulated_cloud``) is the emulator ``SGBOT_*_ENDPOINT`` name when they are
 set, else the demo estate served on a free loopback port of this process; the adapter calls it
 with ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``SECRET`` when both are set, else the emulator's documented
@@ -221,14 +221,11 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
             lookups=CloudLookups(
                 store, query_cloud, clock, policy, settings.query_rate_limit, clouds=query_clouds
             ),
-            cloud=cloud,
-            clouds=clouds,
             jobs=core.job_context(rules),
             clock=clock,
             slack=slack,
             approvers=approvers,
             metrics=core.metrics,
-            policy=policy,
             bot_user_id=bot_user_id,
             emulated=emulated,
         )

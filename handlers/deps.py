@@ -17,11 +17,8 @@ from approvals.job_context import JobContext
 from approvals.keys import Keys
 from approvals.lookups import CloudLookups
 from approvals.outbox import Outbox
-from approvals.policy import PolicyConfig
 from approvals.service import Service
 from approvals.store import RequestStore
-from bot.cloud.port import CloudPort
-from bot.cloud.regions import RegionalClouds
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.approvers import ApproverDirectory
@@ -37,14 +34,11 @@ class Deps:
     service: Service
     drift: DriftDesk  # what a drift item's buttons do, and where its message is
     lookups: CloudLookups
-    cloud: CloudPort  # the default region's; ``clouds`` holds every served region's
-    clouds: RegionalClouds
     jobs: JobContext  # what this process's worker and drift watch run on
     clock: Clock
     slack: AsyncWebClient
     approvers: ApproverDirectory
     metrics: Metrics
-    policy: PolicyConfig
     bot_user_id: str
     emulated: bool
 
