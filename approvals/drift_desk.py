@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from approvals.audit import drift_fields, refusal_fields
+from approvals.audit import drift_fields
 from approvals.clock import Clock
 from approvals.drift import DriftItem, DriftKind, DriftStatus, adoption
 from approvals.drift_store import DriftStore
@@ -92,7 +92,7 @@ class DriftDesk:
     ) -> tuple[DriftItem, str]:
         """Do ``action`` on the item for ``user``; the item after it and what to tell them."""
         actor = actor_from_user(user)
-        try:
+        async with self.service.audit_refusal(user, f"{action.value} {item_id}"):
             check_member(user, self.policy, say("drift.doing", item_id=item_id))
             if user.user_id not in self.policy.approvers | approver_ids:
                 raise PolicyRefused(say("drift.refuse.not_approver"))
@@ -102,11 +102,6 @@ class DriftDesk:
                 refusal = say("drift.refuse.action", item_id=item.id, action=named)
                 raise PolicyRefused(refusal)
             claimed = await self._claim(item_id, action, user.user_id)
-        except PolicyRefused as exc:
-            doing = f"{action.value} {item_id}"
-            fields = refusal_fields(actor, doing, str(exc), at=self.clock.now())
-            await self.service.store.audit.append(fields)
-            raise
         try:
             follow_up, told = await self._do(claimed, action, user, actor)
         except Exception:
