@@ -8,7 +8,7 @@ behind the service are the real ones.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -80,28 +80,30 @@ def notes(local_slack: LocalSlack, body: dict[str, Any]) -> str:
     return str(local_slack.responses(str(body["response_url"])))
 
 
-async def test_approve_records_the_decision_and_tells_the_clicker(
-    deps: Deps, client: AsyncWebClient, local_slack: LocalSlack
+class ApproveClick(NamedTuple):
+    clicker: str
+    state: RequestState  # the request's, after the click
+    told: str | None  # what the clicker's note says; None: the request id
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ApproveClick(APPROVER_IDS[0], RequestState.APPROVED, None),
+        ApproveClick(DEVELOPER_ID, RequestState.PENDING, "not an approver"),
+    ],
+    ids=["an approver's decision is recorded", "anyone else's changes nothing and says why"],
+)
+async def test_an_approve_click_acks_then_tells_the_clicker(
+    deps: Deps, client: AsyncWebClient, local_slack: LocalSlack, case: ApproveClick
 ) -> None:
     request_id = await pending_request(deps)
-    body = click(local_slack, APPROVER_IDS[0], ActionId.APPROVE, request_id)
+    body = click(local_slack, case.clicker, ActionId.APPROVE, request_id)
     ack = RecordedAck()
     await actions.approve(ack, body, client, await through_middleware(deps, body))
     assert ack.calls == [{}]
-    assert (await deps.service.status(request_id)).state is RequestState.APPROVED
-    assert request_id in notes(local_slack, body)
-
-
-async def test_a_refused_click_changes_nothing_and_says_why(
-    deps: Deps, client: AsyncWebClient, local_slack: LocalSlack
-) -> None:
-    request_id = await pending_request(deps)
-    body = click(local_slack, DEVELOPER_ID, ActionId.APPROVE, request_id)
-    ack = RecordedAck()
-    await actions.approve(ack, body, client, await through_middleware(deps, body))
-    assert ack.calls == [{}]
-    assert (await deps.service.status(request_id)).state is RequestState.PENDING
-    assert "not an approver" in notes(local_slack, body)
+    assert (await deps.service.status(request_id)).state is case.state
+    assert (case.told or request_id) in notes(local_slack, body)
 
 
 async def test_a_tampered_button_value_is_refused(
