@@ -162,25 +162,19 @@ async def deny_submit(
     log.info("deny form for %s: %s", metadata.request_id, text)
 
 
-async def retry(
-    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]
+FOLLOW_UPS = {ActionId.RETRY: "retry", ActionId.CANCEL: "cancel", ActionId.END_GRANT: "end access"}
+
+
+async def follow_up(
+    ack: Any,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    context: dict[str, Any],
 ) -> None:
+    """Retry, Cancel (of a failed request) and End access (of a grant)."""
     await ack()
-    await _follow_up(context, client, body, "retry")
-
-
-async def cancel(
-    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]
-) -> None:
-    await ack()
-    await _follow_up(context, client, body, "cancel")
-
-
-async def end_grant(
-    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]
-) -> None:
-    await ack()
-    await _follow_up(context, client, body, "end access")
+    await _follow_up(context, client, body, FOLLOW_UPS[action["action_id"]])
 
 
 async def open_form(ack: Any, body: dict[str, Any], context: dict[str, Any]) -> None:
@@ -194,9 +188,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
     clicked = [read_click]
     app.action(ActionId.APPROVE, middleware=clicked)(approve)
     app.action(ActionId.DENY, middleware=clicked)(deny)
-    app.action(ActionId.RETRY, middleware=clicked)(retry)
-    app.action(ActionId.CANCEL, middleware=clicked)(cancel)
-    app.action(ActionId.END_GRANT, middleware=clicked)(end_grant)
+    for action_id in FOLLOW_UPS:
+        app.action(action_id, middleware=clicked)(follow_up)
     app.action(ActionId.OPEN_REQUEST_FORM)(open_form)
     app.view(CallbackId.DENY_REASON_FORM)(deny_submit)
 
