@@ -42,7 +42,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Slack surface", ("handlers",)),
     ("workflow", ("approvals",)),
     ("cloud", ("bot.cloud",)),
-    ("process support", ("bot.settings", "bot.logs", "bot.metrics")),
+    ("process support", ("bot.settings", "bot.logs", "bot.metrics", "bot.event_loop")),
     ("grammar", ("bot.grammar",)),
     ("vocabulary", ("vocabulary",)),
     ("catalogue", ("bot.catalogue",)),

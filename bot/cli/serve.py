@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import TYPE_CHECKING
 
-from bot import catalogue
+from bot import catalogue, event_loop
 from bot.cli.subcommand import add_listen_address
 from bot.settings import Settings, load_settings
 
@@ -80,7 +80,7 @@ def run_front(args: argparse.Namespace, front: Front, *, socket_mode: bool) -> i
     """Check the settings, then serve through ``front`` until SIGTERM or SIGINT."""
     settings = load_and_log()
     settings.require_serving(socket_mode=socket_mode)
-    asyncio.run(_until_stopped(settings, args, front))
+    event_loop.run(_until_stopped(settings, args, front))
     return 0
 
 
