@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bot.delivery",
             "bot.health",
             "bot.signatures",
+            "bot.front_load",
         ),
     ),
     ("Slack surface", ("handlers",)),

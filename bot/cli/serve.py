@@ -21,6 +21,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot import catalogue, event_loop
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from handlers.deps import Deps
 
 log = logging.getLogger(__name__)
+# The longest an embedded worker round waits for the Slack requests in flight to be answered.
+FRONT_FIRST_SECONDS = 0.5
 
 Front = Callable[[Settings, "Deps", "Probe"], AbstractAsyncContextManager[str]]
 """Connects the app to Slack while entered; yields the line that tells Slack can reach it."""
@@ -137,7 +140,13 @@ async def running(
                 max_duration=settings.max_duration,
                 max_extensions=settings.max_extensions,
             )
-            probe.worker = Worker(context, worker_config(settings, consumer))
+            # Acks first: under a burst of commands each round waits for a lull, at most
+            # FRONT_FIRST_SECONDS, so resolutions queue up rather than slow the acks.
+            probe.worker = Worker(
+                context,
+                worker_config(settings, consumer),
+                before_round=partial(probe.front.lull, FRONT_FIRST_SECONDS),
+            )
             loops += [probe.worker.run(stop), backlog.beat(probe, consumer, stop)]
             watch = build_watch(
                 settings,
