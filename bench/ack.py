@@ -85,6 +85,9 @@ class Timed:
     redis_calls: tuple[int, int]  # commands run (a script's own commands included), scripts run
     users_info_calls: int  # the asker looked up in Slack: the in-process and Redis caches missed
     drain_seconds: float | None = None
+    # With a worker: CPU seconds of the server and of Redis from before the warm-up until the
+    # backlog was drained, i.e. everything the warm-up's and the timed requests cost.
+    until_idle: tuple[float, float] | None = None
 
 
 def classify_ack(status: int, body: str) -> str:
@@ -144,7 +147,7 @@ def drain_seconds(client: redis.Redis, keys: Keys) -> float:
     return float("inf")
 
 
-def pooled(runs: list[Timed]) -> dict[str, Any]:
+def pooled(runs: list[Timed], warmup: int, requests: int) -> dict[str, Any]:
     latencies = list(itertools.chain.from_iterable(r.load.latencies for r in runs))
     outcomes: dict[str, int] = {}
     for run in runs:
@@ -153,6 +156,8 @@ def pooled(runs: list[Timed]) -> dict[str, Any]:
     served = sum(sum(r.load.outcomes.values()) for r in runs)
     drains = [r.drain_seconds for r in runs if r.drain_seconds is not None]
     redis_cpu = sum(r.redis_cpu_seconds for r in runs)
+    idle = [r.until_idle for r in runs if r.until_idle is not None]
+    all_requests = len(runs) * (warmup + requests)
     return {
         "latency": summarise(latencies),
         "throughput_rps": [round(r.load.throughput, 1) for r in runs],
@@ -163,6 +168,14 @@ def pooled(runs: list[Timed]) -> dict[str, Any]:
         "redis_scripts_per_request": round(sum(r.redis_calls[1] for r in runs) / served, 2),
         "users_info_per_request": round(sum(r.users_info_calls for r in runs) / served, 4),
         "backlog_drain_seconds": drains or None,
+        "until_idle_cpu_ms_per_request": round(1000 * sum(i[0] for i in idle) / all_requests, 3)
+        if idle
+        else None,
+        "until_idle_redis_cpu_ms_per_request": round(
+            1000 * sum(i[1] for i in idle) / all_requests, 3
+        )
+        if idle
+        else None,
         "outcomes": outcomes,
     }
 
@@ -202,6 +215,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         name: [] for name in [v.name for v in variants] + ["durable", "bare"]
     }
     keys = Keys("bench")
+    drained = {v.name for v in variants if v.has_worker}
 
     def load(url: str, slack: str, total: int) -> LoadResult:
         return asyncio.run(
@@ -216,21 +230,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
 
     def timed_run(server: processes.Child, slack: str, name: str) -> Timed:
-        load(server.url, slack, args.warmup)
         redis_pid = int(client.info("server")["process_id"])
+        at_start = cpu_seconds(server.pid), cpu_seconds(redis_pid)
+        load(server.url, slack, args.warmup)
         before = cpu_seconds(server.pid), cpu_seconds(redis_pid), redis_calls(client)
         looked_up = users_info_calls(slack)
         # (The INFO reads themselves add two commands to a run of thousands.)
         with sampled(server.pid, args.profile, f"{name}-{len(timed[name])}"):
             result = load(server.url, slack, args.requests)
         after_calls = redis_calls(client)
-        return Timed(
+        one = Timed(
             result,
             cpu_seconds(server.pid) - before[0],
             cpu_seconds(redis_pid) - before[1],
             (after_calls[0] - before[2][0], after_calls[1] - before[2][1]),
             users_info_calls(slack) - looked_up,
         )
+        if name in drained:
+            one.drain_seconds = drain_seconds(client, keys)
+            one.until_idle = (
+                cpu_seconds(server.pid) - at_start[0],
+                cpu_seconds(redis_pid) - at_start[1],
+            )
+        return one
 
     pinned = processes.pin_servers() if args.pin else None
     server_cpus = pinned[1] if pinned else None
@@ -251,22 +273,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     ) as bot,
                 ):
                     one = timed_run(bot, slack, variant.name)
-                    if variant.has_worker:
-                        one.drain_seconds = drain_seconds(client, keys)
                     timed[variant.name].append(one)
             for name, redis_for_baseline in (("durable", redis_url), ("bare", None)):
                 client.flushall()
                 with processes.bare_bolt(slack, server_cpus, redis_url=redis_for_baseline) as app:
                     timed[name].append(timed_run(app, slack, name))
         client.close()
-    durable, bare = pooled(timed["durable"]), pooled(timed["bare"])
+    durable, bare = (
+        pooled(timed["durable"], args.warmup, args.requests),
+        pooled(timed["bare"], args.warmup, args.requests),
+    )
     return {
         "benchmark": "ack",
         "command": COMMAND_TEXT,
         "parameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "durable_baseline": durable,
         "bare_baseline": bare,
-        "sgbot": {v.name: compared(v, pooled(timed[v.name]), durable, bare) for v in variants},
+        "sgbot": {
+            v.name: compared(v, pooled(timed[v.name], args.warmup, args.requests), durable, bare)
+            for v in variants
+        },
     }
 
 
