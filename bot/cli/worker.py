@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from bot import event_loop
 from bot.settings import Settings
 
 SUMMARY = "apply approved changes and run timers (no Slack connection)"
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.cli.serve import load_and_log
 
     settings = load_and_log()
-    asyncio.run(_work(settings, args.consumer))
+    event_loop.run(_work(settings, args.consumer))
     return 0
 
 

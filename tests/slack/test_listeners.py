@@ -55,7 +55,7 @@ async def through_middleware(deps: Deps, body: dict[str, Any]) -> dict[str, Any]
     async def done() -> None:
         return None
 
-    await provide_deps(deps)(context=context, next=done)
+    await provide_deps(deps)(body=body, context=context, next=done)
     await read_click(context=context, body=body, next=done)
     return context
 
