@@ -25,6 +25,7 @@ import itertools
 import json
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,9 +103,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-async def measure(
-    url: str, slack_origin: str, users: int, *, total: int, concurrency: int, time_limit: float
-) -> LoadResult:
+async def slash_commands(
+    slack_origin: str, users: int, total: int
+) -> Callable[[int], SignedRequest]:
+    """Signs the ``index``-th of ``total`` ``COMMAND_TEXT`` commands from ``users`` people when
+    called (so its timestamp is fresh), each with its own response URL and trigger id."""
     user_ids = bench_user_ids(users)
     senders = [user_ids[index % users] for index in range(total)]
     urls = await response_urls(slack_origin, senders, DEV_CHANNEL_ID)
@@ -115,9 +118,23 @@ async def measure(
             senders[index], DEV_CHANNEL_ID, COMMAND_TEXT, response_url=urls[index]
         )
 
+    return make_request
+
+
+def add_load_arguments(parser: argparse.ArgumentParser, *, rounds: int) -> None:
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=rounds)
+
+
+async def measure(
+    url: str, slack_origin: str, users: int, *, total: int, concurrency: int, time_limit: float
+) -> LoadResult:
     return await run_load(
         f"{url}/slack/events",
-        make_request,
+        await slash_commands(slack_origin, users, total),
         total=total,
         concurrency=concurrency,
         time_limit=time_limit,
@@ -314,11 +331,7 @@ def summary_line(result: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=2)
+    add_load_arguments(parser, rounds=2)
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per timed run")
     parser.add_argument(
         "--pin",

@@ -31,25 +31,16 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bench import processes
-from bench.ack import COMMAND_TEXT
+from bench.ack import add_load_arguments, slash_commands
 from bench.bare_bolt import build_bare_app, build_durable_app
-from bench.loadgen import response_urls
-from bench.slack_process import bench_signer, bench_user_ids
 from bench.stats import emit
-from standins.slack.directory import DEV_CHANNEL_ID
 
 Dispatch = Callable[[AsyncBoltRequest], Awaitable[Any]]
 
 
 async def signed_requests(slack_origin: str, users: int, total: int) -> list[AsyncBoltRequest]:
-    user_ids = bench_user_ids(users)
-    senders = [user_ids[index % users] for index in range(total)]
-    urls = await response_urls(slack_origin, senders, DEV_CHANNEL_ID)
-    signer = bench_signer(users, processes.SIGNING_SECRET)
-    signed = [
-        signer.slash_command(sender, DEV_CHANNEL_ID, COMMAND_TEXT, response_url=url)
-        for sender, url in zip(senders, urls, strict=True)
-    ]
+    make_request = await slash_commands(slack_origin, users, total)
+    signed = [make_request(index) for index in range(total)]
     return [AsyncBoltRequest(body=one.body.decode(), headers=dict(one.headers)) for one in signed]
 
 
@@ -120,11 +111,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=3)
+    add_load_arguments(parser, rounds=3)
     parser.add_argument("--profile", type=Path, help="cProfile file of sgbot's timed dispatches")
     parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
     args = parser.parse_args()
