@@ -12,7 +12,6 @@ what to type instead.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 
 from bot.catalogue import say
 from bot.cloud.doctor_model import Diagnosis, Endpoint, Facts
@@ -154,7 +153,7 @@ async def _service(
         group = (cluster.security_group_id,) if cluster.security_group_id else ()
         via = say("doctor.via.serverless_pod", cluster=cluster.name)
         return tuple(Endpoint(ip, via, group) for ip in ips), ()
-    overlay = [ip for ip in ips if _in(ip, cluster.container_cidr)]
+    overlay = [ip for ip in ips if cluster.on_overlay(ip)]
     on_vpc = [ip for ip in ips if ip not in overlay]
     traced = await _traced(cloud, cluster.vpc_id, on_vpc, instances_first=False)
     found = tuple(e for e in traced if e.group_ids)
@@ -222,12 +221,3 @@ async def _cluster_nodes(
             )
         )
     return tuple(endpoints)
-
-
-def _in(ip: str, cidr: str | None) -> bool:
-    if not cidr:
-        return False
-    try:
-        return ipaddress.ip_address(ip) in ipaddress.ip_network(cidr, strict=False)
-    except ValueError:
-        return False

@@ -13,7 +13,6 @@ concurrently.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -66,7 +65,7 @@ async def service_walk(cloud: CloudReads, cluster: Cluster, label: str, ips: Seq
     if cluster.is_serverless:
         walk = serverless_walk(cluster)
         return Walk(walk.group_ids, f"{label} → {walk.hops}")
-    overlay = [ip for ip in ips if _in(ip, cluster.container_cidr)]
+    overlay = [ip for ip in ips if cluster.on_overlay(ip)]
     on_vpc = [ip for ip in ips if ip not in overlay]
     trace = await trace_ips(cloud, cluster.vpc_id, on_vpc, instances_first=False)
     notes: tuple[str, ...] = ()
@@ -169,12 +168,3 @@ def listed(items: Sequence[str], separator: str = ", ", limit: int = 5) -> str:
     return (
         say("path.and_more", shown=shown, count=len(items) - limit) if len(items) > limit else shown
     )
-
-
-def _in(ip: str, cidr: str | None) -> bool:
-    if not cidr:
-        return False
-    try:
-        return ipaddress.ip_address(ip) in ipaddress.ip_network(cidr, strict=False)
-    except ValueError:
-        return False
