@@ -24,6 +24,7 @@ from bot.cloud.resolve import (
     K8S_SOURCE,
     _find_cluster,
     _find_service,
+    describe_beside_gateway,
     find_gateway,
 )
 from bot.cloud.resolve_ips import addresses, trace_ips
@@ -64,16 +65,7 @@ async def gather_facts(cloud: CloudPort, gateway: Gateway, command: Check) -> Fa
         shown = render_target(command.target)
         raise InvalidInput(say("doctor.read.no_ports", target=shown, gateway=command.gateway))
     ids = [g for e in endpoints for g in (*e.group_ids, *(e.template_ids or ()))]
-    ids = list(dict.fromkeys([*ids, gateway.security_group_id]))
-    groups = {g.security_group_id: g for g in await cloud.describe_security_groups(ids)}
-    if gateway.security_group_id not in groups:
-        raise NotFound(
-            say(
-                "doctor.read.gateway_group_hidden",
-                group=gateway.security_group_id,
-                gateway=gateway.name,
-            )
-        )
+    groups = await describe_beside_gateway(cloud, gateway, ids)
     unknown = [g for g in ids if g not in groups]
     if unknown:
         hidden = ", ".join(unknown)

@@ -13,7 +13,7 @@ comes from one DescribeSecurityGroups call. Errors say what to type instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.catalogue import say
@@ -106,20 +106,14 @@ async def resolve_target(cloud: CloudReads, gateway: Gateway, target: Target) ->
             await reads.close()
 
 
-async def finish(
-    reads: Reads, gateway: Gateway, walk: Walk, *, ingress: bool = False
-) -> Resolution:
-    """The walk's groups with their metadata (one DescribeSecurityGroups, the gateway's own
-    group included). ``ingress``: start reading each group's inbound rules alongside, for
-    pre-flight; a group pre-flight then refuses is read for nothing, never written."""
-    unique_ids = list(dict.fromkeys(walk.group_ids))
-    if ingress and gateway.running:
-        for group_id in unique_ids:
-            reads.start("describe_ingress_rules", group_id)
-    found = {
-        g.security_group_id: g
-        for g in await reads.describe_security_groups([*unique_ids, gateway.security_group_id])
-    }
+async def describe_beside_gateway(
+    reads: CloudReads, gateway: Gateway, group_ids: Sequence[str]
+) -> dict[str, SecurityGroup]:
+    """``group_ids`` and the gateway's own group, by id, in one DescribeSecurityGroups; a
+    group ECS leaves out is missing from the answer. Refuses when the gateway's group is hidden:
+    its type and VPC are what every backend group is checked against."""
+    wanted = list(dict.fromkeys([*group_ids, gateway.security_group_id]))
+    found = {g.security_group_id: g for g in await reads.describe_security_groups(wanted)}
     if gateway.security_group_id not in found:
         raise PermissionDenied(
             say(
@@ -130,6 +124,20 @@ async def finish(
             ),
             action="ecs:DescribeSecurityGroups",
         )
+    return found
+
+
+async def finish(
+    reads: Reads, gateway: Gateway, walk: Walk, *, ingress: bool = False
+) -> Resolution:
+    """The walk's groups with their metadata (one DescribeSecurityGroups, the gateway's own
+    group included). ``ingress``: start reading each group's inbound rules alongside, for
+    pre-flight; a group pre-flight then refuses is read for nothing, never written."""
+    unique_ids = list(dict.fromkeys(walk.group_ids))
+    if ingress and gateway.running:
+        for group_id in unique_ids:
+            reads.start("describe_ingress_rules", group_id)
+    found = await describe_beside_gateway(reads, gateway, unique_ids)
     missing = [group_id for group_id in unique_ids if group_id not in found]
     if missing:
         raise NotFound(say("cloud.no_group", groups=", ".join(missing), region=reads.region_id))
