@@ -21,10 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
-import json
-import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,19 +30,16 @@ import redis
 
 from approvals.keys import Keys
 from bench import processes
+from bench.ack_figures import Timed, compared, pooled
 from bench.loadgen import LoadResult, response_urls, run_load
+from bench.probes import cpu_seconds, drain_seconds, redis_calls, users_info_calls
 from bench.profiling import sampled
 from bench.slack_process import bench_signer, bench_user_ids
-from bench.stats import emit, summarise
+from bench.stats import emit
 from standins.slack import SignedRequest
 from standins.slack.directory import DEV_CHANNEL_ID
 
 COMMAND_TEXT = "authorize gateway prod-gw to service orders on 8080"
-NO_WORKER_TARGETS = {"p99": 1.2, "throughput": 0.8}
-WORKER_TARGETS = {"p99": 1.5, "throughput": 0.6}
-DRAIN_LIMIT_SECONDS = 600.0
-CLOCK_TICKS = 100  # os.sysconf("SC_CLK_TCK") on Linux
-SCRIPT_COMMANDS = ("cmdstat_evalsha", "cmdstat_eval", "cmdstat_fcall")
 
 
 @dataclass(frozen=True)
@@ -76,31 +69,10 @@ class Variant:
         return "--no-worker" not in self.flags
 
 
-@dataclass
-class Timed:
-    """One timed run: the load's result, the server's CPU seconds, and the drain after it."""
-
-    load: LoadResult
-    cpu_seconds: float
-    redis_cpu_seconds: float
-    redis_calls: tuple[int, int]  # commands run (a script's own commands included), scripts run
-    users_info_calls: int  # the asker looked up in Slack: the in-process and Redis caches missed
-    drain_seconds: float | None = None
-    # With a worker: CPU seconds of the server and of Redis from before the warm-up until the
-    # backlog was drained, i.e. everything the warm-up's and the timed requests cost.
-    until_idle: tuple[float, float] | None = None
-
-
 def classify_ack(status: int, body: str) -> str:
     if status == 200 and "received" in body:
         return "received"
     return f"http {status}: {body[:80]}"
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far (fields 14 and 15 of its stat line)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 async def slash_commands(
@@ -140,90 +112,6 @@ async def measure(
         time_limit=time_limit,
         classify=classify_ack,
     )
-
-
-def redis_calls(client: redis.Redis) -> tuple[int, int]:
-    """Commands Redis has run (those a script runs count too) and scripts it has run."""
-    stats = client.info("commandstats")
-    commands = sum(int(v["calls"]) for v in stats.values())
-    return commands, sum(int(stats[k]["calls"]) for k in SCRIPT_COMMANDS if k in stats)
-
-
-def users_info_calls(slack_origin: str) -> int:
-    with urllib.request.urlopen(f"{slack_origin}/_local/calls?method=users.info") as answer:  # noqa: S310 - loopback
-        return len(json.load(answer))
-
-
-def drain_seconds(client: redis.Redis, keys: Keys) -> float:
-    """Seconds until the jobs and outbox streams are empty (polled every 50 ms)."""
-    started = time.monotonic()
-    while time.monotonic() - started < DRAIN_LIMIT_SECONDS:
-        if client.xlen(keys.jobs) == 0 and client.xlen(keys.outbox) == 0:
-            return round(time.monotonic() - started, 2)
-        time.sleep(0.05)
-    return float("inf")
-
-
-def pooled(runs: list[Timed], warmup: int, requests: int) -> dict[str, Any]:
-    latencies = list(itertools.chain.from_iterable(r.load.latencies for r in runs))
-    outcomes: dict[str, int] = {}
-    for run in runs:
-        for outcome, count in run.load.outcomes.items():
-            outcomes[outcome] = outcomes.get(outcome, 0) + count
-    served = sum(sum(r.load.outcomes.values()) for r in runs)
-    drains = [r.drain_seconds for r in runs if r.drain_seconds is not None]
-    redis_cpu = sum(r.redis_cpu_seconds for r in runs)
-    idle = [r.until_idle for r in runs if r.until_idle is not None]
-    all_requests = len(runs) * (warmup + requests)
-    return {
-        "latency": summarise(latencies),
-        "throughput_rps": [round(r.load.throughput, 1) for r in runs],
-        "mean_throughput_rps": round(sum(r.load.throughput for r in runs) / len(runs), 1),
-        "cpu_ms_per_request": round(1000 * sum(r.cpu_seconds for r in runs) / served, 3),
-        "redis_cpu_ms_per_request": round(1000 * redis_cpu / served, 3),
-        "redis_commands_per_request": round(sum(r.redis_calls[0] for r in runs) / served, 2),
-        "redis_scripts_per_request": round(sum(r.redis_calls[1] for r in runs) / served, 2),
-        "users_info_per_request": round(sum(r.users_info_calls for r in runs) / served, 4),
-        "backlog_drain_seconds": drains or None,
-        "until_idle_cpu_ms_per_request": round(1000 * sum(i[0] for i in idle) / all_requests, 3)
-        if idle
-        else None,
-        "until_idle_redis_cpu_ms_per_request": round(
-            1000 * sum(i[1] for i in idle) / all_requests, 3
-        )
-        if idle
-        else None,
-        "outcomes": outcomes,
-    }
-
-
-def ratios(server: dict[str, Any], baseline: dict[str, Any]) -> dict[str, float]:
-    return {
-        "p50": round(server["latency"]["p50_ms"] / baseline["latency"]["p50_ms"], 2),
-        "p99": round(server["latency"]["p99_ms"] / baseline["latency"]["p99_ms"], 2),
-        "throughput": round(server["mean_throughput_rps"] / baseline["mean_throughput_rps"], 2),
-        "cpu_per_request": round(server["cpu_ms_per_request"] / baseline["cpu_ms_per_request"], 2),
-    }
-
-
-def compared(
-    variant: Variant, stats: dict[str, Any], durable: dict[str, Any], bare: dict[str, Any]
-) -> dict[str, Any]:
-    """One variant's figures and its ratios to both baselines, with the targets it is held to."""
-    to_durable = ratios(stats, durable)
-    targets = WORKER_TARGETS if variant.has_worker else NO_WORKER_TARGETS
-    return {
-        **stats,
-        "ratios_to_durable": to_durable,
-        "ratios_to_bare": ratios(stats, bare),
-        "targets": targets,
-        "targets_met": {
-            f"p99_within_{targets['p99']}x": to_durable["p99"] <= targets["p99"],
-            f"throughput_at_least_{targets['throughput']}x": (
-                to_durable["throughput"] >= targets["throughput"]
-            ),
-        },
-    }
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -296,10 +184,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 with processes.bare_bolt(slack, server_cpus, redis_url=redis_for_baseline) as app:
                     timed[name].append(timed_run(app, slack, name))
         client.close()
-    durable, bare = (
-        pooled(timed["durable"], args.warmup, args.requests),
-        pooled(timed["bare"], args.warmup, args.requests),
-    )
+
+    def figures(name: str) -> dict[str, Any]:
+        return pooled(timed[name], args.warmup, args.requests)
+
+    durable, bare = figures("durable"), figures("bare")
     return {
         "benchmark": "ack",
         "command": COMMAND_TEXT,
@@ -307,7 +196,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "durable_baseline": durable,
         "bare_baseline": bare,
         "sgbot": {
-            v.name: compared(v, pooled(timed[v.name], args.warmup, args.requests), durable, bare)
+            v.name: compared(
+                v.has_worker, pooled(timed[v.name], args.warmup, args.requests), durable, bare
+            )
             for v in variants
         },
     }
