@@ -14,18 +14,36 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from approvals.coordination import RuleKey
-from approvals.model import CardRef, Request, UtcDatetime
+from approvals.model import (
+    Actor,
+    BackendGroup,
+    CardRef,
+    Decision,
+    PlannedRule,
+    ReplyTo,
+    Request,
+    RequestKind,
+    RequestState,
+    RuleAction,
+    RuleOutcome,
+    RuleResult,
+    UtcDatetime,
+    Verdict,
+    fingerprint,
+)
 from approvals.ownership import enterprise_groups, held_results
 from approvals.reconcile import Drift, find_drift
 from approvals.store import RequestStore
-from bot.cloud.port import CloudPort
+from bot.catalogue import say
+from bot.cloud.port import CloudPort, Gateway
 from bot.cloud.rules import identical_ingress_rules
-from vocabulary.commands import PortRange
+from vocabulary.commands import Authorize, GatewayRef, PortRange, SecurityGroupTarget
 
 DRIFT_ID_PATTERN = r"DR-[0-9a-f]{12}"
 
@@ -81,6 +99,65 @@ class DriftItem(BaseModel):
 def item_id(kind: DriftKind, gateway_id: str, group_id: str, ports: str, rule: str) -> str:
     canonical = f"{kind.value}|{gateway_id}|{group_id}|{ports}|{rule}"
     return "DR-" + hashlib.blake2b(canonical.encode(), digest_size=6).hexdigest()
+
+
+def adoption(
+    item: DriftItem,
+    gateway: Gateway,
+    *,
+    region: str,
+    actor: Actor,
+    reply_to: ReplyTo,
+    request_id: str,
+    now: datetime,
+) -> Request:
+    """The permanent grant an approver's **Adopt** records for an unapproved rule: approved by
+    them, applied, and holding the rule as it is (``EXISTED``)."""
+    group = BackendGroup(
+        security_group_id=item.security_group_id, name="", group_type="", vpc_id=gateway.vpc_id
+    )
+    ports = (item.port_range,)
+    return Request(
+        id=request_id,
+        kind=RequestKind.AUTHORIZE,
+        command=Authorize(
+            gateway=GatewayRef(value=gateway.unique_id),
+            target=SecurityGroupTarget(security_group_id=item.security_group_id),
+            ports=ports,
+        ),
+        requester=actor,
+        reply_to=reply_to,
+        intake_key=f"drift:{item.id}:adopt",
+        created_at=now,
+        updated_at=now,
+        gateway_id=gateway.unique_id,
+        gateway_name=gateway.name,
+        region=region,
+        gateway_security_group=gateway.security_group_id,
+        groups=(group,),
+        resolution_path=say("drift.path.adopt", item_id=item.id),
+        plan=(
+            PlannedRule(
+                security_group_id=item.security_group_id,
+                port_range=item.port_range,
+                action=RuleAction.ADD,
+            ),
+        ),
+        ports=ports,
+        reason=say("drift.reason.adopt", rule_id=item.rule_id),
+        fingerprint=fingerprint(gateway.unique_id, (group,), ports, RequestKind.AUTHORIZE),
+        state=RequestState.APPLIED,
+        state_reason=say("drift.state.adopted", by=actor.user_id, item_id=item.id),
+        decisions=(Decision(actor=actor, verdict=Verdict.APPROVE, at=now),),
+        results=(
+            RuleResult(
+                security_group_id=item.security_group_id,
+                port_range=item.port_range,
+                outcome=RuleOutcome.EXISTED,
+                rule_id=item.rule_id,
+            ),
+        ),
+    )
 
 
 @dataclass(frozen=True)

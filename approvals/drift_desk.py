@@ -26,27 +26,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from approvals.audit import drift_fields, refusal_fields
+from approvals.audit import drift_fields
 from approvals.clock import Clock
-from approvals.drift import DriftItem, DriftKind, DriftStatus
+from approvals.drift import DriftItem, DriftKind, DriftStatus, adoption
 from approvals.drift_store import DriftStore
 from approvals.ids import RandomSource, new_request_id
-from approvals.model import (
-    Actor,
-    BackendGroup,
-    Decision,
-    PlannedRule,
-    ReplyTo,
-    Request,
-    RequestKind,
-    RequestState,
-    RuleAction,
-    RuleOutcome,
-    RuleResult,
-    Surface,
-    Verdict,
-    fingerprint,
-)
+from approvals.model import Actor, CardRef, ReplyTo, RequestState, Surface
 from approvals.policy import Person, PolicyConfig, actor_from_user, check_member
 from approvals.service import Service
 from bot.catalogue import say
@@ -89,12 +74,25 @@ class DriftDesk:
     random_source: RandomSource = field(default=secrets.token_bytes)
     clouds: RegionalClouds | None = None  # every served region's; None: ``cloud``'s alone
 
+    async def item(self, item_id: str) -> DriftItem | None:
+        return await self.drift.get(item_id)
+
+    async def posted(self, item_id: str, where: CardRef) -> None:
+        """Remember where the item's message is, unless a message of it is known already."""
+
+        def attach(current: DriftItem) -> DriftItem | None:
+            if current.message is not None:
+                return None
+            return current.model_copy(update={"message": where})
+
+        await self.drift.update(item_id, attach)
+
     async def act(
         self, item_id: str, action: DriftAction, user: Person, approver_ids: frozenset[str]
     ) -> tuple[DriftItem, str]:
         """Do ``action`` on the item for ``user``; the item after it and what to tell them."""
         actor = actor_from_user(user)
-        try:
+        async with self.service.audit_refusal(user, f"{action.value} {item_id}"):
             check_member(user, self.policy, say("drift.doing", item_id=item_id))
             if user.user_id not in self.policy.approvers | approver_ids:
                 raise PolicyRefused(say("drift.refuse.not_approver"))
@@ -104,11 +102,6 @@ class DriftDesk:
                 refusal = say("drift.refuse.action", item_id=item.id, action=named)
                 raise PolicyRefused(refusal)
             claimed = await self._claim(item_id, action, user.user_id)
-        except PolicyRefused as exc:
-            doing = f"{action.value} {item_id}"
-            fields = refusal_fields(actor, doing, str(exc), at=self.clock.now())
-            await self.service.store.audit.append(fields)
-            raise
         try:
             follow_up, told = await self._do(claimed, action, user, actor)
         except Exception:
@@ -196,52 +189,15 @@ class DriftDesk:
     async def _adopt(self, item: DriftItem, actor: Actor) -> tuple[str | None, str]:
         clouds = self.clouds or RegionalClouds((self.cloud.region_id,), lambda _: self.cloud)
         cloud, gateway = await locate_gateway(clouds, GatewayRef(value=item.gateway_id))
-        now = self.clock.now()
-        group = BackendGroup(
-            security_group_id=item.security_group_id, name="", group_type="", vpc_id=gateway.vpc_id
-        )
-        ports = (item.port_range,)
         request_id = new_request_id(self.random_source)
-        request = Request(
-            id=request_id,
-            kind=RequestKind.AUTHORIZE,
-            command=Authorize(
-                gateway=GatewayRef(value=gateway.unique_id),
-                target=SecurityGroupTarget(security_group_id=item.security_group_id),
-                ports=ports,
-            ),
-            requester=actor,
-            reply_to=self._reply_to(),
-            intake_key=f"drift:{item.id}:adopt",
-            created_at=now,
-            updated_at=now,
-            gateway_id=gateway.unique_id,
-            gateway_name=gateway.name,
+        request = adoption(
+            item,
+            gateway,
             region=cloud.region_id,
-            gateway_security_group=gateway.security_group_id,
-            groups=(group,),
-            resolution_path=say("drift.path.adopt", item_id=item.id),
-            plan=(
-                PlannedRule(
-                    security_group_id=item.security_group_id,
-                    port_range=item.port_range,
-                    action=RuleAction.ADD,
-                ),
-            ),
-            ports=ports,
-            reason=say("drift.reason.adopt", rule_id=item.rule_id),
-            fingerprint=fingerprint(gateway.unique_id, (group,), ports, RequestKind.AUTHORIZE),
-            state=RequestState.APPLIED,
-            state_reason=say("drift.state.adopted", by=actor.user_id, item_id=item.id),
-            decisions=(Decision(actor=actor, verdict=Verdict.APPROVE, at=now),),
-            results=(
-                RuleResult(
-                    security_group_id=item.security_group_id,
-                    port_range=item.port_range,
-                    outcome=RuleOutcome.EXISTED,
-                    rule_id=item.rule_id,
-                ),
-            ),
+            actor=actor,
+            reply_to=self._reply_to(),
+            request_id=request_id,
+            now=self.clock.now(),
         )
         # Owner first: a crash before the request is stored leaves an owner naming no live
         # request, which counts for nothing.

@@ -20,6 +20,7 @@ from datetime import timedelta
 from approvals.clock import Clock
 from approvals.drift import DriftIgnore, DriftItem, DriftStatus, find_items, managed_gateways
 from approvals.drift_store import DriftStore
+from approvals.job_context import JobContext
 from approvals.machine import HOLDING
 from approvals.model import RequestState
 from approvals.policy_source import PolicySource
@@ -202,27 +203,22 @@ class DriftWatch:
 
 
 def build_watch(
-    settings: Settings,
-    store: RequestStore,
-    cloud: CloudPort,
-    clock: Clock,
-    *,
-    counted: Callable[[str], None] = _not_counted,
-    policy: PolicySource | None = None,
-    clouds: RegionalClouds | None = None,
+    settings: Settings, context: JobContext, *, counted: Callable[[str], None] = _not_counted
 ) -> DriftWatch | None:
-    """The watch the settings describe; None when ``SGBOT_RECONCILE_EVERY=off``."""
+    """The watch the settings describe, on the clouds, store and policy file the worker's
+    ``context`` holds; None when ``SGBOT_RECONCILE_EVERY=off``."""
     if settings.reconcile_every is None:
         return None
+    store = context.store
     return DriftWatch(
         store=store,
         drift=DriftStore(store.client, store.keys),
-        cloud=cloud,
-        clock=clock,
+        cloud=context.cloud,
+        clock=context.clock,
         every=settings.reconcile_every,
         watched=tuple(settings.watch_gateways),
         ignore=DriftIgnore.from_entries(settings.drift_ignore),
         counted=counted,
-        policy=policy,
-        clouds=clouds,
+        policy=context.rules,
+        clouds=context.clouds,
     )

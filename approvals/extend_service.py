@@ -8,13 +8,9 @@ extendable (``approvals.extend.check_extendable``); the added time is at most
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from redis.exceptions import RedisError
-
-from approvals.audit import refusal_fields
 from approvals.extend import check_extendable, example_of, extension_of
 from approvals.ids import new_request_id
 from approvals.model import ReplyTo
@@ -25,8 +21,6 @@ from approvals.service import Service
 from bot.catalogue import say
 from vocabulary.durations import format_duration
 from vocabulary.errors import PolicyRefused
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,59 +37,29 @@ class Extensions:
         intake_key: str,
         approver_ids: frozenset[str],
     ) -> CreateResult:
-        try:
-            return await self._ask(
-                grant_id,
+        s = self.service
+        async with s.audit_refusal(user, f"extend {grant_id}", grant_id):
+            check_member(user, s.policy, say("extend.doing", grant_id=grant_id))
+            grant = await s.store.require(grant_id)
+            actor = actor_from_user(user)
+            if grant.requester != actor and user.user_id not in s.policy.approvers | approver_ids:
+                raise PolicyRefused(say("extend.refuse.who", grant_id=grant_id))
+            longest = s.settings.max_duration
+            if by > longest:
+                example = example_of(grant_id)
+                most = format_duration(longest)  # as people type it (7d), not as Python prints it
+                raise PolicyRefused(say("extend.refuse.too_long", longest=most, example=example))
+            now = s.clock.now()
+            check_extendable(grant, max_extensions=s.settings.max_extensions, now=now)
+            groups = await requester_groups(s.rules, s.groups, user.user_id)
+            request = extension_of(
+                grant,
                 by,
-                user,
+                request_id=new_request_id(s.random_source),
+                requester=actor,
                 reply_to=reply_to,
                 intake_key=intake_key,
-                approver_ids=approver_ids,
-            )
-        except PolicyRefused as exc:
-            s = self.service
-            doing = f"extend {grant_id}"
-            fields = refusal_fields(
-                actor_from_user(user), doing, str(exc), at=s.clock.now(), request_id=grant_id
-            )
-            try:
-                await s.store.audit.append(fields)
-            except RedisError as lost:
-                log.warning("refusal not audited (%s): %s", type(lost).__name__, fields)
-            raise
-
-    async def _ask(
-        self,
-        grant_id: str,
-        by: timedelta,
-        user: Person,
-        *,
-        reply_to: ReplyTo,
-        intake_key: str,
-        approver_ids: frozenset[str],
-    ) -> CreateResult:
-        s = self.service
-        check_member(user, s.policy, say("extend.doing", grant_id=grant_id))
-        grant = await s.store.require(grant_id)
-        actor = actor_from_user(user)
-        if grant.requester != actor and user.user_id not in s.policy.approvers | approver_ids:
-            raise PolicyRefused(say("extend.refuse.who", grant_id=grant_id))
-        longest = s.settings.max_duration
-        if by > longest:
-            example = example_of(grant_id)
-            most = format_duration(longest)  # as people type it (7d), not as Python prints it
-            raise PolicyRefused(say("extend.refuse.too_long", longest=most, example=example))
-        now = s.clock.now()
-        check_extendable(grant, max_extensions=s.settings.max_extensions, now=now)
-        groups = await requester_groups(s.rules, s.groups, user.user_id)
-        request = extension_of(
-            grant,
-            by,
-            request_id=new_request_id(s.random_source),
-            requester=actor,
-            reply_to=reply_to,
-            intake_key=intake_key,
-            now=now,
-        ).evolve(requester_full_member=True, requester_groups=groups)
-        limit = (s.policy.rate_limit, s.policy.rate_window.total_seconds())
-        return await s.store.create(request, rate_limit=limit)
+                now=now,
+            ).evolve(requester_full_member=True, requester_groups=groups)
+            limit = (s.policy.rate_limit, s.policy.rate_window.total_seconds())
+            return await s.store.create(request, rate_limit=limit)

@@ -32,6 +32,7 @@ from approvals.store import RequestStore
 from bot.cloud.factory import CloudTuning
 from bot.cloud.port import CloudPort
 from bot.cloud.regions import RegionalClouds
+from bot.cloud.resolve_cache import ResolveCache
 from bot.cloud.retry import RetryPolicy
 from vocabulary.errors import CloudError
 
@@ -83,6 +84,10 @@ class JobContext:
     # Every served region's adapter; None: ``cloud``'s region alone. ``cloud`` is the default
     # region's, so a request without a region (none yet, or stored before regions) goes there.
     clouds: RegionalClouds | None = None
+    # Gateway, service-source and cluster metadata the resolve job may reuse between requests
+    # (``bot.cloud.resolve_cache``); None: every resolution asks the cloud. Applying never
+    # reads it: what a write depends on is read fresh there.
+    resolve_cache: ResolveCache | None = None
 
     @property
     def regional(self) -> RegionalClouds:

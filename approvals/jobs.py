@@ -90,7 +90,9 @@ async def resolve(ctx: JobContext, request_id: str) -> None:
             resolved = await with_retries(ctx, lambda: resolve_extension(ctx, working))
         else:
             cloud = await with_retries(ctx, lambda: gateway_cloud(ctx, working))
-            resolved = await with_retries(ctx, lambda: resolve_change(cloud, ctx.store, working))
+            resolved = await with_retries(
+                ctx, lambda: resolve_change(cloud, ctx.store, working, ctx.resolve_cache)
+            )
             resolved = replace(resolved, region=cloud.region_id)
     except SgbotError as exc:
         await _reject(ctx, working, str(exc))

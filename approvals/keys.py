@@ -37,6 +37,7 @@ key                                   lifetime
 ``{p}:cache:gateway:<name or id>``    TTL (``coordination.LISTING_TTL``): the gateway a name means
 ``{p}:cache:rules:<gateway>``         TTL (``coordination.LISTING_TTL``): rules and creators;
                                       deleted when the bot adds or deletes one of them
+``{p}:cache:options:<lookup>``        TTL (``lookups.OPTIONS_TTL``): the options of a form picker
 ``{p}:cache:missing:<kind>:<ref>``    TTL (``lookups.NEGATIVE_TTL``): a gateway, or a gateway's
                                       services, the cloud said do not exist
 ``{p}:qrate:<org>:<user>`` zset       TTL of the lookup window, renewed by each lookup
@@ -55,7 +56,7 @@ key                                   lifetime
 ====================================  ===========================================================
 
 History indexes may name requests whose hash has expired; readers skip those. The chat layer's
-caches (people, approver groups, select options) are keyed in ``handlers.cache_keys``.
+caches (people, approver groups) are keyed in ``handlers.cache_keys``.
 """
 
 from __future__ import annotations
@@ -139,6 +140,9 @@ class Keys:
 
     def rules_cache(self, gateway_id: str) -> str:
         return f"{self.tag}:cache:rules:{gateway_id}"
+
+    def options_cache(self, lookup: str) -> str:
+        return f"{self.tag}:cache:options:{lookup}"
 
     def missing_cache(self, kind: str, ref: str) -> str:
         return f"{self.tag}:cache:missing:{kind}:{ref}"

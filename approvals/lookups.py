@@ -8,7 +8,8 @@ revokes. Three bounds:
   sliding window in Redis, shared by every replica; an answer from a cache is not counted);
 * a gateway that does not exist, and a gateway with no services (or none at all), are
   remembered for ``NEGATIVE_TTL``, so asking again costs no cloud call; a gateway that exists
-  and its rule listing are cached for ``coordination.LISTING_TTL``;
+  and its rule listing are cached for ``coordination.LISTING_TTL``, and the request form's
+  picker options (the same for everyone who may read them) for ``OPTIONS_TTL``;
 * ``cloud`` is an adapter of its own (the serving process builds it with
   ``QUERY_THREADS`` threads), so queries never wait for, or hold, the worker's cloud threads.
 
@@ -17,8 +18,9 @@ Every lookup checks first that the person is a full member (``policy.check_reade
 
 from __future__ import annotations
 
+import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -39,6 +41,9 @@ from vocabulary.errors import NotFound, PolicyRefused
 QUERY_THREADS = 2
 RATE_WINDOW = timedelta(minutes=1)
 NEGATIVE_TTL = timedelta(seconds=60)
+# Gateways and services change rarely; typing in a picker re-asks many times a minute.
+OPTIONS_TTL = timedelta(minutes=5)
+Options = list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -180,10 +185,24 @@ class CloudLookups:
             overview.append((region, found))
         return overview
 
-    async def gateway_options(self, user: Person) -> list[tuple[str, str]]:
+    async def _cached_options(
+        self, lookup: str, fetch: Callable[[], Awaitable[Options]]
+    ) -> Options:
+        key = self.store.keys.options_cache(lookup)
+        cached = await self.store.client.get(key)
+        if cached is not None:
+            return [(str(label), str(value)) for label, value in json.loads(cached)]
+        options = await fetch()
+        await self.store.client.set(key, json.dumps(options), ex=OPTIONS_TTL)
+        return options
+
+    async def gateway_options(self, user: Person) -> Options:
         """Every gateway, as (label, unique id) for the request form's picker; with several
         regions served the label names the region too."""
         await self.check_reader(user, "list gateways")
+        return await self._cached_options("gateways", lambda: self._gateway_options(user))
+
+    async def _gateway_options(self, user: Person) -> Options:
         await self._count(user, "list gateways")
         several = len(self.regions) > 1
         options = []
@@ -199,9 +218,14 @@ class CloudLookups:
     def _regional(self) -> RegionalClouds:
         return self.clouds or RegionalClouds((self.cloud.region_id,), lambda _: self.cloud)
 
-    async def service_options(self, user: Person, gateway_id: str) -> list[tuple[str, str]]:
+    async def service_options(self, user: Person, gateway_id: str) -> Options:
         """A gateway's services, as (name, name) for the picker; none for a missing gateway."""
         await self.check_reader(user, f"list services of {gateway_id}")
+        return await self._cached_options(
+            f"services:{gateway_id}", lambda: self._service_options(user, gateway_id)
+        )
+
+    async def _service_options(self, user: Person, gateway_id: str) -> Options:
         work = self.store.work
         if await work.known_missing("services", gateway_id) is not None:
             return []

@@ -20,7 +20,6 @@ Cloud and user errors propagate; the job turns them into a rejection.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from approvals.backend_rules import BackendReader, backend_rule, delete_text
@@ -38,7 +37,9 @@ from approvals.store import RequestStore
 from bot.catalogue import say
 from bot.cloud import preflight
 from bot.cloud.port import CloudPort, Gateway, GatewayRule, SecurityGroup
-from bot.cloud.resolve import find_gateway, resolve_target
+from bot.cloud.resolve import find_gateway
+from bot.cloud.resolve_cache import ResolveCache
+from bot.cloud.resolve_flow import resolve_named
 from bot.cloud.rules import find_rule
 from vocabulary.commands import Authorize, PortRange, RevokeRequest, RevokeRule, RevokeTarget
 from vocabulary.errors import Conflict, InvalidInput, NotFound
@@ -66,12 +67,16 @@ def backend_group(group: SecurityGroup) -> BackendGroup:
     )
 
 
-async def resolve_change(cloud: CloudPort, store: RequestStore, request: Request) -> Resolved:
+async def resolve_change(
+    cloud: CloudPort, store: RequestStore, request: Request, cache: ResolveCache | None = None
+) -> Resolved:
+    """What approving ``request`` would change; ``cache`` may answer gateway, service-source and
+    cluster metadata (``bot.cloud.resolve_cache``), never the rules or groups a plan rests on."""
     match request.command:
         case Authorize() as command:
-            return await _authorize(cloud, store.work, command)
+            return await _authorize(cloud, store.work, command, cache)
         case RevokeTarget() as command:
-            return await _revoke_target(cloud, store, command)
+            return await _revoke_target(cloud, store, command, cache)
         case RevokeRule() as command:
             return await _revoke_rule(cloud, store, command)
         case RevokeRequest() as command:
@@ -79,16 +84,15 @@ async def resolve_change(cloud: CloudPort, store: RequestStore, request: Request
     raise InvalidInput(f"{request.id}: cannot resolve a {request.command.kind} command")
 
 
-async def _authorize(cloud: CloudPort, work: Coordination, command: Authorize) -> Resolved:
-    gateway = await find_gateway(cloud, command.gateway)
-    resolution, rules = await asyncio.gather(
-        resolve_target(cloud, gateway, command.target), cloud.list_rules(gateway.unique_id)
+async def _authorize(
+    cloud: CloudPort, work: Coordination, command: Authorize, cache: ResolveCache | None
+) -> Resolved:
+    # Only groups pre-flight does not refuse have their inbound rules read.
+    found = await resolve_named(
+        cloud, command.gateway, command.target, cache=cache, plannable=preflight.plannable
     )
-    # Only groups pre-flight does not refuse are read (a refused one is never written).
-    first = preflight.plan(resolution, command.ports, rules)
-    plannable = {i.group for i in first.items if i.action is not preflight.Action.REFUSE}
-    ingress = await preflight.backend_ingress(cloud, plannable)
-    checked = preflight.plan(resolution, command.ports, rules, ingress)
+    resolution, rules, gateway = found.resolution, found.rules, found.resolution.gateway
+    checked = preflight.plan(resolution, command.ports, rules, found.ingress)
     groups = tuple(backend_group(g) for g in resolution.groups)
     problem = None
     try:
@@ -177,11 +181,11 @@ async def _deletes(
     return tuple(planned)
 
 
-async def _revoke_target(cloud: CloudPort, store: RequestStore, command: RevokeTarget) -> Resolved:
-    gateway = await find_gateway(cloud, command.gateway)
-    resolution, rules = await asyncio.gather(
-        resolve_target(cloud, gateway, command.target), cloud.list_rules(gateway.unique_id)
-    )
+async def _revoke_target(
+    cloud: CloudPort, store: RequestStore, command: RevokeTarget, cache: ResolveCache | None
+) -> Resolved:
+    found = await resolve_named(cloud, command.gateway, command.target, cache=cache)
+    resolution, rules, gateway = found.resolution, found.rules, found.resolution.gateway
     doomed = [
         (rule, say("plan.close_ports", ports=ports))
         for group in resolution.groups

@@ -83,7 +83,7 @@ class Service(ServiceReads):
         self, command: ChangeCommand, requester: Person, reply_to: ReplyTo, intake_key: str
     ) -> CreateResult:
         """Store a change as ``received`` and queue its resolution; Slack retries dedupe."""
-        async with self._audit_refusal(requester, f"ask for a {command.kind} change"):
+        async with self.audit_refusal(requester, f"ask for a {command.kind} change"):
             return await self._submit(command, requester, reply_to, intake_key)
 
     async def _submit(
@@ -144,7 +144,7 @@ class Service(ServiceReads):
         approver_ids: frozenset[str],
         reason: str | None = None,
     ) -> DecideResult:
-        async with self._audit_refusal(user, f"{verdict.value} {request_id}", request_id):
+        async with self.audit_refusal(user, f"{verdict.value} {request_id}", request_id):
             request = await self.store.require(request_id)
             ids, policy = await approvers_for(request, approver_ids, self.policy, self.groups)
             return await self.store.decide(
@@ -182,7 +182,7 @@ class Service(ServiceReads):
             )
             return cancelled, told(current, _N.UPDATE_CARD, _N.TELL_REQUESTER)
 
-        async with self._audit_refusal(user, f"cancel {request_id}", request_id):
+        async with self.audit_refusal(user, f"cancel {request_id}", request_id):
             check_member(user, self.policy, f"cancel {request_id}")
             return await self.store.update(request_id, cancel_once, actor=actor)
 
@@ -207,7 +207,7 @@ class Service(ServiceReads):
             said = told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.RETRYING)
             return applying, said.plus(Effects(jobs=(job,)))
 
-        async with self._audit_refusal(user, f"retry {request_id}", request_id):
+        async with self.audit_refusal(user, f"retry {request_id}", request_id):
             self._require_approver(user, approver_ids, f"retry {request_id}")
             return await self.store.update(request_id, retry_once, actor=actor_from_user(user))
 
@@ -237,7 +237,7 @@ class Service(ServiceReads):
             said = told(current, _N.UPDATE_CARD, _N.THREAD_REPLY, step=ThreadEvent.REVOKING)
             return revoking, said.plus(Effects(jobs=(job,)))
 
-        async with self._audit_refusal(user, f"end {request_id}", request_id):
+        async with self.audit_refusal(user, f"end {request_id}", request_id):
             check_member(user, self.policy, f"end {request_id}")
             return await self.store.update(request_id, revoke_once, actor=actor)
 
@@ -245,13 +245,13 @@ class Service(ServiceReads):
 
     async def check_reader(self, user: Person, doing: str) -> None:
         """Refuse (and audit) a read of requests or history by anyone but a full member."""
-        async with self._audit_refusal(user, doing):
+        async with self.audit_refusal(user, doing):
             check_reader(user, self.policy)
 
     # -- who may act -----------------------------------------------------------------
 
     @asynccontextmanager
-    async def _audit_refusal(
+    async def audit_refusal(
         self, user: Person, doing: str, request_id: str = ""
     ) -> AsyncIterator[None]:
         """Record in the audit trail any policy refusal the block raises, then re-raise it."""

@@ -26,6 +26,7 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -65,9 +66,19 @@ MIN_HEARTBEAT_SECONDS = 0.05  # a claim idle of a few milliseconds (tests) must 
 
 
 class Worker:
-    def __init__(self, ctx: JobContext, config: WorkerConfig) -> None:
+    """``before_round``, if given, is awaited before each round of ``run``: a worker that
+    shares its process with a Slack front lets the front's requests go first there."""
+
+    def __init__(
+        self,
+        ctx: JobContext,
+        config: WorkerConfig,
+        *,
+        before_round: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.config = config
+        self._before_round = before_round
         self._work = ctx.store.work
         self.last_round_at: float | None = None  # time.monotonic() after the last full round
         self._next_sweep: datetime | None = None  # None: the first, full sweep is still to do
@@ -103,6 +114,8 @@ class Worker:
         logger.info("worker %s started", self.config.consumer)
         while not stop.is_set():
             try:
+                if self._before_round is not None:
+                    await self._before_round()
                 await self.run_once(block=self.config.block)
                 self.last_round_at = time.monotonic()
             except Exception:

@@ -57,14 +57,17 @@ class ScriptPlan:
     keys: list[str] = field(default_factory=list)
     guards: list[list[str]] = field(default_factory=list)
     ops: list[list[str]] = field(default_factory=list)
+    _positions: dict[str, str] = field(default_factory=dict)  # key -> its 1-based KEYS index
 
     def __post_init__(self) -> None:
-        self.keys.append(self.request_key)
+        self.index(self.request_key)
 
     def index(self, key: str) -> str:
-        if key not in self.keys:
+        position = self._positions.get(key)
+        if position is None:
             self.keys.append(key)
-        return str(self.keys.index(key) + 1)
+            position = self._positions[key] = str(len(self.keys))
+        return position
 
     def guard(self, name: str, key: str, *args: str) -> None:
         self.guards.append([name, self.index(key), *args])

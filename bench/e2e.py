@@ -2,11 +2,15 @@
 
 For each emulator latency in ``--latencies`` (ms per cloud call) it starts a private Redis, the
 emulator with that latency, the local Slack and ``sgbot serve``, then takes ``--samples``
-sequential samples. A sample asks for a port of its own (so no two requests share a
-fingerprint), times from just before the POST to the ``chat.postMessage`` of the card in the
-security channel as the local Slack recorded it (same machine, same wall clock), then clicks
-Approve as an approver and times until the new rule shows in ``/_emulator/state``, polled every
-``POLL_SECONDS`` (the figure is at most that much late).
+sequential samples per target kind in ``--targets`` (``TARGETS``: how the backend is named, so
+each resolution path is measured). A sample asks for a port of its own (so no two requests
+share a fingerprint), times from just before the POST to the ``chat.postMessage`` of the card
+in the security channel as the local Slack recorded it (same machine, same wall clock), then
+clicks Approve as an approver and times until the new rule shows in ``/_emulator/state``,
+polled every ``POLL_SECONDS`` (the figure is at most that much late). ``--card-only`` skips
+the click. ``--cold`` runs the bot with its resolution cache off
+(``SGBOT_RESOLVE_CACHE_SECONDS=0``), so every sample asks the cloud for everything; otherwise
+the samples after the first (an uncounted warm-up per target) find the metadata cached.
 """
 
 from __future__ import annotations
@@ -27,6 +31,16 @@ from standins.slack import SignedRequest, SlackSigner
 from standins.slack.directory import APPROVER_IDS, DEV_CHANNEL_ID, SECURITY_CHANNEL_ID
 
 GATEWAY_NAME = "prod-gw"
+PROD_ACK = "c8f2a1b3c4d5e6f708192a3b4c5d6e7f8"
+TARGETS = {
+    "ack": "service orders",  # K8s on Flannel: cluster → pools and nodes
+    "terway": "service inventory",  # K8s pods on Terway ENIs
+    "vip": "service legacy-billing",  # VIP → ECS instances
+    "instance": "instance i-legacy001",
+    "sg": "security group sg-legacyapp01",
+    "cluster": f"cluster {PROD_ACK}",
+    "nodepool": f"node pool np-web in cluster {PROD_ACK}",
+}
 GATEWAY_ID = "gw-5f0c6a1e2b3d4c5e8f9a0b1c2d3e4f50"
 FIRST_PORT = 20000
 POLL_SECONDS = 0.005
@@ -100,13 +114,19 @@ def rule_count(cloud: processes.EmulatorAdmin) -> int:
 
 
 def one_sample(
-    bot_url: str, slack: str, cloud: processes.EmulatorAdmin, index: int
-) -> tuple[float, float]:
-    """(seconds to the card, seconds from the click to the rule) for one fresh request."""
+    bot_url: str,
+    slack: str,
+    cloud: processes.EmulatorAdmin,
+    index: int,
+    target: str,
+    *,
+    click: bool,
+) -> tuple[float, float | None]:
+    """(seconds to the card, seconds from the click to the rule or None) for a fresh request."""
     signer = bench_signer(1, processes.SIGNING_SECRET)
     requester = bench_user_ids(1)[0]
     hook = post_json(f"{slack}/_local/response_url", {"user": requester, "channel": DEV_CHANNEL_ID})
-    text = f"authorize gateway {GATEWAY_NAME} to service orders on {FIRST_PORT + index}"
+    text = f"authorize gateway {GATEWAY_NAME} to {target} on {FIRST_PORT + index}"
     asked = signer.slash_command(requester, DEV_CHANNEL_ID, text, response_url=hook["url"])
     sent_at = time.time()
     status, body = asked.post(f"{bot_url}/slack/events")
@@ -115,11 +135,13 @@ def one_sample(
         raise RuntimeError(f"the request was not taken: {status} {body[:200]}")
     request_id = match.group(0)
     posted_at = poll(lambda: card_post_time(slack, request_id), f"card of {request_id}")
+    if not click:
+        return posted_at - sent_at, None
     card = poll(lambda: card_message(slack, request_id), f"card message of {request_id}")
     rules_before = rule_count(cloud)
-    click = approval_click(signer, slack, card, request_id)
+    approval = approval_click(signer, slack, card, request_id)
     clicked = time.perf_counter()
-    click_status, click_body = click.post(f"{bot_url}/slack/events")
+    click_status, click_body = approval.post(f"{bot_url}/slack/events")
     if click_status != 200:
         raise RuntimeError(f"the click was refused: {click_status} {click_body[:200]}")
     poll(lambda: True if rule_count(cloud) > rules_before else None, f"rule of {request_id}")
@@ -128,26 +150,37 @@ def one_sample(
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {}
+    cache = {"SGBOT_RESOLVE_CACHE_SECONDS": "0"} if args.cold else {}
     for latency in args.latencies:
-        to_card: list[float] = []
-        to_rule: list[float] = []
         with (
             processes.redis_server() as redis_url,
             processes.emulator(latency_ms=latency) as cloud,
             processes.local_slack(1) as slack,
-            processes.sgbot(processes.sgbot_env(redis_url, slack, cloud)) as bot,
+            processes.sgbot({**processes.sgbot_env(redis_url, slack, cloud), **cache}) as bot,
         ):
-            one_sample(bot.url, slack, cloud, args.samples)  # warm-up, not counted
-            for index in range(args.samples):
-                card_seconds, rule_seconds = one_sample(bot.url, slack, cloud, index)
-                to_card.append(card_seconds)
-                to_rule.append(rule_seconds)
-            calls = cloud.calls()
-        results[f"latency_{latency}ms"] = {
-            "request_to_card": summarise(to_card),
-            "approve_to_rule": summarise(to_rule),
-            "cloud_calls_total": sum(calls.values()),
-        }
+            index = 0
+            for kind in args.targets:
+                to_card: list[float] = []
+                to_rule: list[float] = []
+                click = not args.card_only
+                index += 1  # the warm-up, not counted
+                one_sample(bot.url, slack, cloud, index, TARGETS[kind], click=click)
+                before = sum(cloud.calls().values())
+                for _ in range(args.samples):
+                    index += 1
+                    card_s, rule_s = one_sample(
+                        bot.url, slack, cloud, index, TARGETS[kind], click=click
+                    )
+                    to_card.append(card_s)
+                    to_rule += [] if rule_s is None else [rule_s]
+                calls = sum(cloud.calls().values()) - before
+                results[f"{kind}_latency_{latency}ms"] = {
+                    "target": TARGETS[kind],
+                    "request_to_card": summarise(to_card),
+                    "approve_to_rule": summarise(to_rule),
+                    # per counted sample: the request, and its apply when Approve is clicked
+                    "cloud_calls_per_sample": round(calls / args.samples, 1),
+                }
     return {"benchmark": "e2e", "parameters": vars(args), "results": results}
 
 
@@ -155,12 +188,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument(
+        "--targets",
+        type=lambda text: text.split(","),
+        default=["ack"],
+        help=f"comma-separated target kinds: {', '.join(TARGETS)}",
+    )
+    parser.add_argument("--card-only", action="store_true", help="do not click Approve")
+    parser.add_argument("--cold", action="store_true", help="resolution cache off")
+    parser.add_argument(
         "--latencies", type=lambda text: [int(v) for v in text.split(",")], default=[0, 50]
     )
     result = run(parser.parse_args())
     parts = [
-        f"{name}: card p50 {r['request_to_card']['p50_ms']} p99 {r['request_to_card']['p99_ms']}"
-        f" ms, rule p50 {r['approve_to_rule']['p50_ms']} p99 {r['approve_to_rule']['p99_ms']} ms"
+        f"{name}: card p50 {r['request_to_card']['p50_ms']} max {r['request_to_card']['max_ms']}"
+        f" ms, {r['cloud_calls_per_sample']} calls"
+        + (
+            f", rule p50 {r['approve_to_rule']['p50_ms']} p99 {r['approve_to_rule']['p99_ms']} ms"
+            if r["approve_to_rule"]["count"]
+            else ""
+        )
         for name, r in result["results"].items()
     ]
     emit(result, "e2e: " + "; ".join(parts))

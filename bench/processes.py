@@ -5,8 +5,8 @@ its stderr goes to a file, never a pipe nobody drains. ``redis_server`` is a pri
 ``redis-server`` without persistence (its ``INFO commandstats`` counts only the bench's
 traffic), ``emulator`` the cloud emulator (optionally with latency or an estate file),
 ``local_slack`` the local Slack Web API (``bench.slack_process``), ``sgbot`` an ``sgbot serve``
-configured as a user deploys it, ``bare_bolt`` the acks-only baseline. RSS comes from
-``/proc/<pid>/status``.
+configured as a user deploys it, ``bare_bolt`` the acks-only baseline or the durable one. RSS
+comes from ``/proc/<pid>/status``.
 """
 
 from __future__ import annotations
@@ -236,10 +236,34 @@ def sgbot(env: dict[str, str], *flags: str, cpus: set[int] | None = None) -> Ite
 
 
 @contextmanager
-def bare_bolt(slack_origin: str, cpus: set[int] | None = None) -> Iterator[Child]:
+def without(modules: tuple[str, ...]) -> Iterator[dict[str, str]]:
+    """The environment of a child for which importing each of ``modules`` fails.
+
+    How one run times sgbot with and without an optional speed-up (uvloop, hiredis, orjson):
+    a directory first on ``PYTHONPATH`` holds a module of each name that raises
+    ``ImportError``, which is what the code that prefers the module sees when it is not
+    installed.
+    """
+    if not modules:
+        yield {}
+        return
+    with tempfile.TemporaryDirectory(prefix="sgbot-bench-without-") as shadow:
+        for module in modules:
+            Path(shadow, f"{module}.py").write_text(
+                f"raise ImportError('{module} is left out by the benchmark')\n", encoding="utf-8"
+            )
+        yield {"PYTHONPATH": os.pathsep.join([shadow, os.environ.get("PYTHONPATH", "")])}
+
+
+@contextmanager
+def bare_bolt(
+    slack_origin: str, cpus: set[int] | None = None, *, redis_url: str | None = None
+) -> Iterator[Child]:
+    """The acks-only baseline, or with ``redis_url`` the durable one (``XADD``, then ack)."""
+    flags = [] if redis_url is None else ["--redis-url", redis_url]
     with child(
-        python_module("bench.bare_bolt", "--slack-api-url", f"{slack_origin}/api/"),
-        "bare bolt listening on ",
+        python_module("bench.bare_bolt", "--slack-api-url", f"{slack_origin}/api/", *flags),
+        f"{'bare' if redis_url is None else 'durable'} bolt listening on ",
         {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_BOT_TOKEN": BOT_TOKEN},
         cpus,
     ) as running:

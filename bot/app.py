@@ -4,10 +4,11 @@
 Mode has no signatures) and the shared ``AsyncWebClient``, registers each handler module and
 installs the one error handler. Verification accepts a request signed with any secret in
 ``SLACK_SIGNING_SECRET`` (two during a rotation, ``bot.signatures``) and runs where bolt's own
-would, before authorization and every listener. A middleware binds the log context of each
-Slack request: the person, and the request id a button carries. Unhandled requests (an event
-or action we have no listener for) are answered 200, because a 404 makes Slack retry the same
-delivery. An unexpected error is logged with an incident id, which is also what the person is told.
+would, before authorization and every listener. One middleware (``handlers.middleware``) binds
+the log context of each Slack request and hands listeners the process's dependencies.
+Unhandled requests (an event or action we have no listener for) are answered 200, because a 404
+makes Slack retry the same delivery. An unexpected error is logged with an incident id, which is
+also what the person is told.
 """
 
 from __future__ import annotations
@@ -21,15 +22,13 @@ from slack_bolt.response import BoltResponse
 
 from approvals.ids import new_incident_id
 from bot import catalogue
-from bot.logs import bind
 from bot.metrics import Outcome
 from bot.settings import Settings
 from handlers import actions, checks, commands, drift_buttons, extend, home, pagers, views
 from handlers.block_parts import message, section
 from handlers.deps import Deps
-from handlers.middleware import provide_deps
+from handlers.middleware import provide_deps, user_of
 from handlers.replies import direct_message, respond
-from vocabulary.commands import REQUEST_ID_RE
 from vocabulary.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -50,17 +49,7 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
         logger=logging.getLogger("sgbot.bolt"),
     )
 
-    @app.middleware
-    async def bind_log_context(body: dict[str, Any], next: Any) -> BoltResponse:
-        # Bolt runs the listener after every middleware has returned, so a scope opened here
-        # would be closed by then; the binding lasts as long as the task serving this one
-        # request instead (aiohttp, and Socket Mode, give each request a task of its own).
-        user_id = _user_of(body)
-        bind(user_id=None if user_id == "unknown" else user_id, request_id=_button_request_id(body))
-        response: BoltResponse = await next()
-        return response
-
-    # Listeners written as module-level functions find the process's Deps in their context.
+    # Binds each request's log context and hands listeners the process's Deps, in one step.
     app.use(provide_deps(deps))
 
     for module in (commands, actions, drift_buttons, extend, pagers, views, home, checks):
@@ -73,7 +62,7 @@ def build_app(settings: Settings, deps: Deps, *, socket_mode: bool = False) -> A
         if isinstance(error, BoltUnhandledRequestError):
             return BoltResponse(status=200, body="")
         kind = str(body.get("type") or body.get("command") or "request")
-        user_id = _user_of(body)
+        user_id = user_of(body)
         if isinstance(error, UserError):
             deps.metrics.count_request(kind, Outcome.REFUSED)
             text = str(error)
@@ -106,22 +95,3 @@ async def _tell_after_ack(deps: Deps, body: dict[str, Any], user_id: str, text: 
             await direct_message(deps.slack, user_id, note)
     except Exception:  # the person cannot be reached now; the incident is in the log
         log.exception("could not tell user %s about a failed request", user_id)
-
-
-def _button_request_id(body: dict[str, Any]) -> str | None:
-    """The request a clicked button is about: its value is an opaque request id."""
-    for action in body.get("actions") or ():
-        value = str(action.get("value") or "") if isinstance(action, dict) else ""
-        if REQUEST_ID_RE.fullmatch(value):
-            return value
-    return None
-
-
-def _user_of(body: dict[str, Any]) -> str:
-    user = body.get("user")
-    if isinstance(user, dict):
-        return str(user.get("id"))
-    event = body.get("event")
-    if isinstance(event, dict) and event.get("user"):
-        return str(event["user"])
-    return str(body.get("user_id") or user or "unknown")

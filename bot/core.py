@@ -24,6 +24,7 @@ from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bot.cloud.port import CloudPort
 from bot.cloud.regions import RegionalClouds
+from bot.cloud.resolve_cache import ResolveCache
 from bot.metrics import Metrics
 from bot.settings import Settings
 
@@ -62,6 +63,7 @@ class Core:
     policy: PolicyConfig | None
     cloud: CloudPort | None
     clouds: RegionalClouds | None = None  # every served region's; None: ``cloud``'s alone
+    resolve_cache: ResolveCache | None = None  # the process's; the resolve job's alone
 
     @property
     def cloud_label(self) -> str:
@@ -82,6 +84,7 @@ class Core:
             rules=rules,
             max_duration=self.settings.max_duration,
             max_extensions=self.settings.max_extensions,
+            resolve_cache=self.resolve_cache,
         )
 
 
@@ -106,6 +109,7 @@ async def open_core(
             policy=policy,
             cloud=cloud,
             clouds=clouds,
+            resolve_cache=ResolveCache(ttl=settings.resolve_cache_seconds),
         )
     finally:
         await redis.aclose()

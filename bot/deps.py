@@ -1,12 +1,12 @@
 """The dependency container of a serving process, and how one is built and torn down.
 
 ``Deps`` (``handlers.deps``) holds everything a handler, the deliverer or the health check
-needs: settings, the Redis client and store, the workflow service, the cloud lookups people's
-reads go through (on a cloud adapter with threads of their own), the worker's cloud, the clock,
-the Slack client, the approver directory and the metrics. ``open_deps`` builds it at start-up,
-which is also where a bad setup stops the process with one ``ConfigError`` line: unusable cloud
-credentials (never replaced by the emulator behind the operator's back), a Slack token
-``auth.test`` refuses.
+needs: settings, the Redis client and store, the workflow service and drift desk, the cloud
+lookups people's reads go through (on a cloud adapter with threads of their own), the worker's
+job context (on the core's cloud), the clock, the Slack client, the approver directory and the
+metrics. ``open_deps`` builds it at start-up, which is also where a bad setup stops the process
+with one ``ConfigError`` line: unusable cloud credentials (never replaced by the emulator behind
+the operator's back), a Slack token ``auth.test`` refuses.
 An emulated cloud (``emulated_cloud``) is the emulator ``SGBOT_*_ENDPOINT`` name when they are
 set, else the demo estate served on a free loopback port of this process; the adapter calls it
 with ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``SECRET`` when both are set, else the emulator's documented
@@ -175,6 +175,8 @@ def cloud_for(settings: Settings, *, tuning: CloudTuning | None = None) -> Cloud
 @asynccontextmanager
 async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps]:
     """Everything a serving process needs, closed again on exit."""
+    from approvals.drift_desk import DriftDesk
+    from approvals.drift_store import DriftStore
     from approvals.lookups import CloudLookups
     from approvals.service import Service
 
@@ -199,23 +201,31 @@ async def open_deps(settings: Settings, *, emulated: bool) -> AsyncIterator[Deps
             group_id=settings.approver_group,
         )
         rules = serving_policy(settings, slack, core.redis, core.keys)
+        service = Service(store, clock, policy, settings, rules=rules, groups=approvers)
         yield Deps(
             settings=settings,
             redis=core.redis,
             keys=core.keys,
             store=store,
             outbox=outbox,
-            service=Service(store, clock, policy, settings, rules=rules, groups=approvers),
+            service=service,
+            drift=DriftDesk(
+                drift=DriftStore(core.redis, core.keys),
+                service=service,
+                cloud=cloud,
+                clouds=clouds,
+                clock=clock,
+                policy=policy,
+                security_channel=settings.security_channel or "",
+            ),
             lookups=CloudLookups(
                 store, query_cloud, clock, policy, settings.query_rate_limit, clouds=query_clouds
             ),
-            cloud=cloud,
-            clouds=clouds,
+            jobs=core.job_context(rules),
             clock=clock,
             slack=slack,
             approvers=approvers,
             metrics=core.metrics,
-            policy=policy,
             bot_user_id=bot_user_id,
             emulated=emulated,
         )

@@ -31,6 +31,7 @@ from redis.exceptions import RedisError
 from approvals.clock import Clock
 from approvals.store import RequestStore
 from bot import backlog
+from bot.front_load import FrontLoad
 from bot.metrics import CONTENT_TYPE, Metrics
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class Probe:
     clock: Clock
     cloud_label: str
     worker: Worker | None = None  # the worker this process runs, if any
+    # The Slack requests being answered; a worker in the same process lets them go first.
+    front: FrontLoad = field(default_factory=FrontLoad)
     monotonic: Callable[[], float] = field(default=time.monotonic)
     started_at: float = field(init=False)
 

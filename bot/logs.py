@@ -129,6 +129,10 @@ def configure_logging(
         json_formatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
     )
     handler.addFilter(ContextFilter({"region": region} if region else None))
+    # Neither format shows the caller, thread or process, so records need not gather them:
+    # finding the caller walks the stack on every line (the logging HOWTO's "Optimization").
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -94,6 +94,8 @@ class Settings(BaseSettings):
         default=timedelta(minutes=15), alias="SGBOT_END_OVERDUE_AFTER"
     )
     query_rate_limit: int = Field(default=30, ge=1, alias="SGBOT_QUERY_RATE_LIMIT")
+    # How long resolution may reuse gateway, service-source and cluster metadata; 0: never.
+    resolve_cache_seconds: float = Field(300.0, ge=0, le=3600, alias="SGBOT_RESOLVE_CACHE_SECONDS")
     # Drift watch (``approvals.drift_watch``): None turns the periodic reconcile off.
     reconcile_every: timedelta | None = Field(
         default=timedelta(minutes=15), alias="SGBOT_RECONCILE_EVERY"

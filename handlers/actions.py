@@ -162,27 +162,6 @@ async def deny_submit(
     log.info("deny form for %s: %s", metadata.request_id, text)
 
 
-async def retry(
-    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]
-) -> None:
-    await ack()
-    await _follow_up(context, client, body, "retry")
-
-
-async def cancel(
-    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]
-) -> None:
-    await ack()
-    await _follow_up(context, client, body, "cancel")
-
-
-async def end_grant(
-    ack: Any, body: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]
-) -> None:
-    await ack()
-    await _follow_up(context, client, body, "end access")
-
-
 async def open_form(ack: Any, body: dict[str, Any], context: dict[str, Any]) -> None:
     user_id = str(body["user"]["id"])
     reply_to = ReplyTo(surface=Surface.HOME, channel_id=user_id)
@@ -194,9 +173,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
     clicked = [read_click]
     app.action(ActionId.APPROVE, middleware=clicked)(approve)
     app.action(ActionId.DENY, middleware=clicked)(deny)
-    app.action(ActionId.RETRY, middleware=clicked)(retry)
-    app.action(ActionId.CANCEL, middleware=clicked)(cancel)
-    app.action(ActionId.END_GRANT, middleware=clicked)(end_grant)
+    for action_id in VERBS:
+        app.action(action_id, middleware=clicked)(follow_up)
     app.action(ActionId.OPEN_REQUEST_FORM)(open_form)
     app.view(CallbackId.DENY_REASON_FORM)(deny_submit)
 
@@ -207,12 +185,21 @@ class FollowUp(Protocol):
     ) -> Request: ...
 
 
-async def _follow_up(
-    context: dict[str, Any], client: AsyncWebClient, body: dict[str, Any], what: str
+VERBS = {ActionId.RETRY: "retry", ActionId.CANCEL: "cancel", ActionId.END_GRANT: "end access"}
+
+
+async def follow_up(
+    ack: Any,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    context: dict[str, Any],
 ) -> None:
-    """Retry or give up a failed request, or end a grant; the service checks who may."""
+    """Retry or Cancel a failed request, or End access of a grant; the service checks who may."""
+    await ack()
     deps, click = deps_of(context), click_of(context)
-    follow_up: FollowUp = {
+    what = VERBS[action["action_id"]]
+    act: FollowUp = {
         "retry": deps.service.retry,
         "cancel": deps.service.cancel,
         "end access": deps.service.revoke,
@@ -222,7 +209,7 @@ async def _follow_up(
         return
     try:
         approver_ids = await deps.approvers.approver_ids()
-        request = await follow_up(click.request_id, click.person, approver_ids=approver_ids)
+        request = await act(click.request_id, click.person, approver_ids=approver_ids)
     except UserError as exc:
         await tell_clicker(deps, client, body, str(exc))
         return

@@ -1,11 +1,10 @@
-"""Redis keys of what the chat layer caches: approver groups, people, select options.
+"""Redis keys of what the chat layer caches: approver groups and people.
 
 They share the workflow's hash tag (``approvals.keys.Keys.tag``) so one prefix still names a
 whole deployment, but only the chat layer reads or writes them.
 
 ``{p}:cache:usergroup:<group>``  TTL (``USERGROUP_CACHE_TTL``): approver group members
 ``{p}:cache:user:<user>``        TTL (``USER_CACHE_TTL``): ``users.info`` facts of a person
-``{p}:cache:options:<lookup>``   TTL (``OPTIONS_CACHE_TTL``): options of an external select
 """
 
 from __future__ import annotations
@@ -18,8 +17,6 @@ from approvals.keys import Keys
 USERGROUP_CACHE_TTL = timedelta(seconds=60)
 # Short, so a deactivated or restricted account is noticed quickly.
 USER_CACHE_TTL = timedelta(seconds=30)
-# Gateways and services change rarely; typing in a select re-asks many times a minute.
-OPTIONS_CACHE_TTL = timedelta(minutes=5)
 
 
 class ChatKeys:
@@ -33,6 +30,3 @@ class ChatKeys:
 
     def user(self, user_id: str) -> str:
         return f"{self.tag}:cache:user:{user_id}"
-
-    def options(self, lookup: str) -> str:
-        return f"{self.tag}:cache:options:{lookup}"

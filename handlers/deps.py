@@ -12,14 +12,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from approvals.clock import Clock
 from approvals.connect import RedisClient
+from approvals.drift_desk import DriftDesk
+from approvals.job_context import JobContext
 from approvals.keys import Keys
 from approvals.lookups import CloudLookups
 from approvals.outbox import Outbox
-from approvals.policy import PolicyConfig
 from approvals.service import Service
 from approvals.store import RequestStore
-from bot.cloud.port import CloudPort
-from bot.cloud.regions import RegionalClouds
 from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.approvers import ApproverDirectory
@@ -33,14 +32,13 @@ class Deps:
     store: RequestStore
     outbox: Outbox
     service: Service
+    drift: DriftDesk  # what a drift item's buttons do, and where its message is
     lookups: CloudLookups
-    cloud: CloudPort  # the default region's; ``clouds`` holds every served region's
-    clouds: RegionalClouds
+    jobs: JobContext  # what this process's worker and drift watch run on
     clock: Clock
     slack: AsyncWebClient
     approvers: ApproverDirectory
     metrics: Metrics
-    policy: PolicyConfig
     bot_user_id: str
     emulated: bool
 

@@ -15,8 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt.async_app import AsyncApp
 
 from approvals.drift import DRIFT_ID_PATTERN, DriftItem
-from approvals.drift_desk import DriftAction, DriftDesk
-from approvals.drift_store import DriftStore
+from approvals.drift_desk import DriftAction
 from bot.catalogue import say
 from bot.metrics import Outcome
 from handlers.actions import tell_clicker
@@ -33,18 +32,6 @@ class DriftButton(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     item_id: str = Field(pattern=f"^{DRIFT_ID_PATTERN}$")
-
-
-def desk_for(deps: Deps) -> DriftDesk:
-    return DriftDesk(
-        drift=DriftStore(deps.redis, deps.keys),
-        service=deps.service,
-        cloud=deps.cloud,
-        clouds=deps.clouds,
-        clock=deps.clock,
-        policy=deps.policy,
-        security_channel=deps.settings.security_channel or "",
-    )
 
 
 async def redraw(deps: Deps, item: DriftItem) -> None:
@@ -64,7 +51,7 @@ async def on_click(
 ) -> None:
     deps = deps_of(context)
     await ack()
-    await press(deps, desk_for(deps), body, ACTION_OF[action["action_id"]], action.get("value"))
+    await press(deps, body, ACTION_OF[action["action_id"]], action.get("value"))
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -72,15 +59,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
         app.action(action_id)(on_click)
 
 
-async def press(
-    deps: Deps, desk: DriftDesk, body: dict[str, Any], action: DriftAction, value: object
-) -> None:
+async def press(deps: Deps, body: dict[str, Any], action: DriftAction, value: object) -> None:
     user_id = str(body["user"]["id"])
     try:
         item_id = DriftButton(item_id=str(value)).item_id
         user = await deps.approvers.person(user_id)
         approver_ids = await deps.approvers.approver_ids()
-        item, told = await desk.act(item_id, action, user, approver_ids)
+        item, told = await deps.drift.act(item_id, action, user, approver_ids)
     except ValidationError:
         await tell_clicker(deps, deps.slack, body, say("drift.bad_button"))
         return

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from approvals.drift import DriftItem, DriftKind, DriftStatus
 from approvals.drift_desk import ACTIONS, DriftAction
-from approvals.drift_store import DriftStore
 from approvals.model import CardRef
 from approvals.outbox import Notification
 from bot.catalogue import say
@@ -88,8 +87,7 @@ def _settled_text(item: DriftItem) -> str:
 async def deliver_drift(deps: Deps, note: Notification) -> None:
     """Post the item ``note`` names to the security channel and remember where; an item
     already posted is redrawn in place (its status changed without a click)."""
-    drift = DriftStore(deps.redis, deps.keys)
-    item = await drift.get(note.request_id)
+    item = await deps.drift.item(note.request_id)
     if item is None:
         raise NotDeliverable("the drift item no longer exists")
     post = drift_message(item, emulated=deps.emulated)
@@ -103,8 +101,4 @@ async def deliver_drift(deps: Deps, note: Notification) -> None:
         channel=deps.settings.security_channel or "", text=post["text"], blocks=post["blocks"]
     )
     ref = CardRef(channel_id=str(posted["channel"]), message_id=str(posted["ts"]))
-
-    def attach(current: DriftItem) -> DriftItem | None:
-        return None if current.message is not None else current.model_copy(update={"message": ref})
-
-    await drift.update(item.id, attach)
+    await deps.drift.posted(item.id, ref)

@@ -1,9 +1,10 @@
 """Bolt middleware that gathers, once per request, what listeners would otherwise each look up.
 
-``provide_deps`` puts the process's ``Deps`` into Bolt's ``context`` so listeners can be plain
-module-level functions (Bolt passes ``context`` to any listener that names it), and tests can
-call them with a context they built. ``read_click`` decodes a card button's value and resolves
-the clicking person, so no listener repeats ``ButtonValue.decode`` or the ``users.info`` lookup.
+``provide_deps`` binds each request's log context and puts the process's ``Deps`` into Bolt's
+``context`` so listeners can be plain module-level functions (Bolt passes ``context`` to any
+listener that names it), and tests can call them with a context they built. ``read_click``
+decodes a card button's value and resolves the clicking person, so no listener repeats
+``ButtonValue.decode`` or the ``users.info`` lookup.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from approvals.policy import Person
+from bot.logs import bind
 from handlers.deps import Deps
 from vocabulary.commands import REQUEST_ID_RE
 
@@ -54,13 +56,41 @@ def click_of(context: dict[str, Any]) -> Click:
 
 
 def provide_deps(deps: Deps) -> Callable[..., Awaitable[Any]]:
-    """A global middleware that hands every listener the process's dependencies."""
+    """The global middleware: binds the log context (the person, and the request a button
+    names) and hands every listener the process's dependencies.
 
-    async def middleware(context: dict[str, Any], next: Next) -> Any:
+    Bolt runs the listener after every middleware has returned, so a scope opened here would
+    be closed by then; the binding lasts as long as the task serving this one request instead
+    (aiohttp, and Socket Mode, give each request a task of its own).
+    """
+
+    async def middleware(body: dict[str, Any], context: dict[str, Any], next: Next) -> Any:
+        user_id = user_of(body)
+        bind(user_id=None if user_id == "unknown" else user_id, request_id=button_request_id(body))
         context["deps"] = deps
         return await next()
 
     return middleware
+
+
+def button_request_id(body: dict[str, Any]) -> str | None:
+    """The request a clicked button is about: its value is an opaque request id."""
+    for action in body.get("actions") or ():
+        value = str(action.get("value") or "") if isinstance(action, dict) else ""
+        if REQUEST_ID_RE.fullmatch(value):
+            return value
+    return None
+
+
+def user_of(body: dict[str, Any]) -> str:
+    """The person a Slack request comes from, wherever its kind keeps them ("unknown": none)."""
+    user = body.get("user")
+    if isinstance(user, dict):
+        return str(user.get("id"))
+    event = body.get("event")
+    if isinstance(event, dict) and event.get("user"):
+        return str(event["user"])
+    return str(body.get("user_id") or user or "unknown")
 
 
 async def read_click(context: dict[str, Any], body: dict[str, Any], next: Next) -> Any:

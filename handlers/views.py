@@ -3,9 +3,10 @@
 The form opens in the ack path (a ``trigger_id`` lives about 3 seconds), pre-filled with what
 an incomplete command gave; anyone who may not read gateways (a guest, a bot, another
 organisation) gets a modal saying why instead, and the pickers answer them nothing. Gateway
-and service options come from a Redis cache that a lookup (``deps.lookups``: rate-limited per
-person, on its own cloud threads) fills; a lookup slower than ``OPTIONS_BUDGET_SECONDS`` keeps
-running and fills the cache for the next keystroke, so Slack always gets its answer in time.
+and service options come from ``deps.lookups`` (rate-limited per person, on its own cloud
+threads, and cached in Redis for everyone); a lookup slower than ``OPTIONS_BUDGET_SECONDS``
+keeps running and fills the cache for the next keystroke, so Slack always gets its answer in
+time.
 A submission is validated field by field; problems go back inline (``response_action:
 errors``) and a valid one is stored as a request exactly like a typed command.
 """
@@ -13,14 +14,14 @@ errors``) and a valid one is stored as a request exactly like a typed command.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from approvals.lookups import Options
 from approvals.model import ReplyTo, Surface
 from bot.catalogue import say
 from bot.grammar import parse_command, parse_ports
@@ -32,7 +33,6 @@ from handlers.blocks import (
     options_response,
     request_form,
 )
-from handlers.cache_keys import OPTIONS_CACHE_TTL, ChatKeys
 from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId, CallbackId
 from handlers.middleware import deps_of
@@ -43,7 +43,7 @@ from vocabulary.errors import CloudError, IncompleteCommand, PolicyRefused, Usag
 log = logging.getLogger(__name__)
 
 OPTIONS_BUDGET_SECONDS = 2.0
-_lookups: set[asyncio.Task[list[tuple[str, str]]]] = set()
+_lookups: set[asyncio.Task[Options]] = set()
 
 
 def prefill_from(incomplete: IncompleteCommand | None) -> Prefill:
@@ -145,28 +145,18 @@ def command_from_form(
     return command, {}
 
 
-async def _cached_options(
-    deps: Deps, key: str, lookup: Callable[[], Awaitable[list[tuple[str, str]]]]
-) -> list[tuple[str, str]]:
-    cache_key = ChatKeys(deps.keys).options(key)
-    cached = await deps.redis.get(cache_key)
-    if cached is not None:
-        return [(str(label), str(value)) for label, value in json.loads(cached)]
-
-    async def fetch() -> list[tuple[str, str]]:
-        options: list[tuple[str, str]] = await lookup()
-        await deps.redis.set(cache_key, json.dumps(options), ex=OPTIONS_CACHE_TTL)
-        return options
-
-    task = asyncio.get_running_loop().create_task(fetch())
+async def _in_time(lookup: str, fetch: Coroutine[Any, Any, Options]) -> Options:
+    """The options ``fetch`` finds, or none if it takes longer than Slack waits; it runs on
+    and fills the cache for the next keystroke."""
+    task = asyncio.get_running_loop().create_task(fetch)
     _lookups.add(task)
     task.add_done_callback(_lookups.discard)
     try:
         return await asyncio.wait_for(asyncio.shield(task), OPTIONS_BUDGET_SECONDS)
     except TimeoutError:
-        log.info("options lookup %s is slow; answering without it", key)
+        log.info("options lookup %s is slow; answering without it", lookup)
     except (CloudError, PolicyRefused) as exc:
-        log.warning("options lookup %s failed: %s", key, exc)
+        log.warning("options lookup %s failed: %s", lookup, exc)
     return []
 
 
@@ -180,7 +170,7 @@ async def gateway_options(ack: Any, body: dict[str, Any], context: dict[str, Any
         return
 
     typed = str(body.get("value") or "").casefold()
-    options = await _cached_options(deps, "gateways", lambda: deps.lookups.gateway_options(user))
+    options = await _in_time("gateways", deps.lookups.gateway_options(user))
     await ack(options_response([o for o in options if typed in o[0].casefold()]))
 
 
@@ -200,9 +190,7 @@ async def service_options(ack: Any, body: dict[str, Any], context: dict[str, Any
         return
 
     typed = str(body.get("value") or "").casefold()
-    options = await _cached_options(
-        deps, f"services:{gateway}", lambda: deps.lookups.service_options(user, gateway)
-    )
+    options = await _in_time(f"services:{gateway}", deps.lookups.service_options(user, gateway))
     await ack(options_response([o for o in options if typed in o[0].casefold()]))
 
 

@@ -21,9 +21,10 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from functools import partial
 from typing import TYPE_CHECKING
 
-from bot import catalogue
+from bot import catalogue, event_loop
 from bot.cli.subcommand import add_listen_address
 from bot.settings import Settings, load_settings
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from handlers.deps import Deps
 
 log = logging.getLogger(__name__)
+# The longest an embedded worker round waits for the Slack requests in flight to be answered.
+FRONT_FIRST_SECONDS = 0.5
 
 Front = Callable[[Settings, "Deps", "Probe"], AbstractAsyncContextManager[str]]
 """Connects the app to Slack while entered; yields the line that tells Slack can reach it."""
@@ -80,7 +83,7 @@ def run_front(args: argparse.Namespace, front: Front, *, socket_mode: bool) -> i
     """Check the settings, then serve through ``front`` until SIGTERM or SIGINT."""
     settings = load_and_log()
     settings.require_serving(socket_mode=socket_mode)
-    asyncio.run(_until_stopped(settings, args, front))
+    event_loop.run(_until_stopped(settings, args, front))
     return 0
 
 
@@ -110,7 +113,6 @@ async def running(
     """Dependencies plus the background loops (deliverer, worker) and what the health
     endpoints look at; the loops are stopped on exit."""
     from approvals.drift_watch import build_watch
-    from approvals.jobs import JobContext
     from approvals.worker import Worker, default_consumer_name
     from bot import backlog
     from bot.delivery import Deliverer
@@ -126,28 +128,15 @@ async def running(
         loops = [Deliverer(deps, consumer, stale_after=settings.job_claim_idle).run(stop)]
         probe = Probe(deps.store, deps.metrics, deps.clock, deps.cloud_label)
         if not args.no_worker:
-            context = JobContext(
-                store=deps.store,
-                cloud=deps.cloud,
-                clouds=deps.clouds,
-                clock=deps.clock,
-                policy=deps.policy,
-                observer=deps.metrics,
-                rules=deps.service.rules,
-                max_duration=settings.max_duration,
-                max_extensions=settings.max_extensions,
+            # Acks first: under a burst of commands each round waits for a lull, at most
+            # FRONT_FIRST_SECONDS, so resolutions queue up rather than slow the acks.
+            probe.worker = Worker(
+                deps.jobs,
+                worker_config(settings, consumer),
+                before_round=partial(probe.front.lull, FRONT_FIRST_SECONDS),
             )
-            probe.worker = Worker(context, worker_config(settings, consumer))
             loops += [probe.worker.run(stop), backlog.beat(probe, consumer, stop)]
-            watch = build_watch(
-                settings,
-                deps.store,
-                deps.cloud,
-                deps.clock,
-                counted=deps.metrics.drift_found,
-                policy=deps.service.rules,
-                clouds=deps.clouds,
-            )
+            watch = build_watch(settings, deps.jobs, counted=deps.metrics.drift_found)
             loops += [watch.run(stop)] if watch is not None else []
         # Commands and the worker read the same policy: one reload serves both.
         if deps.service.rules is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from bot import event_loop
 from bot.settings import Settings
 
 SUMMARY = "apply approved changes and run timers (no Slack connection)"
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.cli.serve import load_and_log
 
     settings = load_and_log()
-    asyncio.run(_work(settings, args.consumer))
+    event_loop.run(_work(settings, args.consumer))
     return 0
 
 
@@ -52,20 +53,13 @@ async def _work(settings: Settings, consumer: str | None) -> None:
     async with open_core(settings, policy=policy, cloud=cloud, clouds=clouds) as core:
         rules.install_sighup(asyncio.get_running_loop())
         name = consumer or default_consumer_name()
-        worker = Worker(core.job_context(rules), worker_config(settings, name))
+        context = core.job_context(rules)
+        worker = Worker(context, worker_config(settings, name))
         probe = Probe(core.store, core.metrics, core.clock, core.cloud_label, worker=worker)
         async with health_listener(settings.health_host, settings.health_port, probe) as health:
             if health is not None:
                 print(health, flush=True)
-            watch = build_watch(
-                settings,
-                core.store,
-                cloud,
-                core.clock,
-                counted=core.metrics.drift_found,
-                policy=rules,
-                clouds=clouds,
-            )
+            watch = build_watch(settings, context, counted=core.metrics.drift_found)
             loops = [
                 worker.run(stop),
                 beat(probe, name, stop),

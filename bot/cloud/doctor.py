@@ -12,7 +12,6 @@ what to type instead.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 
 from bot.catalogue import say
 from bot.cloud.doctor_model import Diagnosis, Endpoint, Facts
@@ -25,6 +24,7 @@ from bot.cloud.resolve import (
     K8S_SOURCE,
     _find_cluster,
     _find_service,
+    describe_beside_gateway,
     find_gateway,
 )
 from bot.cloud.resolve_ips import addresses, trace_ips
@@ -65,16 +65,7 @@ async def gather_facts(cloud: CloudPort, gateway: Gateway, command: Check) -> Fa
         shown = render_target(command.target)
         raise InvalidInput(say("doctor.read.no_ports", target=shown, gateway=command.gateway))
     ids = [g for e in endpoints for g in (*e.group_ids, *(e.template_ids or ()))]
-    ids = list(dict.fromkeys([*ids, gateway.security_group_id]))
-    groups = {g.security_group_id: g for g in await cloud.describe_security_groups(ids)}
-    if gateway.security_group_id not in groups:
-        raise NotFound(
-            say(
-                "doctor.read.gateway_group_hidden",
-                group=gateway.security_group_id,
-                gateway=gateway.name,
-            )
-        )
+    groups = await describe_beside_gateway(cloud, gateway, ids)
     unknown = [g for g in ids if g not in groups]
     if unknown:
         hidden = ", ".join(unknown)
@@ -154,7 +145,7 @@ async def _service(
         group = (cluster.security_group_id,) if cluster.security_group_id else ()
         via = say("doctor.via.serverless_pod", cluster=cluster.name)
         return tuple(Endpoint(ip, via, group) for ip in ips), ()
-    overlay = [ip for ip in ips if _in(ip, cluster.container_cidr)]
+    overlay = [ip for ip in ips if cluster.on_overlay(ip)]
     on_vpc = [ip for ip in ips if ip not in overlay]
     traced = await _traced(cloud, cluster.vpc_id, on_vpc, instances_first=False)
     found = tuple(e for e in traced if e.group_ids)
@@ -222,12 +213,3 @@ async def _cluster_nodes(
             )
         )
     return tuple(endpoints)
-
-
-def _in(ip: str, cidr: str | None) -> bool:
-    if not cidr:
-        return False
-    try:
-        return ipaddress.ip_address(ip) in ipaddress.ip_network(cidr, strict=False)
-    except ValueError:
-        return False

@@ -20,11 +20,17 @@ from bot.settings import Settings
 
 @dataclass(frozen=True)
 class CloudTuning:
-    """Timeouts in milliseconds; ``max_concurrency`` bounds in-flight requests per adapter."""
+    """Timeouts in milliseconds; ``max_concurrency`` bounds in-flight requests per adapter.
+
+    One resolution puts up to 4 reads in flight in its widest round plus one per backend group
+    (their inbound rules, beside DescribeSecurityGroups), and the worker resolves and applies
+    several requests at once; 16 keeps those rounds parallel. The SDK's pooled transport keeps
+    up to 40 connections per host, so every thread reuses one.
+    """
 
     connect_timeout_ms: int = 3000
     read_timeout_ms: int = 10000
-    max_concurrency: int = 8
+    max_concurrency: int = 16
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 

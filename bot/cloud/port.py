@@ -41,6 +41,7 @@ __all__ = [
     "SERVERLESS_PROFILE",
     "AddedRule",
     "CloudPort",
+    "CloudReads",
     "Cluster",
     "ClusterNode",
     "Gateway",
@@ -58,8 +59,8 @@ __all__ = [
 ]
 
 
-class CloudPort(Protocol):
-    """Alibaba Cloud as the bot sees it, for one region."""
+class CloudReads(Protocol):
+    """What resolution and pre-flight may ask of Alibaba Cloud in one region: reads only."""
 
     @property
     def region_id(self) -> str: ...
@@ -126,6 +127,10 @@ class CloudPort(Protocol):
     async def describe_ingress_rules(self, group_id: str) -> list[IngressRule]:
         """The group's inbound permissions, every page (DescribeSecurityGroupAttribute)."""
         ...
+
+
+class CloudPort(CloudReads, Protocol):
+    """Alibaba Cloud as the bot sees it, for one region: the reads and the two writes."""
 
     async def add_rule(
         self, gateway_id: str, group_id: str, ports: PortRange, description: str

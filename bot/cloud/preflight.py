@@ -9,7 +9,7 @@ MSE authorizes the gateway's vSwitch CIDRs (``AuthCidrs``) in it; the add says w
 or skip also names the backend group's inbound rule ECS would treat as
 identical to MSE's (``backend_rule``): MSE links the authorization to it instead of making one,
 so whoever deletes the authorization later must not cascade to a rule sgbot did not make.
-``plan_authorization`` fetches everything once, concurrently, and calls it.
+``plan_authorization`` fetches everything once, each read as soon as it can start, and calls it.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.catalogue import say, say_in
-from bot.cloud.port import CloudPort, GatewayRule, IngressRule, SecurityGroup
-from bot.cloud.resolve import Resolution, find_gateway, resolve_target
+from bot.cloud.port import CloudReads, GatewayRule, IngressRule, SecurityGroup
+from bot.cloud.resolve import Resolution
+from bot.cloud.resolve_cache import ResolveCache
+from bot.cloud.resolve_flow import resolve_named
 from bot.cloud.rules import find_identical_ingress
 from vocabulary.commands import GatewayRef, PortRange, Target
 from vocabulary.errors import Conflict
@@ -163,6 +165,11 @@ def _refusals(resolution: Resolution, group: SecurityGroup) -> list[str]:
     return problems
 
 
+def plannable(resolution: Resolution, group: SecurityGroup) -> bool:
+    """Whether pre-flight may plan with ``group`` at all (its inbound rules are worth reading)."""
+    return not _refusals(resolution, group)
+
+
 def _kind(group: SecurityGroup) -> str:
     return say("preflight.basic") if group.is_basic else group.group_type
 
@@ -182,7 +189,7 @@ def _over_quota(
 
 
 async def backend_ingress(
-    cloud: CloudPort, groups: Iterable[SecurityGroup]
+    cloud: CloudReads, groups: Iterable[SecurityGroup]
 ) -> dict[str, list[IngressRule]]:
     """Each group's inbound rules: one DescribeSecurityGroupAttribute per group, concurrently."""
     ids = list(dict.fromkeys(g.security_group_id for g in groups))
@@ -191,13 +198,14 @@ async def backend_ingress(
 
 
 async def plan_authorization(
-    cloud: CloudPort, gateway_ref: GatewayRef, target: Target, ports: Sequence[PortRange]
+    cloud: CloudReads,
+    gateway_ref: GatewayRef,
+    target: Target,
+    ports: Sequence[PortRange],
+    *,
+    cache: ResolveCache | None = None,
 ) -> Plan:
-    """Find the gateway; resolve the target while reading the rules; read the groups' inbound
-    rules (concurrently); then plan."""
-    gateway = await find_gateway(cloud, gateway_ref)
-    resolution, rules = await asyncio.gather(
-        resolve_target(cloud, gateway, target), cloud.list_rules(gateway.unique_id)
-    )
-    plannable = [g for g in resolution.groups if not _refusals(resolution, g)]
-    return plan(resolution, ports, rules, await backend_ingress(cloud, plannable))
+    """Find the gateway, resolve the target, read the rules and the plannable groups' inbound
+    rules, each as soon as it can start (``resolve_flow``); then plan."""
+    found = await resolve_named(cloud, gateway_ref, target, cache=cache, plannable=plannable)
+    return plan(found.resolution, ports, found.rules, found.ingress)

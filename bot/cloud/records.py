@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -102,6 +103,17 @@ class Cluster:
     @property
     def is_serverless(self) -> bool:
         return self.profile.casefold() == SERVERLESS_PROFILE.casefold()
+
+    def on_overlay(self, ip: str) -> bool:
+        """Whether ``ip`` is a pod address of the overlay (never, for pods on VPC ENIs)."""
+        if not self.container_cidr:
+            return False
+        try:
+            return ipaddress.ip_address(ip) in ipaddress.ip_network(
+                self.container_cidr, strict=False
+            )
+        except ValueError:
+            return False
 
 
 @dataclass(frozen=True)

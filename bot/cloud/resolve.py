@@ -13,11 +13,11 @@ comes from one DescribeSecurityGroups call. Errors say what to type instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.catalogue import say
-from bot.cloud.port import CloudPort, Cluster, Gateway, GatewayService, Instance, SecurityGroup
+from bot.cloud.port import CloudReads, Cluster, Gateway, GatewayService, Instance, SecurityGroup
 from bot.cloud.resolve_ips import addresses, trace_ips
 from bot.cloud.resolve_k8s import (
     Walk,
@@ -27,6 +27,7 @@ from bot.cloud.resolve_k8s import (
     short,
     with_groups,
 )
+from bot.cloud.resolve_reads import Reads, reads_of
 from vocabulary.commands import (
     ClusterTarget,
     GatewayRef,
@@ -61,17 +62,15 @@ class Resolution:
     hops: str = ""
 
 
-async def find_gateway(cloud: CloudPort, ref: GatewayRef) -> Gateway:
+async def find_gateway(cloud: CloudReads, ref: GatewayRef) -> Gateway:
     """GetGateway by unique id; by name, ListGateway then an exact client-side match first."""
+    return await named_gateway(cloud, ref, await gateway_id(cloud, ref))
+
+
+async def gateway_id(cloud: CloudReads, ref: GatewayRef) -> str:
+    """The unique id ``ref`` names: itself, or the one gateway with exactly that name."""
     if ref.is_unique_id:
-        try:
-            return await cloud.get_gateway(ref.value)
-        except NotFound as exc:
-            raise NotFound(
-                say("cloud.no_gateway_id", gateway=ref.value, region=cloud.region_id),
-                request_id=exc.request_id,
-                code=exc.code,
-            ) from exc
+        return ref.value
     hits = [g for g in await cloud.find_gateways_by_name(ref.value) if g.name == ref.value]
     if not hits:
         raise NotFound(
@@ -80,30 +79,68 @@ async def find_gateway(cloud: CloudPort, ref: GatewayRef) -> Gateway:
     if len(hits) > 1:
         choices = ", ".join(sorted(g.unique_id for g in hits))
         raise InvalidInput(say("cloud.several_gateways", gateway=repr(ref.value), choices=choices))
-    return await cloud.get_gateway(hits[0].unique_id)
+    return hits[0].unique_id
 
 
-async def resolve_target(cloud: CloudPort, gateway: Gateway, target: Target) -> Resolution:
+async def named_gateway(cloud: CloudReads, ref: GatewayRef, unique_id: str) -> Gateway:
+    """GetGateway for ``unique_id``; a unique id the cloud does not know is said as such."""
+    try:
+        return await cloud.get_gateway(unique_id)
+    except NotFound as exc:
+        if not ref.is_unique_id:
+            raise
+        raise NotFound(
+            say("cloud.no_gateway_id", gateway=ref.value, region=cloud.region_id),
+            request_id=exc.request_id,
+            code=exc.code,
+        ) from exc
+
+
+async def resolve_target(cloud: CloudReads, gateway: Gateway, target: Target) -> Resolution:
     """The backend groups for ``target`` behind ``gateway``, with their metadata and path."""
-    walk = await _walk(cloud, gateway, target)
-    unique_ids = list(dict.fromkeys(walk.group_ids))
-    found = {
-        g.security_group_id: g
-        for g in await cloud.describe_security_groups([*unique_ids, gateway.security_group_id])
-    }
+    reads, mine = reads_of(cloud)
+    try:
+        return await finish(reads, gateway, await walk_target(reads, gateway, target))
+    finally:
+        if mine:
+            await reads.close()
+
+
+async def describe_beside_gateway(
+    reads: CloudReads, gateway: Gateway, group_ids: Sequence[str]
+) -> dict[str, SecurityGroup]:
+    """``group_ids`` and the gateway's own group, by id, in one DescribeSecurityGroups; a
+    group ECS leaves out is missing from the answer. Refuses when the gateway's group is hidden:
+    its type and VPC are what every backend group is checked against."""
+    wanted = list(dict.fromkeys([*group_ids, gateway.security_group_id]))
+    found = {g.security_group_id: g for g in await reads.describe_security_groups(wanted)}
     if gateway.security_group_id not in found:
         raise PermissionDenied(
             say(
                 "cloud.gateway_group_hidden",
                 group=gateway.security_group_id,
                 gateway=gateway.name,
-                region=cloud.region_id,
+                region=reads.region_id,
             ),
             action="ecs:DescribeSecurityGroups",
         )
+    return found
+
+
+async def finish(
+    reads: Reads, gateway: Gateway, walk: Walk, *, ingress: bool = False
+) -> Resolution:
+    """The walk's groups with their metadata (one DescribeSecurityGroups, the gateway's own
+    group included). ``ingress``: start reading each group's inbound rules alongside, for
+    pre-flight; a group pre-flight then refuses is read for nothing, never written."""
+    unique_ids = list(dict.fromkeys(walk.group_ids))
+    if ingress and gateway.running:
+        for group_id in unique_ids:
+            reads.start("describe_ingress_rules", group_id)
+    found = await describe_beside_gateway(reads, gateway, unique_ids)
     missing = [group_id for group_id in unique_ids if group_id not in found]
     if missing:
-        raise NotFound(say("cloud.no_group", groups=", ".join(missing), region=cloud.region_id))
+        raise NotFound(say("cloud.no_group", groups=", ".join(missing), region=reads.region_id))
     path = "\n".join([walk.hops, *(f"⚠ {note}" for note in walk.notes)])
     return Resolution(
         gateway=gateway,
@@ -115,7 +152,13 @@ async def resolve_target(cloud: CloudPort, gateway: Gateway, target: Target) -> 
     )
 
 
-async def _walk(cloud: CloudPort, gateway: Gateway, target: Target) -> Walk:
+def needs_gateway(target: Target) -> bool:
+    """Whether walking ``target`` needs the gateway (a service is found through it)."""
+    return isinstance(target, ServiceTarget)
+
+
+async def walk_target(cloud: CloudReads, gateway: Gateway | None, target: Target) -> Walk:
+    """What ``target`` holds; ``gateway`` may be None unless ``needs_gateway(target)``."""
     match target:
         case SecurityGroupTarget(security_group_id=group_id):
             return Walk([group_id], say("target.security_group", group=group_id))
@@ -130,6 +173,8 @@ async def _walk(cloud: CloudPort, gateway: Gateway, target: Target) -> Walk:
             group_ids, text = _instances_path(found)
             return Walk(group_ids, text)
         case ClusterTarget(cluster_id=cluster_ref):
+            if isinstance(cloud, Reads) and CLUSTER_ID_RE.fullmatch(cluster_ref):
+                cloud.guess_nodes(cluster_ref)
             return await cluster_walk(cloud, await _find_cluster(cloud, cluster_ref))
         case NodePoolTarget(nodepool_id=pool_ref, cluster_id=cluster_ref):
             # A cluster id needs no DescribeClusterDetail: the pools and nodes are enough.
@@ -138,6 +183,8 @@ async def _walk(cloud: CloudPort, gateway: Gateway, target: Target) -> Walk:
                 if CLUSTER_ID_RE.fullmatch(cluster_ref)
                 else (await _find_cluster(cloud, cluster_ref)).cluster_id
             )
+            if isinstance(cloud, Reads):
+                cloud.guess_nodes(cluster_id, pool_ref)
             pools = await cloud.list_node_pools(cluster_id)
             chosen = [p for p in pools if pool_ref in (p.nodepool_id, p.name)]
             if not chosen:
@@ -147,12 +194,12 @@ async def _walk(cloud: CloudPort, gateway: Gateway, target: Target) -> Walk:
                 )
             why = say("path.why_pool")
             return await node_walk(cloud, cluster_id, why=why, pool=chosen[0])
-        case ServiceTarget():
+        case ServiceTarget() if gateway is not None:
             return await _service_walk(cloud, gateway, target)
     raise InvalidInput(f"cannot resolve a target of kind {target.kind!r}")
 
 
-async def _service_walk(cloud: CloudPort, gateway: Gateway, target: ServiceTarget) -> Walk:
+async def _service_walk(cloud: CloudReads, gateway: Gateway, target: ServiceTarget) -> Walk:
     service = await _find_service(cloud, gateway, target)
     label = service.qualified_name
     if service.source_type.casefold() == K8S_SOURCE:
@@ -160,6 +207,8 @@ async def _service_walk(cloud: CloudPort, gateway: Gateway, target: ServiceTarge
         source = sources.get(service.source_id) if service.source_id is not None else None
         if source is None or not source.address:
             raise InvalidInput(say("cloud.source_gone", service=label))
+        if isinstance(cloud, Reads):
+            cloud.guess_nodes(source.address)
         cluster = await cloud.get_cluster(source.address)
         return await service_walk(cloud, cluster, label, service.ips)
     ips = addresses(service.ips, service.meta_info)
@@ -180,7 +229,7 @@ async def _service_walk(cloud: CloudPort, gateway: Gateway, target: ServiceTarge
 
 
 async def _find_service(
-    cloud: CloudPort, gateway: Gateway, target: ServiceTarget
+    cloud: CloudReads, gateway: Gateway, target: ServiceTarget
 ) -> GatewayService:
     listed = await cloud.list_gateway_services(gateway.unique_id, target.name, target.namespace)
     exact = [s for s in listed if s.name == target.name and target.namespace in (None, s.namespace)]
@@ -202,7 +251,7 @@ async def _find_service(
     return exact[0]
 
 
-async def _find_cluster(cloud: CloudPort, cluster_ref: str) -> Cluster:
+async def _find_cluster(cloud: CloudReads, cluster_ref: str) -> Cluster:
     """A cluster by id (DescribeClusterDetail) or by exact name (DescribeClustersV1)."""
     if CLUSTER_ID_RE.fullmatch(cluster_ref):
         return await cloud.get_cluster(cluster_ref)
@@ -224,4 +273,15 @@ def _instances_path(instances: Iterable[Instance]) -> tuple[list[str], str]:
     return group_ids, f"ECS {text}"
 
 
-__all__ = ["ASK_EXPLICIT_TARGET", "Resolution", "find_gateway", "resolve_target", "short"]
+__all__ = [
+    "ASK_EXPLICIT_TARGET",
+    "Resolution",
+    "find_gateway",
+    "finish",
+    "gateway_id",
+    "named_gateway",
+    "needs_gateway",
+    "resolve_target",
+    "short",
+    "walk_target",
+]

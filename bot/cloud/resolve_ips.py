@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.catalogue import say
-from bot.cloud.port import CloudPort, Instance, NetworkInterface
+from bot.cloud.port import CloudReads, Instance, NetworkInterface
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def _eni_hop(ip: str, eni: NetworkInterface) -> IpHop:
 
 
 async def trace_ips(
-    cloud: CloudPort, vpc_id: str, ips: Sequence[str], *, instances_first: bool = True
+    cloud: CloudReads, vpc_id: str, ips: Sequence[str], *, instances_first: bool = True
 ) -> IpTrace:
     """What holds each of ``ips`` in ``vpc_id``; pod IPs skip the instance step
     (``instances_first=False``): a node's own IP is its primary ENI's, found in the last step."""

@@ -13,13 +13,13 @@ concurrently.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.catalogue import say
-from bot.cloud.port import CloudPort, Cluster, ClusterNode, Instance, NodePool
+from bot.cloud.port import CloudReads, Cluster, ClusterNode, Instance, NodePool
 from bot.cloud.resolve_ips import trace_ips
+from bot.cloud.resolve_reads import Reads
 from vocabulary.errors import InvalidInput
 
 
@@ -53,19 +53,19 @@ def serverless_walk(cluster: Cluster) -> Walk:
     return Walk([group], say("path.serverless", cluster=title(cluster), group=group))
 
 
-async def cluster_walk(cloud: CloudPort, cluster: Cluster) -> Walk:
+async def cluster_walk(cloud: CloudReads, cluster: Cluster) -> Walk:
     """A whole cluster named as the target: every node that can host pods."""
     if cluster.is_serverless:
         return serverless_walk(cluster)
     return await node_walk(cloud, cluster, why=say("path.why_whole_cluster"))
 
 
-async def service_walk(cloud: CloudPort, cluster: Cluster, label: str, ips: Sequence[str]) -> Walk:
+async def service_walk(cloud: CloudReads, cluster: Cluster, label: str, ips: Sequence[str]) -> Walk:
     """A Kubernetes service: its endpoint IPs' ENIs, or every node for overlay pods."""
     if cluster.is_serverless:
         walk = serverless_walk(cluster)
         return Walk(walk.group_ids, f"{label} → {walk.hops}")
-    overlay = [ip for ip in ips if _in(ip, cluster.container_cidr)]
+    overlay = [ip for ip in ips if cluster.on_overlay(ip)]
     on_vpc = [ip for ip in ips if ip not in overlay]
     trace = await trace_ips(cloud, cluster.vpc_id, on_vpc, instances_first=False)
     notes: tuple[str, ...] = ()
@@ -97,7 +97,7 @@ async def service_walk(cloud: CloudPort, cluster: Cluster, label: str, ips: Sequ
 
 
 async def node_walk(
-    cloud: CloudPort, cluster: Cluster | str, *, why: str, pool: NodePool | None = None
+    cloud: CloudReads, cluster: Cluster | str, *, why: str, pool: NodePool | None = None
 ) -> Walk:
     """Every node of ``cluster`` (or of ``pool``): template groups and the nodes' own groups."""
     cluster_id = cluster if isinstance(cluster, str) else cluster.cluster_id
@@ -109,6 +109,8 @@ async def node_walk(
         )
     else:
         pools, nodes = [pool], await cloud.list_cluster_nodes(cluster_id, pool_id)
+    if isinstance(cloud, Reads):
+        cloud.guess_groups([g for p in pools for g in p.security_group_ids])
     found = await cloud.find_instances(instance_ids=[n.instance_id for n in nodes]) if nodes else []
     instances = {i.instance_id: i for i in found}
     pools = [p for p in pools if p.security_group_ids]
@@ -166,12 +168,3 @@ def listed(items: Sequence[str], separator: str = ", ", limit: int = 5) -> str:
     return (
         say("path.and_more", shown=shown, count=len(items) - limit) if len(items) > limit else shown
     )
-
-
-def _in(ip: str, cidr: str | None) -> bool:
-    if not cidr:
-        return False
-    try:
-        return ipaddress.ip_address(ip) in ipaddress.ip_network(cidr, strict=False)
-    except ValueError:
-        return False

@@ -9,6 +9,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
+from typing import IO
 
 import pytest
 
@@ -20,6 +22,21 @@ from tests.fixtures.emulator import EmulatorHandle
 
 pytestmark = pytest.mark.redis
 WATCH_SECONDS = 5.0
+START_LIMIT_SECONDS = 120.0  # three processes importing the SDKs on a busy machine
+
+
+async def all_logged(logs: Sequence[IO[bytes]], line: str) -> None:
+    """Wait until every log holds ``line``; a state, not a duration."""
+    deadline = time.monotonic() + START_LIMIT_SECONDS
+    while time.monotonic() < deadline:
+        texts = []
+        for log in logs:
+            log.seek(0)
+            texts.append(log.read().decode())
+        if all(line in text for text in texts):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"not every worker logged {line!r} within {START_LIMIT_SECONDS} s")
 
 
 async def test_three_workers_run_one_round_per_period(
@@ -41,6 +58,8 @@ async def test_three_workers_run_one_round_per_period(
         ]
         started = time.monotonic()
         try:
+            # The period is counted once all three are up, so a slow start is no missing round.
+            await all_logged(logs, "started")
             await asyncio.sleep(WATCH_SECONDS)
         finally:
             for worker in workers:

@@ -35,7 +35,7 @@ def every_key(keys: Keys) -> list[str]:
         keys.delivering("post_card:REQ-AAAA1:2"),
         ChatKeys(keys).usergroup("S0APPROVERS"),
         ChatKeys(keys).user("U1"),
-        ChatKeys(keys).options("gateways"),
+        keys.options_cache("gateways"),
     ]
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.cloud.doctor import check
 from bot.cloud.doctor_model import CauseKind, Diagnosis
 from bot.cloud.port import CloudPort
@@ -16,6 +18,7 @@ from bot.grammar import parse_command
 from tests.cloud.adapter_support import PROD_GW, make_cloud
 from tests.fixtures.emulator import EmulatorHandle
 from vocabulary.commands import Check, PortRange
+from vocabulary.errors import PermissionDenied
 
 
 def ports(text: str) -> PortRange:
@@ -225,3 +228,13 @@ async def test_enterprise_groups_are_covered_by_the_gateway_cidrs(
     assert own.ports == (ports("8443/8443"),)
     assert not own.reachable
     assert own.missing == (("sg-enterprise01", ports("8443/8443")),)
+
+
+async def test_a_hidden_managed_group_is_refused_as_resolution_refuses_it(
+    emulator: EmulatorHandle,
+) -> None:
+    emulator.set_faults(hidden=["sg-gwprod0001"])
+    with pytest.raises(PermissionDenied) as caught:
+        await doctor(make_cloud(emulator), "check gateway prod-gw to service legacy")
+    assert caught.value.action == "ecs:DescribeSecurityGroups"
+    assert "sg-gwprod0001 of gateway prod-gw is not visible" in str(caught.value)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import secrets
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.deps import open_deps
+from bot.settings import load_settings
+from handlers.deps import Deps
 from standins.slack import LocalSlack, SlackSigner
+from standins.slack.directory import APPROVER_GROUP_ID, SECURITY_CHANNEL_ID
+from tests.fixtures.emulator import EmulatorHandle
 from tests.fixtures.sgbot_process import SgbotProcess
 from tests.slack.scenario import Chat, StartChat
 
@@ -16,6 +22,29 @@ from tests.slack.scenario import Chat, StartChat
 def client(local_slack: LocalSlack) -> AsyncWebClient:
     """A Web API client of the local Slack, holding the bot's token."""
     return AsyncWebClient(token=local_slack.bot_token, base_url=local_slack.base_url)
+
+
+@pytest.fixture
+async def deps(
+    redis_url: str, local_slack: LocalSlack, emulator: EmulatorHandle
+) -> AsyncIterator[Deps]:
+    """A serving process's dependencies opened in this process (no server, no worker loop):
+    Redis, the local Slack and the emulator, with the directory's approver group."""
+    settings = load_settings(
+        SLACK_BOT_TOKEN=local_slack.bot_token,
+        SLACK_API_URL=local_slack.base_url,
+        SGBOT_SECURITY_CHANNEL=SECURITY_CHANNEL_ID,
+        SGBOT_APPROVER_GROUP=APPROVER_GROUP_ID,
+        SGBOT_APPROVERS="",
+        REDIS_URL=redis_url,
+        SGBOT_KEY_PREFIX=f"t{secrets.token_hex(6)}",
+        SGBOT_MSE_ENDPOINT=emulator.endpoint,
+        SGBOT_ECS_ENDPOINT=emulator.endpoint,
+        SGBOT_CS_ENDPOINT=emulator.endpoint,
+        SGBOT_CLOUD_PROTOCOL="http",
+    )
+    async with open_deps(settings, emulated=True) as opened:
+        yield opened
 
 
 @pytest.fixture

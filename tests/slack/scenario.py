@@ -180,6 +180,26 @@ class Chat:
         url = self.sgbot.events_url
         return click(self.signer, url, user, card, action, response_url=response_url)
 
+    def press(
+        self,
+        user: str,
+        action: str,
+        value: str,
+        *,
+        block_id: str,
+        channel: str,
+        message: dict[str, Any] | None = None,
+        message_ts: str | None = None,
+        response_url: str | None = None,
+    ) -> None:
+        """``user`` clicks the ``action`` button valued ``value`` (on ``message``, or on one
+        Slack does not send back, such as an ephemeral one, at ``message_ts``); the bot acks."""
+        request = self.signer.block_actions(
+            user, action, value, block_id=block_id, channel=channel, message=message,
+            message_ts=message_ts, response_url=response_url,
+        )  # fmt: skip
+        assert self.post(request)[0] == 200
+
     def click_with_notes(self, user: str, card: dict[str, Any], action: str) -> str:
         """Click as ``user``; returns the response URL the bot answers that click on."""
         url = self.slack.new_response_url(user, SECURITY_CHANNEL_ID)

@@ -6,30 +6,22 @@ import asyncio
 from datetime import timedelta
 
 from approvals.effects import NO_EFFECTS, Effects
-from approvals.jobs import JobContext
-from approvals.model import EndProgress, ReplyTo, Request, Surface
+from approvals.model import EndProgress, Request
 from approvals.outbox import NotificationKind, notification
-from approvals.worker import Worker, WorkerConfig
 from bot.delivery import Deliverer
 from handlers.deps import Deps
 from standins.slack import LocalSlack
-from standins.slack.directory import DEVELOPER_ID, SECURITY_CHANNEL_ID, dm_channel_id
-from tests.approvals.workflow import authorize
+from standins.slack.directory import SECURITY_CHANNEL_ID
+from tests.slack.in_process import worked_request
 from tests.slack.scenario import text_of
-from tests.slack.test_delivery_lock import QUICK, deps
-
-__all__ = ["deps"]
+from tests.slack.test_delivery_lock import QUICK
 
 
 async def test_an_end_overdue_alert_is_posted_in_the_security_channel(
     deps: Deps,
     local_slack: LocalSlack,
 ) -> None:
-    requester = await deps.approvers.person(DEVELOPER_ID)
-    reply_to = ReplyTo(surface=Surface.DM, channel_id=dm_channel_id(DEVELOPER_ID))
-    created = await deps.service.submit(authorize(), requester, reply_to, intake_key="test:alert")
-    context = JobContext(store=deps.store, cloud=deps.cloud, clock=deps.clock, policy=deps.policy)
-    await Worker(context, WorkerConfig(consumer="worker")).run_until_idle()
+    request_id = await worked_request(deps, "test:alert")
     now = deps.clock.now()
     progress = EndProgress(
         why="time limit reached",
@@ -44,7 +36,7 @@ async def test_an_end_overdue_alert_is_posted_in_the_security_channel(
     def overdue(current: Request) -> tuple[Request, Effects]:
         return current.evolve(end=progress, grant_expires_at=ended), NO_EFFECTS
 
-    saved = await deps.store.update(created.request_id, overdue)
+    saved = await deps.store.update(request_id, overdue)
     kind = NotificationKind.ALERT_END_OVERDUE
     await deps.outbox.enqueue(notification(kind, saved.id, saved.version))
     [entry] = [e for e in await deps.outbox.read("replica", count=10) if e.item.kind is kind]

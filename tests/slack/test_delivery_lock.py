@@ -4,56 +4,25 @@ the first still retries): Slack gets the message once."""
 from __future__ import annotations
 
 import asyncio
-import secrets
-from collections.abc import AsyncIterator
 
 import pytest
 
-from approvals.jobs import JobContext
-from approvals.model import ReplyTo, Surface
 from approvals.outbox import NotificationKind
-from approvals.worker import Worker, WorkerConfig
 from bot.delivery import Backoff, Deliverer
-from bot.deps import open_deps
-from bot.settings import load_settings
 from handlers.deps import Deps
 from standins.slack import LocalSlack
-from standins.slack.directory import DEVELOPER_ID, SECURITY_CHANNEL_ID, dm_channel_id
-from tests.approvals.workflow import authorize
-from tests.fixtures.emulator import EmulatorHandle
+from standins.slack.directory import DEVELOPER_ID, dm_channel_id
+from tests.slack.in_process import worked_request
 from tests.slack.scenario import cards
 
 pytestmark = pytest.mark.redis
 QUICK = Backoff(first=0.01, cap=0.05, give_up_after=30.0)
 
 
-@pytest.fixture
-async def deps(
-    redis_url: str, local_slack: LocalSlack, emulator: EmulatorHandle
-) -> AsyncIterator[Deps]:
-    settings = load_settings(
-        SLACK_BOT_TOKEN=local_slack.bot_token,
-        SLACK_API_URL=local_slack.base_url,
-        SGBOT_SECURITY_CHANNEL=SECURITY_CHANNEL_ID,
-        REDIS_URL=redis_url,
-        SGBOT_KEY_PREFIX=f"t{secrets.token_hex(6)}",
-        SGBOT_MSE_ENDPOINT=emulator.endpoint,
-        SGBOT_ECS_ENDPOINT=emulator.endpoint,
-        SGBOT_CS_ENDPOINT=emulator.endpoint,
-        SGBOT_CLOUD_PROTOCOL="http",
-    )
-    async with open_deps(settings, emulated=True) as opened:
-        yield opened
-
-
 async def test_two_deliverers_on_one_entry_post_the_card_once(
     deps: Deps, local_slack: LocalSlack
 ) -> None:
-    requester = await deps.approvers.person(DEVELOPER_ID)
-    reply_to = ReplyTo(surface=Surface.DM, channel_id=dm_channel_id(DEVELOPER_ID))
-    await deps.service.submit(authorize(), requester, reply_to, intake_key="test:lock")
-    context = JobContext(store=deps.store, cloud=deps.cloud, clock=deps.clock, policy=deps.policy)
-    await Worker(context, WorkerConfig(consumer="worker")).run_until_idle()
+    await worked_request(deps, "test:lock")
 
     first = await deps.outbox.read("replica-a")
     second = await deps.outbox.claim_stale("replica-b", min_idle_ms=0)

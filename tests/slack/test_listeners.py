@@ -8,25 +8,18 @@ behind the service are the real ones.
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from approvals.jobs import JobContext
-from approvals.model import ReplyTo, RequestState, Surface
-from approvals.worker import Worker, WorkerConfig
-from bot.deps import open_deps
-from bot.settings import load_settings
+from approvals.model import RequestState
 from handlers import actions, commands
 from handlers.deps import Deps
 from handlers.ids import ActionId, BlockId
 from handlers.middleware import provide_deps, read_click
 from standins.slack import LocalSlack
 from standins.slack.directory import (
-    APPROVER_GROUP_ID,
     APPROVER_IDS,
     DEV_CHANNEL_ID,
     DEVELOPER_ID,
@@ -34,8 +27,7 @@ from standins.slack.directory import (
     demo_directory,
 )
 from standins.slack.payloads import block_actions, slash_command
-from tests.approvals.workflow import authorize
-from tests.fixtures.emulator import EmulatorHandle
+from tests.slack.in_process import worked_request
 
 pytestmark = pytest.mark.redis
 
@@ -50,39 +42,8 @@ class RecordedAck:
         self.calls.append(kwargs)
 
 
-@pytest.fixture
-async def deps(
-    redis_url: str, local_slack: LocalSlack, emulator: EmulatorHandle
-) -> AsyncIterator[Deps]:
-    settings = load_settings(
-        SLACK_BOT_TOKEN=local_slack.bot_token,
-        SLACK_API_URL=local_slack.base_url,
-        SGBOT_SECURITY_CHANNEL=SECURITY_CHANNEL_ID,
-        SGBOT_APPROVER_GROUP=APPROVER_GROUP_ID,
-        SGBOT_APPROVERS="",
-        REDIS_URL=redis_url,
-        SGBOT_KEY_PREFIX=f"t{secrets.token_hex(6)}",
-        SGBOT_MSE_ENDPOINT=emulator.endpoint,
-        SGBOT_ECS_ENDPOINT=emulator.endpoint,
-        SGBOT_CS_ENDPOINT=emulator.endpoint,
-        SGBOT_CLOUD_PROTOCOL="http",
-    )
-    async with open_deps(settings, emulated=True) as opened:
-        yield opened
-
-
-@pytest.fixture
-def client(local_slack: LocalSlack) -> AsyncWebClient:
-    return AsyncWebClient(token=local_slack.bot_token, base_url=local_slack.base_url)
-
-
 async def pending_request(deps: Deps) -> str:
-    requester = await deps.approvers.person(DEVELOPER_ID)
-    reply_to = ReplyTo(surface=Surface.DM, channel_id=DEV_CHANNEL_ID)
-    submitted = await deps.service.submit(authorize(), requester, reply_to, intake_key="t:1")
-    context = JobContext(store=deps.store, cloud=deps.cloud, clock=deps.clock, policy=deps.policy)
-    await Worker(context, WorkerConfig(consumer="worker")).run_until_idle()
-    request = await deps.service.status(submitted.request_id)
+    request = await deps.service.status(await worked_request(deps, "t:1", DEV_CHANNEL_ID))
     assert request.state is RequestState.PENDING
     return request.id
 
@@ -94,7 +55,7 @@ async def through_middleware(deps: Deps, body: dict[str, Any]) -> dict[str, Any]
     async def done() -> None:
         return None
 
-    await provide_deps(deps)(context=context, next=done)
+    await provide_deps(deps)(body=body, context=context, next=done)
     await read_click(context=context, body=body, next=done)
     return context
 
@@ -119,28 +80,30 @@ def notes(local_slack: LocalSlack, body: dict[str, Any]) -> str:
     return str(local_slack.responses(str(body["response_url"])))
 
 
-async def test_approve_records_the_decision_and_tells_the_clicker(
-    deps: Deps, client: AsyncWebClient, local_slack: LocalSlack
+class ApproveClick(NamedTuple):
+    clicker: str
+    state: RequestState  # the request's, after the click
+    told: str | None  # what the clicker's note says; None: the request id
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ApproveClick(APPROVER_IDS[0], RequestState.APPROVED, None),
+        ApproveClick(DEVELOPER_ID, RequestState.PENDING, "not an approver"),
+    ],
+    ids=["an approver's decision is recorded", "anyone else's changes nothing and says why"],
+)
+async def test_an_approve_click_acks_then_tells_the_clicker(
+    deps: Deps, client: AsyncWebClient, local_slack: LocalSlack, case: ApproveClick
 ) -> None:
     request_id = await pending_request(deps)
-    body = click(local_slack, APPROVER_IDS[0], ActionId.APPROVE, request_id)
+    body = click(local_slack, case.clicker, ActionId.APPROVE, request_id)
     ack = RecordedAck()
     await actions.approve(ack, body, client, await through_middleware(deps, body))
     assert ack.calls == [{}]
-    assert (await deps.service.status(request_id)).state is RequestState.APPROVED
-    assert request_id in notes(local_slack, body)
-
-
-async def test_a_refused_click_changes_nothing_and_says_why(
-    deps: Deps, client: AsyncWebClient, local_slack: LocalSlack
-) -> None:
-    request_id = await pending_request(deps)
-    body = click(local_slack, DEVELOPER_ID, ActionId.APPROVE, request_id)
-    ack = RecordedAck()
-    await actions.approve(ack, body, client, await through_middleware(deps, body))
-    assert ack.calls == [{}]
-    assert (await deps.service.status(request_id)).state is RequestState.PENDING
-    assert "not an approver" in notes(local_slack, body)
+    assert (await deps.service.status(request_id)).state is case.state
+    assert (case.told or request_id) in notes(local_slack, body)
 
 
 async def test_a_tampered_button_value_is_refused(

@@ -19,12 +19,10 @@ from approvals.lookups import QUERY_THREADS
 from handlers.deps import Deps
 from standins.slack.directory import DEVELOPER_ID
 from tests.fixtures.emulator import EmulatorHandle
-from tests.slack.test_delivery_lock import deps
 from vocabulary.commands import GatewayRef
 from vocabulary.errors import NotFound
 
 pytestmark = pytest.mark.redis
-__all__ = ["deps"]
 AT_ONCE = 6
 LATENCY_S = 0.3
 
@@ -33,7 +31,7 @@ async def test_lookups_have_their_own_two_threads(deps: Deps, emulator: Emulator
     user = await deps.approvers.person(DEVELOPER_ID)
     ghosts = [GatewayRef(value=f"gw-{n:032x}") for n in range(AT_ONCE)]
     emulator.set_faults(latency_ms=int(LATENCY_S * 1000))
-    assert deps.lookups.cloud is not deps.cloud
+    assert deps.lookups.cloud is not deps.jobs.cloud
 
     emulator.reset_calls()
     started = time.monotonic()
@@ -48,7 +46,7 @@ async def test_lookups_have_their_own_two_threads(deps: Deps, emulator: Emulator
 
     emulator.reset_calls()
     worked = await asyncio.gather(
-        *(deps.cloud.get_gateway(ghost.value) for ghost in ghosts), return_exceptions=True
+        *(deps.jobs.cloud.get_gateway(ghost.value) for ghost in ghosts), return_exceptions=True
     )
     assert all(isinstance(answer, NotFound) for answer in worked)
     assert emulator.connections() > lookup_connections

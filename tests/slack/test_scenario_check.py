@@ -50,17 +50,15 @@ def checked(chat: Chat, local_slack: LocalSlack, user: str, text: str) -> tuple[
 
 def click(chat: Chat, local_slack: LocalSlack, user: str, value: str) -> str:
     url = local_slack.new_response_url(user, DEV_CHANNEL_ID)
-    request = chat.signer.block_actions(
+    chat.press(
         user,
         ActionId.REQUEST_MISSING,
         value,
         block_id=BlockId.CHECK_MISSING,
         channel=DEV_CHANNEL_ID,
-        message=None,
         message_ts="1700000000.000100",
         response_url=url,
     )
-    assert chat.post(request)[0] == 200
     return url
 
 
@@ -128,16 +126,14 @@ def test_check_from_app_home_and_the_request_form(
     home = local_slack.wait_for(lambda: local_slack.home(DEVELOPER_ID), 10)
     assert home is not None
     assert button_value(home, ActionId.OPEN_CHECK_FORM) == "open"
-    opened = chat.signer.block_actions(
+    chat.press(
         DEVELOPER_ID,
         ActionId.OPEN_CHECK_FORM,
         "open",
         block_id=BlockId.HOME_ACTIONS,
         channel=DEVELOPER_ID,
-        message=None,
         message_ts="0",
     )
-    assert chat.post(opened)[0] == 200
     form = local_slack.wait_for(lambda: local_slack.views(DEVELOPER_ID), 10)[-1]
     assert button_value(form, ActionId.CHECK_FROM_FORM) == "check"
 

@@ -41,11 +41,10 @@ def press(chat: Chat, user: str, post: dict[str, Any], action: str) -> str:
     value = button_value(post, action)
     assert value is not None, f"no {action} button on the post"
     url = chat.slack.new_response_url(user, SECURITY_CHANNEL_ID)
-    request = chat.signer.block_actions(
+    chat.press(
         user, action, value, block_id=BlockId.DRIFT, channel=SECURITY_CHANNEL_ID,
         message=post, response_url=url,
     )  # fmt: skip
-    assert chat.post(request)[0] == 200
     chat.slack.wait_for(lambda: private_notes(chat.slack, url), 30)
     return private_notes(chat.slack, url)
 

@@ -53,17 +53,15 @@ def click_reading(
     chat: Chat, user: str, action: str, value: str, *, channel: str, response_url: str
 ) -> None:
     """A click on the prompt, an ephemeral message that Slack does not send back."""
-    request = chat.signer.block_actions(
+    chat.press(
         user,
         action,
         value,
         block_id=BlockId.READING,
         channel=channel,
-        message=None,
         message_ts="1700000000.000100",
         response_url=response_url,
     )
-    assert chat.post(request)[0] == 200
 
 
 def test_confirm_sends_a_guessed_request_once_and_only_for_its_author(

@@ -126,10 +126,6 @@ MESSAGES |= {
     "doctor.read.no_ports": (
         "MSE lists no port for {target}; say which: `check gateway {gateway} to {target} on PORTS`"
     ),
-    "doctor.read.gateway_group_hidden": (
-        "the managed security group {group} of gateway {gateway} is not visible to "
-        "ecs:DescribeSecurityGroups; allow the bot that action on it"
-    ),
     "doctor.read.groups_hidden": "groups ECS did not return (gone, or hidden by RAM): {groups}",
     "doctor.read.no_instance": "there is no ECS instance {instance_id} in {region}",
     "doctor.read.kind": "cannot check a target of kind {kind}",

@@ -117,10 +117,6 @@ MESSAGES |= {
     "doctor.read.no_ports": (
         "MSE 没有列出 {target} 的端口；请指明：`check gateway {gateway} to {target} on PORTS`"
     ),
-    "doctor.read.gateway_group_hidden": (
-        "网关 {gateway} 的托管安全组 {group} 对 ecs:DescribeSecurityGroups 不可见；请允许机器人"
-        "对它执行该操作"
-    ),
     "doctor.read.groups_hidden": "ECS 未返回的安全组（已删除，或被 RAM 隐藏）：{groups}",
     "doctor.read.no_instance": "{region} 中没有 ECS 实例 {instance_id}",
     "doctor.read.kind": "无法检查类型为 {kind} 的目标",
