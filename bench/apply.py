@@ -25,16 +25,15 @@ import redis
 from bench import processes
 from bench.e2e import (
     GATEWAY_ID,
-    REQUEST_ID_RE,
     WAIT_SECONDS,
     approval_click,
+    ask,
     card_message,
     poll,
-    post_json,
+    press,
 )
-from bench.slack_process import bench_signer, bench_user_ids
+from bench.probes import int_list
 from bench.stats import emit, summarise
-from standins.slack.directory import DEV_CHANNEL_ID
 
 TARGETS = {"orders": ("service orders", 3), "group": ("sg-legacyapp01", 1)}
 """Name on the command line: (what the request names, how many rules it adds)."""
@@ -65,24 +64,12 @@ def one_sample(
     """Seconds from the click to ``applied``, and the calls it took."""
     named, adds = TARGETS[target]
     cloud.call("POST", "reset")
-    signer = bench_signer(1, processes.SIGNING_SECRET)
-    requester = bench_user_ids(1)[0]
-    hook = post_json(f"{slack}/_local/response_url", {"user": requester, "channel": DEV_CHANNEL_ID})
-    text = f"authorize gateway prod-gw to {named} on {port}"
-    status, body = signer.slash_command(
-        requester, DEV_CHANNEL_ID, text, response_url=hook["url"]
-    ).post(f"{bot_url}/slack/events")
-    match = REQUEST_ID_RE.search(body)
-    if status != 200 or match is None:
-        raise RuntimeError(f"the request was not taken: {status} {body[:200]}")
-    request_id = match.group(0)
+    asked = ask(bot_url, slack, f"authorize gateway prod-gw to {named} on {port}")
+    request_id = asked.request_id
     card = poll(lambda: card_message(slack, request_id), f"card message of {request_id}")
-    click = approval_click(signer, slack, card, request_id)
+    click = approval_click(asked.signer, slack, card, request_id)
     cloud.call("DELETE", "calls")
-    clicked = time.perf_counter()
-    click_status, click_body = click.post(f"{bot_url}/slack/events")
-    if click_status != 200:
-        raise RuntimeError(f"the click was refused: {click_status} {click_body[:200]}")
+    clicked = press(bot_url, click)
     deadline = clicked + WAIT_SECONDS
     while not applied(store, request_id):
         if time.perf_counter() > deadline:
@@ -129,9 +116,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--targets", type=lambda text: text.split(","), default=["group", "orders"])
-    parser.add_argument(
-        "--latencies", type=lambda text: [int(v) for v in text.split(",")], default=[0, 50]
-    )
+    parser.add_argument("--latencies", type=int_list, default=[0, 50])
     result = run(parser.parse_args())
     parts = [
         f"{name}: applied p50 {r['approve_to_applied']['p50_ms']}"

@@ -19,10 +19,8 @@ from typing import Any
 import redis
 
 from bench import processes
-from bench.e2e import REQUEST_ID_RE, approval_click, card_message, post_json
-from bench.slack_process import bench_signer, bench_user_ids
+from bench.e2e import approval_click, ask, card_message
 from bench.stats import emit
-from standins.slack.directory import DEV_CHANNEL_ID
 
 CLUSTER = "c8f2a1b3c4d5e6f708192a3b4c5d6e7f8"
 PATHS = {
@@ -114,25 +112,16 @@ def one_path(
     target: str,
     port: int,
 ) -> dict[str, Any]:
-    signer = bench_signer(1, processes.SIGNING_SECRET)
-    requester = bench_user_ids(1)[0]
-    hook = post_json(f"{slack}/_local/response_url", {"user": requester, "channel": DEV_CHANNEL_ID})
     cloud.call("DELETE", "calls")
     before = meter.snapshot()
-    text = f"authorize gateway prod-gw to {target} on {port}"
-    status, body = signer.slash_command(
-        requester, DEV_CHANNEL_ID, text, response_url=hook["url"]
-    ).post(f"{bot_url}/slack/events")
-    match = REQUEST_ID_RE.search(body)
-    if status != 200 or match is None:
-        raise RuntimeError(f"{text!r} was not taken: {status} {body[:200]}")
-    request_id = match.group(0)
+    asked = ask(bot_url, slack, f"authorize gateway prod-gw to {target} on {port}")
+    request_id = asked.request_id
     meter.wait(request_id, {"pending", "rejected"})
     request = {"cloud_calls": cloud.calls(), "redis_commands": meter.delta(before)}
     card = card_message(slack, request_id)
     if card is None:
         return {"request": request, "decision": None, "note": "no approval card was posted"}
-    click = approval_click(signer, slack, card, request_id)
+    click = approval_click(asked.signer, slack, card, request_id)
     cloud.call("DELETE", "calls")
     before = meter.snapshot()
     click.post(f"{bot_url}/slack/events")

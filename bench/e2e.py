@@ -21,9 +21,11 @@ import re
 import time
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bench import processes
+from bench.probes import int_list
 from bench.slack_process import bench_signer, bench_user_ids
 from bench.stats import emit, summarise
 from handlers.ids import ActionId, BlockId
@@ -109,6 +111,39 @@ def approval_click(
     )
 
 
+@dataclass(frozen=True)
+class Asked:
+    """A slash command the bot took: the request id its ack named, when it was sent (wall
+    clock, to compare with the local Slack's record), and the signer for later clicks."""
+
+    request_id: str
+    sent_at: float
+    signer: SlackSigner
+
+
+def ask(bot_url: str, slack: str, text: str) -> Asked:
+    """Send ``text`` as the bench requester's slash command; raise unless the ack took it."""
+    signer = bench_signer(1, processes.SIGNING_SECRET)
+    requester = bench_user_ids(1)[0]
+    hook = post_json(f"{slack}/_local/response_url", {"user": requester, "channel": DEV_CHANNEL_ID})
+    asked = signer.slash_command(requester, DEV_CHANNEL_ID, text, response_url=hook["url"])
+    sent_at = time.time()
+    status, body = asked.post(f"{bot_url}/slack/events")
+    match = REQUEST_ID_RE.search(body)
+    if status != 200 or match is None:
+        raise RuntimeError(f"{text!r} was not taken: {status} {body[:200]}")
+    return Asked(match.group(0), sent_at, signer)
+
+
+def press(bot_url: str, click: SignedRequest) -> float:
+    """Post a signed click; ``time.perf_counter()`` just before it. Raises unless acked."""
+    clicked = time.perf_counter()
+    status, body = click.post(f"{bot_url}/slack/events")
+    if status != 200:
+        raise RuntimeError(f"the click was refused: {status} {body[:200]}")
+    return clicked
+
+
 def rule_count(cloud: processes.EmulatorAdmin) -> int:
     return len(cloud.call("GET", "state")["mse_rules"].get(GATEWAY_ID, []))
 
@@ -123,29 +158,17 @@ def one_sample(
     click: bool,
 ) -> tuple[float, float | None]:
     """(seconds to the card, seconds from the click to the rule or None) for a fresh request."""
-    signer = bench_signer(1, processes.SIGNING_SECRET)
-    requester = bench_user_ids(1)[0]
-    hook = post_json(f"{slack}/_local/response_url", {"user": requester, "channel": DEV_CHANNEL_ID})
     text = f"authorize gateway {GATEWAY_NAME} to {target} on {FIRST_PORT + index}"
-    asked = signer.slash_command(requester, DEV_CHANNEL_ID, text, response_url=hook["url"])
-    sent_at = time.time()
-    status, body = asked.post(f"{bot_url}/slack/events")
-    match = REQUEST_ID_RE.search(body)
-    if status != 200 or match is None:
-        raise RuntimeError(f"the request was not taken: {status} {body[:200]}")
-    request_id = match.group(0)
+    asked = ask(bot_url, slack, text)
+    request_id = asked.request_id
     posted_at = poll(lambda: card_post_time(slack, request_id), f"card of {request_id}")
     if not click:
-        return posted_at - sent_at, None
+        return posted_at - asked.sent_at, None
     card = poll(lambda: card_message(slack, request_id), f"card message of {request_id}")
     rules_before = rule_count(cloud)
-    approval = approval_click(signer, slack, card, request_id)
-    clicked = time.perf_counter()
-    click_status, click_body = approval.post(f"{bot_url}/slack/events")
-    if click_status != 200:
-        raise RuntimeError(f"the click was refused: {click_status} {click_body[:200]}")
+    clicked = press(bot_url, approval_click(asked.signer, slack, card, request_id))
     poll(lambda: True if rule_count(cloud) > rules_before else None, f"rule of {request_id}")
-    return posted_at - sent_at, time.perf_counter() - clicked
+    return posted_at - asked.sent_at, time.perf_counter() - clicked
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -195,9 +218,7 @@ def main() -> None:
     )
     parser.add_argument("--card-only", action="store_true", help="do not click Approve")
     parser.add_argument("--cold", action="store_true", help="resolution cache off")
-    parser.add_argument(
-        "--latencies", type=lambda text: [int(v) for v in text.split(",")], default=[0, 50]
-    )
+    parser.add_argument("--latencies", type=int_list, default=[0, 50])
     result = run(parser.parse_args())
     parts = [
         f"{name}: card p50 {r['request_to_card']['p50_ms']} max {r['request_to_card']['max_ms']}"

@@ -4,6 +4,7 @@ Slack's record of calls, and whether the work streams have drained."""
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.request
 from pathlib import Path
@@ -13,14 +14,25 @@ import redis
 from approvals.keys import Keys
 
 DRAIN_LIMIT_SECONDS = 600.0
-CLOCK_TICKS = 100  # os.sysconf("SC_CLK_TCK") on Linux
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SCRIPT_COMMANDS = ("cmdstat_evalsha", "cmdstat_eval", "cmdstat_fcall")
 
 
+def cpu_times(pid: int) -> tuple[float, float]:
+    """User and system CPU time of a process so far, in seconds (fields 14 and 15 of its
+    ``/proc/<pid>/stat`` line)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS
+
+
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far (fields 14 and 15 of its stat line)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    """User plus system CPU time of a process so far."""
+    return sum(cpu_times(pid))
+
+
+def int_list(text: str) -> list[int]:
+    """An argument such as ``--latencies 0,50``."""
+    return [int(part) for part in text.split(",")]
 
 
 def redis_calls(client: redis.Redis) -> tuple[int, int]:

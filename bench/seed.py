@@ -29,7 +29,7 @@ from approvals.model import (
 )
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
-from vocabulary.commands import Authorize, GatewayRef, PortRange, SecurityGroupTarget
+from vocabulary.commands import Authorize, GatewayRef, PortRange, SecurityGroupTarget, Target
 
 SEED_CONCURRENCY = 64
 NO_RATE_LIMIT = (10_000_000, 3600.0)
@@ -38,13 +38,13 @@ BACKEND = BackendGroup(
 )
 
 
-def _request(index: int, gateway_id: str, requester: Actor, at: datetime) -> Request:
-    ports = (PortRange(start=1024 + index, end=1024 + index),)
+def authorize_request(
+    index: int, *, gateway: str, target: Target, requester: Actor, at: datetime, first_port: int
+) -> Request:
+    """A stored-shape ``received`` request for 4 hours on port ``first_port + index``."""
+    ports = (PortRange(start=first_port + index, end=first_port + index),)
     command = Authorize(
-        gateway=GatewayRef(value=gateway_id),
-        target=SecurityGroupTarget(security_group_id=BACKEND.security_group_id),
-        ports=ports,
-        duration=timedelta(hours=4),
+        gateway=GatewayRef(value=gateway), target=target, ports=ports, duration=timedelta(hours=4)
     )
     return Request(
         id=f"REQ-{index:05d}",  # digits only: valid Crockford ids, distinct per index
@@ -52,11 +52,12 @@ def _request(index: int, gateway_id: str, requester: Actor, at: datetime) -> Req
         command=command,
         requester=requester,
         reply_to=ReplyTo(surface=Surface.SLASH, channel_id="C0DEV0001"),
-        intake_key=f"seed:{index}",
+        intake_key=f"bench:{index}",
         created_at=at,
         updated_at=at,
         ports=ports,
         duration=command.duration,
+        requester_full_member=True,
     )
 
 
@@ -87,7 +88,14 @@ async def seed_pending(redis_url: str, prefix: str, gateway_id: str, count: int,
 
     async def one(index: int) -> None:
         async with slots:
-            request = _request(index, gateway_id, requester, now + timedelta(milliseconds=index))
+            request = authorize_request(
+                index,
+                gateway=gateway_id,
+                target=SecurityGroupTarget(security_group_id=BACKEND.security_group_id),
+                requester=requester,
+                at=now + timedelta(milliseconds=index),
+                first_port=1024,
+            )
             await _walk(store, request, gateway_id)
 
     try:

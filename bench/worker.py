@@ -19,26 +19,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from approvals.connect import RedisClient, connect
-from approvals.model import Actor, ReplyTo, Request, RequestKind, Surface, Verdict
+from approvals.model import Actor, Verdict
 from approvals.policy import Person, PolicyConfig
 from approvals.results import StoreConfig
 from approvals.store import RequestStore
 from bench import processes
+from bench.probes import cpu_times, int_list
 from bench.profiling import sampled
+from bench.seed import NO_RATE_LIMIT, authorize_request
 from bench.stats import emit
 from vocabulary.commands import (
-    Authorize,
-    GatewayRef,
-    PortRange,
     SecurityGroupTarget,
     ServiceTarget,
     Target,
@@ -46,9 +44,9 @@ from vocabulary.commands import (
 
 PREFIX = "bench"
 ORG = "T0SGBOT01"
-REQUESTER = "U0BENCHREQ"
+REQUESTER = Actor(org_id=ORG, team_id=ORG, user_id="U0BENCHREQ")
+FIRST = 20000  # the first request's port
 APPROVER = "U0BENCHAPP"
-NO_RATE_LIMIT = (10_000_000, 3600.0)
 TARGETS: dict[str, Target] = {
     "orders": ServiceTarget(name="orders"),
     "group": SecurityGroupTarget(security_group_id="sg-legacyapp01"),
@@ -58,34 +56,7 @@ SETTLE_SECONDS = 0.3  # after the stream drains, for the last commit's log lines
 WAIT_SECONDS = 600.0
 ENDED_ELSEWHERE = ("rejected", "failed", "partly_applied")
 CREATE_CONCURRENCY = 32
-TICKS = os.sysconf("SC_CLK_TCK")
 GROUP_QUOTA = "group-rule-quota"  # every request adds rules to the same few groups
-
-
-def cpu_times(pid: int) -> tuple[float, float]:
-    """User and system time of ``pid`` (``/proc/<pid>/stat`` fields 14 and 15), seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return int(fields[11]) / TICKS, int(fields[12]) / TICKS
-
-
-def new_request(index: int, target: Target, at: datetime) -> Request:
-    ports = (PortRange(start=20000 + index, end=20000 + index),)
-    command = Authorize(
-        gateway=GatewayRef(value="prod-gw"), target=target, ports=ports, duration=timedelta(hours=4)
-    )
-    return Request(
-        id=f"REQ-{index:05d}",
-        kind=RequestKind.AUTHORIZE,
-        command=command,
-        requester=Actor(org_id=ORG, team_id=ORG, user_id=REQUESTER),
-        reply_to=ReplyTo(surface=Surface.SLASH, channel_id="C0DEV0001"),
-        intake_key=f"bench:{index}",
-        created_at=at,
-        updated_at=at,
-        ports=ports,
-        duration=command.duration,
-        requester_full_member=True,
-    )
 
 
 async def drained(client: RedisClient, store: RequestStore, ids: list[str], state: str) -> None:
@@ -130,7 +101,15 @@ async def batch(
 
     async def create(index: int) -> None:
         async with slots:
-            await store.create(new_request(index, target, now), rate_limit=NO_RATE_LIMIT)
+            request = authorize_request(
+                index,
+                gateway="prod-gw",
+                target=target,
+                requester=REQUESTER,
+                at=now,
+                first_port=20000,
+            )
+            await store.create(request, rate_limit=NO_RATE_LIMIT)
 
     async def approve(request_id: str) -> None:
         async with slots:
@@ -210,10 +189,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--target", choices=sorted(TARGETS), default="orders")
-    parser.add_argument("--latencies", type=lambda t: [int(v) for v in t.split(",")], default=[0])
-    parser.add_argument(
-        "--concurrency", type=lambda t: [int(v) for v in t.split(",")], default=[1, 4, 16]
-    )
+    parser.add_argument("--latencies", type=int_list, default=[0])
+    parser.add_argument("--concurrency", type=int_list, default=[1, 4, 16])
     parser.add_argument("--profile", type=Path, help="py-spy raw samples of each phase, here")
     result = run(parser.parse_args())
     parts = [
