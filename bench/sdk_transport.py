@@ -30,7 +30,7 @@ from darabonba.runtime import RuntimeOptions
 
 from bench import processes
 from bench.stats import emit
-from bot.cloud.aliyun_transport import build_clients, static_credential
+from bot.cloud.aliyun_transport import ClientSettings, build_clients, static_credential
 
 TRANSPORTS = ("async", "pooled")
 
@@ -61,12 +61,14 @@ async def measure(
     emulator: processes.EmulatorAdmin, endpoint: str, protocol: str, ca: str | None, calls: int
 ) -> dict[str, Any]:
     clients = build_clients(
-        region_id=processes.REGION_ID,
-        endpoints=dict.fromkeys(("mse", "ecs", "cs"), endpoint),
-        protocol=protocol,
-        credential=static_credential(processes.EMULATOR_KEY_ID, processes.EMULATOR_KEY_SECRET),
-        connect_timeout_ms=5000,
-        read_timeout_ms=10000,
+        ClientSettings(
+            region_id=processes.REGION_ID,
+            endpoints=dict.fromkeys(("mse", "ecs", "cs"), endpoint),
+            protocol=protocol,
+            credential=static_credential(processes.EMULATOR_KEY_ID, processes.EMULATOR_KEY_SECRET),
+            connect_timeout_ms=5000,
+            read_timeout_ms=10000,
+        )
     )
     request = mse_models.ListGatewayRequest(page_number=1, page_size=10)
     runtime = RuntimeOptions(ca=ca)

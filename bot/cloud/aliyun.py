@@ -17,7 +17,13 @@ from alibabacloud_mse20190531 import models as mse_models
 from bot.cloud import aliyun_parse as parse
 from bot.cloud.aliyun_cs import CsReads
 from bot.cloud.aliyun_ecs import EcsReads
-from bot.cloud.aliyun_transport import SdkCall, SdkCaller, SdkClients, build_clients
+from bot.cloud.aliyun_transport import (
+    ClientSettings,
+    SdkCall,
+    SdkCaller,
+    SdkClients,
+    build_clients,
+)
 from bot.cloud.port import (
     AddedRule,
     Gateway,
@@ -177,22 +183,7 @@ class AliyunCloud:
 
 
 def build_aliyun_cloud(
-    *,
-    region_id: str,
-    endpoints: dict[str, str],
-    protocol: str,
-    credential: Any,
-    connect_timeout_ms: int,
-    read_timeout_ms: int,
-    retry: RetryPolicy,
-    max_concurrency: int,
+    settings: ClientSettings, *, retry: RetryPolicy, max_concurrency: int
 ) -> AliyunCloud:
-    clients = build_clients(
-        region_id=region_id,
-        endpoints=endpoints,
-        protocol=protocol,
-        credential=credential,
-        connect_timeout_ms=connect_timeout_ms,
-        read_timeout_ms=read_timeout_ms,
-    )
-    return AliyunCloud(clients, SdkCaller(retry, max_concurrency), region_id)
+    caller = SdkCaller(retry, max_concurrency)
+    return AliyunCloud(build_clients(settings), caller, settings.region_id)

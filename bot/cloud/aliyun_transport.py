@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -122,25 +122,29 @@ class SdkClients:
     cs: CsClient
 
 
-def build_clients(
-    *,
-    region_id: str,
-    endpoints: dict[str, str],
-    protocol: str,
-    credential: Any,
-    connect_timeout_ms: int,
-    read_timeout_ms: int,
-) -> SdkClients:
+@dataclass(frozen=True)
+class ClientSettings:
+    """Where and how the three SDK clients connect: ``endpoints`` by service (mse, ecs, cs)."""
+
+    region_id: str
+    endpoints: Mapping[str, str]
+    protocol: str
+    credential: Any
+    connect_timeout_ms: int
+    read_timeout_ms: int
+
+
+def build_clients(settings: ClientSettings) -> SdkClients:
     """The three clients, without SDK-level retries so a write is never repeated unseen."""
 
     def config(service: str) -> Config:
         return Config(
-            credential=credential,
-            region_id=region_id,
-            endpoint=endpoints[service],
-            protocol=protocol,
-            connect_timeout=connect_timeout_ms,
-            read_timeout=read_timeout_ms,
+            credential=settings.credential,
+            region_id=settings.region_id,
+            endpoint=settings.endpoints[service],
+            protocol=settings.protocol,
+            connect_timeout=settings.connect_timeout_ms,
+            read_timeout=settings.read_timeout_ms,
             retry_options=None,
         )
 

@@ -49,17 +49,19 @@ def build_cloud(
 ) -> CloudPort:
     """The Alibaba Cloud adapter; ``credential`` None means the SDK's default credential chain."""
     from bot.cloud import aliyun
+    from bot.cloud.aliyun_transport import ClientSettings
 
     tuning = tuning or CloudTuning()
-    return aliyun.build_aliyun_cloud(
+    clients = ClientSettings(
         region_id=settings.region_id,
         endpoints=endpoints_for(settings),
         protocol=settings.cloud_protocol,
         credential=credential if credential is not None else default_credential(),
         connect_timeout_ms=tuning.connect_timeout_ms,
         read_timeout_ms=tuning.read_timeout_ms,
-        retry=tuning.retry,
-        max_concurrency=tuning.max_concurrency,
+    )
+    return aliyun.build_aliyun_cloud(
+        clients, retry=tuning.retry, max_concurrency=tuning.max_concurrency
     )
 
 
