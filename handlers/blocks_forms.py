@@ -131,6 +131,15 @@ def _text_input(action_id: ActionId, placeholder: str, initial: str | None, **ex
     return element
 
 
+def _prefilled_text(
+    prefill: Prefill, block_id: BlockId, action_id: ActionId, label: str, placeholder: str,
+    *, optional: bool = False, **extra: Any,
+) -> Block:  # fmt: skip
+    """A labelled text input that starts with what ``prefill`` holds for its own block."""
+    element = _text_input(action_id, placeholder, _text(prefill, block_id), **extra)
+    return _input(block_id, label, element, optional=optional)
+
+
 def _duration_select(prefill: Prefill) -> Block:
     choices = [option(say(label), value) for label, value in DURATION_CHOICES]
     chosen = _text(prefill, BlockId.DURATION) or "permanent"
@@ -189,38 +198,34 @@ def request_form(
             optional=True,
             hint=say("form.service_hint"),
         ),
-        _input(
+        _prefilled_text(
+            prefill,
             BlockId.TARGET,
+            ActionId.TARGET_INPUT,
             say("form.target"),
-            _text_input(
-                ActionId.TARGET_INPUT,
-                say("form.target_placeholder"),
-                _text(prefill, BlockId.TARGET),
-            ),
+            say("form.target_placeholder"),
             optional=True,
         ),
-        _input(
+        _prefilled_text(
+            prefill,
             BlockId.PORTS,
+            ActionId.PORTS_INPUT,
             say("form.ports"),
-            _text_input(
-                ActionId.PORTS_INPUT, say("form.ports_placeholder"), _text(prefill, BlockId.PORTS)
-            ),
+            say("form.ports_placeholder"),
         ),
         actions(
             [button(say("form.check_first"), ActionId.CHECK_FROM_FORM, "check")],
             block_id=BlockId.FORM_CHECK,
         ),
         _input(BlockId.DURATION, say("form.duration"), _duration_select(prefill)),
-        _input(
+        _prefilled_text(
+            prefill,
             BlockId.REASON,
+            ActionId.REASON_INPUT,
             say("form.reason"),
-            _text_input(
-                ActionId.REASON_INPUT,
-                say("form.reason_placeholder"),
-                _text(prefill, BlockId.REASON),
-                multiline=True,
-                max_length=MAX_REASON_CHARS,
-            ),
+            say("form.reason_placeholder"),
+            multiline=True,
+            max_length=MAX_REASON_CHARS,
         ),
     ]
     title, submit = say("form.title"), say("form.submit")
