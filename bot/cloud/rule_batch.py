@@ -20,10 +20,17 @@ from dataclasses import dataclass
 
 from bot.cloud.port import AddedRule, CloudPort, GatewayRule, RuleListing
 from bot.cloud.retry import RetryPolicy
-from bot.cloud.rule_writes import PATIENCE, BeforeWrite, EnsuredRule, Writes, candidates
+from bot.cloud.rule_writes import (
+    PATIENCE,
+    BeforeWrite,
+    EnsuredRule,
+    Writes,
+    candidates,
+    may_have_landed,
+)
 from bot.cloud.rules import find_rule
 from vocabulary.commands import PortRange
-from vocabulary.errors import CloudError, Throttled
+from vocabulary.errors import CloudError
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +47,6 @@ class Wanted:
 
 Outcome = EnsuredRule | CloudError
 """A rule's result: ensured, or the cloud error that stopped it."""
-
-
-def _unclear(exc: CloudError) -> bool:
-    """Whether a failed add may still commit: throttling refuses a call before it runs."""
-    return exc.transient and not isinstance(exc, Throttled)
 
 
 async def ensure_rules(
@@ -107,7 +109,7 @@ async def ensure_rules(
             settling.append((index, _or_error(settle)))
             continue
         assert isinstance(answer, CloudError)
-        if not _unclear(answer):
+        if not may_have_landed(answer):
             outcomes[index] = answer
             continue
         logger.warning(

@@ -25,6 +25,14 @@ from vocabulary.errors import CloudError, CloudUnavailable, NotFound, Throttled
 
 logger = logging.getLogger(__name__)
 
+
+def may_have_landed(exc: CloudError) -> bool:
+    """Whether a write that failed with ``exc`` may still commit late, so it is checked by
+    reading and only the job's next pass may send it again: a transient failure may, a
+    throttled call was refused before it ran."""
+    return exc.transient and not isinstance(exc, Throttled)
+
+
 PATIENCE: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)
 """Seconds between re-lists after an ambiguous write: a late commit has 15 s to show up."""
 SGBOT_DESCRIPTION = re.compile(
@@ -170,7 +178,7 @@ class Writes:
         except NotFound:
             raise
         except CloudError as exc:
-            if not exc.transient or isinstance(exc, Throttled):
+            if not may_have_landed(exc):
                 raise
             logger.warning(
                 "delete of rule %s on %s failed (%s); checking whether it landed",

@@ -32,9 +32,10 @@ from bot.cloud.rule_writes import (
     Writes,
     candidates,
     is_sgbot_description,
+    may_have_landed,
 )
 from vocabulary.commands import PortRange
-from vocabulary.errors import CloudError, NotFound, Throttled
+from vocabulary.errors import CloudError, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -132,9 +133,7 @@ async def ensure_rule(
     try:
         added = await cloud.add_rule(gateway_id, group_id, ports, description)
     except CloudError as exc:
-        # Throttling refuses a call before it runs; anything else may still commit late, so
-        # it is checked by reading, and only the job's next pass may send the add again.
-        if not exc.transient or isinstance(exc, Throttled):
+        if not may_have_landed(exc):
             raise
         logger.warning(
             "add rule %s %s on %s failed (%s); checking whether it landed",
